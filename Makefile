@@ -1,0 +1,59 @@
+# Tierdesk — `make run` to try it, `make test` to check it. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/tierdesk
+PYTEST_WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve migrate demo test test-sqlite test-postgres lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Tierdesk with its dev tools
+
+migrate: install ## Apply database migrations
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo data (idempotent) and print the demo logins
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+
+run: demo ## Set up, then serve the app on 127.0.0.1:8000 with its qcluster workers
+	DEBUG=$${DEBUG:-true} $(PY) -m helpdesk.serve
+
+serve: install ## Serve without migrating or seeding
+	DEBUG=$${DEBUG:-true} $(PY) -m helpdesk.serve
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL
+
+test-sqlite: install ## The suite on the embedded default (SQLite)
+	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=test-secret DEBUG=false \
+		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: install ## The suite on PostgreSQL (skipped with a reason when none is reachable)
+	@if $(PY) -m helpdesk.probe postgres "$(PG_TEST_URL)"; then \
+		env -u REDIS_URL SECRET_KEY=test-secret DEBUG=false DATABASE_URL=$(PG_TEST_URL) \
+			$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not browser"; \
+	else echo "SKIPPED: PostgreSQL suite — no server answers at $(PG_TEST_URL)"; fi
+
+bench: install ## Run the benchmarks in bench/ (figures under bench/results/)
+	SECRET_KEY=bench DEBUG=false $(PY) bench/escalation_latency.py
+
+clean: ## Remove the venv, databases and caches
+	rm -rf $(VENV) db.sqlite3* test-db*.sqlite3* .pytest_cache .ruff_cache

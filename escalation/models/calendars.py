@@ -1,0 +1,116 @@
+import zoneinfo
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from ..business_time import Calendar
+
+MIDNIGHT = time(0, 0)
+
+
+def validate_timezone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin).")
+
+
+def _seconds(t, end=False):
+    # An interval ending at 00:00 ends at midnight, the end of its day.
+    if end and t == MIDNIGHT:
+        return 86400
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+class BusinessCalendar(models.Model):
+    """When a team works: a time zone, weekly opening intervals and holidays."""
+
+    name = models.CharField(max_length=100, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.timezone})"
+
+    def snapshot(self):
+        """A JSON-able frozen copy, stored on each ticket so later edits don't move its clocks."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "timezone": self.timezone,
+            "intervals": [
+                [h.weekday, _seconds(h.start), _seconds(h.end, end=True)] for h in self.hours.all()
+            ],
+            "holidays": [h.date.isoformat() for h in self.holidays.all()],
+        }
+
+    def to_calendar(self):
+        return calendar_from_snapshot(self.snapshot())
+
+
+def calendar_from_snapshot(snapshot):
+    """The business-time calendar of a frozen snapshot; None means 24x7."""
+    from datetime import date
+
+    if not snapshot:
+        return None
+    return Calendar(
+        timezone=snapshot["timezone"],
+        intervals=tuple(tuple(i) for i in snapshot["intervals"]),
+        holidays=frozenset(date.fromisoformat(d) for d in snapshot["holidays"]),
+    )
+
+
+class OpeningHours(models.Model):
+    """One opening interval on a weekday, in the calendar's local time. End 00:00 = midnight."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0
+        TUESDAY = 1
+        WEDNESDAY = 2
+        THURSDAY = 3
+        FRIDAY = 4
+        SATURDAY = 5
+        SUNDAY = 6
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name = "opening interval"
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6),
+                                   name="opening_weekday_0_to_6"),
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")) | Q(end=MIDNIGHT),
+                                   name="opening_start_before_end"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self):
+        if self.start is not None and self.end is not None:
+            if not (self.start < self.end or self.end == MIDNIGHT):
+                raise ValidationError({"end": "The interval must end after it starts."})
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE,
+                                 related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="holiday_unique_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.name}".strip()

@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents.models import Team, Ticket
+
+
+class Notification(models.Model):
+    """An outbox row: one message to one recipient, written in the transaction that caused it
+    and delivered by a task after commit. The unique idempotency key makes a retry, a second
+    worker or a re-run of the cause a no-op instead of a second message."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Webhook"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Ticket received"
+        REPLY = "reply", "Agent reply"
+        RESOLVED = "resolved", "Ticket resolved"
+        ASSIGNED = "assigned", "Assigned to you"
+        ESCALATED = "escalated", "Escalated"
+        SLA_WARNING = "sla_warning", "SLA warning"
+        BREACH = "breach", "SLA breach"
+
+    # Kinds a customer may ever receive; everything else is for agents, leads and supervisors.
+    CUSTOMER_KINDS = frozenset({"received", "reply", "resolved"})
+
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="notifications")
+    address = models.CharField(max_length=500, help_text="Email address or webhook URL.")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="notifications")
+    firing = models.ForeignKey("escalation.Firing", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="notifications")
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    secret = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["queued", "sent", "failed"]),
+                                   name="outbox_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.address} [{self.status}]"
+
+
+class DeliveryAttempt(models.Model):
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
+                                     related_name="delivery_attempts")
+    at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField()
+    temporary = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class NotificationPreference(models.Model):
+    """A user's opt-out of one kind of notification (escalations addressed to them stay on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} {'on' if self.enabled else 'off'}"
+
+
+class Webhook(models.Model):
+    """A JSON endpoint told about a team's escalations, signed with HMAC-SHA256."""
+
+    name = models.CharField(max_length=100)
+    url = models.URLField()
+    secret = models.CharField(max_length=200)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="webhooks", help_text="Empty means every team.")
+    kinds = models.JSONField(default=list, blank=True, help_text="Empty means every agent kind.")
+    slack_format = models.BooleanField(default=False, help_text="Send a Slack-style `text` body.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from incidents.models import Team
+from incidents.models.tickets import Priority
+
+NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
+MAX_OFFSET_SECONDS = 90 * 86400
+
+
+def validate_priorities(value):
+    unknown = [p for p in value or [] if p not in Priority.values]
+    if unknown or not isinstance(value, list):
+        raise ValidationError(f"Unknown priorities: {unknown}. Use P1, P2, P3, P4.")
+
+
+def validate_notify(value):
+    unknown = [t for t in value or [] if t not in NOTIFY_TARGETS]
+    if unknown or not isinstance(value, list):
+        raise ValidationError(f"Unknown notify targets: {unknown}. Use {', '.join(NOTIFY_TARGETS)}.")
+
+
+class EscalationPolicy(models.Model):
+    """Ordered levels that fire relative to a ticket's clocks (SPEC "Escalation policies")."""
+
+    name = models.CharField(max_length=100, unique=True)
+    teams = models.ManyToManyField(Team, blank=True, related_name="escalation_policies",
+                                   help_text="Empty means every team.")
+    priorities = models.JSONField(default=list, blank=True, validators=[validate_priorities],
+                                  help_text='Empty means every priority, e.g. ["P1", "P2"].')
+    repeat = models.PositiveSmallIntegerField(default=0, help_text="0–9 repeats of the last level.")
+    repeat_interval_seconds = models.PositiveIntegerField(default=600)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "escalation policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(repeat__gte=0, repeat__lte=9),
+                                   name="escalation_policy_repeat_0_to_9"),
+            models.CheckConstraint(condition=Q(repeat=0) | Q(repeat_interval_seconds__gt=0),
+                                   name="escalation_policy_repeat_interval_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def applies_to(self, team_id, priority):
+        team_ids = {t.pk for t in self.teams.all()}
+        return (not team_ids or team_id in team_ids) and (
+            not self.priorities or priority in self.priorities
+        )
+
+    @classmethod
+    def for_ticket(cls, team_id, priority):
+        """The most specific active policy: naming the team beats all-teams; lowest id breaks ties."""
+        candidates = [p for p in cls.objects.filter(is_active=True).prefetch_related("teams")
+                      if p.applies_to(team_id, priority)]
+        candidates.sort(key=lambda p: (not p.teams.all(), not p.priorities, p.pk))
+        return candidates[0] if candidates else None
+
+    def snapshot(self):
+        """A frozen, JSON-able copy of the policy and its levels, kept on each ticket."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "repeat": self.repeat,
+            "repeat_interval_seconds": self.repeat_interval_seconds,
+            "levels": [level.snapshot() for level in self.levels.all()],
+        }
+
+
+class EscalationLevel(models.Model):
+    class Anchor(models.TextChoices):
+        CREATED = "created", "Ticket created"
+        RESPONSE_DUE = "response_due", "First response due"
+        RESOLUTION_DUE = "resolution_due", "Resolution due"
+
+    policy = models.ForeignKey(EscalationPolicy, on_delete=models.CASCADE, related_name="levels")
+    order = models.PositiveSmallIntegerField()
+    anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.RESPONSE_DUE)
+    offset_seconds = models.IntegerField(
+        default=0, help_text="Business seconds after the anchor; negative = before (a warning)."
+    )
+    notify = models.JSONField(default=list, blank=True, validators=[validate_notify],
+                              help_text=f"Any of {', '.join(NOTIFY_TARGETS)}.")
+    notify_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    reassign_to = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    set_priority = models.CharField(max_length=2, choices=Priority.choices, null=True, blank=True)
+    webhook_url = models.URLField(blank=True)
+    webhook_secret = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["policy", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "order"], name="escalation_level_order"),
+            models.CheckConstraint(
+                condition=Q(offset_seconds__gte=-MAX_OFFSET_SECONDS)
+                & Q(offset_seconds__lte=MAX_OFFSET_SECONDS),
+                name="escalation_level_offset_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor__in=["created", "response_due", "resolution_due"]),
+                name="escalation_level_anchor_valid",
+            ),
+        ]
+
+    def __str__(self):
+        sign = "+" if self.offset_seconds >= 0 else "−"
+        return f"Level {self.order}: {self.anchor} {sign}{abs(self.offset_seconds)}s"
+
+    def clean(self):
+        if self.anchor == self.Anchor.CREATED and self.offset_seconds < 0:
+            raise ValidationError({"offset_seconds": "A level cannot fire before the ticket exists."})
+
+    def snapshot(self):
+        return {
+            "order": self.order,
+            "anchor": self.anchor,
+            "offset_seconds": self.offset_seconds,
+            "notify": list(self.notify or []),
+            "notify_users": sorted(u.pk for u in self.notify_users.all()),
+            "reassign_to": self.reassign_to_id,
+            "set_priority": self.set_priority,
+            "webhook_url": self.webhook_url,
+            "webhook_secret": self.webhook_secret,
+        }

@@ -1,0 +1,191 @@
+"""What people do to a ticket (SPEC "Tickets"): each action checks the status rules, saves, and
+records a TicketEvent in one transaction. Every method takes `at` so tests can inject the clock."""
+
+from django.db import transaction
+from django.utils import timezone
+
+
+class TransitionError(ValueError):
+    """A lifecycle action that the ticket's current state does not allow."""
+
+
+# Status changes an agent may make directly; resolve/reopen/close have their own actions.
+ALLOWED_STATUS_CHANGES = {
+    "new": {"open", "pending", "on_hold", "resolved"},
+    "open": {"pending", "on_hold", "resolved"},
+    "pending": {"open", "on_hold", "resolved"},
+    "on_hold": {"open", "pending", "resolved"},
+    "resolved": {"open", "closed"},
+    "closed": set(),
+}
+
+
+def _now(at):
+    return at or timezone.now()
+
+
+class TicketLifecycle:
+    """Mixin for Ticket: the lifecycle actions."""
+
+    @classmethod
+    def open_ticket(cls, *, requester, subject, description, channel="portal", impact="medium",
+                    urgency="medium", team=None, actor=None, at=None):
+        """Create a ticket and its `created` event (escalation reacts: priority, SLA, plan)."""
+        from .tickets import DEFAULT_PRIORITY_MATRIX
+
+        at = _now(at)
+        with transaction.atomic():
+            ticket = cls.objects.create(
+                requester=requester, subject=subject, description=description, channel=channel,
+                impact=impact, urgency=urgency, team=team, created_at=at,
+                priority=DEFAULT_PRIORITY_MATRIX[(impact, urgency)],
+            )
+            ticket.record("created", actor=actor or requester, at=at,
+                          after={"status": ticket.status, "priority": ticket.priority,
+                                 "team": ticket.team_id, "channel": channel})
+        return ticket
+
+    def change_status(self, actor, status, at=None, **data):
+        if status == self.status:
+            return None
+        if status not in ALLOWED_STATUS_CHANGES[self.status]:
+            raise TransitionError(f"A {self.get_status_display().lower()} ticket cannot become "
+                                  f"{status}.")
+        at = _now(at)
+        before = self.status
+        with transaction.atomic():
+            self.status = status
+            fields = ["status", "updated_at"]
+            if status == "resolved":
+                self.resolved_at = at
+                fields.append("resolved_at")
+            elif status == "closed":
+                self.closed_at = at
+                fields.append("closed_at")
+            elif before == "resolved":
+                self.resolved_at = None
+                fields.append("resolved_at")
+            self.save(update_fields=fields)
+            return self.record("status_changed", actor=actor, at=at, before={"status": before},
+                               after={"status": status}, **data)
+
+    def resolve(self, actor, at=None):
+        return self.change_status(actor, "resolved", at=at)
+
+    def reopen(self, actor, at=None):
+        if self.status != "resolved":
+            raise TransitionError("Only a resolved ticket can be reopened.")
+        return self.change_status(actor, "open", at=at, reopened=True)
+
+    def close(self, actor, at=None):
+        if self.status != "resolved":
+            raise TransitionError("Only a resolved ticket can be closed.")
+        return self.change_status(actor, "closed", at=at)
+
+    def acknowledge(self, actor, at=None):
+        """Stop the first-response clock; the first acknowledgement counts, later ones are no-ops."""
+        if self.acknowledged_at is not None:
+            return None
+        if self.status == "closed":
+            raise TransitionError("A closed ticket cannot be acknowledged.")
+        at = _now(at)
+        with transaction.atomic():
+            self.acknowledged_at = at
+            self.save(update_fields=["acknowledged_at", "updated_at"])
+            event = self.record("acknowledged", actor=actor, at=at)
+            if self.status == "new":
+                self.change_status(actor, "open", at=at)
+        return event
+
+    def add_reply(self, author, body, internal=False, at=None):
+        """A reply or internal note. Agent public reply acknowledges; customer reply reopens."""
+        from .. import roles
+        from .tickets import Reply
+
+        if self.status == "closed":
+            raise TransitionError("A closed ticket cannot take replies.")
+        at = _now(at)
+        agent = roles.is_agent(author)
+        if internal and not agent:
+            raise TransitionError("Only agents can write internal notes.")
+        with transaction.atomic():
+            reply = Reply.objects.create(ticket=self, author=author, body=body,
+                                         internal=internal, created_at=at)
+            kind = "note_added" if internal else "replied"
+            self.record(kind, actor=author, at=at, reply=reply.pk, internal=internal)
+            if agent and not internal and author != self.requester:
+                self.acknowledge(author, at=at)
+            elif not agent and self.status in ("pending", "resolved"):
+                self.change_status(author, "open", at=at, reopened=self.status == "resolved")
+        return reply
+
+    def assign(self, actor, assignee, at=None):
+        if assignee == self.assignee:
+            return None
+        at = _now(at)
+        before = self.assignee_id
+        with transaction.atomic():
+            self.assignee = assignee
+            self.save(update_fields=["assignee", "updated_at"])
+            return self.record("assigned", actor=actor, at=at, before={"assignee": before},
+                               after={"assignee": assignee.pk if assignee else None})
+
+    def move_to_team(self, actor, team, at=None, **data):
+        if team == self.team:
+            return None
+        at = _now(at)
+        before = self.team_id
+        with transaction.atomic():
+            self.team = team
+            fields = ["team", "updated_at"]
+            if self.assignee_id and not team.memberships.filter(user_id=self.assignee_id).exists():
+                self.assignee = None  # the old assignee does not work the new team's queue
+                fields.append("assignee")
+            self.save(update_fields=fields)
+            return self.record("team_changed", actor=actor, at=at, before={"team": before},
+                               after={"team": team.pk}, **data)
+
+    def set_priority(self, actor, priority, at=None, override=True, **data):
+        """Change priority; an agent's change is an override the matrix no longer touches."""
+        if priority == self.priority:
+            return None
+        at = _now(at)
+        before = self.priority
+        with transaction.atomic():
+            self.priority = priority
+            self.priority_overridden = self.priority_overridden or override
+            self.save(update_fields=["priority", "priority_overridden", "updated_at"])
+            return self.record("priority_changed", actor=actor, at=at,
+                               before={"priority": before}, after={"priority": priority},
+                               override=override, **data)
+
+    def escalate(self, actor, reason, team=None, at=None):
+        """Manual (functional) escalation to the next tier, or a chosen higher-tier team."""
+        if not self.is_active:
+            raise TransitionError("Only an active ticket can be escalated.")
+        if not (reason or "").strip():
+            raise TransitionError("Give a reason for the escalation.")
+        target = team or (self.team.escalates_to if self.team else None)
+        if target is None:
+            raise TransitionError("This team has no next tier; choose a team to escalate to.")
+        if self.team and target.tier <= self.team.tier:
+            raise TransitionError("Escalate to a team of a higher tier.")
+        at = _now(at)
+        with transaction.atomic():
+            before = {"team": self.team_id, "escalation_level": self.escalation_level}
+            self.escalation_level += 1
+            self.save(update_fields=["escalation_level", "updated_at"])
+            self.move_to_team(actor, target, at=at, escalation=True)
+            return self.record("escalated", actor=actor, at=at, before=before,
+                               after={"team": target.pk, "escalation_level": self.escalation_level},
+                               manual=True, reason=reason.strip(), level=self.escalation_level)
+
+    def rate(self, actor, rating, comment="", at=None):
+        if self.status not in ("resolved", "closed"):
+            raise TransitionError("Only a resolved ticket can be rated.")
+        if not 1 <= int(rating) <= 5:
+            raise TransitionError("Rate from 1 to 5.")
+        with transaction.atomic():
+            self.rating, self.rating_comment = int(rating), comment
+            self.save(update_fields=["rating", "rating_comment", "updated_at"])
+            return self.record("rated", actor=actor, at=_now(at), after={"rating": self.rating})

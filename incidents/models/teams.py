@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Team(models.Model):
+    """A support team at one tier; `escalates_to` is the team at its next tier."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    tier = models.PositiveSmallIntegerField(default=1)
+    escalates_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_from"
+    )
+    email = models.EmailField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
+    )
+
+    class Meta:
+        ordering = ["tier", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__gte=1), name="team_tier_positive"),
+            models.CheckConstraint(
+                condition=~Q(escalates_to=models.F("id")), name="team_not_escalating_to_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (tier {self.tier})"
+
+    def leads(self):
+        return [m.user for m in self.memberships.all() if m.role == Membership.Role.LEAD]
+
+    def higher_tiers(self):
+        """Teams an agent of this team may escalate to: every team of a higher tier."""
+        return Team.objects.filter(tier__gt=self.tier)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        AGENT = "agent", "Agent"
+        LEAD = "lead", "Lead"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT)
+
+    class Meta:
+        ordering = ["team", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team"),
+            models.CheckConstraint(
+                condition=Q(role__in=["agent", "lead"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.team.name} ({self.role})"

@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import roles
+from ..signals import ticket_event
+from .lifecycle import TicketLifecycle, TransitionError
+from .teams import Team
+
+
+class Level(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", "P1 — critical"
+    P2 = "P2", "P2 — high"
+    P3 = "P3", "P3 — medium"
+    P4 = "P4", "P4 — low"
+
+
+# The ITIL matrix used until a supervisor edits the one in the escalation app.
+DEFAULT_PRIORITY_MATRIX = {
+    ("high", "high"): "P1",
+    ("high", "medium"): "P2",
+    ("high", "low"): "P3",
+    ("medium", "high"): "P2",
+    ("medium", "medium"): "P3",
+    ("medium", "low"): "P4",
+    ("low", "high"): "P3",
+    ("low", "medium"): "P4",
+    ("low", "low"): "P4",
+}
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tickets `user` may see: supervisors all, agents their teams' and their own, customers
+        their own requests. The one place this rule lives; pages and API both use it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if roles.is_supervisor(user):
+            return self
+        if roles.is_agent(user):
+            return self.filter(
+                Q(team__memberships__user=user) | Q(assignee=user) | Q(requester=user)
+            ).distinct()
+        return self.filter(requester=user)
+
+    def active(self):
+        return self.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+
+
+class Ticket(TicketLifecycle, models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        OPEN = "open", "Open"
+        PENDING = "pending", "Pending (waiting on customer)"
+        ON_HOLD = "on_hold", "On hold (waiting on third party)"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", "Portal"
+        EMAIL = "email", "Email"
+        API = "api", "API"
+        DESK = "desk", "Desk"
+
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    impact = models.CharField(max_length=6, choices=Level.choices, default=Level.MEDIUM)
+    urgency = models.CharField(max_length=6, choices=Level.choices, default=Level.MEDIUM)
+    priority = models.CharField(max_length=2, choices=Priority.choices, default=Priority.P3)
+    priority_overridden = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    # SLA state, kept up to date by the escalation app; indexed for queues ordered by urgency.
+    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    breached = models.BooleanField(default=False, db_index=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "resolution_due_at"], name="ticket_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "open", "pending", "on_hold", "resolved", "closed"]),
+                name="ticket_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=["P1", "P2", "P3", "P4"]), name="ticket_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="ticket_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.reference is None:
+            # The reference is the primary key made readable, so it can never collide.
+            self.reference = f"HD-{self.pk}"
+            Ticket.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    @property
+    def is_active(self):
+        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
+
+    @property
+    def is_paused(self):
+        return self.status in (self.Status.PENDING, self.Status.ON_HOLD)
+
+    def record(self, kind, actor=None, before=None, after=None, at=None, **data):
+        """Append an event to the timeline and announce it to the other apps."""
+        event = TicketEvent.objects.create(
+            ticket=self,
+            kind=kind,
+            actor=actor,
+            at=at or timezone.now(),
+            before=before or {},
+            after=after or {},
+            data=data,
+        )
+        ticket_event.send(sender=Ticket, event=event)
+        return event
+
+
+class Reply(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ticket_replies"
+    )
+    body = models.TextField()
+    internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "replies"
+
+    def __str__(self):
+        return f"{'Internal note' if self.internal else 'Reply'} on {self.ticket.reference}"
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.ticket_id}/{filename}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def internal(self):
+        return bool(self.reply_id and self.reply.internal)
+
+
+class TicketEvent(models.Model):
+    """One change to a ticket: the timeline, and the trigger the escalation app reacts to."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        REPLIED = "replied", "Replied"
+        NOTE_ADDED = "note_added", "Internal note"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        ASSIGNED = "assigned", "Assigned"
+        TEAM_CHANGED = "team_changed", "Team changed"
+        PRIORITY_CHANGED = "priority_changed", "Priority changed"
+        ESCALATED = "escalated", "Escalated"
+        BREACHED = "breached", "SLA breached"
+        SLA_UPDATED = "sla_updated", "SLA due times updated"
+        NOTIFIED = "notified", "Notified"
+        RATED = "rated", "Rated"
+
+    # Events a customer may see on their own ticket; everything else is internal.
+    PUBLIC_KINDS = frozenset(
+        {"created", "replied", "status_changed", "acknowledged", "rated"}
+    )
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_timeline_idx")]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+

@@ -1,0 +1,27 @@
+"""Who someone is in Tierdesk: customer, agent or supervisor (SPEC "People")."""
+
+AGENTS = "agents"
+SUPERVISORS = "supervisors"
+
+
+def _group_names(user):
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_tierdesk_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._tierdesk_groups = cached
+    return cached
+
+
+def is_supervisor(user):
+    return bool(getattr(user, "is_superuser", False)) or SUPERVISORS in _group_names(user)
+
+
+def is_agent(user):
+    """Agents and supervisors both work the desk."""
+    return is_supervisor(user) or AGENTS in _group_names(user)
+
+
+def is_customer(user):
+    return getattr(user, "is_authenticated", False) and not is_agent(user)

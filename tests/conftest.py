@@ -1,0 +1,88 @@
+"""Shared fixtures: people in every role, the three demo tiers, and a ticket factory."""
+
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from incidents.models import Membership, Team, Ticket
+
+_usernames = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *, role="customer", password="pw-Tierdesk-1", **extra):
+        username = username or f"user{next(_usernames)}"
+        user = User.objects.create_user(username, f"{username}@example.com", password, **extra)
+        if role in ("agent", "supervisor"):
+            user.groups.add(Group.objects.get(name=f"{role}s"))
+        if role == "supervisor":
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def teams(db):
+    """Service Desk (tier 1) → Application Support (tier 2) → Engineering (tier 3)."""
+    eng = Team.objects.create(name="Engineering", slug="engineering", tier=3,
+                              email="eng@example.com")
+    apps = Team.objects.create(name="Application Support", slug="app-support", tier=2,
+                               escalates_to=eng, email="apps@example.com")
+    desk = Team.objects.create(name="Service Desk", slug="service-desk", tier=1,
+                               escalates_to=apps, email="desk@example.com")
+    return {"desk": desk, "apps": apps, "eng": eng}
+
+
+@pytest.fixture
+def customer(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def other_customer(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def agent(make_user, teams):
+    user = make_user("tier1-agent", role="agent")
+    Membership.objects.create(user=user, team=teams["desk"], role="agent")
+    return user
+
+
+@pytest.fixture
+def lead(make_user, teams):
+    user = make_user("tier1-lead", role="agent")
+    Membership.objects.create(user=user, team=teams["desk"], role="lead")
+    return user
+
+
+@pytest.fixture
+def tier2_agent(make_user, teams):
+    user = make_user("tier2-agent", role="agent")
+    Membership.objects.create(user=user, team=teams["apps"], role="agent")
+    return user
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("sue", role="supervisor")
+
+
+@pytest.fixture
+def make_ticket(db):
+    def make(requester, *, at=None, **fields):
+        fields.setdefault("subject", "Printer on fire")
+        fields.setdefault("description", "It is, quite literally, on fire.")
+        return Ticket.open_ticket(requester=requester, at=at, **fields)
+
+    return make
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
