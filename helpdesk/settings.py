@@ -1,5 +1,7 @@
 """Tierdesk settings: one module, configured from the environment (and an optional .env)."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -40,6 +42,11 @@ if not SECRET_KEY:
     raise environ.ImproperlyConfigured("Set the SECRET_KEY environment variable (or DEBUG=true).")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 SITE_URL = env("SITE_URL").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+if SITE_URL.startswith("https://"):
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,8 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 30,
         }
     )
-    if "TEST" not in DATABASES["default"]:
-        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # Tests use a file (worker processes started by tests must see it), one per test run so
+    # concurrent runs never share it.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(Path(tempfile.gettempdir()) / f"tierdesk-test-{os.getpid()}.sqlite3")
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -123,6 +133,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -136,7 +147,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Email: console by default; EMAIL_URL=smtp://user:pass@host:587/?tls=True for a real server.
+# Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 (STARTTLS) or
+# smtp+ssl://user:pass@host:465 for a real server.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
@@ -172,7 +184,8 @@ else:
 # How far ahead of a firing's due time a broker may claim it, and how long a claim lasts
 # before the sweep hands the firing to another worker.
 ESCALATION_CLAIM_SECONDS = env.int("ESCALATION_CLAIM_SECONDS", default=120)
-ESCALATION_SWEEP_SECONDS = env.int("ESCALATION_SWEEP_SECONDS", default=60)
+# A firing that runs more than this after its due time is marked late on the timeline.
+ESCALATION_LATE_SECONDS = env.int("ESCALATION_LATE_SECONDS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PriorityEnum": "incidents.models.tickets.Priority",
+        "LevelEnum": "incidents.models.tickets.Level",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

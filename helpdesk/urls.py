@@ -5,5 +5,6 @@ from django.views.generic import TemplateView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("api/", include("helpdesk.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -11,6 +11,12 @@ from incidents.models import Membership, Team, Ticket
 _usernames = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests create many users; the production hasher would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, *, role="customer", password="pw-Tierdesk-1", **extra):

@@ -22,6 +22,9 @@ SUPERVISOR_PERMISSIONS = {
     ("escalation", "notification"): ["view", "change"],
     ("escalation", "firing"): ["view"],
     ("escalation", "ticketclock"): ["view"],
+    ("escalation", "notificationpreference"): CONFIGURE,
+    ("escalation", "deliveryattempt"): ["view"],
+    ("auth", "user"): ["view"],
 }
 AGENT_PERMISSIONS = {
     ("incidents", "team"): ["view"],

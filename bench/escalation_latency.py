@@ -1,0 +1,121 @@
+"""How late do escalation levels fire, and how fast does a burst drain?
+
+For each setup — the embedded default (SQLite + database broker, one qcluster) and the
+scale-out (PostgreSQL + Redis, two qclusters) — this script:
+  1. plans >= 300 levels due at spread-out instants over the next minute, and, as the baseline
+     in the same run, as many plain django-q2 ONCE schedules due at the same instants;
+  2. measures lateness (fired_at - due_at) of both: p50/p95/p99/max;
+  3. plans a burst of 10,000 levels due in the same second and measures the drain time (due
+     second -> last firing) and duplicates (effects per firing beyond one).
+Figures are printed and saved under bench/results/. Usage:
+    python bench/escalation_latency.py [--levels 300] [--burst 10000] [--only sqlite|scaleout]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PG_URL = "postgres://postgres@127.0.0.1:5432/tierdesk_bench"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+SETUPS = {
+    "sqlite": {"DATABASE_URL": "sqlite:////tmp/tierdesk-bench.sqlite3", "clusters": 1},
+    "scaleout": {"DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL, "clusters": 2},
+}
+
+
+def percentiles(values):
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def pick(q):
+        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+    return {"n": len(ordered), "p50": statistics.median(ordered), "p95": pick(0.95),
+            "p99": pick(0.99), "max": ordered[-1]}
+
+
+# ---- child side: runs inside one setup's environment ----
+
+def child(setup, levels, burst):
+    import django
+
+    django.setup()
+    from bench import scenario
+
+    scenario.reset_database()
+    clusters = [scenario.start_cluster() for _ in range(SETUPS[setup]["clusters"])]
+    try:
+        spread = scenario.spread_run(levels)
+        drain = scenario.burst_run(burst) if burst else {}
+    finally:
+        for cluster in clusters:
+            scenario.stop_cluster(cluster)
+    print("RESULT " + json.dumps({"setup": setup, **spread, **drain}))
+
+
+# ---- parent side ----
+
+def run_setup(setup, args):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update({k: str(v) for k, v in SETUPS[setup].items() if k != "clusters"})
+    env.update(SECRET_KEY="bench", DEBUG="false", DJANGO_SETTINGS_MODULE="helpdesk.settings",
+               EMAIL_URL="dummymail://", PYTHONPATH=str(ROOT), Q_WORKERS=str(args.workers),
+               LOG_LEVEL="WARNING")
+    cmd = [sys.executable, __file__, "--child", setup, "--levels", str(args.levels),
+           "--burst", str(args.burst)]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise SystemExit(f"{setup} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+
+
+def report(results):
+    lines = ["| setup | what | n | p50 s | p95 s | p99 s | max s |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        for label, key in (("Tierdesk levels", "levels"), ("django-q2 ONCE schedules",
+                                                           "baseline")):
+            p = r.get(key) or {}
+            if p:
+                lines.append(f"| {r['setup']} | {label} | {p['n']} | {p['p50']:.3f} | "
+                             f"{p['p95']:.3f} | {p['p99']:.3f} | {p['max']:.3f} |")
+    lines.append("")
+    lines.append("| setup | burst | drained in s | fired | duplicates | missed |")
+    lines.append("|---|---|---|---|---|---|")
+    for r in results:
+        if r.get("burst"):
+            lines.append(f"| {r['setup']} | {r['burst']} | {r['drain_seconds']:.2f} | "
+                         f"{r['burst_fired']} | {r['duplicates']} | {r['missed']} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--levels", type=int, default=300)
+    parser.add_argument("--burst", type=int, default=10000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--only", choices=sorted(SETUPS))
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.levels, args.burst)
+    results = [run_setup(s, args) for s in SETUPS if not args.only or s == args.only]
+    table = report(results)
+    print(table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"escalation_latency-{stamp}.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / f"escalation_latency-{stamp}.md").write_text(table + "\n")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

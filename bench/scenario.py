@@ -1,0 +1,176 @@
+"""The benchmark's scenario, run inside one setup's Django environment (see escalation_latency)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parents[1]
+SPREAD_SECONDS = 60
+
+
+def reset_database():
+    """A fresh schema: drop every table (or the SQLite file's content), migrate, flush queues."""
+    from django.conf import settings
+
+    call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("flush", interactive=False, verbosity=0)
+    if settings.REDIS_URL:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    _fixtures()
+
+
+def _has_tables():
+    return "incidents_ticket" in connection.introspection.table_names()
+
+
+def _fixtures():
+    from django.contrib.auth.models import User
+
+    from escalation.models import EscalationLevel, EscalationPolicy, SLAPolicy, SLATarget
+    from incidents.models import Membership, Team
+
+    global TEAM, CUSTOMER
+    TEAM = Team.objects.create(name="Bench", slug="bench", tier=1)
+    lead = User.objects.create_user("bench-lead", "lead@example.com", "x")
+    Membership.objects.create(user=lead, team=TEAM, role="lead")
+    CUSTOMER = User.objects.create_user("bench-customer", "c@example.com", "x")
+    sla = SLAPolicy.objects.create(name="24x7", is_default=True)
+    for p in ("P1", "P2", "P3", "P4"):
+        SLATarget.objects.create(policy=sla, priority=p, first_response_seconds=86400,
+                                 resolution_seconds=7 * 86400)
+    policy = EscalationPolicy.objects.create(name="Bench")
+    EscalationLevel.objects.create(policy=policy, order=1, anchor="created", offset_seconds=0,
+                                   notify=["team_leads"])
+
+
+def start_cluster():
+    return subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT,
+                            env=os.environ.copy(), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_cluster(process):
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def plant(tag, count, due_at_for):
+    """Bulk-plant `count` tickets whose one level is due at due_at_for(n): the rows the planner
+    would make, written in bulk so planting 10,000 takes seconds, not minutes."""
+    from escalation import clocks
+    from escalation.models import Firing, TicketClock
+    from incidents.models import Ticket
+
+    now = timezone.now()
+    template = Ticket.open_ticket(requester=CUSTOMER, subject="template", description="x",
+                                  team=TEAM, at=now)
+    template_clock = TicketClock.objects.get(ticket=template)
+    Firing.objects.filter(ticket=template).delete()
+    firings = []
+    with transaction.atomic():
+        tickets = Ticket.objects.bulk_create([
+            Ticket(requester=CUSTOMER, subject=f"{tag} {n}", description="x", team=TEAM,
+                   created_at=due_at_for(n), priority=template.priority, status="open")
+            for n in range(count)
+        ], batch_size=500)
+        for t in tickets:
+            t.reference = f"HD-{t.pk}"
+        Ticket.objects.bulk_update(tickets, ["reference"], batch_size=500)
+        clock_rows = []
+        for t in tickets:
+            clock = TicketClock(ticket=t, calendar=None, policy=template_clock.policy,
+                                response_target_seconds=template_clock.response_target_seconds,
+                                resolution_target_seconds=template_clock.resolution_target_seconds,
+                                frozen_at=now)
+            clock_rows.append(clock)
+            for plan in clocks.desired_firings(clock, t):
+                if plan.kind == "level":
+                    firings.append(clocks._row(t, plan, now, holding=False))
+        TicketClock.objects.bulk_create(clock_rows, batch_size=500)
+        Firing.objects.bulk_create(firings, batch_size=500)
+    return tagged(tag)
+
+
+def tagged(tag):
+    from escalation.models import Firing
+
+    return Firing.objects.filter(kind="level", ticket__subject__startswith=f"{tag} ")
+
+
+def wait_fired(tag, count, timeout):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if tagged(tag).filter(state="fired").count() >= count:
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def spread_run(count):
+    """`count` levels and as many ONCE schedules, due at spread-out instants in the next minute."""
+    from django_q.models import Schedule, Task
+
+    start = timezone.now() + timedelta(seconds=5)
+    offsets = [SPREAD_SECONDS * n / count for n in range(count)]
+    rows = plant("spread", count, lambda n: start + timedelta(seconds=offsets[n]))
+    schedules = [Schedule(name=f"baseline-{n}", func="math.floor", args="1",
+                          schedule_type=Schedule.ONCE, repeats=-1,
+                          next_run=start + timedelta(seconds=offsets[n])) for n in range(count)]
+    Schedule.objects.bulk_create(schedules)
+    wait_fired("spread", count, timeout=SPREAD_SECONDS + 120)
+    levels = [(fired - due).total_seconds()
+              for fired, due in rows.filter(state="fired").values_list("fired_at", "due_at")]
+    due = {s.name: s.next_run for s in schedules}
+    deadline = time.monotonic() + 90
+    while Task.objects.filter(name__startswith="baseline-").count() < count \
+            and time.monotonic() < deadline:
+        time.sleep(1)
+    baseline = [(t.started - due[t.name]).total_seconds()
+                for t in Task.objects.filter(name__startswith="baseline-") if t.name in due]
+    return {"levels": _stats(levels), "baseline": _stats(baseline),
+            "levels_missed": count - len(levels)}
+
+
+def _stats(values):
+    from bench.escalation_latency import percentiles
+
+    return percentiles(values)
+
+
+def burst_run(count):
+    """`count` levels due in the same second; how long until the last one has fired?"""
+    from escalation.models import Notification
+    from incidents.models import TicketEvent
+
+    due = (timezone.now() + timedelta(seconds=20)).replace(microsecond=0)
+    plant_start = time.monotonic()
+    burst = plant("burst", count, lambda n: due)
+    planted_in = time.monotonic() - plant_start
+    completed = wait_fired("burst", count, timeout=300)
+    last = burst.order_by("-fired_at").values_list("fired_at", flat=True).first()
+    fired = burst.filter(state="fired").count()
+    events = TicketEvent.objects.filter(kind="escalated", ticket__subject__startswith="burst ")
+    notes = Notification.objects.filter(ticket__subject__startswith="burst ")
+    return {
+        "burst": count,
+        "planted_seconds": round(planted_in, 2),
+        "drain_seconds": (last - due).total_seconds() if last else float("nan"),
+        "burst_fired": fired,
+        "duplicates": max(events.count() - fired, 0) + max(notes.count() - fired, 0),
+        "missed": count - fired,
+        "completed": completed,
+    }

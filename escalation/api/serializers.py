@@ -1,0 +1,285 @@
+"""Calendars, SLA policies and escalation policies, each writable with its nested rows in one
+request; a nested list in a write replaces the stored set, all in one transaction."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import serializers
+
+from incidents.models import Team
+from incidents.models.tickets import Priority
+
+from ..models import (
+    BusinessCalendar,
+    EscalationLevel,
+    EscalationPolicy,
+    Holiday,
+    OpeningHours,
+    SLAPolicy,
+    SLATarget,
+)
+from ..models.calendars import MIDNIGHT, validate_timezone
+from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
+
+User = get_user_model()
+# Business-time arithmetic walks day by day; a creation time centuries away is no real ticket.
+PREVIEW_HORIZON = timedelta(days=3660)
+
+
+def unique(items, key, message):
+    """Reject a nested list naming the same thing twice (the database would refuse it)."""
+    seen = [key(item) for item in items]
+    if len(seen) != len(set(seen)):
+        raise serializers.ValidationError(message)
+    return items
+
+
+class NestedWriteMixin:
+    """Create/update a model with nested children.
+
+    `nested` maps a field to (related name, child model, the child's foreign key to the parent).
+    """
+
+    nested = {}
+
+    def create(self, validated_data):
+        children = {name: validated_data.pop(name, None) for name in self.nested}
+        with transaction.atomic():
+            instance = super().create(validated_data)
+            self._write_children(instance, children)
+        return instance
+
+    def update(self, instance, validated_data):
+        children = {name: validated_data.pop(name, None) for name in self.nested}
+        with transaction.atomic():
+            instance = super().update(instance, validated_data)
+            self._write_children(instance, children)
+        return instance
+
+    def _write_children(self, instance, children):
+        for name, rows in children.items():
+            if rows is None:
+                continue  # a partial update that leaves this list alone
+            related, model, parent = self.nested[name]
+            getattr(instance, related).all().delete()
+            self.create_children(instance, model, parent, rows)
+
+    def create_children(self, instance, model, parent, rows):
+        model.objects.bulk_create(model(**{parent: instance}, **row) for row in rows)
+
+
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M", help_text="00:00 means midnight.")
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "start", "end"]
+
+    def validate(self, attrs):
+        if not (attrs["start"] < attrs["end"] or attrs["end"] == MIDNIGHT):
+            raise serializers.ValidationError(
+                {"end": "The interval must end after it starts (00:00 means midnight)."}
+            )
+        return attrs
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name"]
+
+
+class CalendarSerializer(NestedWriteMixin, serializers.ModelSerializer):
+    nested = {
+        "hours": ("hours", OpeningHours, "calendar"),
+        "holidays": ("holidays", Holiday, "calendar"),
+    }
+    timezone = serializers.CharField(
+        max_length=64,
+        validators=[validate_timezone],
+        help_text="IANA time zone, e.g. Europe/Berlin.",
+    )
+    hours = OpeningHoursSerializer(many=True, required=False)
+    holidays = HolidaySerializer(many=True, required=False)
+
+    class Meta:
+        model = BusinessCalendar
+        fields = ["id", "name", "timezone", "hours", "holidays"]
+
+    def validate_holidays(self, value):
+        return unique(value, lambda h: h["date"], "Each date can be a holiday only once.")
+
+
+class SLATargetSerializer(serializers.ModelSerializer):
+    first_response_seconds = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    resolution_seconds = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+    class Meta:
+        model = SLATarget
+        fields = ["priority", "first_response_seconds", "resolution_seconds"]
+
+
+class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
+    nested = {"targets": ("targets", SLATarget, "policy")}
+    teams = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), many=True, required=False
+    )
+    targets = SLATargetSerializer(many=True, required=False)
+
+    class Meta:
+        model = SLAPolicy
+        fields = ["id", "name", "calendar", "teams", "is_default", "targets"]
+
+    def validate_targets(self, value):
+        return unique(value, lambda t: t["priority"], "One target per priority.")
+
+    def validate_is_default(self, value):
+        others = SLAPolicy.objects.filter(is_default=True)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if value and others.exists():
+            raise serializers.ValidationError("Another policy is already the default.")
+        return value
+
+
+class EscalationLevelSerializer(serializers.ModelSerializer):
+    offset_seconds = serializers.IntegerField(
+        min_value=-MAX_OFFSET_SECONDS,
+        max_value=MAX_OFFSET_SECONDS,
+        default=0,
+        help_text="Business seconds after the anchor (±90 days); negative = a warning before.",
+    )
+    order = serializers.IntegerField(min_value=1, max_value=1000)
+    notify = serializers.ListField(child=serializers.ChoiceField(NOTIFY_TARGETS), default=list)
+    notify_users = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), many=True, required=False
+    )
+    reassign_to = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), allow_null=True, required=False
+    )
+    set_priority = serializers.ChoiceField(Priority.choices, allow_null=True, required=False)
+    webhook_secret = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, write_only=True
+    )
+
+    class Meta:
+        model = EscalationLevel
+        fields = [
+            "order",
+            "anchor",
+            "offset_seconds",
+            "notify",
+            "notify_users",
+            "reassign_to",
+            "set_priority",
+            "webhook_url",
+            "webhook_secret",
+        ]
+
+    def validate_notify(self, value):
+        return unique(value, lambda t: t, "Name each notify target once.")
+
+    def validate_notify_users(self, value):
+        return unique(value, lambda user: user.pk, "Name each user once.")
+
+    def validate(self, attrs):
+        if attrs.get("anchor") == EscalationLevel.Anchor.CREATED and attrs["offset_seconds"] < 0:
+            raise serializers.ValidationError(
+                {"offset_seconds": "A level cannot fire before the ticket exists."}
+            )
+        return attrs
+
+
+class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
+    nested = {"levels": ("levels", EscalationLevel, "policy")}
+    teams = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), many=True, required=False
+    )
+    priorities = serializers.ListField(
+        child=serializers.ChoiceField(Priority.values),
+        default=list,
+        help_text="Empty means every priority.",
+    )
+    repeat = serializers.IntegerField(min_value=0, max_value=9, default=0)
+    repeat_interval_seconds = serializers.IntegerField(
+        min_value=1, max_value=MAX_OFFSET_SECONDS, default=600
+    )
+    levels = EscalationLevelSerializer(many=True, required=False)
+
+    class Meta:
+        model = EscalationPolicy
+        fields = [
+            "id",
+            "name",
+            "teams",
+            "priorities",
+            "repeat",
+            "repeat_interval_seconds",
+            "is_active",
+            "levels",
+        ]
+
+    def validate_priorities(self, value):
+        return unique(value, lambda p: p, "Name each priority once.")
+
+    def validate_levels(self, value):
+        return unique(value, lambda level: level["order"], "Each level needs its own order.")
+
+    def create_children(self, instance, model, parent, rows):
+        users = [row.pop("notify_users", []) for row in rows]
+        levels = model.objects.bulk_create(model(policy=instance, **row) for row in rows)
+        through = model.notify_users.through
+        through.objects.bulk_create(
+            through(escalationlevel_id=level.pk, user_id=user.pk)
+            for level, level_users in zip(levels, users, strict=True)
+            for user in level_users
+        )
+
+
+class PreviewInputSerializer(serializers.Serializer):
+    """An existing ticket, or a hypothetical one described by priority, team and creation."""
+
+    ticket = serializers.IntegerField(required=False, min_value=1)
+    priority = serializers.ChoiceField(Priority.choices, required=False)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    created_at = serializers.DateTimeField(
+        required=False, help_text="Defaults to now; within ten years of it."
+    )
+
+    def validate_created_at(self, value):
+        if abs(value - timezone.now()) > PREVIEW_HORIZON:
+            raise serializers.ValidationError("Preview a ticket created within ten years of now.")
+        return value
+
+    def validate(self, attrs):
+        if "ticket" in attrs and "priority" in attrs:
+            raise serializers.ValidationError(
+                {"ticket": "Give either an existing ticket or a hypothetical priority, not both."}
+            )
+        if "ticket" not in attrs and "priority" not in attrs:
+            raise serializers.ValidationError(
+                {"priority": "Give a ticket id, or a priority for a hypothetical ticket."}
+            )
+        return attrs
+
+
+class PreviewFiringSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    repeat = serializers.IntegerField()
+    anchor = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    warning = serializers.BooleanField(help_text="Fires before its deadline (negative offset).")
+    notify = serializers.ListField(child=serializers.IntegerField())
+    reassign_to = serializers.IntegerField(allow_null=True)
+    set_priority = serializers.CharField(allow_null=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    resolution_due_at = serializers.DateTimeField(allow_null=True)
+    firings = PreviewFiringSerializer(many=True)

@@ -1,0 +1,143 @@
+"""Sending outbox rows: claim by conditional update, send, record the attempt, decide what next.
+
+A row is claimed for CLAIM_DURATION before it is sent and marked after; a worker that dies in
+between leaves a claim that expires, and the row is sent again. So a crash costs at most one
+duplicate, never a lost message.
+"""
+
+import logging
+import random
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import DeliveryAttempt, Notification
+from . import email, webhooks
+from .errors import DeliveryError
+
+log = logging.getLogger(__name__)
+
+CLAIM_DURATION = timedelta(minutes=5)
+SENDERS = {Notification.Channel.EMAIL: email.send, Notification.Channel.WEBHOOK: webhooks.send}
+
+
+def max_attempts():
+    return getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 10)
+
+
+def backoff(attempts, rng=random):
+    """Delay before the next try: 30 s, 1 min, 2, 4 … doubling, capped at 2 h, plus ≤25% jitter.
+
+    Ten attempts span over four hours, so an hour-long mail outage loses nothing; the jitter
+    keeps a backlog from hitting a recovering server all in the same second."""
+    base = getattr(settings, "NOTIFICATION_RETRY_BASE_SECONDS", 30)
+    delay = min(base * 2 ** max(attempts - 1, 0), 7200)
+    return timedelta(seconds=delay * (1 + rng.random() / 4))
+
+
+def due(now):
+    """Queued rows whose time has come and that no live worker holds."""
+    return Notification.objects.filter(
+        status=Notification.Status.QUEUED, next_attempt_at__lte=now
+    ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+
+
+def claim(notification_id, now):
+    """Take the row for this worker; True only for the one worker whose update changed it."""
+    return bool(due(now).filter(pk=notification_id).update(claimed_until=now + CLAIM_DURATION))
+
+
+def deliver(notification_id, now=None):
+    """Send one queued notification if it is due and unclaimed; True when it went out."""
+    now = now or timezone.now()
+    if not claim(notification_id, now):
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        SENDERS[notification.channel](notification)
+    except DeliveryError as error:
+        record_failure(notification, error, now)
+        return False
+    except Exception as error:
+        # A bug must not leave the row claimed forever: count it like a temporary failure.
+        log.exception("notification=%s unexpected delivery error", notification_id)
+        record_failure(notification, DeliveryError(repr(error), temporary=True), now)
+        return False
+    record_success(notification, now)
+    return True
+
+
+def record_success(notification, now):
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.SENT,
+            sent_at=now,
+            attempts=F("attempts") + 1,
+            claimed_until=None,
+            last_error="",
+        )
+        DeliveryAttempt.objects.create(notification=notification, at=now, ok=True)
+    log.debug("notification=%s channel=%s sent", notification.pk, notification.channel)
+
+
+def record_failure(notification, error, now):
+    """Keep the error; fail a permanent error at once, else retry later until out of attempts."""
+    attempts = notification.attempts + 1
+    message = str(error)[:2000]
+    changes = {"attempts": attempts, "claimed_until": None, "last_error": message}
+    if not error.temporary:
+        changes["status"] = Notification.Status.FAILED
+    elif attempts >= max_attempts():
+        changes.update(
+            status=Notification.Status.FAILED,
+            last_error=f"{message} (gave up after {attempts} attempts)",
+        )
+    else:
+        changes["next_attempt_at"] = now + backoff(attempts)
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(**changes)
+        DeliveryAttempt.objects.create(
+            notification=notification, at=now, ok=False, temporary=error.temporary, error=message
+        )
+    log.warning(
+        "notification=%s channel=%s attempt=%s temporary=%s error=%s",
+        notification.pk,
+        notification.channel,
+        attempts,
+        error.temporary,
+        message,
+    )
+
+
+def sweep(now=None, limit=500, budget_seconds=40):
+    """Deliver queued rows left behind (crash, broker restart, retry time reached).
+
+    Stops after `budget_seconds` so the task ends well inside the queue's timeout; what is left
+    waits for the next sweep, unclaimed. Returns the number sent."""
+    ids = list(
+        due(now or timezone.now())
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    started, sent = time.monotonic(), 0
+    for pk in ids:
+        if time.monotonic() - started > budget_seconds:
+            break
+        sent += deliver(pk, now=now)
+    return sent
+
+
+def retry_now(queryset, now=None):
+    """Queue unsent rows again right away, with a fresh attempt budget (an admin's decision).
+
+    Returns the ids to hand to the workers; rows already sent are left alone."""
+    now = now or timezone.now()
+    ids = list(queryset.exclude(status=Notification.Status.SENT).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(
+        status=Notification.Status.QUEUED, next_attempt_at=now, claimed_until=None, attempts=0
+    )
+    return ids

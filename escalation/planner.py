@@ -1,0 +1,128 @@
+"""Escalation planning: ticket state + frozen policy + calendar + now → the firings it should have.
+
+Plain Python over plain values (no ORM), so the preview, the engine and the tests share one
+answer. A firing is named by its `key`: the policy, level and repeat, and the deadline instant it
+is anchored to. Re-planning an unchanged ticket yields the same keys (nothing new fires); moving a
+deadline yields new keys (the warning is re-armed for the new deadline)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .business_time import Calendar, add_business
+
+WARNING_KIND = "sla_warning"
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """What the planner needs to know about a ticket, at one moment."""
+
+    ticket_id: int | str
+    created_at: datetime
+    response_due: datetime | None
+    resolution_due: datetime | None
+    acknowledged_at: datetime | None = None
+    paused_since: datetime | None = None
+    active: bool = True
+
+    @property
+    def anchors(self):
+        """Deadline instants levels may hang on; a paused resolution clock has no deadline."""
+        return {
+            "created": self.created_at,
+            "response_due": self.response_due,
+            "resolution_due": None if self.paused_since else self.resolution_due,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedFiring:
+    key: str
+    kind: str  # "level", "response_breach" or "resolution_breach"
+    level: int
+    repeat: int
+    anchor: str
+    anchor_at: datetime
+    due_at: datetime
+    actions: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_warning(self):
+        return self.kind == "level" and self.actions.get("offset_seconds", 0) < 0
+
+
+def _stamp(moment):
+    return moment.strftime("%Y%m%dT%H%M%S.%f")
+
+
+def breach_plan(state: TicketState) -> list[PlannedFiring]:
+    """A breach firing per clock that has a deadline and was not stopped before it."""
+    plans = []
+    # Resolving an unacknowledged ticket stops its first-response clock too.
+    response_stop = state.acknowledged_at or (None if state.active else state.paused_since)
+    clocks = (
+        ("response_breach", "response_due", state.response_due, response_stop),
+        ("resolution_breach", "resolution_due", state.resolution_due, state.paused_since),
+    )
+    for kind, anchor, due, stopped_at in clocks:
+        if due is None or (stopped_at is not None and stopped_at <= due):
+            continue
+        # One row per clock: its due time follows the deadline until it fires, then never again.
+        plans.append(PlannedFiring(key=f"t{state.ticket_id}:{kind}", kind=kind, level=0, repeat=0,
+                                   anchor=anchor, anchor_at=due, due_at=due))
+    return plans
+
+
+def level_plan(state: TicketState, policy: dict | None,
+               calendar: Calendar | None) -> list[PlannedFiring]:
+    """The policy's level firings (and repeats of the last level) still in force for `state`."""
+    if not policy or not state.active:
+        return []
+    levels = sorted(policy.get("levels", []), key=lambda level: level["order"])
+    if not levels:
+        return []
+    anchors = state.anchors
+    plans = []
+    for level in levels:
+        anchor_at = anchors.get(level["anchor"])
+        if anchor_at is None or (state.acknowledged_at and level["anchor"] != "resolution_due"):
+            continue
+        due = add_business(calendar, anchor_at, level["offset_seconds"])
+        plans.append(_level_firing(state, policy, level, 0, anchor_at, due))
+    last = levels[-1]
+    if plans and plans[-1].level == last["order"]:
+        plans.extend(_repeats(state, policy, last, plans[-1], calendar))
+    return plans
+
+
+def _repeats(state, policy, level, first, calendar):
+    interval = policy.get("repeat_interval_seconds") or 0
+    return [
+        _level_firing(state, policy, level, n, first.anchor_at,
+                      add_business(calendar, first.due_at, n * interval))
+        for n in range(1, (policy.get("repeat") or 0) + 1)
+        if interval > 0
+    ]
+
+
+def _level_firing(state, policy, level, repeat, anchor_at, due):
+    key = (f"t{state.ticket_id}:p{policy.get('id')}:l{level['order']}:r{repeat}:"
+           f"{level['anchor']}@{_stamp(anchor_at)}")
+    return PlannedFiring(key=key, kind="level", level=level["order"], repeat=repeat,
+                         anchor=level["anchor"], anchor_at=anchor_at, due_at=due,
+                         actions=dict(level))
+
+
+def is_moot(firing: PlannedFiring, now: datetime) -> bool:
+    """A warning first planned after its deadline passed: the breach it warns of has happened.
+
+    Only new rows are judged so; a warning planned in time that a downtime made overdue still
+    fires once, marked late."""
+    return firing.is_warning and firing.anchor_at <= now
+
+
+def plan(state: TicketState, policy: dict | None,
+         calendar: Calendar | None) -> list[PlannedFiring]:
+    """Every firing the ticket should have, breaches included, ordered by due time."""
+    firings = breach_plan(state) + level_plan(state, policy, calendar)
+    return sorted(firings, key=lambda f: (f.due_at, f.kind != "level", f.level, f.repeat))

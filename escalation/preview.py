@@ -1,0 +1,62 @@
+"""The timeline a policy would produce for a ticket, real or hypothetical (SPEC "preview")."""
+
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from . import clocks, planner
+from .actions import recipients
+from .models import TicketClock
+from .models.calendars import calendar_from_snapshot
+
+
+def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=None, now=None):
+    """Due times and the ordered level firings `policy` would give the ticket."""
+    now = now or timezone.now()
+    if ticket is not None:
+        clock, subject = _real(ticket, now)
+    else:
+        clock, subject = _hypothetical(priority, team, created_at or now, now)
+    state = clocks.ticket_state(clock, subject)
+    calendar = calendar_from_snapshot(clock.calendar)
+    firings = planner.level_plan(state, policy.snapshot(), calendar)
+    return {
+        "response_due_at": state.response_due,
+        "resolution_due_at": state.resolution_due,
+        "firings": [_firing(f, subject) for f in firings],
+    }
+
+
+def _real(ticket, now):
+    clock = TicketClock.objects.filter(ticket=ticket).first()
+    if clock is None:
+        clock = TicketClock(ticket=ticket)
+        clocks.freeze(clock, ticket, now)
+    return clock, ticket
+
+
+def _hypothetical(priority, team, created_at, now):
+    subject = SimpleNamespace(
+        pk="preview", team=team, team_id=team.pk if team else None, priority=priority,
+        created_at=created_at, acknowledged_at=None, assignee_id=None, status="new",
+    )
+    clock = TicketClock()
+    clocks.freeze(clock, subject, now)
+    return clock, subject
+
+
+def _firing(firing, subject):
+    level = firing.actions
+    receiving = SimpleNamespace(assignee_id=getattr(subject, "assignee_id", None),
+                                team_id=level.get("reassign_to") or subject.team_id)
+    users = recipients(receiving, level.get("notify", []), level.get("notify_users", []))
+    return {
+        "level": firing.level,
+        "repeat": firing.repeat,
+        "anchor": firing.anchor,
+        "due_at": firing.due_at,
+        "warning": firing.is_warning,
+        "notify": [u.pk for u in users],
+        "reassign_to": level.get("reassign_to"),
+        "set_priority": level.get("set_priority"),
+    }

@@ -1,0 +1,15 @@
+"""django-q2 tasks: thin wrappers that load ids and hand off to the engine."""
+
+from . import engine
+
+
+def fire_firings(firing_ids):
+    """Fire the claimed firings (queued by the deadline broker or the sweep)."""
+    return engine.fire_many(firing_ids)
+
+
+def sweep():
+    """Safety net, every minute: fire whatever is due that no broker handed out (a crash, a
+    stock broker, a worker killed holding a claim)."""
+    engine.release_expired()
+    return engine.fire_many(engine.claim_due())

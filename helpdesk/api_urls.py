@@ -1,0 +1,34 @@
+"""The REST API under /api/ (SPEC "API"): one router over the incidents and escalation apps.
+
+helpdesk is the one place allowed to know both apps, so it also plugs escalation's
+notifications into the incidents timeline.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from escalation.api import timeline as escalation_timeline
+from escalation.api import views as escalation_views
+from incidents.api import timeline
+from incidents.api import views as incidents_views
+from incidents.api.auth import ObtainToken
+
+timeline.register_source(escalation_timeline.notification_entries)
+
+router = DefaultRouter()
+router.register("tickets", incidents_views.TicketViewSet, basename="ticket")
+router.register("teams", incidents_views.TeamViewSet, basename="team")
+router.register("calendars", escalation_views.CalendarViewSet, basename="calendar")
+router.register("sla-policies", escalation_views.SLAPolicyViewSet, basename="sla-policy")
+router.register(
+    "escalation-policies", escalation_views.EscalationPolicyViewSet, basename="escalation-policy"
+)
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", ObtainToken.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,167 @@
+"""Admin for teams (configured by supervisors) and a read-only view of tickets.
+
+Tickets change only through their lifecycle methods, so every change is a TicketEvent: the
+ticket admin shows them and offers actions that call those methods, never raw field edits.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from . import roles
+from .models import Membership, Reply, Team, Ticket, TicketEvent
+from .models.lifecycle import TransitionError
+
+User = get_user_model()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "tier", "escalates_to", "email"]
+    list_filter = ["tier"]
+    list_select_related = ["escalates_to"]
+    search_fields = ["name", "slug", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["escalates_to"]
+    inlines = [MembershipInline]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A ticket's history: shown, never edited in the admin."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TicketEventInline(ReadOnlyInline):
+    model = TicketEvent
+    fields = readonly_fields = ["at", "kind", "actor", "before", "after", "data"]
+    ordering = ["at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = readonly_fields = ["created_at", "author", "internal", "body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+def _apply(modeladmin, request, queryset, action, past_tense):
+    """Run one lifecycle action per ticket; report the ones whose status refuses it."""
+    done, refused = 0, []
+    for ticket in queryset:
+        try:
+            getattr(ticket, action)(request.user)
+            done += 1
+        except TransitionError as exc:
+            refused.append(f"{ticket.reference}: {exc}")
+    if done:
+        modeladmin.message_user(request, f"{done} ticket(s) {past_tense}.", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.WARNING)
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "subject",
+        "status",
+        "priority",
+        "team",
+        "assignee",
+        "response_due_at",
+        "resolution_due_at",
+        "breached",
+    ]
+    list_filter = ["status", "priority", "team", "breached", "channel", "priority_overridden"]
+    list_select_related = ["team", "assignee"]
+    search_fields = ["reference", "subject", "requester__username", "requester__email"]
+    date_hierarchy = "created_at"
+    inlines = [ReplyInline, TicketEventInline]
+    actions = ["acknowledge", "resolve", "close"]
+    fieldsets = [
+        (None, {"fields": ["reference", "subject", "description", "requester", "channel"]}),
+        (
+            "Classification",
+            {
+                "fields": [
+                    "status",
+                    ("impact", "urgency", "priority", "priority_overridden"),
+                    ("team", "assignee", "escalation_level"),
+                ]
+            },
+        ),
+        (
+            "SLA clocks",
+            {
+                "fields": [
+                    ("created_at", "acknowledged_at"),
+                    ("response_due_at", "response_breached_at"),
+                    ("resolution_due_at", "resolution_breached_at"),
+                    ("sla_paused_at", "breached"),
+                    ("resolved_at", "closed_at"),
+                ]
+            },
+        ),
+        ("Rating", {"fields": [("rating", "rating_comment")]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field: edits go through the lifecycle (desk, API, actions) to leave an event.
+        return [f.name for f in Ticket._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Acknowledge selected tickets", permissions=["change"])
+    def acknowledge(self, request, queryset):
+        _apply(self, request, queryset, "acknowledge", "acknowledged")
+
+    @admin.action(description="Resolve selected tickets", permissions=["change"])
+    def resolve(self, request, queryset):
+        _apply(self, request, queryset, "resolve", "resolved")
+
+    @admin.action(description="Close selected resolved tickets", permissions=["change"])
+    def close(self, request, queryset):
+        _apply(self, request, queryset, "close", "closed")
+
+
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, searchable, and viewable by supervisors.
+
+    Supervisors pick people for team memberships and escalation levels through autocomplete,
+    which needs view access to users; editing users stays with those granted it."""
+
+    list_filter = [*DjangoUserAdmin.list_filter, "memberships__team"]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or roles.is_supervisor(request.user)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

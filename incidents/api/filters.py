@@ -1,0 +1,57 @@
+"""List filters for tickets (SPEC "API": status, priority, team, assignee, breached)."""
+
+import django_filters
+from django import forms
+
+from ..models import Ticket
+from ..models.tickets import Priority
+
+MAX_ID = 2**63 - 1  # a larger number would overflow the database's integer, not just miss
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary key: a whole number the database can hold, else a 400 with the field."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    team = IdFilter(field_name="team_id", help_text="Team id.")
+    assignee = IdFilter(field_name="assignee_id", help_text="User id of the assignee.")
+    requester = IdFilter(field_name="requester_id", help_text="User id of the requester.")
+    unassigned = django_filters.BooleanFilter(
+        field_name="assignee",
+        lookup_expr="isnull",
+        help_text="true: only tickets nobody has taken.",
+    )
+    breached = django_filters.BooleanFilter()
+    active = django_filters.BooleanFilter(
+        method="filter_active", help_text="true: neither resolved nor closed."
+    )
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "status",
+            "priority",
+            "team",
+            "assignee",
+            "unassigned",
+            "breached",
+            "active",
+            "channel",
+            "requester",
+        ]
+
+    def filter_active(self, queryset, name, value):
+        if value is None:
+            return queryset
+        active = queryset.active()
+        return active if value else queryset.exclude(pk__in=active.values("pk"))

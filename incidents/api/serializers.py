@@ -1,0 +1,198 @@
+"""Ticket, reply, timeline and team shapes (SPEC "API"); input and output kept apart where the
+shapes differ, so a client can never write a field it may only read."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from rest_framework import serializers
+
+from .. import roles
+from ..models import Attachment, Membership, Reply, Team, Ticket
+from ..models.tickets import Level, Priority
+
+User = get_user_model()
+
+
+def agents():
+    """Users who work the desk: the only valid assignees."""
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name__in=[roles.AGENTS, roles.SUPERVISORS])
+    ).distinct()
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as every reader sees it; related objects are ids."""
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "reference",
+            "subject",
+            "description",
+            "status",
+            "priority",
+            "priority_overridden",
+            "impact",
+            "urgency",
+            "team",
+            "assignee",
+            "requester",
+            "channel",
+            "created_at",
+            "updated_at",
+            "acknowledged_at",
+            "resolved_at",
+            "closed_at",
+            "response_due_at",
+            "resolution_due_at",
+            "sla_paused_at",
+            "breached",
+            "escalation_level",
+            "rating",
+        ]
+        read_only_fields = fields
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    impact = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
+    urgency = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    requester = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text="Agents only: open the ticket on a customer's behalf. Defaults to you.",
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    """What an agent may PATCH; each field goes through the ticket's lifecycle method."""
+
+    status = serializers.ChoiceField(Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(Priority.choices, required=False)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=agents(), required=False, allow_null=True
+    )
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
+
+    def apply(self, ticket, actor):
+        """Apply the changes in one transaction, recording an event for each."""
+        data = self.validated_data
+        with transaction.atomic():
+            if "team" in data:
+                ticket.move_to_team(actor, data["team"])
+            if "assignee" in data:
+                ticket.assign(actor, data["assignee"])
+            if "priority" in data:
+                ticket.set_priority(actor, data["priority"])
+            if "status" in data:
+                ticket.change_status(actor, data["status"])
+        return ticket
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the ticket needs a higher tier.")
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A team of a higher tier; defaults to the current team's next tier.",
+    )
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "created_at"]
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Reply
+        fields = ["id", "ticket", "author", "body", "internal", "created_at", "attachments"]
+        read_only_fields = fields
+
+
+class ReplyCreateSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    internal = serializers.BooleanField(default=False, help_text="An internal note: agents only.")
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.IntegerField(allow_null=True)
+    data = serializers.DictField()
+
+
+class MemberSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    role = serializers.ChoiceField(Membership.Role.choices, default=Membership.Role.AGENT)
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    members = MemberSerializer(many=True, source="memberships", required=False)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "slug", "tier", "escalates_to", "email", "members"]
+
+    def validate_tier(self, value):
+        if value < 1:
+            raise serializers.ValidationError("Tiers start at 1.")
+        return value
+
+    def validate_members(self, value):
+        users = [m["user"].pk for m in value]
+        if len(users) != len(set(users)):
+            raise serializers.ValidationError("A user can be a member only once.")
+        return value
+
+    def validate(self, attrs):
+        """Escalation only climbs: the next tier must be higher, the previous ones lower."""
+        instance = self.instance
+        target = attrs.get("escalates_to", instance.escalates_to if instance else None)
+        tier = attrs.get("tier", instance.tier if instance else 1)
+        if target is not None:
+            if instance is not None and target.pk == instance.pk:
+                raise serializers.ValidationError(
+                    {"escalates_to": "A team cannot escalate to itself."}
+                )
+            if target.tier <= tier:
+                raise serializers.ValidationError(
+                    {"escalates_to": "Escalate to a team of a higher tier."}
+                )
+        if instance is not None and instance.escalated_from.filter(tier__gte=tier).exists():
+            raise serializers.ValidationError(
+                {"tier": "Teams that escalate to this one must stay at a lower tier."}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        members = validated_data.pop("memberships", [])
+        with transaction.atomic():
+            team = super().create(validated_data)
+            self._replace_members(team, members)
+        return team
+
+    def update(self, instance, validated_data):
+        members = validated_data.pop("memberships", None)
+        with transaction.atomic():
+            team = super().update(instance, validated_data)
+            if members is not None:
+                self._replace_members(team, members)
+        return team
+
+    @staticmethod
+    def _replace_members(team, members):
+        team.memberships.all().delete()
+        Membership.objects.bulk_create(
+            Membership(team=team, user=m["user"], role=m["role"]) for m in members
+        )

@@ -1,0 +1,223 @@
+"""Ticket and team endpoints: parse, call the ticket's lifecycle methods, render."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from .. import permissions as rules
+from ..models import Team, Ticket
+from ..models.lifecycle import TransitionError
+from . import serializers as s
+from . import timeline
+from .filters import TicketFilter
+from .mixins import LocationOnCreateMixin, ProtectedDestroyMixin
+from .permissions import AgentsReadSupervisorsWrite, TicketActionPermission
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; field messages or `detail`."),
+    403: OpenApiResponse(description="Not allowed for your role."),
+    404: OpenApiResponse(description="No such ticket, or not yours to see."),
+}
+
+
+def transition(func, *args, **kwargs):
+    """Run a lifecycle action, turning a refused transition into a 400 with its message."""
+    try:
+        return func(*args, **kwargs)
+    except TransitionError as exc:
+        raise ValidationError({"detail": str(exc)}) from exc
+
+
+def ticket_action(summary, request=None, **kwargs):
+    """Schema for a POST action that answers with the ticket."""
+    return extend_schema(
+        summary=summary, request=request, responses={200: s.TicketSerializer, **ERRORS}, **kwargs
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Tickets you can see", responses={200: s.TicketSerializer, 400: ERRORS[400]}
+    ),
+    retrieve=extend_schema(
+        summary="One ticket", responses={200: s.TicketSerializer, 404: ERRORS[404]}
+    ),
+    create=extend_schema(
+        summary="Open a ticket",
+        request=s.TicketCreateSerializer,
+        responses={201: s.TicketSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    ),
+    partial_update=extend_schema(
+        summary="Change status, priority, assignee or team (agents)",
+        request=s.TicketUpdateSerializer,
+        responses={200: s.TicketSerializer, **ERRORS},
+    ),
+)
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.TicketSerializer
+    permission_classes = viewsets.GenericViewSet.permission_classes + [TicketActionPermission]
+    filterset_class = TicketFilter
+    search_fields = ["reference", "subject", "description"]
+    ordering_fields = [
+        "created_at",
+        "updated_at",
+        "priority",
+        "status",
+        "response_due_at",
+        "resolution_due_at",
+        "escalation_level",
+        "id",
+    ]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    ticket_rules = {
+        "partial_update": rules.can_change_ticket,
+        "acknowledge": rules.can_acknowledge,
+        "escalate": rules.can_escalate,
+        "resolve": rules.can_resolve,
+        "reopen": rules.can_reopen,
+    }
+
+    def get_queryset(self):
+        return Ticket.objects.visible_to(self.request.user)
+
+    def create(self, request):
+        data = self._validated(s.TicketCreateSerializer, request.data)
+        requester = data.get("requester", request.user)
+        if requester != request.user and not rules.can_open_for_others(request.user):
+            raise PermissionDenied("Only agents can open a ticket for someone else.")
+        ticket = Ticket.open_ticket(
+            requester=requester,
+            subject=data["subject"],
+            description=data["description"],
+            impact=data["impact"],
+            urgency=data["urgency"],
+            team=data.get("team"),
+            channel=Ticket.Channel.API,
+            actor=request.user,
+        )
+        ticket.refresh_from_db()  # the escalation app set its priority and SLA due times
+        location = self.reverse_action("detail", args=[ticket.pk])
+        return Response(
+            s.TicketSerializer(ticket).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
+
+    def partial_update(self, request, pk=None):
+        ticket = self.get_object()
+        update = s.TicketUpdateSerializer(data=request.data)
+        update.is_valid(raise_exception=True)
+        transition(update.apply, ticket, request.user)
+        return self._ticket(ticket)
+
+    @ticket_action("Acknowledge: stop the first-response clock (agents)")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        ticket = self.get_object()
+        transition(ticket.acknowledge, request.user)
+        return self._ticket(ticket)
+
+    @ticket_action("Escalate to a higher tier with a reason (agents)", request=s.EscalateSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        ticket = self.get_object()
+        data = self._validated(s.EscalateSerializer, request.data)
+        transition(ticket.escalate, request.user, data["reason"], team=data.get("team"))
+        return self._ticket(ticket)
+
+    @ticket_action("Resolve (agents)")
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        ticket = self.get_object()
+        transition(ticket.resolve, request.user)
+        return self._ticket(ticket)
+
+    @ticket_action("Reopen a resolved ticket (its requester or an agent)")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        ticket = self.get_object()
+        transition(ticket.reopen, request.user)
+        return self._ticket(ticket)
+
+    @extend_schema(
+        methods=["get"],
+        summary="Replies you can see, oldest first",
+        responses={200: s.ReplySerializer(many=True), 404: ERRORS[404]},
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="Reply, or add an internal note (agents)",
+        request=s.ReplyCreateSerializer,
+        responses={201: s.ReplySerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        search_fields=[],
+        ordering_fields=[],
+        pagination_class=None,
+    )
+    def replies(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "POST":
+            return self._add_reply(ticket, request)
+        replies = rules.visible_replies(request.user, ticket.replies.all())
+        replies = replies.prefetch_related("attachments")
+        return Response(s.ReplySerializer(replies, many=True).data)
+
+    @extend_schema(
+        summary="Events, escalations and notifications, oldest first",
+        responses={200: s.TimelineEntrySerializer(many=True), 404: ERRORS[404]},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        search_fields=[],
+        ordering_fields=[],
+        pagination_class=None,
+    )
+    def timeline(self, request, pk=None):
+        ticket = self.get_object()
+        entries = timeline.entries_for(ticket, request.user)
+        return Response(s.TimelineEntrySerializer(entries, many=True).data)
+
+    def _add_reply(self, ticket, request):
+        data = self._validated(s.ReplyCreateSerializer, request.data)
+        if data["internal"] and not rules.can_write_internal(request.user):
+            raise ValidationError({"internal": ["Only agents can write internal notes."]})
+        reply = transition(ticket.add_reply, request.user, data["body"], internal=data["internal"])
+        return Response(s.ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+    def _ticket(self, ticket):
+        ticket.refresh_from_db()
+        return Response(s.TicketSerializer(ticket).data)
+
+    @staticmethod
+    def _validated(serializer_class, data):
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Teams with their members (agents)"),
+    create=extend_schema(summary="Create a team (supervisors)"),
+    update=extend_schema(summary="Replace a team and its members (supervisors)"),
+    partial_update=extend_schema(summary="Change a team (supervisors)"),
+    destroy=extend_schema(
+        summary="Delete a team no ticket uses (supervisors)",
+        responses={204: None, 409: OpenApiResponse(description="In use.")},
+    ),
+)
+class TeamViewSet(LocationOnCreateMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+    queryset = Team.objects.select_related(None).prefetch_related("memberships")
+    serializer_class = s.TeamSerializer
+    permission_classes = [AgentsReadSupervisorsWrite]
+    filterset_fields = ["tier"]
+    search_fields = ["name", "slug"]
+    ordering_fields = ["tier", "name"]

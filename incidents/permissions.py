@@ -1,0 +1,65 @@
+"""Who may do what to a ticket, beyond seeing it (`Ticket.objects.visible_to`).
+
+Pages and the API both ask these functions, so a rule changes in one place. Each takes a user
+and, where the answer depends on it, a ticket the user can already see.
+"""
+
+from . import roles
+from .models import TicketEvent
+
+
+def can_write_internal(user):
+    """Internal notes are written (and read) by agents only."""
+    return roles.is_agent(user)
+
+
+def can_read_internal(user):
+    return roles.is_agent(user)
+
+
+def can_change_ticket(user, ticket=None):
+    """Status, priority, assignee and team are the desk's to change, never the requester's."""
+    return roles.is_agent(user)
+
+
+def can_acknowledge(user, ticket=None):
+    return roles.is_agent(user)
+
+
+def can_escalate(user, ticket=None):
+    return roles.is_agent(user)
+
+
+def can_resolve(user, ticket=None):
+    return roles.is_agent(user)
+
+
+def can_reopen(user, ticket):
+    """The requester may reopen their own resolved ticket; agents may reopen any they see."""
+    return roles.is_agent(user) or ticket.requester_id == user.pk
+
+
+def can_open_for_others(user):
+    """Agents log tickets on a customer's behalf (phone, walk-in); customers only for themselves."""
+    return roles.is_agent(user)
+
+
+def can_read_teams(user):
+    return roles.is_agent(user)
+
+
+def can_configure(user):
+    """Teams, calendars, SLA and escalation policies are configured by supervisors."""
+    return roles.is_supervisor(user)
+
+
+def visible_replies(user, replies):
+    """Narrow a Reply queryset to what `user` may read: customers never see internal notes."""
+    return replies if can_read_internal(user) else replies.filter(internal=False)
+
+
+def visible_events(user, events):
+    """Narrow a TicketEvent queryset to what `user` may read on the timeline."""
+    if can_read_internal(user):
+        return events
+    return events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(data__internal=True)

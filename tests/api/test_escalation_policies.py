@@ -1,0 +1,92 @@
+"""/api/escalation-policies/: a policy with its ordered levels, written in one request."""
+
+import pytest
+
+from escalation.models import EscalationPolicy
+
+
+def policy_body(teams, lead, changes=None):
+    body = {
+        "name": "Tier-1 P1",
+        "teams": [teams["desk"].pk],
+        "priorities": ["P1", "P2"],
+        "repeat": 2,
+        "repeat_interval_seconds": 600,
+        "levels": [
+            {
+                "order": 1,
+                "anchor": "response_due",
+                "offset_seconds": -900,
+                "notify": ["assignee", "team_leads"],
+                "notify_users": [lead.pk],
+                "reassign_to": None,
+                "set_priority": None,
+            },
+            {
+                "order": 2,
+                "anchor": "response_due",
+                "offset_seconds": 0,
+                "notify": ["team", "supervisors"],
+                "notify_users": [],
+                "reassign_to": teams["apps"].pk,
+                "set_priority": "P1",
+            },
+        ],
+    }
+    return {**body, **(changes or {})}
+
+
+def test_supervisor_creates_a_policy_with_levels(api, supervisor, lead, teams):
+    response = api(supervisor).post(
+        "/api/escalation-policies/", policy_body(teams, lead), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    levels = response.json()["levels"]
+    assert [(lv["order"], lv["notify_users"], lv["reassign_to"]) for lv in levels] == [
+        (1, [lead.pk], None),
+        (2, [], teams["apps"].pk),
+    ]
+    policy = EscalationPolicy.objects.get()
+    assert policy.snapshot()["levels"][0]["notify_users"] == [lead.pk]
+
+
+def test_put_replaces_levels(api, supervisor, lead, teams):
+    client = api(supervisor)
+    body = policy_body(teams, lead)
+    policy_id = client.post("/api/escalation-policies/", body, format="json").json()["id"]
+    body["levels"] = body["levels"][1:]
+    response = client.put(f"/api/escalation-policies/{policy_id}/", body, format="json")
+    assert [lv["order"] for lv in response.json()["levels"]] == [2]
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"repeat": 10}, "repeat"),
+        ({"priorities": ["P7"]}, "priorities"),
+        ({"teams": [9999]}, "teams"),
+        ({"levels": [{"order": 1, "anchor": "created", "offset_seconds": -60}]}, "levels"),
+        (
+            {"levels": [{"order": 1, "anchor": "response_due", "offset_seconds": 91 * 86400}]},
+            "levels",
+        ),
+        ({"levels": [{"order": 1, "anchor": "response_due", "notify": ["everyone"]}]}, "levels"),
+        ({"levels": [{"order": 1, "anchor": "response_due", "reassign_to": 9999}]}, "levels"),
+        (
+            {"levels": [{"order": 1, "anchor": "response_due"}, {"order": 1, "anchor": "created"}]},
+            "levels",
+        ),
+    ],
+)
+def test_invalid_policies_are_refused_whole(api, supervisor, lead, teams, change, field):
+    response = api(supervisor).post(
+        "/api/escalation-policies/", policy_body(teams, lead, change), format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not EscalationPolicy.objects.exists()
+
+
+def test_agents_and_customers_get_403(api, agent, customer):
+    for user in (agent, customer):
+        assert api(user).get("/api/escalation-policies/").status_code == 403

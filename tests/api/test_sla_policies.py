@@ -1,0 +1,68 @@
+"""/api/sla-policies/: a policy with its per-priority targets, written in one request."""
+
+from escalation.models import SLAPolicy
+
+TARGETS = [
+    {"priority": "P1", "first_response_seconds": 900, "resolution_seconds": 14400},
+    {"priority": "P2", "first_response_seconds": 3600, "resolution_seconds": 28800},
+]
+
+
+def test_supervisor_creates_a_policy_with_targets(api, supervisor, teams):
+    response = api(supervisor).post(
+        "/api/sla-policies/",
+        {
+            "name": "Gold",
+            "calendar": None,
+            "teams": [teams["desk"].pk],
+            "is_default": False,
+            "targets": TARGETS,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["targets"] == TARGETS
+    assert SLAPolicy.for_team(teams["desk"]).name == "Gold"
+
+
+def test_patching_targets_replaces_them(api, supervisor):
+    client = api(supervisor)
+    policy_id = client.post(
+        "/api/sla-policies/", {"name": "Gold", "targets": TARGETS}, format="json"
+    ).json()["id"]
+    response = client.patch(
+        f"/api/sla-policies/{policy_id}/", {"targets": TARGETS[:1]}, format="json"
+    )
+    assert [t["priority"] for t in response.json()["targets"]] == ["P1"]
+
+
+def test_invalid_targets_are_field_errors(api, supervisor):
+    client = api(supervisor)
+    for targets in (
+        [TARGETS[0], TARGETS[0]],
+        [{"priority": "P9", "first_response_seconds": 1, "resolution_seconds": 1}],
+        [{"priority": "P1", "first_response_seconds": 0, "resolution_seconds": 1}],
+    ):
+        response = client.post(
+            "/api/sla-policies/", {"name": "Bad", "targets": targets}, format="json"
+        )
+        assert response.status_code == 400 and "targets" in response.json()
+    assert not SLAPolicy.objects.exists()
+
+
+def test_only_one_default_policy(api, supervisor):
+    client = api(supervisor)
+    client.post("/api/sla-policies/", {"name": "A", "is_default": True}, format="json")
+    response = client.post("/api/sla-policies/", {"name": "B", "is_default": True}, format="json")
+    assert response.status_code == 400 and "is_default" in response.json()
+
+
+def test_unknown_team_is_a_field_error(api, supervisor):
+    response = api(supervisor).post(
+        "/api/sla-policies/", {"name": "A", "teams": [9999]}, format="json"
+    )
+    assert response.status_code == 400 and "teams" in response.json()
+
+
+def test_agents_get_403(api, agent):
+    assert api(agent).get("/api/sla-policies/").status_code == 403

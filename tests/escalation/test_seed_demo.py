@@ -1,0 +1,122 @@
+"""`manage.py seed_demo`: a believable helpdesk to try, loaded any number of times."""
+
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Min
+from django.utils import timezone
+
+from escalation.models import BusinessCalendar, EscalationPolicy, SLAPolicy
+from incidents import roles
+from incidents.models import Ticket
+
+
+def seed():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def ticket_set():
+    return set(
+        Ticket.objects.values_list(
+            "reference",
+            "subject",
+            "status",
+            "priority",
+            "team__slug",
+            "requester__username",
+            "assignee_id",
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing():
+    started = time.monotonic()
+    first_output = seed()
+    seconds = time.monotonic() - started
+    counts, tickets = row_counts(), ticket_set()
+
+    second_output = seed()
+
+    assert row_counts() == counts
+    assert ticket_set() == tickets
+    assert "50 new ticket(s)" in first_output and "0 new ticket(s)" in second_output
+    assert seconds < 30
+
+
+@pytest.mark.django_db
+def test_demo_has_every_status_priority_and_tier_with_real_timelines():
+    seed()
+    tickets = list(Ticket.objects.select_related("team"))
+    now = timezone.now()
+
+    assert len(tickets) == 50
+    assert {t.status for t in tickets} == {
+        "new",
+        "open",
+        "pending",
+        "on_hold",
+        "resolved",
+        "closed",
+    }
+    assert {t.priority for t in tickets} == {"P1", "P2", "P3", "P4"}
+    assert {t.team.tier for t in tickets} == {1, 2, 3}
+    assert all(now - timedelta(days=10, minutes=1) <= t.created_at < now for t in tickets)
+    first_events = Ticket.objects.annotate(first=Min("events__at")).values_list(
+        "first", "created_at"
+    )
+    assert all(first == created for first, created in first_events)
+    for ticket in tickets:
+        kinds = set(ticket.events.values_list("kind", flat=True))
+        assert ("acknowledged" in kinds) == (ticket.acknowledged_at is not None)
+        assert (ticket.status == "new") == (ticket.acknowledged_at is None)
+    assert any(t.escalation_level == 2 for t in tickets)
+
+
+@pytest.mark.django_db
+def test_demo_people_and_configuration(client):
+    output = seed()
+    User = get_user_model()
+
+    calendar = BusinessCalendar.objects.get(name="Berlin office hours")
+    snapshot = calendar.snapshot()
+    assert snapshot["timezone"] == "Europe/Berlin"
+    assert snapshot["intervals"] == [[day, 9 * 3600, 17 * 3600] for day in range(5)]
+    assert {"2026-12-25", "2027-03-26", "2027-10-03"} <= set(snapshot["holidays"])
+    sla = SLAPolicy.objects.get(is_default=True)
+    assert sla.calendar == calendar
+    assert {
+        t.priority: (t.first_response_seconds, t.resolution_seconds) for t in sla.targets.all()
+    } == {"P1": (900, 14400), "P2": (3600, 28800), "P3": (14400, 86400), "P4": (28800, 144000)}
+    standard = EscalationPolicy.objects.get(name="Standard escalation")
+    assert (standard.repeat, standard.repeat_interval_seconds, standard.priorities) == (2, 1800, [])
+    assert [
+        (lv["anchor"], lv["offset_seconds"], lv["notify"]) for lv in standard.snapshot()["levels"]
+    ] == [
+        ("response_due", -900, ["assignee", "team_leads"]),
+        ("response_due", 0, ["team_leads", "supervisors"]),
+        ("resolution_due", -3600, ["assignee", "team_leads"]),
+        ("resolution_due", 0, ["team_leads", "supervisors"]),
+    ]
+    assert standard.levels.get(order=4).reassign_to.slug == "application-support"
+
+    for username in ("alice", "dana", "lena", "priya", "erik", "sam"):
+        assert username in output
+        assert client.login(username=username, password="tierdesk-demo")
+    sam = User.objects.get(username="sam")
+    assert sam.is_staff and not sam.is_superuser and roles.is_supervisor(sam)
+    assert roles.is_customer(User.objects.get(username="alice"))
+    dana = User.objects.get(username="dana")
+    assert roles.is_agent(dana) and not dana.is_staff
+    assert User.objects.get(username="lena").memberships.get().role == "lead"

@@ -1,0 +1,172 @@
+"""Admin for teams, users and tickets, as supervisors (staff, non-superuser) and agents use it."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from incidents.models import Team, Ticket
+
+INCIDENT_MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in ("incidents", "auth")
+]
+
+
+def url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", INCIDENT_MODELS, ids=lambda m: m._meta.label)
+def test_agent_is_sent_to_the_admin_login(client, agent, model):
+    client.force_login(agent)
+
+    for view in ("changelist", "add"):
+        response = client.get(url(model, view))
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_supervisor_configures_a_team_with_members(client, supervisor, teams, agent):
+    client.force_login(supervisor)
+    assert client.get(url(Team, "changelist")).status_code == 200
+    assert client.get(url(Team, "add")).status_code == 200
+
+    response = client.post(
+        url(Team, "add"),
+        {
+            "name": "Network Operations",
+            "slug": "netops",
+            "tier": 2,
+            "escalates_to": teams["eng"].pk,
+            "email": "noc@example.com",
+            "memberships-TOTAL_FORMS": 1,
+            "memberships-INITIAL_FORMS": 0,
+            "memberships-MIN_NUM_FORMS": 0,
+            "memberships-MAX_NUM_FORMS": 1000,
+            "memberships-0-user": agent.pk,
+            "memberships-0-role": "lead",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    team = Team.objects.get(slug="netops")
+    assert team.escalates_to == teams["eng"]
+    assert team.leads() == [agent]
+
+
+def test_team_list_is_filtered_by_tier_and_searchable(client, supervisor, teams):
+    client.force_login(supervisor)
+
+    by_tier = client.get(url(Team, "changelist"), {"tier": 2})
+    searched = client.get(url(Team, "changelist"), {"q": "engineering"})
+
+    assert [t.slug for t in by_tier.context["cl"].result_list] == ["app-support"]
+    assert [t.slug for t in searched.context["cl"].result_list] == ["engineering"]
+
+
+def test_supervisor_finds_people_by_autocomplete(client, supervisor, customer, agent):
+    client.force_login(supervisor)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "incidents",
+            "model_name": "membership",
+            "field_name": "user",
+            "term": "tier1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [agent.username]
+
+
+def test_supervisor_may_look_at_users_but_not_edit_them(client, supervisor, customer):
+    client.force_login(supervisor)
+    User = get_user_model()
+
+    assert client.get(url(User, "changelist")).status_code == 200
+    assert client.get(url(User, "add")).status_code == 403
+    response = client.post(url(User, "change", customer.pk), {"username": "mallory"})
+    assert response.status_code == 403
+    customer.refresh_from_db()
+    assert customer.username == "alice"
+
+
+def test_supervisor_reads_a_ticket_with_its_timeline(
+    client, supervisor, make_ticket, customer, agent, teams
+):
+    ticket = make_ticket(customer, team=teams["desk"], subject="VPN keeps dropping")
+    ticket.add_reply(agent, "Checking the VPN gateway logs.", internal=True)
+    ticket.add_reply(agent, "We are on it.")
+    client.force_login(supervisor)
+
+    listing = client.get(url(Ticket, "changelist"), {"q": "VPN"})
+    page = client.get(url(Ticket, "change", ticket.pk))
+
+    assert listing.status_code == 200
+    assert [t.pk for t in listing.context["cl"].result_list] == [ticket.pk]
+    assert page.status_code == 200
+    assert b"Checking the VPN gateway logs." in page.content
+    assert b"acknowledged" in page.content
+    assert client.get(url(Ticket, "add")).status_code == 403
+
+
+def test_ticket_list_query_count_does_not_grow_with_tickets(
+    client, supervisor, make_ticket, customer, teams, agent, django_assert_max_num_queries
+):
+    for i in range(20):
+        ticket = make_ticket(customer, team=teams["desk"], subject=f"Ticket {i}")
+        ticket.assign(agent, agent)
+    client.force_login(supervisor)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(url(Ticket, "changelist"))
+    assert len(response.context["cl"].result_list) == 20
+
+
+def test_ticket_admin_action_goes_through_the_lifecycle(
+    admin_client, admin_user, make_ticket, customer, teams
+):
+    open_one = make_ticket(customer, team=teams["desk"])
+    open_one.acknowledge(admin_user)
+    fresh = make_ticket(customer, team=teams["desk"])
+
+    response = admin_client.post(
+        url(Ticket, "changelist"),
+        {
+            "action": "close",
+            "_selected_action": [open_one.pk, fresh.pk],
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    admin_client.post(
+        url(Ticket, "changelist"),
+        {
+            "action": "resolve",
+            "_selected_action": [open_one.pk],
+        },
+    )
+
+    open_one.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (open_one.status, fresh.status) == ("resolved", "new")
+    event = open_one.events.filter(kind="status_changed").last()
+    assert (event.actor, event.after) == (admin_user, {"status": "resolved"})
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Only a resolved ticket can be closed" in m for m in messages)
+
+
+def test_supervisor_cannot_change_ticket_fields_in_the_admin(
+    client, supervisor, make_ticket, customer, teams
+):
+    ticket = make_ticket(customer, team=teams["desk"])
+    client.force_login(supervisor)
+
+    response = client.post(url(Ticket, "change", ticket.pk), {"status": "closed"})
+
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
