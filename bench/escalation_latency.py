@@ -63,12 +63,27 @@ def child(setup, levels, burst):
 
 # ---- parent side ----
 
+def fresh_database(url):
+    """Start each run on an empty database: SQLite file removed, PostgreSQL database recreated."""
+    if url.startswith("sqlite:"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def run_setup(setup, args):
+    fresh_database(SETUPS[setup]["DATABASE_URL"])
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({k: str(v) for k, v in SETUPS[setup].items() if k != "clusters"})
     env.update(SECRET_KEY="bench", DEBUG="false", DJANGO_SETTINGS_MODULE="helpdesk.settings",
                EMAIL_URL="dummymail://", PYTHONPATH=str(ROOT), Q_WORKERS=str(args.workers),
-               LOG_LEVEL="WARNING")
+               LOG_LEVEL="WARNING", Q_SAVE_LIMIT="0")
     cmd = [sys.executable, __file__, "--child", setup, "--levels", str(args.levels),
            "--burst", str(args.burst)]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
@@ -79,7 +94,8 @@ def run_setup(setup, args):
 
 
 def report(results):
-    lines = ["| setup | what | n | p50 s | p95 s | p99 s | max s |", "|---|---|---|---|---|---|---|"]
+    lines = ["| setup | what | n | p50 s | p95 s | p99 s | max s |",
+             "|---|---|---|---|---|---|---|"]
     for r in results:
         for label, key in (("Tierdesk levels", "levels"), ("django-q2 ONCE schedules",
                                                            "baseline")):
@@ -107,7 +123,11 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args.child, args.levels, args.burst)
-    results = [run_setup(s, args) for s in SETUPS if not args.only or s == args.only]
+    results = []
+    for setup in SETUPS:
+        if not args.only or setup == args.only:
+            results.append(run_setup(setup, args))
+            print(json.dumps(results[-1]), flush=True)
     table = report(results)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)

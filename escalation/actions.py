@@ -1,24 +1,42 @@
-"""What a firing does: escalate (reassign, raise priority, tell people) or record a breach.
+"""What firings do: escalate (reassign, raise priority, tell people) or record a breach.
 
-Called by the engine inside the transaction that marked the firing fired, so its effects and
-the outbox rows commit together or not at all."""
+Called by the engine inside the transaction that marked the firings fired, so their effects
+and their outbox rows commit together or not at all. Work is done for a whole batch at once:
+the number of queries does not grow with the number of firings or recipients."""
+
+from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 
-from incidents.models import Membership, Team, Ticket
+from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
 
+from . import notifications
+from .models import Webhook
+
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+BREACH_TARGETS = ("assignee", "team_leads")
 
 
-def perform(firing, ticket, now):
-    if firing.kind == "level":
-        return escalate(firing, ticket, now)
-    return record_breach(firing, ticket, now)
+def perform_many(firings, tickets, now):
+    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked)."""
+    if not firings:
+        return
+    events, asks = [], []
+    for firing in firings:
+        ticket = tickets[firing.ticket_id]
+        if firing.kind == "level":
+            event, ask = _escalate(firing, ticket, now)
+        else:
+            event, ask = _breach(firing, ticket)
+        events.append(event)
+        asks.append(ask)
+    _save_tickets(firings, tickets)
+    TicketEvent.objects.record_all(events)
+    _notify(firings, tickets, asks)
 
 
-def escalate(firing, ticket, now):
-    """Apply a level: move the ticket, raise its priority, then notify the people concerned."""
+def _escalate(firing, ticket, now):
     level = firing.actions
     warning = level.get("offset_seconds", 0) < 0
     before = {"team": ticket.team_id, "priority": ticket.priority,
@@ -26,30 +44,38 @@ def escalate(firing, ticket, now):
     if firing.repeat == 0 and not warning:
         _reassign(ticket, level.get("reassign_to"), firing, now)
         _raise_priority(ticket, level.get("set_priority"), firing, now)
-        if firing.level > ticket.escalation_level:
-            ticket.escalation_level = firing.level
-            Ticket.objects.filter(pk=ticket.pk).update(escalation_level=firing.level)
-    data = firing_data(firing, warning=warning)
+        ticket.escalation_level = max(ticket.escalation_level, firing.level)
     after = {"team": ticket.team_id, "priority": ticket.priority,
              "escalation_level": ticket.escalation_level}
-    ticket.record("escalated", at=now, before=before, after=after, **data)
-    # After a reassignment, `team` and `team_leads` mean the receiving team (SPEC).
-    users = recipients(ticket, level.get("notify", []), level.get("notify_users", []))
-    _notify("sla_warning" if warning else "escalated", ticket, users, firing, data,
-            url=level.get("webhook_url"), secret=level.get("webhook_secret"))
+    event = TicketEvent(ticket=ticket, kind="escalated", at=now, before=before, after=after,
+                        data=firing_data(firing, warning=warning))
+    # After a reassignment `team` and `team_leads` mean the receiving team (SPEC): the ask is
+    # resolved against the ticket as it is now.
+    return event, (level.get("notify", []), level.get("notify_users", []))
 
 
-def record_breach(firing, ticket, now):
-    """Mark the clock breached, once, as an event at the moment the deadline passed."""
+def _breach(firing, ticket):
+    """A breach is recorded once, as an event at the moment the deadline passed."""
     clock = "response" if firing.kind == "response_breach" else "resolution"
-    field = f"{clock}_breached_at"
-    Ticket.objects.filter(pk=ticket.pk).update(**{field: firing.due_at, "breached": True})
-    setattr(ticket, field, firing.due_at)
+    setattr(ticket, f"{clock}_breached_at", firing.due_at)
     ticket.breached = True
-    data = firing_data(firing, clock=clock)
-    ticket.record("breached", at=firing.due_at, after={field: firing.due_at.isoformat()}, **data)
-    users = recipients(ticket, ["assignee", "team_leads"], [])
-    _notify("breach", ticket, users, firing, data)
+    event = TicketEvent(ticket=ticket, kind="breached", at=firing.due_at,
+                        after={f"{clock}_breached_at": firing.due_at.isoformat()},
+                        data=firing_data(firing, clock=clock))
+    return event, (list(BREACH_TARGETS), [])
+
+
+def _save_tickets(firings, tickets):
+    """Write what the batch changed on its tickets: one update per distinct value."""
+    changes = defaultdict(set)
+    for ticket in {tickets[f.ticket_id] for f in firings}:
+        changes[("escalation_level", ticket.escalation_level)].add(ticket.pk)
+        for field in ("response_breached_at", "resolution_breached_at"):
+            if getattr(ticket, field):
+                changes[(field, getattr(ticket, field))].add(ticket.pk)
+    for (field, value), ids in changes.items():
+        extra = {"breached": True} if field.endswith("breached_at") else {}
+        Ticket.objects.filter(pk__in=ids).update(**{field: value}, **extra)
 
 
 def firing_data(firing, **extra):
@@ -75,32 +101,62 @@ def _raise_priority(ticket, priority, firing, now):
 
 
 def recipients(ticket, targets, user_ids):
-    """Users named by a level's notify targets, in a fixed number of queries."""
+    """Users named by one level's notify targets (see recipients_many)."""
+    return recipients_many([(ticket, targets, user_ids)])[0]
+
+
+def recipients_many(asks):
+    """For each (ticket, targets, user ids): the active users it names, in three queries."""
     User = get_user_model()
-    found = {}
+    team_ids = {t.team_id for t, targets, _ in asks
+                if t.team_id and {"team", "team_leads"} & set(targets)}
+    members = defaultdict(list)
+    for team_id, user_id, role in Membership.objects.filter(team_id__in=team_ids).values_list(
+            "team_id", "user_id", "role"):
+        members[team_id].append((user_id, role))
+    supervisors = set()
+    if any("supervisors" in targets for _, targets, _ in asks):
+        supervisors = set(User.objects.filter(groups__name=SUPERVISORS, is_active=True)
+                          .values_list("pk", flat=True))
+    wanted = [_named(t, targets, ids, members, supervisors) for t, targets, ids in asks]
+    users = User.objects.filter(pk__in=set().union(*wanted), is_active=True).in_bulk()
+    return [[users[pk] for pk in sorted(ids) if pk in users] for ids in wanted]
+
+
+def _named(ticket, targets, user_ids, members, supervisors):
+    ids = set(user_ids or [])
     if "assignee" in targets and ticket.assignee_id:
-        found[ticket.assignee_id] = None
-    roles = []
-    if "team" in targets:
-        roles += [Membership.Role.AGENT, Membership.Role.LEAD]
-    elif "team_leads" in targets:
-        roles.append(Membership.Role.LEAD)
-    if roles and ticket.team_id:
-        for user_id in Membership.objects.filter(team_id=ticket.team_id, role__in=roles) \
-                .values_list("user_id", flat=True):
-            found[user_id] = None
-    ids = set(found) | set(user_ids or [])
-    query = User.objects.filter(pk__in=ids, is_active=True)
+        ids.add(ticket.assignee_id)
+    roles = {"agent", "lead"} if "team" in targets else {"lead"} if "team_leads" in targets \
+        else set()
+    ids |= {user for user, role in members.get(ticket.team_id, []) if role in roles}
     if "supervisors" in targets:
-        query = query | User.objects.filter(groups__name=SUPERVISORS, is_active=True)
-    return list(query.distinct().order_by("pk"))
+        ids |= supervisors
+    return ids
 
 
-def _notify(kind, ticket, users, firing, data, url=None, secret=None):
-    from . import notifications
+def _notify(firings, tickets, asks):
+    people = recipients_many([(tickets[f.ticket_id], t, ids) for f, (t, ids) in
+                              zip(firings, asks, strict=True)])
+    notices = []
+    for firing, users in zip(firings, people, strict=True):
+        kind, data = notice_kind(firing), firing_data(firing)
+        notices.append(notifications.UserNotice(
+            kind, tickets[firing.ticket_id], users, key=f"firing:{firing.pk}", context=data,
+            firing=firing, force=kind != "breach"))
+    notifications.notify_many(notices)
+    hooks = Webhook.objects.filter(is_active=True).exists()
+    for firing in firings:
+        url = (firing.actions or {}).get("webhook_url")
+        if hooks or url:
+            ticket = tickets[firing.ticket_id]
+            notifications.notify_webhooks(
+                notice_kind(firing), ticket, key=f"firing:{firing.pk}", team=ticket.team,
+                url=url or None, secret=firing.actions.get("webhook_secret") or None,
+                context=firing_data(firing), firing=firing)
 
-    key = f"firing:{firing.pk}"
-    notifications.notify_users(kind, ticket, users, key=key, context=data, firing=firing,
-                               force=kind != "breach")
-    notifications.notify_webhooks(kind, ticket, key=key, team=ticket.team, url=url or None,
-                                  secret=secret or None, context=data, firing=firing)
+
+def notice_kind(firing):
+    if firing.kind != "level":
+        return "breach"
+    return "sla_warning" if firing.actions.get("offset_seconds", 0) < 0 else "escalated"

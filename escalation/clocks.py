@@ -3,8 +3,6 @@
 The arithmetic is business_time's and the planning planner's; this module moves their answers
 in and out of rows. Every function takes `now` (an event's time), never reads the wall clock."""
 
-from django.db.models import Q
-
 from incidents.models import Ticket
 
 from . import planner
@@ -150,8 +148,3 @@ def _row(ticket, plan, now, holding):
                   due_at=plan.due_at, actions=plan.actions, state=_state_for(plan, holding),
                   created_at=now)
 
-
-def active_firings(ticket):
-    return Firing.objects.filter(ticket=ticket).filter(
-        Q(state=Firing.State.PENDING) | Q(state=Firing.State.CLAIMED) | Q(state=Firing.State.HELD)
-    )

@@ -21,6 +21,7 @@ from .models import Firing, TicketClock
 
 log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(seconds=getattr(settings, "ESCALATION_LATE_SECONDS", 30))
+BATCH = 50
 
 
 def claim_due(now=None, limit=500, lead=timedelta(0)):
@@ -48,30 +49,63 @@ def claim_due(now=None, limit=500, lead=timedelta(0)):
 
 def fire(firing_id, now=None):
     """Fire one firing if it is still due and still wanted. Returns True when it acted."""
-    now = now or timezone.now()
+    return fire_batch([firing_id], now or timezone.now())[0] == 1
+
+
+def moves_ticket(firing):
+    """Does this firing change the ticket's team or priority (and so its plan)?"""
+    level = firing.actions or {}
+    return firing.kind == Firing.Kind.LEVEL and firing.repeat == 0 and bool(
+        level.get("reassign_to") or level.get("set_priority"))
+
+
+def fire_batch(firing_ids, now):
+    """Fire a batch in one transaction: judge each firing against its ticket as it is now,
+    mark the ones that act `fired` and perform their effects. Returns (how many acted, ids
+    left for a batch of their own): a firing that moves its ticket re-plans it, so it is
+    fired alone, and the firings judged after it see the new plan."""
     with transaction.atomic():
-        firing = Firing.objects.select_for_update().filter(pk=firing_id).first()
-        if firing is None or firing.state not in (Firing.State.PENDING, Firing.State.CLAIMED):
-            return False
-        # Lock the ticket before judging: an acknowledgement committed a moment ago wins.
-        ticket = Ticket.objects.select_for_update().get(pk=firing.ticket_id)
-        clock = TicketClock.objects.get(ticket=ticket)
-        verdict = _judge(firing, ticket, clock, now)
-        if verdict != Firing.State.FIRED:
-            Firing.objects.filter(pk=firing.pk, state=firing.state).update(
-                state=verdict, claimed_by="", claimed_until=None)
-            return False
-        late = now - firing.due_at
-        if not Firing.objects.filter(pk=firing.pk, state=firing.state).update(
-            state=Firing.State.FIRED, fired_at=now, late=late > LATE_AFTER,
-            lateness_ms=int(late.total_seconds() * 1000),
-        ):
-            return False
-        firing.fired_at, firing.late = now, late > LATE_AFTER
-        if firing.kind == Firing.Kind.LEVEL:
+        ticket_ids = set(Firing.objects.filter(pk__in=firing_ids).values_list("ticket_id",
+                                                                              flat=True))
+        # Tickets are locked before firings, the order an acknowledgement takes them, so the
+        # two never deadlock; and an acknowledgement committed a moment ago is seen here.
+        tickets = Ticket.objects.select_for_update(of=("self",)).select_related(
+            "team", "requester", "assignee").filter(pk__in=ticket_ids).order_by("pk")
+        tickets = {ticket.pk: ticket for ticket in tickets}
+        firings = list(Firing.objects.select_for_update().filter(
+            pk__in=firing_ids, state__in=[Firing.State.PENDING, Firing.State.CLAIMED]
+        ).order_by("due_at", "pk"))
+        alone = [f.pk for f in firings if moves_ticket(f)] if len(firing_ids) > 1 else []
+        firings = [f for f in firings if f.pk not in alone]
+        clocks_of = {c.ticket_id: c for c in TicketClock.objects.filter(ticket_id__in=ticket_ids)}
+        verdicts = {}
+        for firing in firings:
+            ticket = tickets[firing.ticket_id]
+            verdicts.setdefault(_judge(firing, ticket, clocks_of[ticket.pk], now), []).append(
+                firing)
+        for state, rows in verdicts.items():
+            if state != Firing.State.FIRED:
+                Firing.objects.filter(pk__in=[f.pk for f in rows]).update(
+                    state=state, claimed_by="", claimed_until=None)
+        to_fire = verdicts.get(Firing.State.FIRED, [])
+        _mark_fired(to_fire, now)
+        actions.perform_many(to_fire, tickets, now)
+    return len(to_fire), alone
+
+
+def _mark_fired(firings, now):
+    """Rows are locked (or the database is, on SQLite): no other worker can change them now."""
+    late_ids = {f.pk for f in firings if now - f.due_at > LATE_AFTER}
+    for late in (True, False):
+        ids = [f.pk for f in firings if (f.pk in late_ids) == late]
+        if ids:
+            Firing.objects.filter(pk__in=ids).update(
+                state=Firing.State.FIRED, fired_at=now, late=late, claimed_by="",
+                claimed_until=None)
+    for firing in firings:
+        firing.state, firing.fired_at, firing.late = Firing.State.FIRED, now, firing.pk in late_ids
+        if firing.kind == Firing.Kind.LEVEL and firing.late:
             skip_overdue_repeats(firing, now)
-        actions.perform(firing, ticket, now)
-    return True
 
 
 def _judge(firing, ticket, clock, now):
@@ -91,11 +125,16 @@ def _judge(firing, ticket, clock, now):
 
 
 def _superseded(firing, wanted, now):
-    return any(
-        p.level == firing.level and p.anchor_at == firing.anchor_at
-        and p.repeat > firing.repeat and p.due_at <= now
-        for p in wanted.values()
-    )
+    """A repeat is dropped when a later repeat is also overdue, or when the level it repeats
+    has not fired yet: after downtime the level fires once, late, without a burst of nags."""
+    if any(p.level == firing.level and p.anchor_at == firing.anchor_at
+           and p.repeat > firing.repeat and p.due_at <= now for p in wanted.values()):
+        return True
+    return Firing.objects.filter(
+        ticket_id=firing.ticket_id, kind=firing.kind, level=firing.level,
+        anchor_at=firing.anchor_at, repeat=0,
+        state__in=[Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD],
+    ).exists()
 
 
 def skip_overdue_repeats(firing, now):
@@ -107,14 +146,21 @@ def skip_overdue_repeats(firing, now):
     ).update(state=Firing.State.SKIPPED, claimed_by="", claimed_until=None)
 
 
-def fire_many(firing_ids, now=None):
-    """Fire each firing in its own transaction; one failure does not hold back the others."""
+def fire_many(firing_ids, now=None, batch=BATCH):
+    """Fire in batches; a batch that fails is retried one firing at a time, so one bad firing
+    holds back no other. A firing that still fails is retried when its claim expires."""
     fired = 0
-    for firing_id in firing_ids:
+    for start in range(0, len(firing_ids), batch):
+        chunk = firing_ids[start:start + batch]
         try:
-            fired += fire(firing_id, now=now)
-        except Exception:  # the claim expires and the sweep retries this one
-            log.exception("firing %s failed; it will be retried after its claim expires", firing_id)
+            acted, alone = fire_batch(chunk, now or timezone.now())
+            fired += acted + (fire_many(alone, now, batch=1) if alone else 0)
+        except Exception:
+            if len(chunk) == 1:
+                log.exception("firing %s failed; retried after its claim expires", chunk[0])
+                continue
+            log.exception("a batch of %s firings failed; firing them one by one", len(chunk))
+            fired += fire_many(chunk, now, batch=1)
     return fired
 
 

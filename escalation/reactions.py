@@ -1,7 +1,7 @@
 """What the escalation app does when a ticket changes: keep its clocks and plan in step, then
 let notifications tell the people concerned. Runs inside the event's transaction."""
 
-from . import clocks
+from . import clocks, notifications
 
 # Events that start, stop, pause or move a clock; the second group also re-selects the targets
 # and the escalation policy (SPEC: "a change of priority or team re-selects the targets").
@@ -16,12 +16,4 @@ def on_ticket_event(event):
         event.save(update_fields=["after"])
     if event.kind in REFREEZES or event.kind in MOVES_CLOCKS:
         clocks.refresh(ticket, event.at, refreeze=event.kind in REFREEZES)
-    _notify(event)
-
-
-def _notify(event):
-    try:
-        from . import notifications
-    except ImportError:  # delivery arrives with the notifications work
-        return
     notifications.on_ticket_event(event)

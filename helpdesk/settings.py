@@ -154,6 +154,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Outbox delivery: temporary failures retry after 30 s, 1, 2, 4 … minutes (with jitter).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+
 REDIS_URL = env("REDIS_URL")
 
 # django-q2: the database broker by default, Redis when REDIS_URL is set. `timeout` < `retry`
@@ -169,7 +174,7 @@ Q_CLUSTER = {
     "max_attempts": 5,
     "catch_up": False,
     "ack_failures": True,
-    "save_limit": 200,
+    "save_limit": env.int("Q_SAVE_LIMIT", default=200),
     "bulk": 10,
     "poll": 0.1,
     "label": "Task queue",
@@ -228,7 +233,10 @@ SPECTACULAR_SETTINGS = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
 
 LOGGING = {
     "version": 1,

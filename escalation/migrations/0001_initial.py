@@ -82,7 +82,6 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('fired_at', models.DateTimeField(blank=True, null=True)),
                 ('late', models.BooleanField(default=False)),
-                ('lateness_ms', models.IntegerField(blank=True, null=True)),
                 ('outcome', models.JSONField(blank=True, default=dict)),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='firings', to='incidents.ticket')),
             ],

@@ -95,9 +95,9 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self):
-        if self.start is not None and self.end is not None:
-            if not (self.start < self.end or self.end == MIDNIGHT):
-                raise ValidationError({"end": "The interval must end after it starts."})
+        known = self.start is not None and self.end is not None
+        if known and not (self.start < self.end or self.end == MIDNIGHT):
+            raise ValidationError({"end": "The interval must end after it starts."})
 
 
 class Holiday(models.Model):

@@ -64,7 +64,6 @@ class Firing(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     fired_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField(default=False)
-    lateness_ms = models.IntegerField(null=True, blank=True)
     outcome = models.JSONField(default=dict, blank=True)
 
     class Meta:

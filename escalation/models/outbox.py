@@ -35,13 +35,24 @@ class Notification(models.Model):
     idempotency_key = models.CharField(max_length=255, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
     address = models.CharField(max_length=500, help_text="Email address or webhook URL.")
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notifications")
-    firing = models.ForeignKey("escalation.Firing", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="notifications")
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    firing = models.ForeignKey(
+        "escalation.Firing",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
@@ -59,8 +70,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["queued", "sent", "failed"]),
-                                   name="outbox_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed"]), name="outbox_status_valid"
+            ),
         ]
 
     def __str__(self):
@@ -68,8 +80,9 @@ class Notification(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
-                                     related_name="delivery_attempts")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
     at = models.DateTimeField(default=timezone.now)
     ok = models.BooleanField()
     temporary = models.BooleanField(default=False)
@@ -78,12 +91,17 @@ class DeliveryAttempt(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        outcome = "ok" if self.ok else ("temporary failure" if self.temporary else "failed")
+        return f"Attempt at {self.at:%Y-%m-%d %H:%M:%S}: {outcome}"
+
 
 class NotificationPreference(models.Model):
     """A user's opt-out of one kind of notification (escalations addressed to them stay on)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
     enabled = models.BooleanField(default=True)
 
@@ -95,6 +113,24 @@ class NotificationPreference(models.Model):
     def __str__(self):
         return f"{self.user}: {self.kind} {'on' if self.enabled else 'off'}"
 
+    @classmethod
+    def switch(cls, user, kind, enabled):
+        """Turn one kind of notification on or off for `user` (what a preferences page calls)."""
+        Notification.Kind(kind)
+        preference, _ = cls.objects.update_or_create(
+            user=user, kind=kind, defaults={"enabled": enabled}
+        )
+        return preference
+
+    @classmethod
+    def opted_out(cls, kind, user_ids):
+        """Ids among `user_ids` who switched `kind` off, in one query."""
+        return set(
+            cls.objects.filter(user_id__in=user_ids, kind=kind, enabled=False).values_list(
+                "user_id", flat=True
+            )
+        )
+
 
 class Webhook(models.Model):
     """A JSON endpoint told about a team's escalations, signed with HMAC-SHA256."""
@@ -102,8 +138,14 @@ class Webhook(models.Model):
     name = models.CharField(max_length=100)
     url = models.URLField()
     secret = models.CharField(max_length=200)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="webhooks", help_text="Empty means every team.")
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        help_text="Empty means every team.",
+    )
     kinds = models.JSONField(default=list, blank=True, help_text="Empty means every agent kind.")
     slack_format = models.BooleanField(default=False, help_text="Send a Slack-style `text` body.")
     is_active = models.BooleanField(default=True)

@@ -19,7 +19,8 @@ def validate_priorities(value):
 def validate_notify(value):
     unknown = [t for t in value or [] if t not in NOTIFY_TARGETS]
     if unknown or not isinstance(value, list):
-        raise ValidationError(f"Unknown notify targets: {unknown}. Use {', '.join(NOTIFY_TARGETS)}.")
+        choices = ", ".join(NOTIFY_TARGETS)
+        raise ValidationError(f"Unknown notify targets: {unknown}. Use {choices}.")
 
 
 class EscalationPolicy(models.Model):
@@ -55,7 +56,7 @@ class EscalationPolicy(models.Model):
 
     @classmethod
     def for_ticket(cls, team_id, priority):
-        """The most specific active policy: naming the team beats all-teams; lowest id breaks ties."""
+        """The most specific active policy: naming the team beats all teams; lowest id wins ties."""
         candidates = [p for p in cls.objects.filter(is_active=True).prefetch_related("teams")
                       if p.applies_to(team_id, priority)]
         candidates.sort(key=lambda p: (not p.teams.all(), not p.priorities, p.pk))
@@ -114,7 +115,9 @@ class EscalationLevel(models.Model):
 
     def clean(self):
         if self.anchor == self.Anchor.CREATED and self.offset_seconds < 0:
-            raise ValidationError({"offset_seconds": "A level cannot fire before the ticket exists."})
+            raise ValidationError(
+                {"offset_seconds": "A level cannot fire before the ticket exists."}
+            )
 
     def snapshot(self):
         return {

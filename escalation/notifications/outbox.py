@@ -5,6 +5,7 @@ roles in one query each, existing keys in one, one bulk insert, one read back of
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,23 +63,69 @@ def queue(ids):
     transaction.on_commit(queue_delivery, robust=True)
 
 
+@dataclass
+class UserNotice:
+    """One cause's email notification to a list of users (see notify_many)."""
+
+    kind: str
+    ticket: object
+    users: list
+    key: str
+    context: dict | None = None
+    firing: object = None
+    force: bool = False
+
+
 def notify_users(kind, ticket, users, *, key, context=None, firing=None, force=False):
     """Write one email row per eligible user for `kind` and queue delivery on commit."""
-    kind = Notification.Kind(kind).value
-    by_key = {
-        row_key(key, kind, f"user:{user.pk}:email"): user
-        for user in recipients.eligible(kind, users, force=force)
+    return notify_many([UserNotice(kind, ticket, list(users), key, context, firing, force)])
+
+
+def notify_many(notices):
+    """Write the email rows of many causes at once: the queries do not grow with the number of
+    causes or recipients (eligibility per kind, one key check, one insert, one read back)."""
+    for notice in notices:
+        notice.kind = Notification.Kind(notice.kind).value
+    allowed = _eligible_ids(notices)
+    wanted = {}
+    for notice in notices:
+        for user in recipients.dedupe(notice.users):
+            if user.pk in allowed[(notice.kind, notice.force)]:
+                wanted[row_key(notice.key, notice.kind, f"user:{user.pk}:email")] = (notice, user)
+    keys = set(new_keys(list(wanted))) if wanted else set()
+    rows, now = [], timezone.now()
+    for notice, users in _group_by_notice(wanted, keys):
+        rows.extend(_email_rows(notice, users, now))
+    return insert(rows)
+
+
+def _eligible_ids(notices):
+    """{(kind, force): ids of the users eligible for it}, one lookup per distinct pair."""
+    groups = {}
+    for notice in notices:
+        groups.setdefault((notice.kind, notice.force), []).extend(notice.users)
+    return {
+        (kind, force): {u.pk for u in recipients.eligible(kind, users, force=force)}
+        for (kind, force), users in groups.items()
     }
-    keys = new_keys(list(by_key)) if by_key else []
-    if not keys:
-        return []
+
+
+def _group_by_notice(wanted, keys):
+    grouped = {}
+    for row, (notice, user) in wanted.items():
+        if row in keys:
+            grouped.setdefault(id(notice), (notice, []))[1].append((row, user))
+    return grouped.values()
+
+
+def _email_rows(notice, users, now):
+    kind, ticket = notice.kind, notice.ticket
     customer = kind in Notification.CUSTOMER_KINDS
     info = rendering.public_ticket(ticket) if customer else rendering.agent_ticket(ticket)
-    event = rendering.event_info(kind, ticket, context, firing)
-    headers, now = email.ticket_headers(ticket), timezone.now()
+    event = rendering.event_info(kind, ticket, notice.context, notice.firing)
+    headers = email.ticket_headers(ticket)
     rows = []
-    for row in keys:
-        user = by_key[row]
+    for row, user in users:
         subject, text, html = rendering.render_email(kind, info, event, user)
         rows.append(
             Notification(
@@ -88,7 +135,7 @@ def notify_users(kind, ticket, users, *, key, context=None, firing=None, force=F
                 recipient=user,
                 address=user.email.strip(),
                 ticket=ticket,
-                firing=firing,
+                firing=notice.firing,
                 subject=subject,
                 body=text,
                 html_body=html,
@@ -97,7 +144,7 @@ def notify_users(kind, ticket, users, *, key, context=None, firing=None, force=F
                 next_attempt_at=now,
             )
         )
-    return insert(rows)
+    return rows
 
 
 def notify_webhooks(

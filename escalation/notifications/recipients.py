@@ -19,15 +19,6 @@ def dedupe(users):
     return unique
 
 
-def opted_out(kind, users):
-    """Ids of `users` who switched `kind` off: one query whatever the number of users."""
-    return set(
-        NotificationPreference.objects.filter(
-            user__in=[u.pk for u in users], kind=kind, enabled=False
-        ).values_list("user_id", flat=True)
-    )
-
-
 def agent_ids(users):
     """Ids of the agents and supervisors among `users`: one query for the group memberships."""
     ids = {u.pk for u in users if u.is_superuser}
@@ -52,6 +43,6 @@ def eligible(kind, users, *, force=False):
         agents = agent_ids(users)
         users = [u for u in users if u.pk in agents]
     if users and not force:
-        off = opted_out(kind, users)
+        off = NotificationPreference.opted_out(kind, [u.pk for u in users])
         users = [u for u in users if u.pk not in off]
     return users

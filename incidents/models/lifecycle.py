@@ -83,7 +83,7 @@ class TicketLifecycle:
         return self.change_status(actor, "closed", at=at)
 
     def acknowledge(self, actor, at=None):
-        """Stop the first-response clock; the first acknowledgement counts, later ones are no-ops."""
+        """Stop the first-response clock; only the first acknowledgement counts."""
         if self.acknowledged_at is not None:
             return None
         if self.status == "closed":

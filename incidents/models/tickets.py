@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .. import roles
 from ..signals import ticket_event
-from .lifecycle import TicketLifecycle, TransitionError
+from .lifecycle import TicketLifecycle, TransitionError  # noqa: F401  (re-exported)
 from .teams import Team
 
 
@@ -205,6 +205,15 @@ class Attachment(models.Model):
         return bool(self.reply_id and self.reply.internal)
 
 
+class TicketEventQuerySet(models.QuerySet):
+    def record_all(self, events):
+        """The bulk form of Ticket.record: insert many events at once, then announce each."""
+        created = self.bulk_create(events)
+        for event in created:
+            ticket_event.send(sender=Ticket, event=event)
+        return created
+
+
 class TicketEvent(models.Model):
     """One change to a ticket: the timeline, and the trigger the escalation app reacts to."""
 
@@ -237,6 +246,8 @@ class TicketEvent(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = TicketEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

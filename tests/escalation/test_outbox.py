@@ -69,6 +69,17 @@ def test_users_without_email_or_opted_out_are_skipped_unless_forced(
     assert [n.recipient for n in forced] == [lead]
 
 
+def test_a_kind_switched_off_and_on_again_is_sent_again(ticket, agent):
+    NotificationPreference.switch(agent, "breach", enabled=False)
+    assert notify_users("breach", ticket, [agent], key="firing:off") == []
+
+    NotificationPreference.switch(agent, "breach", enabled=True)
+    assert [n.recipient for n in notify_users("breach", ticket, [agent], key="firing:on")] == [
+        agent
+    ]
+    assert NotificationPreference.objects.filter(user=agent).count() == 1
+
+
 def test_agent_kinds_never_reach_a_customer(ticket, customer, agent):
     rows = notify_users("escalated", ticket, [customer, agent], key="firing:3", force=True)
 
