@@ -201,6 +201,17 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).prefetch_related("teams")
         return qs.annotate(levels_total=Count("levels", distinct=True))
 
+    def get_urls(self):
+        from django.urls import path
+
+        from . import admin_preview  # imports this module: a top-level import would be circular
+
+        view = self.admin_site.admin_view(admin_preview.preview_view(self))
+        preview = path(
+            "<path:object_id>/preview/", view, name="escalation_escalationpolicy_preview"
+        )
+        return [preview, *super().get_urls()]
+
     @admin.display(description="Priorities")
     def priority_list(self, obj):
         return ", ".join(obj.priorities) or "all"

@@ -6,7 +6,7 @@ is anchored to. Re-planning an unchanged ticket yields the same keys (nothing ne
 deadline yields new keys (the warning is re-armed for the new deadline)."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .business_time import Calendar, add_business
 
@@ -52,7 +52,8 @@ class PlannedFiring:
 
 
 def _stamp(moment):
-    return moment.strftime("%Y%m%dT%H%M%S.%f")
+    # In UTC: the same instant must give the same key whatever zone it was read in.
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ.%f")
 
 
 def breach_plan(state: TicketState) -> list[PlannedFiring]:

@@ -8,6 +8,7 @@ duplicate, never a lost message.
 import logging
 import random
 import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,10 +54,35 @@ def claim(notification_id, now):
 
 def deliver(notification_id, now=None):
     """Send one queued notification if it is due and unclaimed; True when it went out."""
-    now = now or timezone.now()
-    if not claim(notification_id, now):
-        return False
-    notification = Notification.objects.get(pk=notification_id)
+    return deliver_many([notification_id], now=now)[0] == 1
+
+
+def deliver_many(ids, now=None, budget_seconds=40):
+    """Claim the rows (one conditional update), send them one by one, each marked sent as soon
+    as it went out; stop after `budget_seconds`, well inside the queue's task timeout even when
+    a server makes every send wait for its timeout. Returns (sent, ids handed back unsent)."""
+    token = uuid.uuid4().hex
+    start = now or timezone.now()
+    due(start).filter(pk__in=ids).update(claimed_until=start + CLAIM_DURATION, claimed_by=token)
+    rows = list(Notification.objects.filter(pk__in=ids, claimed_by=token).order_by("pk"))
+    started, sent, attempts = time.monotonic(), 0, []
+    try:
+        for position, row in enumerate(rows):
+            if time.monotonic() - started > budget_seconds:
+                left = [r.pk for r in rows[position:]]
+                Notification.objects.filter(pk__in=left, claimed_by=token).update(
+                    claimed_until=None, claimed_by="")
+                return sent, left
+            sent += send_one(row, now or timezone.now(), attempts)
+    finally:
+        # Successful attempts are written together; a crash before this loses their log
+        # lines, never a message or its sent status.
+        DeliveryAttempt.objects.bulk_create(attempts)
+    return sent, []
+
+
+def send_one(notification, now, attempts):
+    """Send a claimed row and record the outcome; True when it went out."""
     try:
         SENDERS[notification.channel](notification)
     except DeliveryError as error:
@@ -64,31 +90,22 @@ def deliver(notification_id, now=None):
         return False
     except Exception as error:
         # A bug must not leave the row claimed forever: count it like a temporary failure.
-        log.exception("notification=%s unexpected delivery error", notification_id)
+        log.exception("notification=%s unexpected delivery error", notification.pk)
         record_failure(notification, DeliveryError(repr(error), temporary=True), now)
         return False
-    record_success(notification, now)
-    return True
-
-
-def record_success(notification, now):
-    with transaction.atomic():
-        Notification.objects.filter(pk=notification.pk).update(
-            status=Notification.Status.SENT,
-            sent_at=now,
-            attempts=F("attempts") + 1,
-            claimed_until=None,
-            last_error="",
-        )
-        DeliveryAttempt.objects.create(notification=notification, at=now, ok=True)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT, sent_at=now, attempts=F("attempts") + 1,
+        claimed_until=None, claimed_by="", last_error="")
+    attempts.append(DeliveryAttempt(notification=notification, at=now, ok=True))
     log.debug("notification=%s channel=%s sent", notification.pk, notification.channel)
+    return True
 
 
 def record_failure(notification, error, now):
     """Keep the error; fail a permanent error at once, else retry later until out of attempts."""
     attempts = notification.attempts + 1
     message = str(error)[:2000]
-    changes = {"attempts": attempts, "claimed_until": None, "last_error": message}
+    changes = {"attempts": attempts, "claimed_until": None, "claimed_by": "", "last_error": message}
     if not error.temporary:
         changes["status"] = Notification.Status.FAILED
     elif attempts >= max_attempts():
@@ -116,19 +133,14 @@ def record_failure(notification, error, now):
 def sweep(now=None, limit=500, budget_seconds=40):
     """Deliver queued rows left behind (crash, broker restart, retry time reached).
 
-    Stops after `budget_seconds` so the task ends well inside the queue's timeout; what is left
-    waits for the next sweep, unclaimed. Returns the number sent."""
+    What is left when the time budget runs out waits for the next sweep. Returns the number
+    sent."""
     ids = list(
         due(now or timezone.now())
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    started, sent = time.monotonic(), 0
-    for pk in ids:
-        if time.monotonic() - started > budget_seconds:
-            break
-        sent += deliver(pk, now=now)
-    return sent
+    return deliver_many(ids, now=now, budget_seconds=budget_seconds)[0]
 
 
 def retry_now(queryset, now=None):
