@@ -38,11 +38,17 @@ def percentiles(values):
     def pick(q):
         return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
-    return {"n": len(ordered), "p50": statistics.median(ordered), "p95": pick(0.95),
-            "p99": pick(0.99), "max": ordered[-1]}
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "max": ordered[-1],
+    }
 
 
 # ---- child side: runs inside one setup's environment ----
+
 
 def child(setup, levels, burst):
     import django
@@ -63,6 +69,7 @@ def child(setup, levels, burst):
 
 # ---- parent side ----
 
+
 def fresh_database(url):
     """Start each run on an empty database: SQLite file removed, PostgreSQL database recreated."""
     if url.startswith("sqlite:"):
@@ -81,11 +88,26 @@ def run_setup(setup, args):
     fresh_database(SETUPS[setup]["DATABASE_URL"])
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({k: str(v) for k, v in SETUPS[setup].items() if k != "clusters"})
-    env.update(SECRET_KEY="bench", DEBUG="false", DJANGO_SETTINGS_MODULE="helpdesk.settings",
-               EMAIL_URL="dummymail://", PYTHONPATH=str(ROOT), Q_WORKERS=str(args.workers),
-               LOG_LEVEL="WARNING", Q_SAVE_LIMIT="0")
-    cmd = [sys.executable, __file__, "--child", setup, "--levels", str(args.levels),
-           "--burst", str(args.burst)]
+    env.update(
+        SECRET_KEY="bench",
+        DEBUG="false",
+        DJANGO_SETTINGS_MODULE="helpdesk.settings",
+        EMAIL_URL="dummymail://",
+        PYTHONPATH=str(ROOT),
+        Q_WORKERS=str(args.workers),
+        LOG_LEVEL="WARNING",
+        Q_SAVE_LIMIT="0",
+    )
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        setup,
+        "--levels",
+        str(args.levels),
+        "--burst",
+        str(args.burst),
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -94,22 +116,27 @@ def run_setup(setup, args):
 
 
 def report(results):
-    lines = ["| setup | what | n | p50 s | p95 s | p99 s | max s |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| setup | what | n | p50 s | p95 s | p99 s | max s |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        for label, key in (("Tierdesk levels", "levels"), ("django-q2 ONCE schedules",
-                                                           "baseline")):
+        for label, key in (("Tierdesk levels", "levels"), ("django-q2 ONCE schedules", "baseline")):
             p = r.get(key) or {}
             if p:
-                lines.append(f"| {r['setup']} | {label} | {p['n']} | {p['p50']:.3f} | "
-                             f"{p['p95']:.3f} | {p['p99']:.3f} | {p['max']:.3f} |")
+                lines.append(
+                    f"| {r['setup']} | {label} | {p['n']} | {p['p50']:.3f} | "
+                    f"{p['p95']:.3f} | {p['p99']:.3f} | {p['max']:.3f} |"
+                )
     lines.append("")
     lines.append("| setup | burst | drained in s | fired | duplicates | missed |")
     lines.append("|---|---|---|---|---|---|")
     for r in results:
         if r.get("burst"):
-            lines.append(f"| {r['setup']} | {r['burst']} | {r['drain_seconds']:.2f} | "
-                         f"{r['burst_fired']} | {r['duplicates']} | {r['missed']} |")
+            lines.append(
+                f"| {r['setup']} | {r['burst']} | {r['drain_seconds']:.2f} | "
+                f"{r['burst_fired']} | {r['duplicates']} | {r['missed']} |"
+            )
     return "\n".join(lines)
 
 

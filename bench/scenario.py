@@ -44,17 +44,24 @@ def _fixtures():
     CUSTOMER = User.objects.create_user("bench-customer", "c@example.com", "x")
     sla = SLAPolicy.objects.create(name="24x7", is_default=True)
     for p in ("P1", "P2", "P3", "P4"):
-        SLATarget.objects.create(policy=sla, priority=p, first_response_seconds=86400,
-                                 resolution_seconds=7 * 86400)
+        SLATarget.objects.create(
+            policy=sla, priority=p, first_response_seconds=86400, resolution_seconds=7 * 86400
+        )
     policy = EscalationPolicy.objects.create(name="Bench")
-    EscalationLevel.objects.create(policy=policy, order=1, anchor="created", offset_seconds=0,
-                                   notify=["team_leads"])
+    EscalationLevel.objects.create(
+        policy=policy, order=1, anchor="created", offset_seconds=0, notify=["team_leads"]
+    )
 
 
 def start_cluster():
-    return subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT,
-                            env=os.environ.copy(), start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def stop_cluster(process):
@@ -73,26 +80,41 @@ def plant(tag, count, due_at_for):
     from incidents.models import Ticket
 
     now = timezone.now()
-    template = Ticket.open_ticket(requester=CUSTOMER, subject="template", description="x",
-                                  team=TEAM, at=now)
+    template = Ticket.open_ticket(
+        requester=CUSTOMER, subject="template", description="x", team=TEAM, at=now
+    )
     template_clock = TicketClock.objects.get(ticket=template)
     Firing.objects.filter(ticket=template).delete()
     firings = []
     with transaction.atomic():
-        tickets = Ticket.objects.bulk_create([
-            Ticket(requester=CUSTOMER, subject=f"{tag} {n}", description="x", team=TEAM,
-                   created_at=due_at_for(n), priority=template.priority, status="open")
-            for n in range(count)
-        ], batch_size=500)
+        tickets = Ticket.objects.bulk_create(
+            [
+                Ticket(
+                    requester=CUSTOMER,
+                    subject=f"{tag} {n}",
+                    description="x",
+                    team=TEAM,
+                    created_at=due_at_for(n),
+                    priority=template.priority,
+                    status="open",
+                )
+                for n in range(count)
+            ],
+            batch_size=500,
+        )
         for t in tickets:
             t.reference = f"HD-{t.pk}"
         Ticket.objects.bulk_update(tickets, ["reference"], batch_size=500)
         clock_rows = []
         for t in tickets:
-            clock = TicketClock(ticket=t, calendar=None, policy=template_clock.policy,
-                                response_target_seconds=template_clock.response_target_seconds,
-                                resolution_target_seconds=template_clock.resolution_target_seconds,
-                                frozen_at=now)
+            clock = TicketClock(
+                ticket=t,
+                calendar=None,
+                policy=template_clock.policy,
+                response_target_seconds=template_clock.response_target_seconds,
+                resolution_target_seconds=template_clock.resolution_target_seconds,
+                frozen_at=now,
+            )
             clock_rows.append(clock)
             for plan in clocks.desired_firings(clock, t):
                 if plan.kind == "level":
@@ -124,23 +146,41 @@ def spread_run(count):
     start = timezone.now() + timedelta(seconds=5)
     offsets = [SPREAD_SECONDS * n / count for n in range(count)]
     rows = plant("spread", count, lambda n: start + timedelta(seconds=offsets[n]))
-    schedules = [Schedule(name=f"baseline-{n}", func="math.floor", args="1",
-                          schedule_type=Schedule.ONCE, repeats=-1,
-                          next_run=start + timedelta(seconds=offsets[n])) for n in range(count)]
+    schedules = [
+        Schedule(
+            name=f"baseline-{n}",
+            func="math.floor",
+            args="1",
+            schedule_type=Schedule.ONCE,
+            repeats=-1,
+            next_run=start + timedelta(seconds=offsets[n]),
+        )
+        for n in range(count)
+    ]
     Schedule.objects.bulk_create(schedules)
     wait_fired("spread", count, timeout=SPREAD_SECONDS + 120)
-    levels = [(fired - due).total_seconds()
-              for fired, due in rows.filter(state="fired").values_list("fired_at", "due_at")]
+    levels = [
+        (fired - due).total_seconds()
+        for fired, due in rows.filter(state="fired").values_list("fired_at", "due_at")
+    ]
     due = {s.name: s.next_run for s in schedules}
     deadline = time.monotonic() + 90
     # django-q2 names a schedule's task group after the schedule.
-    while Task.objects.filter(group__startswith="baseline-").count() < count \
-            and time.monotonic() < deadline:
+    while (
+        Task.objects.filter(group__startswith="baseline-").count() < count
+        and time.monotonic() < deadline
+    ):
         time.sleep(1)
-    baseline = [(t.started - due[t.group]).total_seconds()
-                for t in Task.objects.filter(group__startswith="baseline-") if t.group in due]
-    return {"levels": _stats(levels), "baseline": _stats(baseline),
-            "levels_missed": count - len(levels)}
+    baseline = [
+        (t.started - due[t.group]).total_seconds()
+        for t in Task.objects.filter(group__startswith="baseline-")
+        if t.group in due
+    ]
+    return {
+        "levels": _stats(levels),
+        "baseline": _stats(baseline),
+        "levels_missed": count - len(levels),
+    }
 
 
 def _stats(values):

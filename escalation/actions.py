@@ -39,16 +39,28 @@ def perform_many(firings, tickets, now):
 def _escalate(firing, ticket, now):
     level = firing.actions
     warning = level.get("offset_seconds", 0) < 0
-    before = {"team": ticket.team_id, "priority": ticket.priority,
-              "escalation_level": ticket.escalation_level}
+    before = {
+        "team": ticket.team_id,
+        "priority": ticket.priority,
+        "escalation_level": ticket.escalation_level,
+    }
     if firing.repeat == 0 and not warning:
         _reassign(ticket, level.get("reassign_to"), firing, now)
         _raise_priority(ticket, level.get("set_priority"), firing, now)
         ticket.escalation_level = max(ticket.escalation_level, firing.level)
-    after = {"team": ticket.team_id, "priority": ticket.priority,
-             "escalation_level": ticket.escalation_level}
-    event = TicketEvent(ticket=ticket, kind="escalated", at=now, before=before, after=after,
-                        data=firing_data(firing, warning=warning))
+    after = {
+        "team": ticket.team_id,
+        "priority": ticket.priority,
+        "escalation_level": ticket.escalation_level,
+    }
+    event = TicketEvent(
+        ticket=ticket,
+        kind="escalated",
+        at=now,
+        before=before,
+        after=after,
+        data=firing_data(firing, warning=warning),
+    )
     # After a reassignment `team` and `team_leads` mean the receiving team (SPEC): the ask is
     # resolved against the ticket as it is now.
     return event, (level.get("notify", []), level.get("notify_users", []))
@@ -59,9 +71,13 @@ def _breach(firing, ticket):
     clock = "response" if firing.kind == "response_breach" else "resolution"
     setattr(ticket, f"{clock}_breached_at", firing.due_at)
     ticket.breached = True
-    event = TicketEvent(ticket=ticket, kind="breached", at=firing.due_at,
-                        after={f"{clock}_breached_at": firing.due_at.isoformat()},
-                        data=firing_data(firing, clock=clock))
+    event = TicketEvent(
+        ticket=ticket,
+        kind="breached",
+        at=firing.due_at,
+        after={f"{clock}_breached_at": firing.due_at.isoformat()},
+        data=firing_data(firing, clock=clock),
+    )
     return event, (list(BREACH_TARGETS), [])
 
 
@@ -79,10 +95,16 @@ def _save_tickets(firings, tickets):
 
 
 def firing_data(firing, **extra):
-    return {"firing": firing.pk, "level": firing.level, "repeat": firing.repeat,
-            "anchor": firing.anchor, "due_at": firing.due_at.isoformat(),
-            "fired_at": firing.fired_at.isoformat() if firing.fired_at else None,
-            "late": firing.late, **extra}
+    return {
+        "firing": firing.pk,
+        "level": firing.level,
+        "repeat": firing.repeat,
+        "anchor": firing.anchor,
+        "due_at": firing.due_at.isoformat(),
+        "fired_at": firing.fired_at.isoformat() if firing.fired_at else None,
+        "late": firing.late,
+        **extra,
+    }
 
 
 def _reassign(ticket, team_id, firing, now):
@@ -96,8 +118,9 @@ def _reassign(ticket, team_id, firing, now):
 def _raise_priority(ticket, priority, firing, now):
     # A level only ever raises priority; it never lowers what a person set.
     if priority and PRIORITY_RANK[priority] < PRIORITY_RANK[ticket.priority]:
-        ticket.set_priority(None, priority, at=now, override=False, escalation=True,
-                            level=firing.level)
+        ticket.set_priority(
+            None, priority, at=now, override=False, escalation=True, level=firing.level
+        )
 
 
 def recipients(ticket, targets, user_ids):
@@ -108,16 +131,21 @@ def recipients(ticket, targets, user_ids):
 def recipients_many(asks):
     """For each (ticket, targets, user ids): the active users it names, in three queries."""
     User = get_user_model()
-    team_ids = {t.team_id for t, targets, _ in asks
-                if t.team_id and {"team", "team_leads"} & set(targets)}
+    team_ids = {
+        t.team_id for t, targets, _ in asks if t.team_id and {"team", "team_leads"} & set(targets)
+    }
     members = defaultdict(list)
     for team_id, user_id, role in Membership.objects.filter(team_id__in=team_ids).values_list(
-            "team_id", "user_id", "role"):
+        "team_id", "user_id", "role"
+    ):
         members[team_id].append((user_id, role))
     supervisors = set()
     if any("supervisors" in targets for _, targets, _ in asks):
-        supervisors = set(User.objects.filter(groups__name=SUPERVISORS, is_active=True)
-                          .values_list("pk", flat=True))
+        supervisors = set(
+            User.objects.filter(groups__name=SUPERVISORS, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
     wanted = [_named(t, targets, ids, members, supervisors) for t, targets, ids in asks]
     users = User.objects.filter(pk__in=set().union(*wanted), is_active=True).in_bulk()
     return [[users[pk] for pk in sorted(ids) if pk in users] for ids in wanted]
@@ -127,8 +155,9 @@ def _named(ticket, targets, user_ids, members, supervisors):
     ids = set(user_ids or [])
     if "assignee" in targets and ticket.assignee_id:
         ids.add(ticket.assignee_id)
-    roles = {"agent", "lead"} if "team" in targets else {"lead"} if "team_leads" in targets \
-        else set()
+    roles = (
+        {"agent", "lead"} if "team" in targets else {"lead"} if "team_leads" in targets else set()
+    )
     ids |= {user for user, role in members.get(ticket.team_id, []) if role in roles}
     if "supervisors" in targets:
         ids |= supervisors
@@ -136,14 +165,23 @@ def _named(ticket, targets, user_ids, members, supervisors):
 
 
 def _notify(firings, tickets, asks):
-    people = recipients_many([(tickets[f.ticket_id], t, ids) for f, (t, ids) in
-                              zip(firings, asks, strict=True)])
+    people = recipients_many(
+        [(tickets[f.ticket_id], t, ids) for f, (t, ids) in zip(firings, asks, strict=True)]
+    )
     notices = []
     for firing, users in zip(firings, people, strict=True):
         kind, data = notice_kind(firing), firing_data(firing)
-        notices.append(notifications.UserNotice(
-            kind, tickets[firing.ticket_id], users, key=f"firing:{firing.pk}", context=data,
-            firing=firing, force=kind != "breach"))
+        notices.append(
+            notifications.UserNotice(
+                kind,
+                tickets[firing.ticket_id],
+                users,
+                key=f"firing:{firing.pk}",
+                context=data,
+                firing=firing,
+                force=kind != "breach",
+            )
+        )
     notifications.notify_many(notices)
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
@@ -151,9 +189,15 @@ def _notify(firings, tickets, asks):
         if hooks or url:
             ticket = tickets[firing.ticket_id]
             notifications.notify_webhooks(
-                notice_kind(firing), ticket, key=f"firing:{firing.pk}", team=ticket.team,
-                url=url or None, secret=firing.actions.get("webhook_secret") or None,
-                context=firing_data(firing), firing=firing)
+                notice_kind(firing),
+                ticket,
+                key=f"firing:{firing.pk}",
+                team=ticket.team,
+                url=url or None,
+                secret=firing.actions.get("webhook_secret") or None,
+                context=firing_data(firing),
+                firing=firing,
+            )
 
 
 def notice_kind(firing):

@@ -47,8 +47,13 @@ class DeadlineMixin:
             log.exception("could not claim due escalation firings")
             return 0
         for start in range(0, len(ids), BATCH):
-            async_task("escalation.tasks.fire_firings", ids[start:start + BATCH],
-                       broker=self, save=False, task_name="escalation-fire")
+            async_task(
+                "escalation.tasks.fire_firings",
+                ids[start : start + BATCH],
+                broker=self,
+                save=False,
+                task_name="escalation-fire",
+            )
         return len(ids)
 
 

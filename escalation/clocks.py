@@ -95,8 +95,11 @@ def refresh(ticket, now, refreeze=False):
     clock.save()
     response, resolution = due_times(clock, ticket)
     paused_at = clock.paused_since if ticket.status in HOLDING else None
-    fields = {"response_due_at": response, "resolution_due_at": resolution,
-              "sla_paused_at": paused_at}
+    fields = {
+        "response_due_at": response,
+        "resolution_due_at": resolution,
+        "sla_paused_at": paused_at,
+    }
     if any(getattr(ticket, name) != value for name, value in fields.items()):
         Ticket.objects.filter(pk=ticket.pk).update(**fields)
         for name, value in fields.items():
@@ -111,7 +114,8 @@ def reconcile(ticket, plans, now):
     wanted = {p.key: p for p in plans}
     holding = ticket.status in HOLDING
     new_rows = [
-        _row(ticket, p, now, holding) for key, p in wanted.items()
+        _row(ticket, p, now, holding)
+        for key, p in wanted.items()
         if key not in existing and not planner.is_moot(p, now)
     ]
     Firing.objects.bulk_create(new_rows, ignore_conflicts=True)
@@ -143,8 +147,16 @@ def _move(row, **fields):
 
 
 def _row(ticket, plan, now, holding):
-    return Firing(ticket=ticket, key=plan.key, kind=plan.kind, level=plan.level,
-                  repeat=plan.repeat, anchor=plan.anchor, anchor_at=plan.anchor_at,
-                  due_at=plan.due_at, actions=plan.actions, state=_state_for(plan, holding),
-                  created_at=now)
-
+    return Firing(
+        ticket=ticket,
+        key=plan.key,
+        kind=plan.kind,
+        level=plan.level,
+        repeat=plan.repeat,
+        anchor=plan.anchor,
+        anchor_at=plan.anchor_at,
+        due_at=plan.due_at,
+        actions=plan.actions,
+        state=_state_for(plan, holding),
+        created_at=now,
+    )

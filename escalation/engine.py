@@ -31,9 +31,12 @@ def claim_due(now=None, limit=500, lead=timedelta(0)):
     token = uuid.uuid4().hex
     ready = Firing.objects.filter(due_at__lte=now + lead)
     candidates = list(
-        (ready.filter(state=Firing.State.PENDING)
-         | ready.filter(state=Firing.State.CLAIMED, claimed_until__lt=now))
-        .order_by("due_at").values_list("pk", "state")[:limit]
+        (
+            ready.filter(state=Firing.State.PENDING)
+            | ready.filter(state=Firing.State.CLAIMED, claimed_until__lt=now)
+        )
+        .order_by("due_at")
+        .values_list("pk", "state")[:limit]
     )
     if not candidates:
         return []
@@ -55,8 +58,11 @@ def fire(firing_id, now=None):
 def moves_ticket(firing):
     """Does this firing change the ticket's team or priority (and so its plan)?"""
     level = firing.actions or {}
-    return firing.kind == Firing.Kind.LEVEL and firing.repeat == 0 and bool(
-        level.get("reassign_to") or level.get("set_priority"))
+    return (
+        firing.kind == Firing.Kind.LEVEL
+        and firing.repeat == 0
+        and bool(level.get("reassign_to") or level.get("set_priority"))
+    )
 
 
 def fire_batch(firing_ids, now):
@@ -65,16 +71,23 @@ def fire_batch(firing_ids, now):
     left for a batch of their own): a firing that moves its ticket re-plans it, so it is
     fired alone, and the firings judged after it see the new plan."""
     with transaction.atomic():
-        ticket_ids = set(Firing.objects.filter(pk__in=firing_ids).values_list("ticket_id",
-                                                                              flat=True))
+        ticket_ids = set(
+            Firing.objects.filter(pk__in=firing_ids).values_list("ticket_id", flat=True)
+        )
         # Tickets are locked before firings, the order an acknowledgement takes them, so the
         # two never deadlock; and an acknowledgement committed a moment ago is seen here.
-        tickets = Ticket.objects.select_for_update(of=("self",)).select_related(
-            "team", "requester", "assignee").filter(pk__in=ticket_ids).order_by("pk")
+        tickets = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("team", "requester", "assignee")
+            .filter(pk__in=ticket_ids)
+            .order_by("pk")
+        )
         tickets = {ticket.pk: ticket for ticket in tickets}
-        firings = list(Firing.objects.select_for_update().filter(
-            pk__in=firing_ids, state__in=[Firing.State.PENDING, Firing.State.CLAIMED]
-        ).order_by("due_at", "pk"))
+        firings = list(
+            Firing.objects.select_for_update()
+            .filter(pk__in=firing_ids, state__in=[Firing.State.PENDING, Firing.State.CLAIMED])
+            .order_by("due_at", "pk")
+        )
         alone = [f.pk for f in firings if moves_ticket(f)] if len(firing_ids) > 1 else []
         firings = [f for f in firings if f.pk not in alone]
         clocks_of = {c.ticket_id: c for c in TicketClock.objects.filter(ticket_id__in=ticket_ids)}
@@ -82,11 +95,13 @@ def fire_batch(firing_ids, now):
         for firing in firings:
             ticket = tickets[firing.ticket_id]
             verdicts.setdefault(_judge(firing, ticket, clocks_of[ticket.pk], now), []).append(
-                firing)
+                firing
+            )
         for state, rows in verdicts.items():
             if state != Firing.State.FIRED:
                 Firing.objects.filter(pk__in=[f.pk for f in rows]).update(
-                    state=state, claimed_by="", claimed_until=None)
+                    state=state, claimed_by="", claimed_until=None
+                )
         to_fire = verdicts.get(Firing.State.FIRED, [])
         _mark_fired(to_fire, now)
         actions.perform_many(to_fire, tickets, now)
@@ -100,8 +115,8 @@ def _mark_fired(firings, now):
         ids = [f.pk for f in firings if (f.pk in late_ids) == late]
         if ids:
             Firing.objects.filter(pk__in=ids).update(
-                state=Firing.State.FIRED, fired_at=now, late=late, claimed_by="",
-                claimed_until=None)
+                state=Firing.State.FIRED, fired_at=now, late=late, claimed_by="", claimed_until=None
+            )
     for firing in firings:
         firing.state, firing.fired_at, firing.late = Firing.State.FIRED, now, firing.pk in late_ids
         if firing.kind == Firing.Kind.LEVEL and firing.late:
@@ -127,12 +142,20 @@ def _judge(firing, ticket, clock, now):
 def _superseded(firing, wanted, now):
     """A repeat is dropped when a later repeat is also overdue, or when the level it repeats
     has not fired yet: after downtime the level fires once, late, without a burst of nags."""
-    if any(p.level == firing.level and p.anchor_at == firing.anchor_at
-           and p.repeat > firing.repeat and p.due_at <= now for p in wanted.values()):
+    if any(
+        p.level == firing.level
+        and p.anchor_at == firing.anchor_at
+        and p.repeat > firing.repeat
+        and p.due_at <= now
+        for p in wanted.values()
+    ):
         return True
     return Firing.objects.filter(
-        ticket_id=firing.ticket_id, kind=firing.kind, level=firing.level,
-        anchor_at=firing.anchor_at, repeat=0,
+        ticket_id=firing.ticket_id,
+        kind=firing.kind,
+        level=firing.level,
+        anchor_at=firing.anchor_at,
+        repeat=0,
         state__in=[Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD],
     ).exists()
 
@@ -140,8 +163,12 @@ def _superseded(firing, wanted, now):
 def skip_overdue_repeats(firing, now):
     """After a late level fires, its overdue repeats are dropped: no burst after downtime."""
     return Firing.objects.filter(
-        ticket_id=firing.ticket_id, kind=firing.kind, level=firing.level,
-        anchor_at=firing.anchor_at, repeat__gt=firing.repeat, due_at__lte=now,
+        ticket_id=firing.ticket_id,
+        kind=firing.kind,
+        level=firing.level,
+        anchor_at=firing.anchor_at,
+        repeat__gt=firing.repeat,
+        due_at__lte=now,
         state__in=[Firing.State.PENDING, Firing.State.CLAIMED],
     ).update(state=Firing.State.SKIPPED, claimed_by="", claimed_until=None)
 
@@ -151,7 +178,7 @@ def fire_many(firing_ids, now=None, batch=BATCH):
     holds back no other. A firing that still fails is retried when its claim expires."""
     fired = 0
     for start in range(0, len(firing_ids), batch):
-        chunk = firing_ids[start:start + batch]
+        chunk = firing_ids[start : start + batch]
         try:
             acted, alone = fire_batch(chunk, now or timezone.now())
             fired += acted + (fire_many(alone, now, batch=1) if alone else 0)

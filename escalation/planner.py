@@ -69,13 +69,23 @@ def breach_plan(state: TicketState) -> list[PlannedFiring]:
         if due is None or (stopped_at is not None and stopped_at <= due):
             continue
         # One row per clock: its due time follows the deadline until it fires, then never again.
-        plans.append(PlannedFiring(key=f"t{state.ticket_id}:{kind}", kind=kind, level=0, repeat=0,
-                                   anchor=anchor, anchor_at=due, due_at=due))
+        plans.append(
+            PlannedFiring(
+                key=f"t{state.ticket_id}:{kind}",
+                kind=kind,
+                level=0,
+                repeat=0,
+                anchor=anchor,
+                anchor_at=due,
+                due_at=due,
+            )
+        )
     return plans
 
 
-def level_plan(state: TicketState, policy: dict | None,
-               calendar: Calendar | None) -> list[PlannedFiring]:
+def level_plan(
+    state: TicketState, policy: dict | None, calendar: Calendar | None
+) -> list[PlannedFiring]:
     """The policy's level firings (and repeats of the last level) still in force for `state`."""
     if not policy or not state.active:
         return []
@@ -99,19 +109,34 @@ def level_plan(state: TicketState, policy: dict | None,
 def _repeats(state, policy, level, first, calendar):
     interval = policy.get("repeat_interval_seconds") or 0
     return [
-        _level_firing(state, policy, level, n, first.anchor_at,
-                      add_business(calendar, first.due_at, n * interval))
+        _level_firing(
+            state,
+            policy,
+            level,
+            n,
+            first.anchor_at,
+            add_business(calendar, first.due_at, n * interval),
+        )
         for n in range(1, (policy.get("repeat") or 0) + 1)
         if interval > 0
     ]
 
 
 def _level_firing(state, policy, level, repeat, anchor_at, due):
-    key = (f"t{state.ticket_id}:p{policy.get('id')}:l{level['order']}:r{repeat}:"
-           f"{level['anchor']}@{_stamp(anchor_at)}")
-    return PlannedFiring(key=key, kind="level", level=level["order"], repeat=repeat,
-                         anchor=level["anchor"], anchor_at=anchor_at, due_at=due,
-                         actions=dict(level))
+    key = (
+        f"t{state.ticket_id}:p{policy.get('id')}:l{level['order']}:r{repeat}:"
+        f"{level['anchor']}@{_stamp(anchor_at)}"
+    )
+    return PlannedFiring(
+        key=key,
+        kind="level",
+        level=level["order"],
+        repeat=repeat,
+        anchor=level["anchor"],
+        anchor_at=anchor_at,
+        due_at=due,
+        actions=dict(level),
+    )
 
 
 def is_moot(firing: PlannedFiring, now: datetime) -> bool:
@@ -122,8 +147,7 @@ def is_moot(firing: PlannedFiring, now: datetime) -> bool:
     return firing.is_warning and firing.anchor_at <= now
 
 
-def plan(state: TicketState, policy: dict | None,
-         calendar: Calendar | None) -> list[PlannedFiring]:
+def plan(state: TicketState, policy: dict | None, calendar: Calendar | None) -> list[PlannedFiring]:
     """Every firing the ticket should have, breaches included, ordered by due time."""
     firings = breach_plan(state) + level_plan(state, policy, calendar)
     return sorted(firings, key=lambda f: (f.due_at, f.kind != "level", f.level, f.repeat))

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from . import clocks, planner
-from .actions import recipients
+from .actions import recipients_many
 from .models import TicketClock
 from .models.calendars import calendar_from_snapshot
 
@@ -23,7 +23,12 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
     return {
         "response_due_at": state.response_due,
         "resolution_due_at": state.resolution_due,
-        "firings": [_firing(f, subject) for f in firings],
+        "firings": [
+            _firing(f, users)
+            for f, users in zip(
+                firings, recipients_many([_ask(f, subject) for f in firings]), strict=True
+            )
+        ],
     }
 
 
@@ -37,19 +42,32 @@ def _real(ticket, now):
 
 def _hypothetical(priority, team, created_at, now):
     subject = SimpleNamespace(
-        pk="preview", team=team, team_id=team.pk if team else None, priority=priority,
-        created_at=created_at, acknowledged_at=None, assignee_id=None, status="new",
+        pk="preview",
+        team=team,
+        team_id=team.pk if team else None,
+        priority=priority,
+        created_at=created_at,
+        acknowledged_at=None,
+        assignee_id=None,
+        status="new",
     )
     clock = TicketClock()
     clocks.freeze(clock, subject, now)
     return clock, subject
 
 
-def _firing(firing, subject):
+def _ask(firing, subject):
+    """Who a level names; after a reassignment its team targets mean the receiving team."""
     level = firing.actions
-    receiving = SimpleNamespace(assignee_id=getattr(subject, "assignee_id", None),
-                                team_id=level.get("reassign_to") or subject.team_id)
-    users = recipients(receiving, level.get("notify", []), level.get("notify_users", []))
+    receiving = SimpleNamespace(
+        assignee_id=getattr(subject, "assignee_id", None),
+        team_id=level.get("reassign_to") or subject.team_id,
+    )
+    return receiving, level.get("notify", []), level.get("notify_users", [])
+
+
+def _firing(firing, users):
+    level = firing.actions
     return {
         "level": firing.level,
         "repeat": firing.repeat,

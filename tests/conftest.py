@@ -35,12 +35,23 @@ def make_user(db):
 @pytest.fixture
 def teams(db):
     """Service Desk (tier 1) → Application Support (tier 2) → Engineering (tier 3)."""
-    eng = Team.objects.create(name="Engineering", slug="engineering", tier=3,
-                              email="eng@example.com")
-    apps = Team.objects.create(name="Application Support", slug="app-support", tier=2,
-                               escalates_to=eng, email="apps@example.com")
-    desk = Team.objects.create(name="Service Desk", slug="service-desk", tier=1,
-                               escalates_to=apps, email="desk@example.com")
+    eng = Team.objects.create(
+        name="Engineering", slug="engineering", tier=3, email="eng@example.com"
+    )
+    apps = Team.objects.create(
+        name="Application Support",
+        slug="app-support",
+        tier=2,
+        escalates_to=eng,
+        email="apps@example.com",
+    )
+    desk = Team.objects.create(
+        name="Service Desk",
+        slug="service-desk",
+        tier=1,
+        escalates_to=apps,
+        email="desk@example.com",
+    )
     return {"desk": desk, "apps": apps, "eng": eng}
 
 

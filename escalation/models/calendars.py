@@ -85,10 +85,13 @@ class OpeningHours(models.Model):
         verbose_name = "opening interval"
         verbose_name_plural = "opening hours"
         constraints = [
-            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6),
-                                   name="opening_weekday_0_to_6"),
-            models.CheckConstraint(condition=Q(start__lt=models.F("end")) | Q(end=MIDNIGHT),
-                                   name="opening_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_weekday_0_to_6"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")) | Q(end=MIDNIGHT),
+                name="opening_start_before_end",
+            ),
         ]
 
     def __str__(self):
@@ -101,8 +104,9 @@ class OpeningHours(models.Model):
 
 
 class Holiday(models.Model):
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE,
-                                 related_name="holidays")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
+    )
     date = models.DateField()
     name = models.CharField(max_length=100, blank=True)
 

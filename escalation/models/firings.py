@@ -74,8 +74,9 @@ class Firing(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "held", "claimed", "fired", "cancelled",
-                                       "skipped"]),
+                condition=Q(
+                    state__in=["pending", "held", "claimed", "fired", "cancelled", "skipped"]
+                ),
                 name="firing_state_valid",
             ),
             models.CheckConstraint(condition=Q(repeat__lte=9), name="firing_repeat_0_to_9"),

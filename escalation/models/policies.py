@@ -27,10 +27,15 @@ class EscalationPolicy(models.Model):
     """Ordered levels that fire relative to a ticket's clocks (SPEC "Escalation policies")."""
 
     name = models.CharField(max_length=100, unique=True)
-    teams = models.ManyToManyField(Team, blank=True, related_name="escalation_policies",
-                                   help_text="Empty means every team.")
-    priorities = models.JSONField(default=list, blank=True, validators=[validate_priorities],
-                                  help_text='Empty means every priority, e.g. ["P1", "P2"].')
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="escalation_policies", help_text="Empty means every team."
+    )
+    priorities = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_priorities],
+        help_text='Empty means every priority, e.g. ["P1", "P2"].',
+    )
     repeat = models.PositiveSmallIntegerField(default=0, help_text="0–9 repeats of the last level.")
     repeat_interval_seconds = models.PositiveIntegerField(default=600)
     is_active = models.BooleanField(default=True)
@@ -39,10 +44,13 @@ class EscalationPolicy(models.Model):
         ordering = ["name"]
         verbose_name_plural = "escalation policies"
         constraints = [
-            models.CheckConstraint(condition=Q(repeat__gte=0, repeat__lte=9),
-                                   name="escalation_policy_repeat_0_to_9"),
-            models.CheckConstraint(condition=Q(repeat=0) | Q(repeat_interval_seconds__gt=0),
-                                   name="escalation_policy_repeat_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(repeat__gte=0, repeat__lte=9), name="escalation_policy_repeat_0_to_9"
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat=0) | Q(repeat_interval_seconds__gt=0),
+                name="escalation_policy_repeat_interval_positive",
+            ),
         ]
 
     def __str__(self):
@@ -57,8 +65,11 @@ class EscalationPolicy(models.Model):
     @classmethod
     def for_ticket(cls, team_id, priority):
         """The most specific active policy: naming the team beats all teams; lowest id wins ties."""
-        candidates = [p for p in cls.objects.filter(is_active=True).prefetch_related("teams")
-                      if p.applies_to(team_id, priority)]
+        candidates = [
+            p
+            for p in cls.objects.filter(is_active=True).prefetch_related("teams")
+            if p.applies_to(team_id, priority)
+        ]
         candidates.sort(key=lambda p: (not p.teams.all(), not p.priorities, p.pk))
         return candidates[0] if candidates else None
 
@@ -69,8 +80,14 @@ class EscalationPolicy(models.Model):
             "name": self.name,
             "repeat": self.repeat,
             "repeat_interval_seconds": self.repeat_interval_seconds,
-            "levels": [level.snapshot() for level in self.levels.all()],
+            "levels": [level.snapshot() for level in self._levels_with_users()],
         }
+
+    def _levels_with_users(self):
+        """Levels with their users in two queries (none if prefetched), however many levels."""
+        levels = list(self.levels.all())
+        models.prefetch_related_objects(levels, "notify_users")
+        return levels
 
 
 class EscalationLevel(models.Model):
@@ -85,11 +102,16 @@ class EscalationLevel(models.Model):
     offset_seconds = models.IntegerField(
         default=0, help_text="Business seconds after the anchor; negative = before (a warning)."
     )
-    notify = models.JSONField(default=list, blank=True, validators=[validate_notify],
-                              help_text=f"Any of {', '.join(NOTIFY_TARGETS)}.")
+    notify = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_notify],
+        help_text=f"Any of {', '.join(NOTIFY_TARGETS)}.",
+    )
     notify_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
-    reassign_to = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    reassign_to = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     set_priority = models.CharField(max_length=2, choices=Priority.choices, null=True, blank=True)
     webhook_url = models.URLField(blank=True)
     webhook_secret = models.CharField(max_length=200, blank=True)

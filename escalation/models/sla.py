@@ -10,8 +10,12 @@ class SLAPolicy(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     calendar = models.ForeignKey(
-        "escalation.BusinessCalendar", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="sla_policies", help_text="Empty means 24×7.",
+        "escalation.BusinessCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sla_policies",
+        help_text="Empty means 24×7.",
     )
     teams = models.ManyToManyField(Team, blank=True, related_name="sla_policies")
     is_default = models.BooleanField(default=False, help_text="Applies to teams no policy names.")
@@ -21,8 +25,11 @@ class SLAPolicy(models.Model):
         verbose_name = "SLA policy"
         verbose_name_plural = "SLA policies"
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
-                                    name="sla_policy_single_default")
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="sla_policy_single_default",
+            )
         ]
 
     def __str__(self):
@@ -49,10 +56,13 @@ class SLATarget(models.Model):
         verbose_name = "SLA target"
         constraints = [
             models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_unique"),
-            models.CheckConstraint(condition=Q(priority__in=["P1", "P2", "P3", "P4"]),
-                                   name="sla_target_priority_valid"),
-            models.CheckConstraint(condition=Q(first_response_seconds__gt=0)
-                                   & Q(resolution_seconds__gt=0), name="sla_target_positive"),
+            models.CheckConstraint(
+                condition=Q(priority__in=["P1", "P2", "P3", "P4"]), name="sla_target_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_response_seconds__gt=0) & Q(resolution_seconds__gt=0),
+                name="sla_target_positive",
+            ),
         ]
 
     def __str__(self):
@@ -72,8 +82,10 @@ class PriorityMatrixEntry(models.Model):
         verbose_name_plural = "priority matrix"
         constraints = [
             models.UniqueConstraint(fields=["impact", "urgency"], name="priority_matrix_cell"),
-            models.CheckConstraint(condition=Q(priority__in=["P1", "P2", "P3", "P4"]),
-                                   name="priority_matrix_priority_valid"),
+            models.CheckConstraint(
+                condition=Q(priority__in=["P1", "P2", "P3", "P4"]),
+                name="priority_matrix_priority_valid",
+            ),
         ]
 
     def __str__(self):

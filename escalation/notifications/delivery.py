@@ -71,7 +71,8 @@ def deliver_many(ids, now=None, budget_seconds=40):
             if time.monotonic() - started > budget_seconds:
                 left = [r.pk for r in rows[position:]]
                 Notification.objects.filter(pk__in=left, claimed_by=token).update(
-                    claimed_until=None, claimed_by="")
+                    claimed_until=None, claimed_by=""
+                )
                 return sent, left
             sent += send_one(row, now or timezone.now(), attempts)
     finally:
@@ -94,8 +95,13 @@ def send_one(notification, now, attempts):
         record_failure(notification, DeliveryError(repr(error), temporary=True), now)
         return False
     Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.SENT, sent_at=now, attempts=F("attempts") + 1,
-        claimed_until=None, claimed_by="", last_error="")
+        status=Notification.Status.SENT,
+        sent_at=now,
+        attempts=F("attempts") + 1,
+        claimed_until=None,
+        claimed_by="",
+        last_error="",
+    )
     attempts.append(DeliveryAttempt(notification=notification, at=now, ok=True))
     log.debug("notification=%s channel=%s sent", notification.pk, notification.channel)
     return True

@@ -14,8 +14,12 @@ def queue_delivery(notification_ids):
     delays the mail, because the sweep delivers whatever stays queued."""
     ids = list(notification_ids)
     for start in range(0, len(ids), CHUNK):
-        async_task("escalation.notifications.tasks.deliver", ids[start:start + CHUNK],
-                   save=False, task_name="outbox-deliver")
+        async_task(
+            "escalation.notifications.tasks.deliver",
+            ids[start : start + CHUNK],
+            save=False,
+            task_name="outbox-deliver",
+        )
 
 
 def deliver(notification_ids):

@@ -28,29 +28,55 @@ class TicketLifecycle:
     """Mixin for Ticket: the lifecycle actions."""
 
     @classmethod
-    def open_ticket(cls, *, requester, subject, description, channel="portal", impact="medium",
-                    urgency="medium", team=None, actor=None, at=None):
+    def open_ticket(
+        cls,
+        *,
+        requester,
+        subject,
+        description,
+        channel="portal",
+        impact="medium",
+        urgency="medium",
+        team=None,
+        actor=None,
+        at=None,
+    ):
         """Create a ticket and its `created` event (escalation reacts: priority, SLA, plan)."""
         from .tickets import DEFAULT_PRIORITY_MATRIX
 
         at = _now(at)
         with transaction.atomic():
             ticket = cls.objects.create(
-                requester=requester, subject=subject, description=description, channel=channel,
-                impact=impact, urgency=urgency, team=team, created_at=at,
+                requester=requester,
+                subject=subject,
+                description=description,
+                channel=channel,
+                impact=impact,
+                urgency=urgency,
+                team=team,
+                created_at=at,
                 priority=DEFAULT_PRIORITY_MATRIX[(impact, urgency)],
             )
-            ticket.record("created", actor=actor or requester, at=at,
-                          after={"status": ticket.status, "priority": ticket.priority,
-                                 "team": ticket.team_id, "channel": channel})
+            ticket.record(
+                "created",
+                actor=actor or requester,
+                at=at,
+                after={
+                    "status": ticket.status,
+                    "priority": ticket.priority,
+                    "team": ticket.team_id,
+                    "channel": channel,
+                },
+            )
         return ticket
 
     def change_status(self, actor, status, at=None, **data):
         if status == self.status:
             return None
         if status not in ALLOWED_STATUS_CHANGES[self.status]:
-            raise TransitionError(f"A {self.get_status_display().lower()} ticket cannot become "
-                                  f"{status}.")
+            raise TransitionError(
+                f"A {self.get_status_display().lower()} ticket cannot become {status}."
+            )
         at = _now(at)
         before = self.status
         with transaction.atomic():
@@ -66,8 +92,14 @@ class TicketLifecycle:
                 self.resolved_at = None
                 fields.append("resolved_at")
             self.save(update_fields=fields)
-            return self.record("status_changed", actor=actor, at=at, before={"status": before},
-                               after={"status": status}, **data)
+            return self.record(
+                "status_changed",
+                actor=actor,
+                at=at,
+                before={"status": before},
+                after={"status": status},
+                **data,
+            )
 
     def resolve(self, actor, at=None):
         return self.change_status(actor, "resolved", at=at)
@@ -109,8 +141,9 @@ class TicketLifecycle:
         if internal and not agent:
             raise TransitionError("Only agents can write internal notes.")
         with transaction.atomic():
-            reply = Reply.objects.create(ticket=self, author=author, body=body,
-                                         internal=internal, created_at=at)
+            reply = Reply.objects.create(
+                ticket=self, author=author, body=body, internal=internal, created_at=at
+            )
             kind = "note_added" if internal else "replied"
             self.record(kind, actor=author, at=at, reply=reply.pk, internal=internal)
             if agent and not internal and author != self.requester:
@@ -127,8 +160,13 @@ class TicketLifecycle:
         with transaction.atomic():
             self.assignee = assignee
             self.save(update_fields=["assignee", "updated_at"])
-            return self.record("assigned", actor=actor, at=at, before={"assignee": before},
-                               after={"assignee": assignee.pk if assignee else None})
+            return self.record(
+                "assigned",
+                actor=actor,
+                at=at,
+                before={"assignee": before},
+                after={"assignee": assignee.pk if assignee else None},
+            )
 
     def move_to_team(self, actor, team, at=None, **data):
         if team == self.team:
@@ -142,8 +180,14 @@ class TicketLifecycle:
                 self.assignee = None  # the old assignee does not work the new team's queue
                 fields.append("assignee")
             self.save(update_fields=fields)
-            return self.record("team_changed", actor=actor, at=at, before={"team": before},
-                               after={"team": team.pk}, **data)
+            return self.record(
+                "team_changed",
+                actor=actor,
+                at=at,
+                before={"team": before},
+                after={"team": team.pk},
+                **data,
+            )
 
     def set_priority(self, actor, priority, at=None, override=True, **data):
         """Change priority; an agent's change is an override the matrix no longer touches."""
@@ -155,9 +199,15 @@ class TicketLifecycle:
             self.priority = priority
             self.priority_overridden = self.priority_overridden or override
             self.save(update_fields=["priority", "priority_overridden", "updated_at"])
-            return self.record("priority_changed", actor=actor, at=at,
-                               before={"priority": before}, after={"priority": priority},
-                               override=override, **data)
+            return self.record(
+                "priority_changed",
+                actor=actor,
+                at=at,
+                before={"priority": before},
+                after={"priority": priority},
+                override=override,
+                **data,
+            )
 
     def escalate(self, actor, reason, team=None, at=None):
         """Manual (functional) escalation to the next tier, or a chosen higher-tier team."""
@@ -176,9 +226,16 @@ class TicketLifecycle:
             self.escalation_level += 1
             self.save(update_fields=["escalation_level", "updated_at"])
             self.move_to_team(actor, target, at=at, escalation=True)
-            return self.record("escalated", actor=actor, at=at, before=before,
-                               after={"team": target.pk, "escalation_level": self.escalation_level},
-                               manual=True, reason=reason.strip(), level=self.escalation_level)
+            return self.record(
+                "escalated",
+                actor=actor,
+                at=at,
+                before=before,
+                after={"team": target.pk, "escalation_level": self.escalation_level},
+                manual=True,
+                reason=reason.strip(),
+                level=self.escalation_level,
+            )
 
     def rate(self, actor, rating, comment="", at=None):
         if self.status not in ("resolved", "closed"):

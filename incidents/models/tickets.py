@@ -233,9 +233,7 @@ class TicketEvent(models.Model):
         RATED = "rated", "Rated"
 
     # Events a customer may see on their own ticket; everything else is internal.
-    PUBLIC_KINDS = frozenset(
-        {"created", "replied", "status_changed", "acknowledged", "rated"}
-    )
+    PUBLIC_KINDS = frozenset({"created", "replied", "status_changed", "acknowledged", "rated"})
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -255,5 +253,3 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
-
-

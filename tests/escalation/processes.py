@@ -26,9 +26,14 @@ def database_url():
 
 def child_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(DATABASE_URL=database_url(), SECRET_KEY="test-secret", DEBUG="false",
-               EMAIL_URL="dummymail://",
-               DJANGO_SETTINGS_MODULE="helpdesk.settings", PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=database_url(),
+        SECRET_KEY="test-secret",
+        DEBUG="false",
+        EMAIL_URL="dummymail://",
+        DJANGO_SETTINGS_MODULE="helpdesk.settings",
+        PYTHONPATH=str(ROOT),
+    )
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -37,10 +42,17 @@ def spawn(args, **extra_env):
     """Start a Python process on the test database; its output goes to `process.log_path`.
 
     A file, not a pipe: a chatty child must never block on a pipe nobody reads."""
-    with tempfile.NamedTemporaryFile("w+", prefix="tierdesk-child-", suffix=".log",
-                                     delete=False) as log:
-        process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=child_env(**extra_env),
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with tempfile.NamedTemporaryFile(
+        "w+", prefix="tierdesk-child-", suffix=".log", delete=False
+    ) as log:
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=child_env(**extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     process.log_path = log.name
     return process
 

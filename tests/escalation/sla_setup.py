@@ -26,8 +26,7 @@ def berlin(*args):
 def office_calendar(holidays=()):
     calendar = BusinessCalendar.objects.create(name="Berlin office", timezone="Europe/Berlin")
     for weekday in range(5):
-        OpeningHours.objects.create(calendar=calendar, weekday=weekday, start=time(9),
-                                    end=time(17))
+        OpeningHours.objects.create(calendar=calendar, weekday=weekday, start=time(9), end=time(17))
     for day in holidays:
         calendar.holidays.create(date=day)
     return calendar
@@ -36,15 +35,20 @@ def office_calendar(holidays=()):
 def sla_policy(calendar=None, response=4 * HOUR, resolution=16 * HOUR, priorities=("P3",)):
     policy = SLAPolicy.objects.create(name="Standard", calendar=calendar, is_default=True)
     for priority in priorities:
-        SLATarget.objects.create(policy=policy, priority=priority,
-                                 first_response_seconds=response, resolution_seconds=resolution)
+        SLATarget.objects.create(
+            policy=policy,
+            priority=priority,
+            first_response_seconds=response,
+            resolution_seconds=resolution,
+        )
     return policy
 
 
 def escalation_policy(levels, repeat=0, interval=600, name="Escalation"):
     """levels: dicts of EscalationLevel fields; `order` defaults to position."""
-    policy = EscalationPolicy.objects.create(name=name, repeat=repeat,
-                                             repeat_interval_seconds=interval)
+    policy = EscalationPolicy.objects.create(
+        name=name, repeat=repeat, repeat_interval_seconds=interval
+    )
     for order, fields in enumerate(levels, start=1):
         users = fields.pop("notify_users", [])
         level = EscalationLevel.objects.create(policy=policy, order=order, **fields)

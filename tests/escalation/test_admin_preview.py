@@ -176,32 +176,39 @@ def test_change_form_links_to_the_preview(as_supervisor, policy):
     assert f'href="{preview_url(policy)}"' in page and "Preview timeline" in page
 
 
-def test_query_count_is_bounded_and_does_not_grow_with_levels(
-    as_supervisor, policy, teams, lead, tier2_agent, django_assert_max_num_queries
-):
-    params = {**CREATED, "team": teams["desk"].pk}
-    with django_assert_max_num_queries(30):
-        as_supervisor.get(preview_url(policy), params)
+def test_query_count_is_bounded(as_supervisor, policy, teams, django_assert_max_num_queries):
+    # 29 once escalation/preview.py resolves every firing's recipients in one batch.
+    with django_assert_max_num_queries(29):
+        as_supervisor.get(preview_url(policy), {**CREATED, "team": teams["desk"].pk})
 
-    def count(levels):
-        EscalationPolicy.objects.filter(name="Wide").delete()
-        wide = escalation_policy(
-            [
-                {
-                    "anchor": "response_due",
-                    "offset_seconds": 60 * n,
-                    "notify": ["team_leads", "team", "supervisors"],
-                    "notify_users": [lead.pk, tier2_agent.pk],
-                    "reassign_to": teams["eng"] if n % 2 else None,
-                }
-                for n in range(levels)
-            ],
-            repeat=2,
-            name="Wide",
-        )
-        with CaptureQueriesContext(connection) as queries:
-            response = as_supervisor.get(preview_url(wide), params)
-        assert len(firing_rows(response)) == levels + 2
-        return len(queries)
 
-    assert count(2) == count(6)
+def queries_for_levels(client, teams, people, levels):
+    """Queries the preview page makes for a policy of `levels` levels (plus 2 repeats)."""
+    EscalationPolicy.objects.update(is_active=False)
+    policy = escalation_policy(
+        [
+            {
+                "anchor": "response_due",
+                "offset_seconds": 60 * n,
+                "notify": ["team_leads", "team", "supervisors"],
+                "notify_users": [user.pk for user in people],
+                "reassign_to": teams["eng"] if n % 2 else None,
+            }
+            for n in range(levels)
+        ],
+        repeat=2,
+        name=f"{levels} levels",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(preview_url(policy), {**CREATED, "team": teams["desk"].pk})
+    assert len(firing_rows(response)) == levels + 2
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_levels(as_supervisor, policy, teams, lead, tier2_agent):
+    people = [lead, tier2_agent]
+
+    two = queries_for_levels(as_supervisor, teams, people, 2)
+    six = queries_for_levels(as_supervisor, teams, people, 6)
+
+    assert two == six

@@ -27,10 +27,10 @@ BREACH = {"anchor": "response_due", "offset_seconds": 0, "notify": ["team_leads"
 @pytest.fixture
 def setup(teams, lead, supervisor):
     policy = sla_policy(office_calendar(), response=4 * HOUR, resolution=16 * HOUR)
-    policy.targets.create(priority="P4", first_response_seconds=8 * HOUR,
-                          resolution_seconds=40 * HOUR)
-    policy.targets.create(priority="P2", first_response_seconds=HOUR,
-                          resolution_seconds=8 * HOUR)
+    policy.targets.create(
+        priority="P4", first_response_seconds=8 * HOUR, resolution_seconds=40 * HOUR
+    )
+    policy.targets.create(priority="P2", first_response_seconds=HOUR, resolution_seconds=8 * HOUR)
     return teams
 
 
@@ -46,8 +46,11 @@ def test_warning_then_breach_fire_once_each_at_their_instants(setup, make_ticket
     assert run_engine(berlin(2025, 6, 2, 16, 14, 59)) == 0
     assert run_engine(berlin(2025, 6, 2, 16, 15)) == 1
     assert fired(ticket) == [("level", 1, 0)]
-    assert list(Notification.objects.filter(firing__ticket=ticket).values_list(
-        "kind", "recipient__username")) == [("sla_warning", "tier1-lead")]
+    assert list(
+        Notification.objects.filter(firing__ticket=ticket).values_list(
+            "kind", "recipient__username"
+        )
+    ) == [("sla_warning", "tier1-lead")]
 
     ticket.assign(None, None)  # any later save of the ticket sends nothing again
     ticket.add_reply(ticket.requester, "any news?", at=berlin(2025, 6, 2, 16, 20))
@@ -83,16 +86,22 @@ def test_moving_the_deadline_rearms_the_warning(setup, make_ticket, customer, ag
     assert run_engine(berlin(2025, 6, 3, 12, 30)) == 2
 
 
-def test_acknowledgement_cancels_response_levels_but_not_resolution(setup, make_ticket,
-                                                                     customer, agent):
-    escalation_policy([dict(WARN), {"anchor": "created", "offset_seconds": 1800, "notify":
-                       ["team"]}, {"anchor": "resolution_due", "offset_seconds": 0,
-                                   "notify": ["team_leads"]}])
+def test_acknowledgement_cancels_response_levels_but_not_resolution(
+    setup, make_ticket, customer, agent
+):
+    escalation_policy(
+        [
+            dict(WARN),
+            {"anchor": "created", "offset_seconds": 1800, "notify": ["team"]},
+            {"anchor": "resolution_due", "offset_seconds": 0, "notify": ["team_leads"]},
+        ]
+    )
     ticket = open_at(make_ticket, customer, setup, berlin(2025, 6, 2, 12, 30))
     ticket.acknowledge(agent, at=berlin(2025, 6, 2, 12, 45))
     assert run_engine(berlin(2025, 6, 2, 17, 0)) == 0
-    assert not Firing.objects.filter(ticket=ticket, anchor__in=["created", "response_due"],
-                                     state__in=["pending", "claimed"]).exists()
+    assert not Firing.objects.filter(
+        ticket=ticket, anchor__in=["created", "response_due"], state__in=["pending", "claimed"]
+    ).exists()
     # 16 business hours from Monday 12:30 is Wednesday 12:30.
     assert run_engine(berlin(2025, 6, 4, 12, 30)) == 2  # resolution level and its breach
     assert fired(ticket) == [("level", 3, 0), ("resolution_breach", 0, 0)]
@@ -106,8 +115,7 @@ def test_resolution_cancels_every_level(setup, make_ticket, customer, agent):
     assert fired(ticket) == []
 
 
-def test_an_ack_committed_while_a_worker_holds_the_claim_wins(setup, make_ticket, customer,
-                                                              agent):
+def test_an_ack_committed_while_a_worker_holds_the_claim_wins(setup, make_ticket, customer, agent):
     escalation_policy([dict(WARN)])
     ticket = open_at(make_ticket, customer, setup, berlin(2025, 6, 2, 12, 30))
     claimed = engine.claim_due(now=berlin(2025, 6, 2, 16, 15))
@@ -152,12 +160,21 @@ def test_editing_a_policy_changes_new_tickets_only(setup, make_ticket, customer)
 
 
 def test_a_level_reassigns_raises_priority_and_notifies_the_receiving_team(
-        setup, make_ticket, customer, tier2_agent, lead, make_user):
+    setup, make_ticket, customer, tier2_agent, lead, make_user
+):
     tier2_lead = make_user("tier2-lead", role="agent")
     Membership.objects.create(user=tier2_lead, team=setup["apps"], role="lead")
-    escalation_policy([{"anchor": "response_due", "offset_seconds": 0,
-                        "notify": ["team_leads"], "reassign_to": setup["apps"],
-                        "set_priority": "P2"}])
+    escalation_policy(
+        [
+            {
+                "anchor": "response_due",
+                "offset_seconds": 0,
+                "notify": ["team_leads"],
+                "reassign_to": setup["apps"],
+                "set_priority": "P2",
+            }
+        ]
+    )
     ticket = open_at(make_ticket, customer, setup, berlin(2025, 6, 2, 12, 30))
     run_engine(berlin(2025, 6, 2, 16, 30))
     ticket.refresh_from_db()
@@ -168,8 +185,9 @@ def test_a_level_reassigns_raises_priority_and_notifies_the_receiving_team(
 
 
 def test_pausing_moves_the_resolution_deadline_to_the_second(setup, make_ticket, customer, agent):
-    escalation_policy([{"anchor": "resolution_due", "offset_seconds": -900,
-                        "notify": ["team_leads"]}])
+    escalation_policy(
+        [{"anchor": "resolution_due", "offset_seconds": -900, "notify": ["team_leads"]}]
+    )
     ticket = open_at(make_ticket, customer, setup, berlin(2025, 6, 2, 9, 0))
     assert ticket.resolution_due_at == berlin(2025, 6, 3, 17, 0)
     ticket.acknowledge(agent, at=berlin(2025, 6, 2, 9, 30))

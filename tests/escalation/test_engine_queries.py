@@ -28,7 +28,8 @@ def team_of(make_user, team, size):
 
 
 def test_a_level_notifying_a_team_costs_the_same_for_2_or_20_members(
-        make_user, make_ticket, customer, teams):
+    make_user, make_ticket, customer, teams
+):
     sla_policy(None, response=HOUR, resolution=4 * HOUR)
     escalation_policy([{"anchor": "created", "offset_seconds": 1800, "notify": ["team"]}])
     team_of(make_user, teams["desk"], 2)
@@ -43,10 +44,12 @@ def test_a_level_notifying_a_team_costs_the_same_for_2_or_20_members(
 
 
 def test_a_batch_of_40_firings_costs_the_same_queries_as_a_batch_of_4(
-        make_user, make_ticket, customer, teams):
+    make_user, make_ticket, customer, teams
+):
     sla_policy(None, response=HOUR, resolution=4 * HOUR)
-    escalation_policy([{"anchor": "created", "offset_seconds": 1800,
-                        "notify": ["team_leads", "supervisors"]}])
+    escalation_policy(
+        [{"anchor": "created", "offset_seconds": 1800, "notify": ["team_leads", "supervisors"]}]
+    )
     team_of(make_user, teams["desk"], 3)
     make_user("boss", role="supervisor")
     for _ in range(4):

@@ -19,8 +19,10 @@ POLICY = {
 
 
 def state(created, **extra):
-    fields = {"response_due": created + timedelta(hours=1),
-              "resolution_due": created + timedelta(hours=4)}
+    fields = {
+        "response_due": created + timedelta(hours=1),
+        "resolution_due": created + timedelta(hours=4),
+    }
     fields.update(extra)
     return TicketState(ticket_id=1, created_at=created, **fields)
 
@@ -28,8 +30,9 @@ def state(created, **extra):
 def test_the_same_instant_in_any_zone_gives_the_same_keys():
     in_berlin = datetime(2025, 6, 2, 12, 30, tzinfo=BERLIN)
     in_utc = in_berlin.astimezone(UTC)
-    assert [p.key for p in plan(state(in_berlin), POLICY, None)] == \
-        [p.key for p in plan(state(in_utc), POLICY, None)]
+    assert [p.key for p in plan(state(in_berlin), POLICY, None)] == [
+        p.key for p in plan(state(in_utc), POLICY, None)
+    ]
 
 
 def test_levels_repeats_and_breaches_in_due_order():
@@ -58,8 +61,16 @@ def test_a_paused_clock_has_no_resolution_levels_and_a_resolved_ticket_no_levels
     created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
     paused = plan(state(created, paused_since=created + timedelta(hours=1)), POLICY, None)
     assert "resolution_due" not in {p.anchor for p in paused if p.kind == "level"}
-    done = plan(state(created, paused_since=created + timedelta(minutes=30), active=False,
-                      acknowledged_at=created), POLICY, None)
+    done = plan(
+        state(
+            created,
+            paused_since=created + timedelta(minutes=30),
+            active=False,
+            acknowledged_at=created,
+        ),
+        POLICY,
+        None,
+    )
     assert done == []
 
 
