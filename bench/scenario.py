@@ -118,7 +118,7 @@ def plant(tag, count, due_at_for):
             clock_rows.append(clock)
             for plan in clocks.desired_firings(clock, t):
                 if plan.kind == "level":
-                    firings.append(clocks._row(t, plan, now, holding=False))
+                    firings.append(clocks.firing_row(t, plan, now, holding=False))
         TicketClock.objects.bulk_create(clock_rows, batch_size=500)
         Firing.objects.bulk_create(firings, batch_size=500)
     return tagged(tag)

@@ -166,17 +166,7 @@ class EscalationLevelForm(forms.ModelForm):
 
     class Meta:
         model = EscalationLevel
-        fields = [
-            "order",
-            "anchor",
-            "offset_seconds",
-            "notify",
-            "notify_users",
-            "reassign_to",
-            "set_priority",
-            "webhook_url",
-            "webhook_secret",
-        ]
+        fields = list(EscalationLevel.CONFIG_FIELDS)
 
 
 class EscalationLevelInline(admin.StackedInline):

@@ -114,7 +114,7 @@ def reconcile(ticket, plans, now):
     wanted = {p.key: p for p in plans}
     holding = ticket.status in HOLDING
     new_rows = [
-        _row(ticket, p, now, holding)
+        firing_row(ticket, p, now, holding)
         for key, p in wanted.items()
         if key not in existing and not planner.is_moot(p, now)
     ]
@@ -146,7 +146,7 @@ def _move(row, **fields):
     Firing.objects.filter(pk=row.pk, state=row.state).update(**fields)
 
 
-def _row(ticket, plan, now, holding):
+def firing_row(ticket, plan, now, holding):
     return Firing(
         ticket=ticket,
         key=plan.key,

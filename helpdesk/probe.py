@@ -14,7 +14,10 @@ def postgres(url):
 def redis(url):
     import redis as redis_lib
 
-    return redis_lib.Redis.from_url(url, socket_connect_timeout=3).ping()
+    try:
+        return redis_lib.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis_lib.RedisError:
+        return False
 
 
 if __name__ == "__main__":

@@ -167,17 +167,7 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EscalationLevel
-        fields = [
-            "order",
-            "anchor",
-            "offset_seconds",
-            "notify",
-            "notify_users",
-            "reassign_to",
-            "set_priority",
-            "webhook_url",
-            "webhook_secret",
-        ]
+        fields = list(EscalationLevel.CONFIG_FIELDS)
 
     def validate_notify(self, value):
         return unique(value, lambda t: t, "Name each notify target once.")

@@ -91,6 +91,19 @@ class EscalationPolicy(models.Model):
 
 
 class EscalationLevel(models.Model):
+    # What a supervisor configures on a level, in the admin and over the API alike.
+    CONFIG_FIELDS = (
+        "order",
+        "anchor",
+        "offset_seconds",
+        "notify",
+        "notify_users",
+        "reassign_to",
+        "set_priority",
+        "webhook_url",
+        "webhook_secret",
+    )
+
     class Anchor(models.TextChoices):
         CREATED = "created", "Ticket created"
         RESPONSE_DUE = "response_due", "First response due"

@@ -4,10 +4,12 @@ import signal
 from datetime import timedelta
 
 import pytest
+import redis
 from django.conf import settings
 from django.utils import timezone
 
 from escalation.models import Firing, Notification
+from helpdesk import probe
 from incidents.models import Ticket, TicketEvent
 
 from .processes import kill_group, output, spawn, wait_until
@@ -15,6 +17,7 @@ from .sla_setup import HOUR, escalation_policy, sla_policy
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def due_tickets(customer, teams, count, created_at):
@@ -59,9 +62,15 @@ def test_four_processes_racing_over_500_due_levels_fire_each_once(customer, team
     assert_each_fired_once(ids)
 
 
-def test_a_qcluster_killed_mid_burst_loses_and_doubles_nothing(customer, teams, lead):
-    ids = due_tickets(customer, teams, 300, timezone.now() - timedelta(hours=1))
+@pytest.mark.parametrize("broker", ["database", "redis"])
+def test_a_qcluster_killed_mid_burst_loses_and_doubles_nothing(broker, customer, teams, lead):
     env = {"ESCALATION_CLAIM_SECONDS": 3, "Q_WORKERS": 2}
+    if broker == "redis":
+        if not probe.redis(REDIS_URL):
+            pytest.skip(f"the Redis broker run needs Redis at {REDIS_URL}")
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env["REDIS_URL"] = REDIS_URL
+    ids = due_tickets(customer, teams, 300, timezone.now() - timedelta(hours=1))
     cluster = spawn(["manage.py", "qcluster"], **env)
     try:
         started = wait_until(
