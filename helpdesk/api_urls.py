@@ -8,6 +8,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from escalation.api.preferences import NotificationPreferencesView
 from escalation.api import timeline as escalation_timeline
 from escalation.api import views as escalation_views
 from incidents.api import timeline
@@ -30,5 +31,10 @@ urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "me/notification-preferences/",
+        NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     *router.urls,
 ]
