@@ -15,6 +15,8 @@ from . import notifications
 from .models import Webhook
 
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+# Notices a level sends to the people it names whatever their settings; breaches are not forced.
+FORCED_KINDS = frozenset({"escalated", "sla_warning"})
 BREACH_TARGETS = ("assignee", "team_leads")
 
 
@@ -179,7 +181,7 @@ def _notify(firings, tickets, asks):
                 key=f"firing:{firing.pk}",
                 context=data,
                 firing=firing,
-                force=kind != "breach",
+                force=kind in FORCED_KINDS,
             )
         )
     notifications.notify_many(notices)

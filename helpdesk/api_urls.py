@@ -8,9 +8,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from escalation.api.preferences import NotificationPreferencesView
 from escalation.api import timeline as escalation_timeline
 from escalation.api import views as escalation_views
+from escalation.api.preferences import NotificationPreferencesView
 from incidents.api import timeline
 from incidents.api import views as incidents_views
 from incidents.api.auth import ObtainToken

@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "incidents.models.tickets.Priority",
         "LevelEnum": "incidents.models.tickets.Level",
+        "NotificationKindEnum": "escalation.models.outbox.Notification.Kind",
     },
 }
 

@@ -7,17 +7,17 @@ off (the engine forces them); the setting then only silences team-wide and other
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents import roles
 
+from ..actions import FORCED_KINDS
 from ..models import Notification, NotificationPreference
 
-# The kinds an escalation level sends (escalation.actions.notice_kind); the engine delivers them
-# to the people a level names whatever their setting. Breaches are not forced.
-ALWAYS_WHEN_ADDRESSED = frozenset({"escalated", "sla_warning"})
+ALWAYS_WHEN_ADDRESSED = FORCED_KINDS
 
 
 def kinds_for(user):
@@ -59,7 +59,7 @@ def switch_many(user, changes):
     )
 
 
-class PreferenceSerializer(serializers.Serializer):
+class NotificationPreferenceSerializer(serializers.Serializer):
     """One kind of notification as its recipient sees it."""
 
     kind = serializers.ChoiceField(choices=Notification.Kind.choices)
@@ -82,7 +82,9 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid")
 
 
-class PreferenceChangeListSerializer(serializers.ListSerializer):
+class NotificationPreferenceChangeList(serializers.ListSerializer):
+    """A list of changes; naming a kind twice is ambiguous, so it is refused."""
+
     def validate(self, attrs):
         kinds = [change["kind"] for change in attrs]
         if len(kinds) != len(set(kinds)):
@@ -90,19 +92,32 @@ class PreferenceChangeListSerializer(serializers.ListSerializer):
         return attrs
 
 
-class PreferenceChangeSerializer(serializers.Serializer):
+class NeverPartial:
+    """A change names both its kind and its setting, in a PATCH too: the schema generator,
+    which marks every PATCH body partial, must not document the fields as optional."""
+
+    @property
+    def partial(self):
+        return False
+
+    @partial.setter
+    def partial(self, value):
+        pass
+
+
+class NotificationPreferenceChangeSerializer(NeverPartial, serializers.Serializer):
     """Switch one kind on or off; the kind must be one the caller receives."""
 
     kind = serializers.ChoiceField(choices=Notification.Kind.choices)
     enabled = StrictBooleanField()
 
     class Meta:
-        list_serializer_class = PreferenceChangeListSerializer
+        list_serializer_class = NotificationPreferenceChangeList
 
     def validate_kind(self, kind):
         mine = self.context["kinds"]
         if kind not in mine:
-            who = "agents" if kind in Notification.CUSTOMER_KINDS else "customers"
+            who = "customers" if kind in Notification.CUSTOMER_KINDS else "agents and supervisors"
             raise serializers.ValidationError(
                 f'"{kind}" is only sent to {who}; yours are: {", ".join(mine)}.'
             )
@@ -112,18 +127,21 @@ class PreferenceChangeSerializer(serializers.Serializer):
 def read_changes(data, kinds):
     """The validated changes in a body that is one `{kind, enabled}` object or a list of them."""
     many = isinstance(data, list)
-    changes = PreferenceChangeSerializer(data=data, many=many, context={"kinds": kinds})
+    changes = NotificationPreferenceChangeSerializer(data=data, many=many, context={"kinds": kinds})
     changes.is_valid(raise_exception=True)
     return changes.validated_data if many else [changes.validated_data]
 
 
 CHANGES = PolymorphicProxySerializer(
     component_name="NotificationPreferenceChanges",
-    serializers=[PreferenceChangeSerializer(many=True), PreferenceChangeSerializer],
+    serializers=[
+        NotificationPreferenceChangeSerializer(many=True),
+        NotificationPreferenceChangeSerializer,
+    ],
     resource_type_field_name=None,
     many=False,
 )
-LISTING = PreferenceSerializer(many=True)
+LISTING = NotificationPreferenceSerializer(many=True)
 UNAUTHENTICATED = OpenApiResponse(description="No or a bad token.")
 CHANGE_SCHEMA = extend_schema(
     summary="Switch kinds of notification on or off",
@@ -146,6 +164,7 @@ class NotificationPreferencesView(APIView):
     """The caller's own notification settings."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]  # a list body and strict booleans: no form encoding
 
     @extend_schema(
         summary="Your notification settings",
@@ -155,7 +174,9 @@ class NotificationPreferencesView(APIView):
         responses={200: LISTING, 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        return Response(PreferenceSerializer(preferences_of(request.user), many=True).data)
+        return Response(
+            NotificationPreferenceSerializer(preferences_of(request.user), many=True).data
+        )
 
     @CHANGE_SCHEMA
     def patch(self, request):

@@ -12,6 +12,7 @@ from helpdesk.wsgi import application
 
 PATHS = {
     "/api/auth/token/",
+    "/api/me/notification-preferences/",
     "/api/tickets/",
     "/api/tickets/{id}/",
     "/api/tickets/{id}/replies/",
