@@ -24,12 +24,12 @@ LATE_AFTER = timedelta(seconds=getattr(settings, "ESCALATION_LATE_SECONDS", 30))
 BATCH = 50
 
 
-def claim_due(now=None, limit=500, lead=timedelta(0)):
-    """Claim up to `limit` firings due by now (+lead): pending, or claimed by a worker whose
-    claim expired. Returns the claimed ids; only this caller holds them."""
+def claim_due(now=None, limit=500):
+    """Claim up to `limit` firings due by now: pending, or claimed by a worker whose claim
+    expired. Returns the claimed ids; only this caller holds them."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
-    ready = Firing.objects.filter(due_at__lte=now + lead)
+    ready = Firing.objects.filter(due_at__lte=now)
     candidates = list(
         (
             ready.filter(state=Firing.State.PENDING)
@@ -197,8 +197,3 @@ def release_expired(now=None):
     return Firing.objects.filter(state=Firing.State.CLAIMED, claimed_until__lt=now).update(
         state=Firing.State.PENDING, claimed_by="", claimed_until=None
     )
-
-
-def next_due_at():
-    row = Firing.objects.filter(state=Firing.State.PENDING).order_by("due_at").first()
-    return row.due_at if row else None
