@@ -11,7 +11,9 @@ from .models.calendars import calendar_from_snapshot
 
 
 def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=None, now=None):
-    """Due times and the ordered level firings `policy` would give the ticket."""
+    """Due times and the ordered level firings `policy` would give the ticket.
+
+    `policy` is a saved EscalationPolicy, or the snapshot dict of a draft not saved yet."""
     now = now or timezone.now()
     if ticket is not None:
         clock, subject = _real(ticket, now)
@@ -19,7 +21,8 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
         clock, subject = _hypothetical(priority, team, created_at or now, now)
     state = clocks.ticket_state(clock, subject)
     calendar = calendar_from_snapshot(clock.calendar)
-    firings = planner.level_plan(state, policy.snapshot(), calendar)
+    snapshot = policy if isinstance(policy, dict) else policy.snapshot()
+    firings = planner.level_plan(state, snapshot, calendar)
     return {
         "response_due_at": state.response_due,
         "resolution_due_at": state.resolution_due,

@@ -83,12 +83,34 @@ class EscalationPolicyViewSet(ConfigViewSet):
         detail=True, methods=["post"], filterset_fields=[], search_fields=[], ordering_fields=[]
     )
     def preview(self, request, pk=None):
+        return self._preview(request, s.PreviewInputSerializer, self.get_object())
+
+    @extend_schema(
+        summary="Preview a policy before saving it: the firings a draft would plan",
+        operation_id="escalation_policies_preview_draft",
+        request=s.DraftPreviewInputSerializer,
+        responses={200: s.PreviewSerializer, **ERRORS},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="preview",
+        filterset_fields=[],
+        search_fields=[],
+        ordering_fields=[],
+    )
+    def preview_draft(self, request):
+        return self._preview(request, s.DraftPreviewInputSerializer, None)
+
+    def _preview(self, request, input_serializer, policy):
         from ..preview import preview_policy  # the engine's planner
 
-        policy = self.get_object()
-        params = s.PreviewInputSerializer(data=request.data)
+        params = input_serializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
+        draft = data.pop("policy", None)
+        if draft is not None:
+            policy = s.draft_snapshot(draft)
         if "ticket" in data:
             data["ticket"] = self._ticket(request.user, data["ticket"])
         result = preview_policy(policy, **data)

@@ -13,6 +13,7 @@ from helpdesk.wsgi import application
 PATHS = {
     "/api/auth/token/",
     "/api/me/notification-preferences/",
+    "/api/escalation-policies/preview/",
     "/api/tickets/",
     "/api/tickets/{id}/",
     "/api/tickets/{id}/replies/",
