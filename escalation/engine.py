@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
-from . import actions, clocks
+from . import actions, clocks, planner
 from .models import Firing, TicketClock
 
 log = logging.getLogger(__name__)
@@ -57,12 +57,7 @@ def fire(firing_id, now=None):
 
 def moves_ticket(firing):
     """Does this firing change the ticket's team or priority (and so its plan)?"""
-    level = firing.actions or {}
-    return (
-        firing.kind == Firing.Kind.LEVEL
-        and firing.repeat == 0
-        and bool(level.get("reassign_to") or level.get("set_priority"))
-    )
+    return planner.changes_ticket(firing.kind, firing.repeat, firing.actions)
 
 
 def fire_batch(firing_ids, now):

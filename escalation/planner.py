@@ -50,6 +50,22 @@ class PlannedFiring:
     def is_warning(self):
         return self.kind == "level" and self.actions.get("offset_seconds", 0) < 0
 
+    @property
+    def changes_ticket(self):
+        return changes_ticket(self.kind, self.repeat, self.actions)
+
+
+def changes_ticket(kind, repeat, actions):
+    """Does this firing reassign the ticket or raise its priority? Only a level's first firing
+    does, and never a warning: repeats and warnings only tell people."""
+    actions = actions or {}
+    return (
+        kind == "level"
+        and repeat == 0
+        and actions.get("offset_seconds", 0) >= 0
+        and bool(actions.get("reassign_to") or actions.get("set_priority"))
+    )
+
 
 def _stamp(moment):
     # In UTC: the same instant must give the same key whatever zone it was read in.

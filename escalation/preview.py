@@ -64,7 +64,7 @@ def _ask(firing, subject):
     level = firing.actions
     receiving = SimpleNamespace(
         assignee_id=getattr(subject, "assignee_id", None),
-        team_id=level.get("reassign_to") or subject.team_id,
+        team_id=(level.get("reassign_to") if not firing.is_warning else None) or subject.team_id,
     )
     return receiving, level.get("notify", []), level.get("notify_users", [])
 
@@ -78,6 +78,6 @@ def _firing(firing, users):
         "due_at": firing.due_at,
         "warning": firing.is_warning,
         "notify": [u.pk for u in users],
-        "reassign_to": level.get("reassign_to"),
-        "set_priority": level.get("set_priority"),
+        "reassign_to": level.get("reassign_to") if firing.changes_ticket else None,
+        "set_priority": level.get("set_priority") if firing.changes_ticket else None,
     }

@@ -88,3 +88,16 @@ def test_a_warning_first_planned_after_its_deadline_is_moot():
     warning = next(p for p in plan(state(created), POLICY, None) if p.level == 2)
     assert not is_moot(warning, created + timedelta(minutes=50))
     assert is_moot(warning, created + timedelta(hours=1, seconds=1))
+
+
+def test_only_a_levels_first_firing_changes_the_ticket_never_a_warning_or_repeat():
+    created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+    policy = {
+        **POLICY,
+        "levels": [
+            {"order": 1, "anchor": "response_due", "offset_seconds": -600, "reassign_to": 3},
+            {"order": 2, "anchor": "response_due", "offset_seconds": 0, "set_priority": "P1"},
+        ],
+    }
+    changing = [(p.level, p.repeat) for p in plan(state(created), policy, None) if p.changes_ticket]
+    assert changing == [(2, 0)]
