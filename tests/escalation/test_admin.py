@@ -13,6 +13,7 @@ from escalation.models import (
     PriorityMatrixEntry,
     SLAPolicy,
 )
+from tests.admin_pages import assert_agent_sent_to_login, url
 from tests.conftest import utc
 
 ESCALATION_MODELS = [m for m in admin.site._registry if m._meta.app_label == "escalation"]
@@ -24,10 +25,6 @@ READ_ONLY = {"firing", "ticketclock"}
 def as_supervisor(client, supervisor):
     client.force_login(supervisor)
     return client
-
-
-def url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def inline(prefix, *rows):
@@ -66,13 +63,7 @@ def test_supervisor_opens_every_list_and_add_page(as_supervisor, supervisor, mod
 
 @pytest.mark.parametrize("model", ESCALATION_MODELS, ids=lambda m: m._meta.label)
 def test_agent_is_sent_to_the_admin_login(client, agent, model):
-    client.force_login(agent)
-
-    for view in ("changelist", "add"):
-        response = client.get(url(model, view))
-        assert response.status_code in (302, 403)
-        if response.status_code == 302:
-            assert response["Location"].startswith(reverse("admin:login"))
+    assert_agent_sent_to_login(client, agent, model)
 
 
 def policy_form(teams, tier2_agent, **overrides):

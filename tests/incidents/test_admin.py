@@ -6,25 +6,16 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from incidents.models import Team, Ticket
+from tests.admin_pages import assert_agent_sent_to_login, url
 
 INCIDENT_MODELS = [
     model for model in admin.site._registry if model._meta.app_label in ("incidents", "auth")
 ]
 
 
-def url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
 @pytest.mark.parametrize("model", INCIDENT_MODELS, ids=lambda m: m._meta.label)
 def test_agent_is_sent_to_the_admin_login(client, agent, model):
-    client.force_login(agent)
-
-    for view in ("changelist", "add"):
-        response = client.get(url(model, view))
-        assert response.status_code in (302, 403)
-        if response.status_code == 302:
-            assert response["Location"].startswith(reverse("admin:login"))
+    assert_agent_sent_to_login(client, agent, model)
 
 
 def test_supervisor_configures_a_team_with_members(client, supervisor, teams, agent):
