@@ -184,11 +184,3 @@ def fire_many(firing_ids, now=None, batch=BATCH):
             log.exception("a batch of %s firings failed; firing them one by one", len(chunk))
             fired += fire_many(chunk, now, batch=1)
     return fired
-
-
-def release_expired(now=None):
-    """Firings whose claim expired (worker killed): claimable again by the next dequeue."""
-    now = now or timezone.now()
-    return Firing.objects.filter(state=Firing.State.CLAIMED, claimed_until__lt=now).update(
-        state=Firing.State.PENDING, claimed_by="", claimed_until=None
-    )
