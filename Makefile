@@ -26,15 +26,16 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo data (idempotent) and print the demo logins
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
-run: demo ## Set up, then serve the app on 127.0.0.1:8000 with its qcluster workers
-	DEBUG=$${DEBUG:-true} $(PY) -m helpdesk.serve
+run: demo ## Set up, then serve the app on 127.0.0.1:8000 with its qcluster workers (mails in var/mail/)
+	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://$(CURDIR)/var/mail} $(PY) -m helpdesk.serve
 
 serve: install ## Serve without migrating or seeding
 	DEBUG=$${DEBUG:-true} $(PY) -m helpdesk.serve
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, format check and the architecture contracts (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .

@@ -14,7 +14,6 @@ Figures are printed and saved under bench/results/. Usage:
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -28,26 +27,6 @@ SETUPS = {
     "sqlite": {"DATABASE_URL": "sqlite:////tmp/tierdesk-bench.sqlite3", "clusters": 1},
     "scaleout": {"DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL, "clusters": 2},
 }
-
-
-def percentiles(values):
-    if not values:
-        return {}
-    ordered = sorted(values)
-
-    def pick(q):
-        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-    return {
-        "n": len(ordered),
-        "p50": statistics.median(ordered),
-        "p95": pick(0.95),
-        "p99": pick(0.99),
-        "max": ordered[-1],
-    }
-
-
-# ---- child side: runs inside one setup's environment ----
 
 
 def child(setup, levels, burst):
@@ -65,9 +44,6 @@ def child(setup, levels, burst):
         for cluster in clusters:
             scenario.stop_cluster(cluster)
     print("RESULT " + json.dumps({"setup": setup, **spread, **drain}))
-
-
-# ---- parent side ----
 
 
 def fresh_database(url):

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from bench.stats import percentiles
+
 ROOT = Path(__file__).resolve().parents[1]
 SPREAD_SECONDS = 60
 
@@ -116,7 +118,7 @@ def plant(tag, count, due_at_for):
                 frozen_at=now,
             )
             clock_rows.append(clock)
-            for plan in clocks.desired_firings(clock, t):
+            for plan in clock.planned_firings(t):
                 if plan.kind == "level":
                     firings.append(clocks.firing_row(t, plan, now, holding=False))
         TicketClock.objects.bulk_create(clock_rows, batch_size=500)
@@ -184,15 +186,13 @@ def spread_run(count):
 
 
 def _stats(values):
-    from bench.escalation_latency import percentiles
-
     return percentiles(values)
 
 
 def burst_run(count):
     """`count` levels due in the same second; how long until the last one has fired?"""
-    from escalation.models import Notification
     from incidents.models import TicketEvent
+    from notifications.models import Notification
 
     due = (timezone.now() + timedelta(seconds=20)).replace(microsecond=0)
     plant_start = time.monotonic()

@@ -10,13 +10,10 @@ from django.contrib.auth import get_user_model
 
 from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
-
-from . import notifications
-from .models import Webhook
+from notifications import outbox
+from notifications.models import Notification, Webhook
 
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
-# Notices a level sends to the people it names whatever their settings; breaches are not forced.
-FORCED_KINDS = frozenset({"escalated", "sla_warning"})
 BREACH_TARGETS = ("assignee", "team_leads")
 
 
@@ -174,23 +171,23 @@ def _notify(firings, tickets, asks):
     for firing, users in zip(firings, people, strict=True):
         kind, data = notice_kind(firing), firing_data(firing)
         notices.append(
-            notifications.UserNotice(
+            outbox.UserNotice(
                 kind,
                 tickets[firing.ticket_id],
                 users,
                 key=f"firing:{firing.pk}",
                 context=data,
                 firing=firing,
-                force=kind in FORCED_KINDS,
+                force=kind in Notification.FORCED_KINDS,
             )
         )
-    notifications.notify_many(notices)
+    outbox.notify_many(notices)
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
         url = (firing.actions or {}).get("webhook_url")
         if hooks or url:
             ticket = tickets[firing.ticket_id]
-            notifications.notify_webhooks(
+            outbox.notify_webhooks(
                 notice_kind(firing),
                 ticket,
                 key=f"firing:{firing.pk}",

@@ -1,99 +1,24 @@
-"""A ticket's SLA clocks: freezing its targets and policy, pausing, and keeping firings planned.
+"""Keeping a ticket's SLA state in step: its clock, its due-time columns and its firing rows.
 
-The arithmetic is business_time's and the planning planner's; this module moves their answers
-in and out of rows. Every function takes `now` (an event's time), never reads the wall clock."""
+The clock's rules are `TicketClock`'s methods, the arithmetic business_time's and the planning
+planner's; this module moves their answers in and out of rows across the three models. Every
+function takes `now` (an event's time), never reads the wall clock."""
 
 from incidents.models import Ticket
 
 from . import planner
-from .business_time import add_business, business_seconds_between
-from .models import EscalationPolicy, Firing, PriorityMatrixEntry, SLAPolicy, TicketClock
-from .models.calendars import calendar_from_snapshot
-
-# The resolution clock stands still while the ticket waits on someone else or is done.
-PAUSED = frozenset({"pending", "on_hold", "resolved", "closed"})
-HOLDING = frozenset({"pending", "on_hold"})
-
-
-def derive_priority(ticket):
-    """Apply the editable impact × urgency matrix unless an agent overrode the priority."""
-    if ticket.priority_overridden:
-        return False
-    priority = PriorityMatrixEntry.priority_for(ticket.impact, ticket.urgency)
-    if priority == ticket.priority:
-        return False
-    ticket.priority = priority
-    Ticket.objects.filter(pk=ticket.pk).update(priority=priority)
-    return True
-
-
-def freeze(clock, ticket, now):
-    """Copy the targets, calendar and escalation policy that now apply onto the ticket's clock."""
-    sla = SLAPolicy.for_team(ticket.team)
-    target = sla.targets.filter(priority=ticket.priority).first() if sla else None
-    calendar = sla.calendar if sla else None
-    clock.sla_policy_id = sla.pk if sla else None
-    clock.sla_policy_name = sla.name if sla else ""
-    clock.calendar = calendar.snapshot() if calendar else None
-    clock.response_target_seconds = target.first_response_seconds if target else None
-    clock.resolution_target_seconds = target.resolution_seconds if target else None
-    policy = EscalationPolicy.for_ticket(ticket.team_id, ticket.priority)
-    clock.policy = policy.snapshot() if policy else None
-    clock.policy_key = str(policy.pk) if policy else ""
-    clock.frozen_at = now
-
-
-def account_pause(clock, ticket, now):
-    """Start or end a pause of the resolution clock; a pause costs no business seconds."""
-    paused = ticket.status in PAUSED
-    if paused and clock.paused_since is None:
-        clock.paused_since = now
-    elif not paused and clock.paused_since is not None:
-        calendar = calendar_from_snapshot(clock.calendar)
-        spent = business_seconds_between(calendar, clock.paused_since, now)
-        clock.paused_seconds += max(spent, 0)
-        clock.paused_since = None
-
-
-def due_times(clock, ticket):
-    """(response_due, resolution_due), measured from creation in the frozen calendar."""
-    calendar = calendar_from_snapshot(clock.calendar)
-    response = resolution = None
-    if clock.response_target_seconds:
-        response = add_business(calendar, ticket.created_at, clock.response_target_seconds)
-    if clock.resolution_target_seconds:
-        resolution = add_business(
-            calendar, ticket.created_at, clock.resolution_target_seconds + clock.paused_seconds
-        )
-    return response, resolution
-
-
-def ticket_state(clock, ticket):
-    response, resolution = due_times(clock, ticket)
-    return planner.TicketState(
-        ticket_id=ticket.pk,
-        created_at=ticket.created_at,
-        response_due=response,
-        resolution_due=resolution,
-        acknowledged_at=ticket.acknowledged_at,
-        paused_since=clock.paused_since,
-        active=ticket.status not in ("resolved", "closed"),
-    )
-
-
-def desired_firings(clock, ticket):
-    state = ticket_state(clock, ticket)
-    return planner.plan(state, clock.policy, calendar_from_snapshot(clock.calendar))
+from .models import Firing, TicketClock
+from .models.firings import HOLDING
 
 
 def refresh(ticket, now, refreeze=False):
     """Bring the clock, the ticket's due times and its planned firings up to date."""
     clock, created = TicketClock.objects.get_or_create(ticket=ticket, defaults={"frozen_at": now})
     if created or refreeze:
-        freeze(clock, ticket, now)
-    account_pause(clock, ticket, now)
+        clock.freeze(ticket, now)
+    clock.account_pause(ticket.status, now)
     clock.save()
-    response, resolution = due_times(clock, ticket)
+    response, resolution = clock.due_times(ticket.created_at)
     paused_at = clock.paused_since if ticket.status in HOLDING else None
     fields = {
         "response_due_at": response,
@@ -104,7 +29,7 @@ def refresh(ticket, now, refreeze=False):
         Ticket.objects.filter(pk=ticket.pk).update(**fields)
         for name, value in fields.items():
             setattr(ticket, name, value)
-    reconcile(ticket, desired_firings(clock, ticket), now)
+    reconcile(ticket, clock.planned_firings(ticket), now)
     return clock
 
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
-from . import actions, clocks, planner
+from . import actions
 from .models import Firing, TicketClock
+from .models.firings import HOLDING
 
 log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(seconds=getattr(settings, "ESCALATION_LATE_SECONDS", 30))
@@ -29,14 +30,8 @@ def claim_due(now=None, limit=500):
     expired. Returns the claimed ids; only this caller holds them."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
-    ready = Firing.objects.filter(due_at__lte=now)
     candidates = list(
-        (
-            ready.filter(state=Firing.State.PENDING)
-            | ready.filter(state=Firing.State.CLAIMED, claimed_until__lt=now)
-        )
-        .order_by("due_at")
-        .values_list("pk", "state")[:limit]
+        Firing.objects.claimable(now).order_by("due_at").values_list("pk", "state")[:limit]
     )
     if not candidates:
         return []
@@ -53,11 +48,6 @@ def claim_due(now=None, limit=500):
 def fire(firing_id, now=None):
     """Fire one firing if it is still due and still wanted. Returns True when it acted."""
     return fire_batch([firing_id], now or timezone.now())[0] == 1
-
-
-def moves_ticket(firing):
-    """Does this firing change the ticket's team or priority (and so its plan)?"""
-    return planner.changes_ticket(firing.kind, firing.repeat, firing.actions)
 
 
 def fire_batch(firing_ids, now):
@@ -83,7 +73,7 @@ def fire_batch(firing_ids, now):
             .filter(pk__in=firing_ids, state__in=[Firing.State.PENDING, Firing.State.CLAIMED])
             .order_by("due_at", "pk")
         )
-        alone = [f.pk for f in firings if moves_ticket(f)] if len(firing_ids) > 1 else []
+        alone = [f.pk for f in firings if f.changes_ticket] if len(firing_ids) > 1 else []
         firings = [f for f in firings if f.pk not in alone]
         clocks_of = {c.ticket_id: c for c in TicketClock.objects.filter(ticket_id__in=ticket_ids)}
         verdicts = {}
@@ -121,13 +111,13 @@ def _mark_fired(firings, now):
 def _judge(firing, ticket, clock, now):
     """The state a claimed firing should move to: fired, back to pending, held, skipped, or
     cancelled, judged against the ticket as it is now."""
-    wanted = {p.key: p for p in clocks.desired_firings(clock, ticket)}
+    wanted = {p.key: p for p in clock.planned_firings(ticket)}
     plan = wanted.get(firing.key)
     if plan is None:
         return Firing.State.CANCELLED
     if plan.due_at > now or firing.due_at > now:
         return Firing.State.PENDING  # the deadline moved out while the firing was queued
-    if firing.kind == Firing.Kind.LEVEL and ticket.status in clocks.HOLDING:
+    if firing.kind == Firing.Kind.LEVEL and ticket.status in HOLDING:
         return Firing.State.HELD
     if firing.repeat and _superseded(firing, wanted, now):
         return Firing.State.SKIPPED  # after downtime only the latest overdue repeat is sent

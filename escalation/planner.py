@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 
 from .business_time import Calendar, add_business
 
-WARNING_KIND = "sla_warning"
-
 
 @dataclass(frozen=True)
 class TicketState:

@@ -4,10 +4,9 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from . import clocks, planner
+from . import planner
 from .actions import recipients_many
 from .models import TicketClock
-from .models.calendars import calendar_from_snapshot
 
 
 def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=None, now=None):
@@ -19,8 +18,8 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
         clock, subject = _real(ticket, now)
     else:
         clock, subject = _hypothetical(priority, team, created_at or now, now)
-    state = clocks.ticket_state(clock, subject)
-    calendar = calendar_from_snapshot(clock.calendar)
+    state = clock.ticket_state(subject)
+    calendar = clock.business_calendar()
     snapshot = policy if isinstance(policy, dict) else policy.snapshot()
     firings = planner.level_plan(state, snapshot, calendar)
     return {
@@ -39,7 +38,7 @@ def _real(ticket, now):
     clock = TicketClock.objects.filter(ticket=ticket).first()
     if clock is None:
         clock = TicketClock(ticket=ticket)
-        clocks.freeze(clock, ticket, now)
+        clock.freeze(ticket, now)
     return clock, ticket
 
 
@@ -55,7 +54,7 @@ def _hypothetical(priority, team, created_at, now):
         status="new",
     )
     clock = TicketClock()
-    clocks.freeze(clock, subject, now)
+    clock.freeze(subject, now)
     return clock, subject
 
 

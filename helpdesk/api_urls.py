@@ -1,21 +1,13 @@
-"""The REST API under /api/ (SPEC "API"): one router over the incidents and escalation apps.
-
-helpdesk is the one place allowed to know both apps, so it also plugs escalation's
-notifications into the incidents timeline.
-"""
+"""The REST API under /api/ (SPEC "API"): one router over the apps' viewsets."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from escalation.api import timeline as escalation_timeline
 from escalation.api import views as escalation_views
-from escalation.api.preferences import NotificationPreferencesView
-from incidents.api import timeline
 from incidents.api import views as incidents_views
 from incidents.api.auth import ObtainToken
-
-timeline.register_source(escalation_timeline.notification_entries)
+from notifications.api import NotificationPreferencesView
 
 router = DefaultRouter()
 router.register("tickets", incidents_views.TicketViewSet, basename="ticket")

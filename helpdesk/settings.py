@@ -62,8 +62,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    # Order matters: escalation's ticket_event receiver runs before notifications' one, so
+    # mails carry current due times (docs/architecture.md).
+    "helpdesk",
     "incidents",
     "escalation",
+    "notifications",
+    "portal",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +155,10 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 (STARTTLS) or
 # smtp+ssl://user:pass@host:465 for a real server.
+# filemail:///path writes one .eml file per message there (what `make run` uses: var/mail/).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set above)
+    EMAIL_BACKEND = "notifications.mailfiles.EmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -226,9 +235,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "PriorityEnum": "incidents.models.tickets.Priority",
-        "LevelEnum": "incidents.models.tickets.Level",
-        "NotificationKindEnum": "escalation.models.outbox.Notification.Kind",
+        "PriorityEnum": "incidents.models.priority.Priority",
+        "LevelEnum": "incidents.models.priority.Level",
+        "NotificationKindEnum": "notifications.models.Notification.Kind",
     },
 }
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/", include("helpdesk.api_urls")),
+    path("portal/", include("portal.urls")),
+    path("desk/", include("desk.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
 ]

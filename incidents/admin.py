@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import roles
-from .models import Membership, Reply, Team, Ticket, TicketEvent
+from .models import Membership, PriorityMatrixEntry, Reply, Team, Ticket, TicketEvent
 from .models.lifecycle import TransitionError
 
 User = get_user_model()
@@ -30,6 +30,14 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["escalates_to"]
     inlines = [MembershipInline]
+
+
+@admin.register(PriorityMatrixEntry)
+class PriorityMatrixEntryAdmin(admin.ModelAdmin):
+    list_display = ["impact", "urgency", "priority"]
+    list_display_links = ["impact"]
+    list_editable = ["priority"]
+    list_filter = ["impact", "urgency", "priority"]
 
 
 class ReadOnlyInline(admin.TabularInline):

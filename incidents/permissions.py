@@ -4,6 +4,8 @@ Pages and the API both ask these functions, so a rule changes in one place. Each
 and, where the answer depends on it, a ticket the user can already see.
 """
 
+from django.db.models import Q
+
 from . import roles
 from .models import TicketEvent
 
@@ -62,4 +64,7 @@ def visible_events(user, events):
     """Narrow a TicketEvent queryset to what `user` may read on the timeline."""
     if can_read_internal(user):
         return events
-    return events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(data__internal=True)
+    # `has_key` too: an event without the key is public, and a bare `data__internal=True` would
+    # drop it (NULL in SQL), hiding created, acknowledged and status changes from the customer.
+    internal = Q(data__has_key="internal") & Q(data__internal=True)
+    return events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(internal)

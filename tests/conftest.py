@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from incidents.models import Membership, Team, Ticket
 
@@ -103,3 +106,31 @@ def make_ticket(db):
 
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counters live in the cache; each test starts with a clean allowance."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    """A client for a user: `api(user)` authenticates with a token, `api()` is anonymous."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def desk_ticket(make_ticket, customer, teams):
+    """Alice's ticket, in the Service Desk queue."""
+    return make_ticket(customer, team=teams["desk"])

@@ -37,6 +37,6 @@ def test_503_when_a_due_escalation_waits_longer_than_two_minutes(
 
 
 def test_503_when_the_database_does_not_answer(client):
-    with mock.patch("escalation.health.report", side_effect=OperationalError("down")):
+    with mock.patch("helpdesk.health.report", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503 and response.json() == {"database": False, "ok": False}

@@ -46,9 +46,6 @@ class BusinessCalendar(models.Model):
             "holidays": [h.date.isoformat() for h in self.holidays.all()],
         }
 
-    def to_calendar(self):
-        return calendar_from_snapshot(self.snapshot())
-
 
 def calendar_from_snapshot(snapshot):
     """The business-time calendar of a frozen snapshot; None means 24x7."""

@@ -4,6 +4,17 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
+from .. import planner
+from ..business_time import add_business, business_seconds_between
+from .calendars import calendar_from_snapshot
+from .policies import EscalationPolicy
+from .sla import SLAPolicy
+
+# The resolution clock stands still while the ticket waits on someone else or is done.
+PAUSED = frozenset({"pending", "on_hold", "resolved", "closed"})
+# Statuses in which nothing fires: the ticket waits on the customer or a third party.
+HOLDING = frozenset({"pending", "on_hold"})
+
 
 class TicketClock(models.Model):
     """A ticket's SLA state: the frozen targets, calendar and policy it runs on, and its pauses."""
@@ -27,6 +38,76 @@ class TicketClock(models.Model):
 
     def __str__(self):
         return f"Clock of ticket {self.ticket_id}"
+
+    def freeze(self, ticket, now):
+        """Copy the targets, calendar and escalation policy that now apply to `ticket`."""
+        sla = SLAPolicy.for_team(ticket.team)
+        target = sla.targets.filter(priority=ticket.priority).first() if sla else None
+        calendar = sla.calendar if sla else None
+        self.sla_policy_id = sla.pk if sla else None
+        self.sla_policy_name = sla.name if sla else ""
+        self.calendar = calendar.snapshot() if calendar else None
+        self.response_target_seconds = target.first_response_seconds if target else None
+        self.resolution_target_seconds = target.resolution_seconds if target else None
+        policy = EscalationPolicy.for_ticket(ticket.team_id, ticket.priority)
+        self.policy = policy.snapshot() if policy else None
+        self.policy_key = str(policy.pk) if policy else ""
+        self.frozen_at = now
+
+    def account_pause(self, status, now):
+        """Start or end a pause of the resolution clock; a pause costs no business seconds."""
+        paused = status in PAUSED
+        if paused and self.paused_since is None:
+            self.paused_since = now
+        elif not paused and self.paused_since is not None:
+            spent = business_seconds_between(self.business_calendar(), self.paused_since, now)
+            self.paused_seconds += max(spent, 0)
+            self.paused_since = None
+
+    def business_calendar(self):
+        """The frozen calendar as business_time's Calendar; None means 24×7."""
+        return calendar_from_snapshot(self.calendar)
+
+    def due_times(self, created_at):
+        """(response_due, resolution_due), measured from creation in the frozen calendar."""
+        calendar = self.business_calendar()
+        response = resolution = None
+        if self.response_target_seconds:
+            response = add_business(calendar, created_at, self.response_target_seconds)
+        if self.resolution_target_seconds:
+            resolution = add_business(
+                calendar, created_at, self.resolution_target_seconds + self.paused_seconds
+            )
+        return response, resolution
+
+    def ticket_state(self, ticket):
+        """What the planner needs to know of `ticket` running on this clock."""
+        response, resolution = self.due_times(ticket.created_at)
+        return planner.TicketState(
+            ticket_id=ticket.pk,
+            created_at=ticket.created_at,
+            response_due=response,
+            resolution_due=resolution,
+            acknowledged_at=ticket.acknowledged_at,
+            paused_since=self.paused_since,
+            active=ticket.status not in ("resolved", "closed"),
+        )
+
+    def planned_firings(self, ticket):
+        """Every firing the planner wants for `ticket` now."""
+        return planner.plan(self.ticket_state(ticket), self.policy, self.business_calendar())
+
+
+class FiringQuerySet(models.QuerySet):
+    def due(self, now):
+        """Firings whose time has come and that have not fired: the one definition of "due".
+
+        The health check counts these; the engine claims from `claimable`."""
+        return self.filter(state__in=[Firing.State.PENDING, Firing.State.CLAIMED], due_at__lte=now)
+
+    def claimable(self, now):
+        """Due firings no worker holds a live claim on (an expired claim's worker died)."""
+        return self.due(now).exclude(state=Firing.State.CLAIMED, claimed_until__gte=now)
 
 
 class Firing(models.Model):
@@ -66,6 +147,8 @@ class Firing(models.Model):
     late = models.BooleanField(default=False)
     outcome = models.JSONField(default=dict, blank=True)
 
+    objects = FiringQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "id"]
         indexes = [
@@ -84,3 +167,8 @@ class Firing(models.Model):
 
     def __str__(self):
         return f"{self.key} [{self.state}]"
+
+    @property
+    def changes_ticket(self):
+        """Does firing this reassign the ticket or raise its priority (and so move its plan)?"""
+        return planner.changes_ticket(self.kind, self.repeat, self.actions)

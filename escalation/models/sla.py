@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from incidents.models import Team
-from incidents.models.tickets import Level, Priority
+from incidents.models.tickets import Priority
 
 
 class SLAPolicy(models.Model):
@@ -67,33 +67,3 @@ class SLATarget(models.Model):
 
     def __str__(self):
         return f"{self.policy}: {self.priority}"
-
-
-class PriorityMatrixEntry(models.Model):
-    """One cell of the impact × urgency → priority matrix (ITIL), editable by supervisors."""
-
-    impact = models.CharField(max_length=6, choices=Level.choices)
-    urgency = models.CharField(max_length=6, choices=Level.choices)
-    priority = models.CharField(max_length=2, choices=Priority.choices)
-
-    class Meta:
-        ordering = ["impact", "urgency"]
-        verbose_name = "priority matrix cell"
-        verbose_name_plural = "priority matrix"
-        constraints = [
-            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_matrix_cell"),
-            models.CheckConstraint(
-                condition=Q(priority__in=["P1", "P2", "P3", "P4"]),
-                name="priority_matrix_priority_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"impact {self.impact} × urgency {self.urgency} → {self.priority}"
-
-    @classmethod
-    def priority_for(cls, impact, urgency):
-        from incidents.models.tickets import DEFAULT_PRIORITY_MATRIX
-
-        cell = cls.objects.filter(impact=impact, urgency=urgency).first()
-        return cell.priority if cell else DEFAULT_PRIORITY_MATRIX[(impact, urgency)]

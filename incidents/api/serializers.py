@@ -79,20 +79,6 @@ class TicketUpdateSerializer(serializers.Serializer):
     )
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
 
-    def apply(self, ticket, actor):
-        """Apply the changes in one transaction, recording an event for each."""
-        data = self.validated_data
-        with transaction.atomic():
-            if "team" in data:
-                ticket.move_to_team(actor, data["team"])
-            if "assignee" in data:
-                ticket.assign(actor, data["assignee"])
-            if "priority" in data:
-                ticket.set_priority(actor, data["priority"])
-            if "status" in data:
-                ticket.change_status(actor, data["status"])
-        return ticket
-
 
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the ticket needs a higher tier.")

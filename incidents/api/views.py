@@ -7,10 +7,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from .. import permissions as rules
+from .. import timeline
 from ..models import Team, Ticket
 from ..models.lifecycle import TransitionError
 from . import serializers as s
-from . import timeline
 from .filters import TicketFilter
 from .mixins import LocationOnCreateMixin, ProtectedDestroyMixin
 from .permissions import AgentsReadSupervisorsWrite, TicketActionPermission
@@ -98,7 +98,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             channel=Ticket.Channel.API,
             actor=request.user,
         )
-        ticket.refresh_from_db()  # the escalation app set its priority and SLA due times
         location = self.reverse_action("detail", args=[ticket.pk])
         return Response(
             s.TicketSerializer(ticket).data,
@@ -110,7 +109,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = self.get_object()
         update = s.TicketUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
-        transition(update.apply, ticket, request.user)
+        transition(ticket.update, request.user, **update.validated_data)
         return self._ticket(ticket)
 
     @ticket_action("Acknowledge: stop the first-response clock (agents)")

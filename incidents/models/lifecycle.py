@@ -4,6 +4,9 @@ records a TicketEvent in one transaction. Every method takes `at` so tests can i
 from django.db import transaction
 from django.utils import timezone
 
+from .. import roles
+from .priority import PriorityMatrixEntry
+
 
 class TransitionError(ValueError):
     """A lifecycle action that the ticket's current state does not allow."""
@@ -41,9 +44,8 @@ class TicketLifecycle:
         actor=None,
         at=None,
     ):
-        """Create a ticket and its `created` event (escalation reacts: priority, SLA, plan)."""
-        from .tickets import DEFAULT_PRIORITY_MATRIX
-
+        """Create a ticket and its `created` event; its priority comes from the editable matrix
+        (the escalation app reacts to the event: SLA clocks and the escalation plan)."""
         at = _now(at)
         with transaction.atomic():
             ticket = cls.objects.create(
@@ -55,7 +57,7 @@ class TicketLifecycle:
                 urgency=urgency,
                 team=team,
                 created_at=at,
-                priority=DEFAULT_PRIORITY_MATRIX[(impact, urgency)],
+                priority=PriorityMatrixEntry.priority_for(impact, urgency),
             )
             ticket.record(
                 "created",
@@ -69,6 +71,30 @@ class TicketLifecycle:
                 },
             )
         return ticket
+
+    # The fields an agent edits on a ticket, in the order an edit applies them: the team first
+    # (it may drop the assignee), the status last (it may pause the clocks the others re-select).
+    EDITABLE = ("team", "assignee", "priority", "status")
+
+    def update(self, actor, at=None, **changes):
+        """Apply an agent's edit of several fields in one transaction, an event for each change.
+
+        The API's PATCH and the desk's forms both call this, so an edit follows one set of rules.
+        """
+        unknown = set(changes) - set(self.EDITABLE)
+        if unknown:
+            raise TransitionError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+        at = _now(at)
+        with transaction.atomic():
+            if "team" in changes:
+                self.move_to_team(actor, changes["team"], at=at)
+            if "assignee" in changes:
+                self.assign(actor, changes["assignee"], at=at)
+            if "priority" in changes:
+                self.set_priority(actor, changes["priority"], at=at)
+            if "status" in changes:
+                self.change_status(actor, changes["status"], at=at)
+        return self
 
     def change_status(self, actor, status, at=None, **data):
         if status == self.status:
@@ -131,9 +157,6 @@ class TicketLifecycle:
 
     def add_reply(self, author, body, internal=False, at=None):
         """A reply or internal note. Agent public reply acknowledges; customer reply reopens."""
-        from .. import roles
-        from .tickets import Reply
-
         if self.status == "closed":
             raise TransitionError("A closed ticket cannot take replies.")
         at = _now(at)
@@ -141,9 +164,7 @@ class TicketLifecycle:
         if internal and not agent:
             raise TransitionError("Only agents can write internal notes.")
         with transaction.atomic():
-            reply = Reply.objects.create(
-                ticket=self, author=author, body=body, internal=internal, created_at=at
-            )
+            reply = self.replies.create(author=author, body=body, internal=internal, created_at=at)
             kind = "note_added" if internal else "replied"
             self.record(kind, actor=author, at=at, reply=reply.pk, internal=internal)
             if agent and not internal and author != self.requester:

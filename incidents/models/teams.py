@@ -32,10 +32,6 @@ class Team(models.Model):
     def leads(self):
         return [m.user for m in self.memberships.all() if m.role == Membership.Role.LEAD]
 
-    def higher_tiers(self):
-        """Teams an agent of this team may escalate to: every team of a higher tier."""
-        return Team.objects.filter(tier__gt=self.tier)
-
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -6,34 +6,8 @@ from django.utils import timezone
 from .. import roles
 from ..signals import ticket_event
 from .lifecycle import TicketLifecycle, TransitionError  # noqa: F401  (re-exported)
+from .priority import Level, Priority, PriorityMatrixEntry  # noqa: F401  (re-exported)
 from .teams import Team
-
-
-class Level(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
-class Priority(models.TextChoices):
-    P1 = "P1", "P1 — critical"
-    P2 = "P2", "P2 — high"
-    P3 = "P3", "P3 — medium"
-    P4 = "P4", "P4 — low"
-
-
-# The ITIL matrix used until a supervisor edits the one in the escalation app.
-DEFAULT_PRIORITY_MATRIX = {
-    ("high", "high"): "P1",
-    ("high", "medium"): "P2",
-    ("high", "low"): "P3",
-    ("medium", "high"): "P2",
-    ("medium", "medium"): "P3",
-    ("medium", "low"): "P4",
-    ("low", "high"): "P3",
-    ("low", "medium"): "P4",
-    ("low", "low"): "P4",
-}
 
 
 class TicketQuerySet(models.QuerySet):
@@ -139,10 +113,6 @@ class Ticket(TicketLifecycle, models.Model):
     @property
     def is_active(self):
         return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
-
-    @property
-    def is_paused(self):
-        return self.status in (self.Status.PENDING, self.Status.ON_HOLD)
 
     def record(self, kind, actor=None, before=None, after=None, at=None, **data):
         """Append an event to the timeline and announce it to the other apps."""

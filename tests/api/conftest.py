@@ -1,33 +1,8 @@
-"""API fixtures: authenticated clients per role and a ticket for each requester."""
+"""API fixtures: one person per role of the permission matrix and a ticket in a team queue."""
 
 import pytest
-from django.core.cache import cache
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from incidents.models import Membership
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counters live in the cache; each test starts with a clean allowance."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    """A client for a user: `api(user)` authenticates with a token, `api()` is anonymous."""
-
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -43,9 +18,3 @@ def people(customer, other_customer, agent, tier2_agent, supervisor, make_user, 
         "lead": lead,
         "supervisor": supervisor,
     }
-
-
-@pytest.fixture
-def desk_ticket(make_ticket, customer, teams):
-    """Alice's ticket, in the Service Desk queue."""
-    return make_ticket(customer, team=teams["desk"])

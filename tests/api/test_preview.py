@@ -5,8 +5,6 @@ import pytest
 from escalation.models import EscalationLevel, EscalationPolicy, SLAPolicy
 from tests.conftest import utc
 
-pytest.importorskip("escalation.preview")
-
 
 @pytest.fixture
 def policy(teams, lead):

@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from escalation.models import EscalationLevel, EscalationPolicy, Firing, Notification, SLAPolicy
+from escalation.models import EscalationLevel, EscalationPolicy, Firing, SLAPolicy
+from notifications.models import Notification
 
 
 def timeline(client, ticket_id):
@@ -14,7 +15,7 @@ def timeline(client, ticket_id):
 def test_timeline_is_oldest_first_with_actor_and_data(api, agent, desk_ticket):
     desk_ticket.acknowledge(agent)
     entries = [e for e in timeline(api(agent), desk_ticket.pk) if e["kind"] != "notified"]
-    assert [e["kind"] for e in entries][:3] == ["created", "acknowledged", "status_changed"]
+    assert [e["kind"] for e in entries] == ["created", "acknowledged", "status_changed"]
     assert entries[1]["actor"] == agent.pk
     assert entries[2]["data"]["after"] == {"status": "open"}
     assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
@@ -24,11 +25,19 @@ def test_customer_timeline_hides_internal_events(api, customer, agent, desk_tick
     desk_ticket.add_reply(agent, "secret", internal=True)
     desk_ticket.assign(agent, agent)
     desk_ticket.add_reply(agent, "Hello")
-    kinds = {e["kind"] for e in timeline(api(customer), desk_ticket.pk)}
-    assert kinds <= {"created", "replied", "acknowledged", "status_changed", "rated"}
-    assert "replied" in kinds
-    agent_kinds = {e["kind"] for e in timeline(api(agent), desk_ticket.pk)}
-    assert {"note_added", "assigned"} <= agent_kinds
+    kinds = [e["kind"] for e in timeline(api(customer), desk_ticket.pk)]
+    assert kinds == ["created", "replied", "acknowledged", "status_changed"]
+    agent_kinds = [
+        e["kind"] for e in timeline(api(agent), desk_ticket.pk) if e["kind"] != "notified"
+    ]
+    assert agent_kinds == [
+        "created",
+        "note_added",
+        "assigned",
+        "replied",
+        "acknowledged",
+        "status_changed",
+    ]
 
 
 def test_notifications_appear_for_agents_only(api, agent, customer, desk_ticket):

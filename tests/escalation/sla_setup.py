@@ -9,11 +9,11 @@ from escalation.models import (
     EscalationLevel,
     EscalationPolicy,
     Firing,
-    Notification,
     OpeningHours,
     SLAPolicy,
     SLATarget,
 )
+from notifications.models import Notification
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = 3600

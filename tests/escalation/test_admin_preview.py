@@ -179,7 +179,9 @@ def test_change_form_links_to_the_preview(as_supervisor, policy):
 def test_query_count_is_bounded(as_supervisor, policy, teams, django_assert_max_num_queries):
     # 29 once escalation/preview.py resolves every firing's recipients in one batch.
     with django_assert_max_num_queries(29):
-        as_supervisor.get(preview_url(policy), {**CREATED, "team": teams["desk"].pk})
+        response = as_supervisor.get(preview_url(policy), {**CREATED, "team": teams["desk"].pk})
+    assert response.status_code == 200
+    assert firing_rows(response)
 
 
 def queries_for_levels(client, teams, people, levels):
@@ -201,6 +203,7 @@ def queries_for_levels(client, teams, people, levels):
     )
     with CaptureQueriesContext(connection) as queries:
         response = client.get(preview_url(policy), {**CREATED, "team": teams["desk"].pk})
+    assert response.status_code == 200
     assert len(firing_rows(response)) == levels + 2
     return len(queries)
 

@@ -48,7 +48,7 @@ def test_a_team_change_reselects_the_targets_measured_from_creation(
 def test_the_priority_matrix_sets_the_priority_and_an_override_survives(
     office, make_ticket, customer, agent, teams
 ):
-    from escalation.models import PriorityMatrixEntry
+    from incidents.models import PriorityMatrixEntry
 
     PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P2")
     ticket = make_ticket(

@@ -11,10 +11,10 @@ from escalation.models import (
     EscalationPolicy,
     Holiday,
     OpeningHours,
-    PriorityMatrixEntry,
     SLAPolicy,
     SLATarget,
 )
+from incidents.models import PriorityMatrixEntry
 
 
 def assert_rejected(write):

@@ -8,9 +8,10 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from escalation.models import Firing, Notification
+from escalation.models import Firing
 from helpdesk import probe
 from incidents.models import Ticket, TicketEvent
+from notifications.models import Notification
 
 from .processes import kill_group, output, spawn, wait_until
 from .sla_setup import HOUR, escalation_policy, sla_policy
@@ -38,8 +39,9 @@ def due_tickets(customer, teams, count, created_at):
 def assert_each_fired_once(ids):
     assert Firing.objects.filter(pk__in=ids, state="fired").count() == len(ids)
     assert TicketEvent.objects.filter(kind="escalated").count() == len(ids)
-    per_firing = Notification.objects.filter(firing_id__in=ids).values_list("firing_id", flat=True)
-    assert sorted(per_firing) == sorted(ids)  # the one lead, once per firing
+    causes = {f"firing:{pk}" for pk in ids}
+    per_firing = Notification.objects.filter(cause__in=causes).values_list("cause", flat=True)
+    assert sorted(per_firing) == sorted(causes)  # the one lead, once per firing
 
 
 @pytest.mark.postgres

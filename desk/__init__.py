@@ -1,0 +1,1 @@
+"""The agent desk (SPEC "People": agents and supervisors). Pages only: no models of its own."""

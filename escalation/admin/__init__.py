@@ -1,0 +1,226 @@
+"""Admin for SLA and escalation configuration, plus read-only views of clocks and firings."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import path
+
+from incidents.models.tickets import Priority
+
+from ..models import (
+    BusinessCalendar,
+    EscalationLevel,
+    EscalationPolicy,
+    Firing,
+    Holiday,
+    OpeningHours,
+    SLAPolicy,
+    SLATarget,
+    TicketClock,
+)
+from ..models.policies import NOTIFY_TARGETS
+from .display import JSONChoicesField, duration
+from .preview import preview_view
+
+NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
+NOTIFY_CHOICES = [(t, NOTIFY_LABELS.get(t, t.capitalize())) for t in NOTIFY_TARGETS]
+
+
+class CalendarForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        choices=[(tz, tz) for tz in sorted(zoneinfo.available_timezones())],
+        initial="UTC",
+        help_text="IANA time zone the opening hours are in.",
+    )
+
+    class Meta:
+        model = BusinessCalendar
+        fields = ["name", "timezone"]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    form = CalendarForm
+    list_display = ["name", "timezone", "opening_intervals", "holiday_count"]
+    search_fields = ["name"]
+    inlines = [OpeningHoursInline, HolidayInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                interval_count=Count("hours", distinct=True),
+                holiday_total=Count("holidays", distinct=True),
+            )
+        )
+
+    @admin.display(description="Opening intervals", ordering="interval_count")
+    def opening_intervals(self, obj):
+        return obj.interval_count or "24×7"
+
+    @admin.display(description="Holidays", ordering="holiday_total")
+    def holiday_count(self, obj):
+        return obj.holiday_total
+
+
+class SLATargetInline(admin.TabularInline):
+    model = SLATarget
+    extra = 0
+    max_num = len(Priority.values)
+    fields = ["priority", "first_response_seconds", "resolution_seconds", "in_business_time"]
+    readonly_fields = ["in_business_time"]
+
+    @admin.display(description="Response / resolution")
+    def in_business_time(self, obj):
+        if obj.pk is None:
+            return "—"
+        return f"{duration(obj.first_response_seconds)} / {duration(obj.resolution_seconds)}"
+
+
+@admin.register(SLAPolicy)
+class SLAPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "calendar", "is_default", "team_names"]
+    list_filter = ["is_default", "calendar"]
+    list_select_related = ["calendar"]
+    search_fields = ["name"]
+    filter_horizontal = ["teams"]
+    inlines = [SLATargetInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("teams")
+
+    @admin.display(description="Teams")
+    def team_names(self, obj):
+        return ", ".join(t.name for t in obj.teams.all()) or "—"
+
+
+class EscalationPolicyForm(forms.ModelForm):
+    priorities = JSONChoicesField(
+        choices=Priority.choices, help_text="None ticked means every priority."
+    )
+
+    class Meta:
+        model = EscalationPolicy
+        fields = ["name", "is_active", "teams", "priorities", "repeat", "repeat_interval_seconds"]
+
+
+class EscalationLevelForm(forms.ModelForm):
+    notify = JSONChoicesField(choices=NOTIFY_CHOICES, help_text="Who is told when it fires.")
+    webhook_url = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = EscalationLevel
+        fields = list(EscalationLevel.CONFIG_FIELDS)
+
+
+class EscalationLevelInline(admin.StackedInline):
+    model = EscalationLevel
+    form = EscalationLevelForm
+    extra = 0
+    ordering = ["order"]
+    autocomplete_fields = ["reassign_to", "notify_users"]
+
+
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(admin.ModelAdmin):
+    form = EscalationPolicyForm
+    list_display = ["name", "is_active", "priority_list", "team_names", "level_count", "repeats"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["teams"]
+    inlines = [EscalationLevelInline]
+    actions = ["activate", "deactivate"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).prefetch_related("teams")
+        return qs.annotate(levels_total=Count("levels", distinct=True))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(preview_view(self))
+        preview = path(
+            "<path:object_id>/preview/", view, name="escalation_escalationpolicy_preview"
+        )
+        return [preview, *super().get_urls()]
+
+    @admin.display(description="Priorities")
+    def priority_list(self, obj):
+        return ", ".join(obj.priorities) or "all"
+
+    @admin.display(description="Teams")
+    def team_names(self, obj):
+        return ", ".join(t.name for t in obj.teams.all()) or "all"
+
+    @admin.display(description="Levels", ordering="levels_total")
+    def level_count(self, obj):
+        return obj.levels_total
+
+    @admin.display(description="Repeat last level")
+    def repeats(self, obj):
+        if not obj.repeat:
+            return "—"
+        return f"{obj.repeat}× every {duration(obj.repeat_interval_seconds)}"
+
+    @admin.action(description="Activate selected policies", permissions=["change"])
+    def activate(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_active=True)} policy(ies) activated.")
+
+    @admin.action(description="Deactivate selected policies", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_active=False)} policy(ies) deactivated.")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the engine writes: supervisors look, nobody edits them by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Firing)
+class FiringAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "kind", "level", "repeat", "due_at", "state", "fired_at", "late"]
+    list_filter = ["state", "kind", "late"]
+    list_select_related = ["ticket"]
+    search_fields = ["key", "ticket__reference"]
+    date_hierarchy = "due_at"
+
+
+@admin.register(TicketClock)
+class TicketClockAdmin(ReadOnlyAdmin):
+    list_display = [
+        "ticket",
+        "sla_policy_name",
+        "response_target",
+        "resolution_target",
+        "paused_since",
+        "frozen_at",
+    ]
+    list_select_related = ["ticket"]
+    search_fields = ["ticket__reference", "sla_policy_name"]
+
+    @admin.display(description="Response target")
+    def response_target(self, obj):
+        return duration(obj.response_target_seconds)
+
+    @admin.display(description="Resolution target")
+    def resolution_target(self, obj):
+        return duration(obj.resolution_target_seconds)

@@ -1,0 +1,499 @@
+"""Demo data for `manage.py seed_demo`: three support tiers, a Berlin business calendar, ITIL
+SLA targets, escalation policies, demo people and ~50 tickets with realistic timelines.
+
+Idempotent: configuration is keyed on natural keys (update_or_create), people on usernames and
+tickets on their subjects, so a second run changes nothing and creates no ticket. Tickets are
+played through the lifecycle methods with past `at=` times, so their timelines are real events
+the escalation app reacts to, exactly as it would have live.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from escalation.models import (
+    BusinessCalendar,
+    EscalationLevel,
+    EscalationPolicy,
+    Holiday,
+    OpeningHours,
+    SLAPolicy,
+    SLATarget,
+)
+from helpdesk import demo_history as history
+from incidents import roles
+from incidents.models import Membership, PriorityMatrixEntry, Team, Ticket
+from incidents.models.priority import DEFAULT_PRIORITY_MATRIX
+
+DEMO_PASSWORD = "tierdesk-demo"
+RANDOM_SEED = 2026
+HOUR = 3600
+BUSINESS_DAY = 8 * HOUR
+
+TEAMS = [  # slug, name, tier, escalates_to, email
+    ("engineering", "Engineering", 3, None, "engineering@example.com"),
+    ("application-support", "Application Support", 2, "engineering", "apps@example.com"),
+    ("service-desk", "Service Desk", 1, "application-support", "servicedesk@example.com"),
+]
+
+# username, full name, role (customer/agent/supervisor), team slug, team role
+PEOPLE = [
+    ("alice", "Alice Adams", "customer", None, None),
+    ("bob", "Bob Brown", "customer", None, None),
+    ("dana", "Dana Fischer", "agent", "service-desk", "agent"),
+    ("tom", "Tom Keller", "agent", "service-desk", "agent"),
+    ("lena", "Lena Wolf", "agent", "service-desk", "lead"),
+    ("priya", "Priya Nair", "agent", "application-support", "agent"),
+    ("marco", "Marco Rossi", "agent", "application-support", "lead"),
+    ("erik", "Erik Larsen", "agent", "engineering", "agent"),
+    ("sam", "Sam Okafor", "supervisor", None, None),
+]
+
+CALENDAR_NAME = "Berlin office hours"
+HOLIDAYS = [
+    (date(2026, 1, 1), "Neujahr"),
+    (date(2026, 3, 8), "Internationaler Frauentag"),
+    (date(2026, 4, 3), "Karfreitag"),
+    (date(2026, 4, 6), "Ostermontag"),
+    (date(2026, 5, 1), "Tag der Arbeit"),
+    (date(2026, 5, 14), "Christi Himmelfahrt"),
+    (date(2026, 5, 25), "Pfingstmontag"),
+    (date(2026, 10, 3), "Tag der Deutschen Einheit"),
+    (date(2026, 12, 25), "1. Weihnachtstag"),
+    (date(2026, 12, 26), "2. Weihnachtstag"),
+    (date(2027, 1, 1), "Neujahr"),
+    (date(2027, 3, 8), "Internationaler Frauentag"),
+    (date(2027, 3, 26), "Karfreitag"),
+    (date(2027, 3, 29), "Ostermontag"),
+    (date(2027, 5, 1), "Tag der Arbeit"),
+    (date(2027, 5, 6), "Christi Himmelfahrt"),
+    (date(2027, 5, 17), "Pfingstmontag"),
+    (date(2027, 10, 3), "Tag der Deutschen Einheit"),
+    (date(2027, 12, 25), "1. Weihnachtstag"),
+    (date(2027, 12, 26), "2. Weihnachtstag"),
+]
+
+SLA_POLICY_NAME = "Standard SLA"
+SLA_TARGETS = {  # priority: (first response, resolution), in business seconds
+    "P1": (15 * 60, 4 * HOUR),
+    "P2": (HOUR, 8 * HOUR),
+    "P3": (4 * HOUR, 3 * BUSINESS_DAY),
+    "P4": (BUSINESS_DAY, 5 * BUSINESS_DAY),
+}
+
+
+def _levels(reassign_to):
+    """The standard ladder: warn, breach, warn, breach; the last one moves the ticket on."""
+    return [
+        (1, "response_due", -15 * 60, ["assignee", "team_leads"], None),
+        (2, "response_due", 0, ["team_leads", "supervisors"], None),
+        (3, "resolution_due", -HOUR, ["assignee", "team_leads"], None),
+        (4, "resolution_due", 0, ["team_leads", "supervisors"], reassign_to),
+    ]
+
+
+# name, teams it names (empty = all), team the last level reassigns to
+ESCALATION_POLICIES = [
+    ("Standard escalation", [], "application-support"),
+    ("Application Support escalation", ["application-support"], "engineering"),
+    ("Engineering escalation", ["engineering"], None),
+]
+
+
+def seed(now=None, rng_seed=RANDOM_SEED):
+    """Create or refresh the demo; returns how many tickets this run created."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        teams = seed_teams()
+        people = seed_people(teams)
+        calendar = seed_calendar()
+        seed_sla(calendar)
+        seed_priority_matrix()
+        seed_escalation(teams)
+        tickets = seed_tickets(plan_tickets(random.Random(rng_seed), now), teams, people)
+        for ticket in tickets:
+            history.until(ticket, now)
+        history.settle_notifications(tickets)
+    return len(tickets)
+
+
+def seed_teams():
+    teams = {}
+    for slug, name, tier, escalates_to, email in TEAMS:
+        teams[slug], _ = Team.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "tier": tier,
+                "escalates_to": teams.get(escalates_to),
+                "email": email,
+            },
+        )
+    return teams
+
+
+def seed_people(teams):
+    """Demo users with their groups and memberships; the password is set only on creation."""
+    User = get_user_model()
+    groups = {g.name: g for g in Group.objects.filter(name__in=[roles.AGENTS, roles.SUPERVISORS])}
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is the slow part
+    people = {}
+    for username, full_name, role, team_slug, team_role in PEOPLE:
+        first, last = full_name.split(" ", 1)
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.com",
+                "is_staff": role == "supervisor",
+                "password": password,
+            },
+        )
+        if role == "agent":
+            user.groups.add(groups[roles.AGENTS])
+        elif role == "supervisor":
+            user.groups.add(groups[roles.SUPERVISORS])
+        if team_slug:
+            Membership.objects.update_or_create(
+                user=user, team=teams[team_slug], defaults={"role": team_role}
+            )
+        people[username] = user
+    return people
+
+
+def seed_calendar():
+    calendar, _ = BusinessCalendar.objects.update_or_create(
+        name=CALENDAR_NAME, defaults={"timezone": "Europe/Berlin"}
+    )
+    for weekday in range(5):
+        OpeningHours.objects.get_or_create(
+            calendar=calendar, weekday=weekday, start=time(9), end=time(17)
+        )
+    for day, name in HOLIDAYS:
+        Holiday.objects.update_or_create(calendar=calendar, date=day, defaults={"name": name})
+    return calendar
+
+
+def seed_sla(calendar):
+    """The default SLA policy, unless an operator already made another policy the default."""
+    other_default = SLAPolicy.objects.filter(is_default=True).exclude(name=SLA_POLICY_NAME)
+    policy, _ = SLAPolicy.objects.update_or_create(
+        name=SLA_POLICY_NAME,
+        defaults={"calendar": calendar, "is_default": not other_default.exists()},
+    )
+    for priority, (response, resolution) in SLA_TARGETS.items():
+        SLATarget.objects.update_or_create(
+            policy=policy,
+            priority=priority,
+            defaults={"first_response_seconds": response, "resolution_seconds": resolution},
+        )
+    return policy
+
+
+def seed_priority_matrix():
+    for (impact, urgency), priority in DEFAULT_PRIORITY_MATRIX.items():
+        PriorityMatrixEntry.objects.update_or_create(
+            impact=impact, urgency=urgency, defaults={"priority": priority}
+        )
+
+
+def seed_escalation(teams):
+    for name, team_slugs, reassign_slug in ESCALATION_POLICIES:
+        policy, _ = EscalationPolicy.objects.update_or_create(
+            name=name,
+            defaults={
+                "priorities": [],
+                "repeat": 2,
+                "repeat_interval_seconds": 30 * 60,
+                "is_active": True,
+            },
+        )
+        policy.teams.set([teams[slug] for slug in team_slugs])
+        for order, anchor, offset, notify, reassign in _levels(teams.get(reassign_slug)):
+            EscalationLevel.objects.update_or_create(
+                policy=policy,
+                order=order,
+                defaults={
+                    "anchor": anchor,
+                    "offset_seconds": offset,
+                    "notify": notify,
+                    "reassign_to": reassign,
+                    "set_priority": None,
+                },
+            )
+
+
+SUBJECTS = [
+    "VPN disconnects every few minutes",
+    "Cannot log in to the expense portal",
+    "Outlook keeps asking for my password",
+    "Invoice PDF export shows the wrong VAT rate",
+    "New starter needs a laptop and accounts",
+    "Printer on the 3rd floor jams on every job",
+    "CRM search returns no results",
+    "Payroll export fails with error 500",
+    "Wi-Fi in meeting room B is unusable",
+    "Shared drive S: not mapped after reboot",
+    "Teams calls drop after ten minutes",
+    "Customer portal slow since this morning",
+    "Password reset email never arrives",
+    "Order API returns 502 for bulk uploads",
+    "Monitor flickers on the docking station",
+    "Two-factor app lost with my old phone",
+    "Sales dashboard shows yesterday's numbers",
+    "Cannot install the accounting client update",
+    "Calendar invites arrive twice",
+    "Warehouse scanner cannot reach the server",
+    "Access request: finance reports folder",
+    "Webshop checkout rejects valid credit cards",
+    "Laptop battery drains within an hour",
+    "SSO login loops back to the start page",
+    "Nightly backup job reported a failure",
+    "Excel macro crashes on open",
+    "Mailbox full, cannot send mail",
+    "Product images missing on the website",
+    "Phone extension 214 has no dial tone",
+    "Data import duplicates customer records",
+    "Slow file uploads to the document system",
+    "Meeting invitations show the wrong time zone",
+    "Keyboard keys sticking on the loaner laptop",
+    "License expired for the design software",
+    "Report scheduler sends empty attachments",
+    "Cannot connect to the test database",
+    "Customer address changes are not saved",
+    "Guest Wi-Fi voucher printer offline",
+    "Delivery notes print without the logo",
+    "Mobile app crashes when opening orders",
+    "Audit log missing entries since Tuesday",
+    "Conference room display shows no signal",
+    "Stock levels out of sync with the ERP",
+    "Please restore a deleted project folder",
+    "Newsletter sign-up form returns an error",
+    "Timesheet approval button does nothing",
+    "Search index rebuild stuck at 40%",
+    "Headset microphone not detected",
+    "Price list upload rejected as invalid",
+    "Intermittent 504 errors on the partner API",
+]
+STATUS_MIX = (
+    ["new"] * 8
+    + ["open"] * 12
+    + ["pending"] * 6
+    + ["on_hold"] * 5
+    + ["resolved"] * 9
+    + ["closed"] * 10
+)
+# Oldest and youngest age, in hours, per final status: closed tickets had time to close.
+AGE_HOURS = {
+    "new": (0.2, 96),
+    "open": (1, 240),
+    "pending": (6, 240),
+    "on_hold": (6, 240),
+    "resolved": (24, 240),
+    "closed": (72, 240),
+}
+LEVELS = ["high", "medium", "low"]
+DESCRIPTIONS = [
+    "Started this morning. Several colleagues in my department see the same.",
+    "It worked fine last week. I already restarted my computer twice.",
+    "This blocks our month-end closing, please help soon.",
+    "Only happens sometimes, roughly every hour. Screenshot available on request.",
+    "Not urgent, but it is annoying and slows me down.",
+    "Our customers are noticing it and calling us about it.",
+]
+
+
+@dataclass
+class TicketPlan:
+    """Everything random about one demo ticket, drawn up front so runs are reproducible."""
+
+    subject: str
+    description: str
+    status: str
+    created_at: object
+    span: timedelta
+    requester: str
+    channel: str
+    impact: str
+    urgency: str
+    start_team: str
+    escalations: list = field(default_factory=list)
+    acknowledge_by_reply: bool = True
+    bounced_back: bool = False
+    override_priority: bool = False
+    rating: int | None = None
+
+    def at(self, fraction):
+        return self.created_at + self.span * fraction
+
+
+def plan_tickets(rng, now):
+    """Draw every ticket's plan from `rng`; subjects, statuses and shape depend only on it."""
+    statuses = list(STATUS_MIX)
+    rng.shuffle(statuses)
+    plans = []
+    for subject, status in zip(SUBJECTS, statuses, strict=True):
+        low, high = AGE_HOURS[status]
+        age = timedelta(hours=rng.uniform(low, high))
+        channel = rng.choice(Ticket.Channel.values)
+        escalations = []
+        if status != "new" and channel != "api" and rng.random() < 0.4:
+            escalations = ["application-support"]
+            if rng.random() < 0.4:
+                escalations.append("engineering")
+        plans.append(
+            TicketPlan(
+                subject=subject,
+                description=rng.choice(DESCRIPTIONS),
+                status=status,
+                created_at=now - age,
+                span=age - timedelta(minutes=5),
+                requester=rng.choice(["alice", "bob"]),
+                channel=channel,
+                impact=rng.choice(LEVELS),
+                urgency=rng.choice(LEVELS),
+                start_team="application-support" if channel == "api" else "service-desk",
+                escalations=escalations,
+                acknowledge_by_reply=rng.random() < 0.8,
+                bounced_back=status == "open" and rng.random() < 0.3,
+                override_priority=rng.random() < 0.1,
+                rating=rng.choice([3, 4, 5, 5, None]) if status == "closed" else None,
+            )
+        )
+    return plans
+
+
+def seed_tickets(plans, teams, people):
+    """Play every plan whose ticket does not exist yet; returns the tickets created."""
+    existing = set(
+        Ticket.objects.filter(
+            subject__in=SUBJECTS, requester__username__in=["alice", "bob"]
+        ).values_list("subject", flat=True)
+    )
+    return [play(plan, teams, people) for plan in plans if plan.subject not in existing]
+
+
+WORKERS = {  # team slug: (agents who take its tickets, its lead)
+    "service-desk": (["dana", "tom"], "lena"),
+    "application-support": (["priya"], "marco"),
+    "engineering": (["erik"], "marco"),
+}
+
+
+def play(plan, teams, people):
+    """Open the ticket at its creation time, then act it out up to its final status."""
+    customer = people[plan.requester]
+    ticket = Ticket.open_ticket(
+        requester=customer,
+        subject=plan.subject,
+        description=plan.description,
+        channel=plan.channel,
+        impact=plan.impact,
+        urgency=plan.urgency,
+        team=teams[plan.start_team],
+        at=plan.created_at,
+    )
+    if plan.status == "new":
+        return ticket
+    agent = _take(ticket, plan, people, plan.start_team, 0.05)
+    if plan.override_priority:
+        lead = people[WORKERS[plan.start_team][1]]
+        ticket.set_priority(
+            lead,
+            "P2" if ticket.priority != "P2" else "P1",
+            at=history.until(ticket, plan.at(0.07)),
+            reason="Affects a whole department.",
+        )
+    for step, slug in enumerate(plan.escalations):
+        at = history.until(ticket, plan.at(0.3 + 0.15 * step))
+        if teams[slug].tier <= ticket.team.tier:
+            continue  # a level of the policy already moved it there
+        ticket.add_reply(
+            agent, "Needs a specialist: handing over with my notes.", internal=True, at=at
+        )
+        ticket.escalate(
+            agent, f"Beyond {ticket.team.name}: needs {teams[slug].name}.", team=teams[slug], at=at
+        )
+        agent = _take(ticket, plan, people, slug, 0.32 + 0.15 * step)
+    _finish(ticket, plan, agent, customer)
+    return ticket
+
+
+def _take(ticket, plan, people, team_slug, fraction):
+    """An agent of the team takes the ticket and answers (or just acknowledges) it."""
+    agents, _lead = WORKERS[team_slug]
+    agent = people[agents[len(plan.subject) % len(agents)]]
+    ticket.assign(agent, agent, at=history.until(ticket, plan.at(fraction)))
+    at = history.until(ticket, plan.at(fraction + 0.01))
+    if plan.acknowledge_by_reply:
+        ticket.add_reply(agent, "Thanks for reporting this, I'm looking into it now.", at=at)
+    else:
+        ticket.acknowledge(agent, at=at)
+    return agent
+
+
+def _finish(ticket, plan, agent, customer):
+    """Take the ticket from open to its planned final status."""
+    if plan.bounced_back:
+        ticket.add_reply(
+            agent,
+            "Could you tell me which browser you use?",
+            at=history.until(ticket, plan.at(0.7)),
+        )
+        ticket.change_status(agent, "pending", at=history.until(ticket, plan.at(0.7)))
+        ticket.add_reply(
+            customer, "Firefox, latest version.", at=history.until(ticket, plan.at(0.85))
+        )
+    elif plan.status == "pending":
+        ticket.add_reply(
+            agent,
+            "Could you send a screenshot of the error?",
+            at=history.until(ticket, plan.at(0.75)),
+        )
+        ticket.change_status(agent, "pending", at=history.until(ticket, plan.at(0.75)))
+    elif plan.status == "on_hold":
+        ticket.add_reply(
+            agent,
+            "Waiting for the vendor's answer (case 4711).",
+            internal=True,
+            at=history.until(ticket, plan.at(0.75)),
+        )
+        ticket.change_status(agent, "on_hold", at=history.until(ticket, plan.at(0.75)))
+    elif plan.status in ("resolved", "closed"):
+        ticket.add_reply(
+            agent,
+            "Fixed: the configuration was corrected. Please check.",
+            at=history.until(ticket, plan.at(0.6)),
+        )
+        ticket.resolve(agent, at=history.until(ticket, plan.at(0.6)))
+        if plan.status == "closed":
+            if plan.rating:
+                ticket.rate(
+                    customer,
+                    plan.rating,
+                    "Quick and friendly.",
+                    at=history.until(ticket, plan.at(0.7)),
+                )
+            ticket.close(agent, at=history.until(ticket, plan.at(0.9)))
+
+
+def credentials_table():
+    """The demo logins as a fixed-width table, for the end of the command's output."""
+    rows = [("username", "password", "role", "team")]
+    for username, _name, role, team_slug, team_role in PEOPLE:
+        team = f"{team_slug} ({team_role})" if team_slug else ""
+        rows.append((username, DEMO_PASSWORD, role, team))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

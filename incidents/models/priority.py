@@ -1,0 +1,60 @@
+"""Priority: impact × urgency through an ITIL matrix that supervisors can edit (SPEC "Tickets")."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Level(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", "P1 — critical"
+    P2 = "P2", "P2 — high"
+    P3 = "P3", "P3 — medium"
+    P4 = "P4", "P4 — low"
+
+
+# The ITIL matrix, for every cell a supervisor has not edited.
+DEFAULT_PRIORITY_MATRIX = {
+    ("high", "high"): "P1",
+    ("high", "medium"): "P2",
+    ("high", "low"): "P3",
+    ("medium", "high"): "P2",
+    ("medium", "medium"): "P3",
+    ("medium", "low"): "P4",
+    ("low", "high"): "P3",
+    ("low", "medium"): "P4",
+    ("low", "low"): "P4",
+}
+
+
+class PriorityMatrixEntry(models.Model):
+    """One cell of the impact × urgency → priority matrix (ITIL), editable by supervisors."""
+
+    impact = models.CharField(max_length=6, choices=Level.choices)
+    urgency = models.CharField(max_length=6, choices=Level.choices)
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+
+    class Meta:
+        ordering = ["impact", "urgency"]
+        verbose_name = "priority matrix cell"
+        verbose_name_plural = "priority matrix"
+        constraints = [
+            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_matrix_cell"),
+            models.CheckConstraint(
+                condition=Q(priority__in=["P1", "P2", "P3", "P4"]),
+                name="priority_matrix_priority_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"impact {self.impact} × urgency {self.urgency} → {self.priority}"
+
+    @classmethod
+    def priority_for(cls, impact, urgency):
+        """The matrix's priority for (impact, urgency): a supervisor's cell, else ITIL's."""
+        cell = cls.objects.filter(impact=impact, urgency=urgency).first()
+        return cell.priority if cell else DEFAULT_PRIORITY_MATRIX[(impact, urgency)]

@@ -1,0 +1,121 @@
+"""Admin for the outbox, webhooks and per-user notification preferences."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.defaultfilters import truncatechars
+
+from . import outbox
+from .models import DeliveryAttempt, Notification, NotificationPreference, Webhook
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    fields = ("at", "ok", "temporary", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see a notification may see how its delivery went.
+        return request.user.has_perm("escalation.view_notification")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "kind",
+        "channel",
+        "address",
+        "ticket",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+    )
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("idempotency_key", "address", "subject", "ticket__reference")
+    list_select_related = ("ticket",)
+    date_hierarchy = "created_at"
+    # The secret is the endpoint's, not something to show on every row.
+    exclude = ("secret",)
+    readonly_fields = (
+        "idempotency_key",
+        "channel",
+        "kind",
+        "recipient",
+        "address",
+        "ticket",
+        "cause",
+        "subject",
+        "body",
+        "html_body",
+        "payload",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_until",
+        "created_at",
+        "sent_at",
+    )
+    inlines = [DeliveryAttemptInline]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return truncatechars(obj.last_error, 80)
+
+    @admin.action(description="Retry now", permissions=["change"])
+    def retry_now(self, request, queryset):
+        count = outbox.retry_now(queryset)
+        self.message_user(
+            request,
+            f"{count} notification(s) queued for delivery again; sent ones are never re-sent.",
+            messages.SUCCESS,
+        )
+
+
+AGENT_KIND_LABELS = ", ".join(
+    label for kind, label in Notification.Kind.choices if kind not in Notification.CUSTOMER_KINDS
+)
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(assume_scheme="https", max_length=200, help_text="Receives a signed POST.")
+    kinds = forms.MultipleChoiceField(
+        choices=Notification.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"None ticked means every agent kind: {AGENT_KIND_LABELS}.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ("name", "url", "secret", "team", "kinds", "slack_format", "is_active")
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ("name", "team", "url", "kinds", "slack_format", "is_active")
+    list_filter = ("is_active", "slack_format", "team")
+    search_fields = ("name", "url")
+    list_select_related = ("team",)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "enabled")
+    list_filter = ("kind", "enabled")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)

@@ -1,0 +1,161 @@
+"""Sending outbox rows: claim by conditional update, send, record the attempt, decide what next.
+
+A row is claimed for CLAIM_DURATION before it is sent and marked after; a worker that dies in
+between leaves a claim that expires, and the row is sent again. So a crash costs at most one
+duplicate, never a lost message.
+"""
+
+import logging
+import random
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import email, webhooks
+from .errors import DeliveryError
+from .models import DeliveryAttempt, Notification
+
+log = logging.getLogger(__name__)
+
+CLAIM_DURATION = timedelta(minutes=5)
+SENDERS = {Notification.Channel.EMAIL: email.send, Notification.Channel.WEBHOOK: webhooks.send}
+
+
+def max_attempts():
+    return getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 10)
+
+
+def backoff(attempts, rng=random):
+    """Delay before the next try: 30 s, 1 min, 2, 4 … doubling, capped at 2 h, plus ≤25% jitter.
+
+    Ten attempts span over four hours, so an hour-long mail outage loses nothing; the jitter
+    keeps a backlog from hitting a recovering server all in the same second."""
+    base = getattr(settings, "NOTIFICATION_RETRY_BASE_SECONDS", 30)
+    delay = min(base * 2 ** max(attempts - 1, 0), 7200)
+    return timedelta(seconds=delay * (1 + rng.random() / 4))
+
+
+def due(now):
+    """Queued rows whose time has come and that no live worker holds."""
+    return Notification.objects.due(now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    )
+
+
+def claim(notification_id, now):
+    """Take the row for this worker; True only for the one worker whose update changed it."""
+    return bool(due(now).filter(pk=notification_id).update(claimed_until=now + CLAIM_DURATION))
+
+
+def deliver(notification_id, now=None):
+    """Send one queued notification if it is due and unclaimed; True when it went out."""
+    return deliver_many([notification_id], now=now)[0] == 1
+
+
+def deliver_many(ids, now=None, budget_seconds=40):
+    """Claim the rows (one conditional update), send them one by one, each marked sent as soon
+    as it went out; stop after `budget_seconds`, well inside the queue's task timeout even when
+    a server makes every send wait for its timeout. Returns (sent, ids handed back unsent)."""
+    token = uuid.uuid4().hex
+    start = now or timezone.now()
+    due(start).filter(pk__in=ids).update(claimed_until=start + CLAIM_DURATION, claimed_by=token)
+    rows = list(Notification.objects.filter(pk__in=ids, claimed_by=token).order_by("pk"))
+    started, sent, attempts = time.monotonic(), 0, []
+    try:
+        for position, row in enumerate(rows):
+            if time.monotonic() - started > budget_seconds:
+                left = [r.pk for r in rows[position:]]
+                Notification.objects.filter(pk__in=left, claimed_by=token).update(
+                    claimed_until=None, claimed_by=""
+                )
+                return sent, left
+            sent += send_one(row, now or timezone.now(), attempts)
+    finally:
+        # Successful attempts are written together; a crash before this loses their log
+        # lines, never a message or its sent status.
+        DeliveryAttempt.objects.bulk_create(attempts)
+    return sent, []
+
+
+def send_one(notification, now, attempts):
+    """Send a claimed row and record the outcome; True when it went out."""
+    try:
+        SENDERS[notification.channel](notification)
+    except DeliveryError as error:
+        record_failure(notification, error, now)
+        return False
+    except Exception as error:
+        # A bug must not leave the row claimed forever: count it like a temporary failure.
+        log.exception("notification=%s unexpected delivery error", notification.pk)
+        record_failure(notification, DeliveryError(repr(error), temporary=True), now)
+        return False
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT,
+        sent_at=now,
+        attempts=F("attempts") + 1,
+        claimed_until=None,
+        claimed_by="",
+        last_error="",
+    )
+    attempts.append(DeliveryAttempt(notification=notification, at=now, ok=True))
+    log.debug("notification=%s channel=%s sent", notification.pk, notification.channel)
+    return True
+
+
+def record_failure(notification, error, now):
+    """Keep the error; fail a permanent error at once, else retry later until out of attempts."""
+    attempts = notification.attempts + 1
+    message = str(error)[:2000]
+    changes = {"attempts": attempts, "claimed_until": None, "claimed_by": "", "last_error": message}
+    if not error.temporary:
+        changes["status"] = Notification.Status.FAILED
+    elif attempts >= max_attempts():
+        changes.update(
+            status=Notification.Status.FAILED,
+            last_error=f"{message} (gave up after {attempts} attempts)",
+        )
+    else:
+        changes["next_attempt_at"] = now + backoff(attempts)
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(**changes)
+        DeliveryAttempt.objects.create(
+            notification=notification, at=now, ok=False, temporary=error.temporary, error=message
+        )
+    log.warning(
+        "notification=%s channel=%s attempt=%s temporary=%s error=%s",
+        notification.pk,
+        notification.channel,
+        attempts,
+        error.temporary,
+        message,
+    )
+
+
+def sweep(now=None, limit=500, budget_seconds=40):
+    """Deliver queued rows left behind (crash, broker restart, retry time reached).
+
+    What is left when the time budget runs out waits for the next sweep. Returns the number
+    sent."""
+    ids = list(
+        due(now or timezone.now())
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return deliver_many(ids, now=now, budget_seconds=budget_seconds)[0]
+
+
+def retry_now(queryset, now=None):
+    """Queue unsent rows again right away, with a fresh attempt budget (an admin's decision).
+
+    Returns the ids to hand to the workers; rows already sent are left alone."""
+    now = now or timezone.now()
+    ids = list(queryset.exclude(status=Notification.Status.SENT).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(
+        status=Notification.Status.QUEUED, next_attempt_at=now, claimed_until=None, attempts=0
+    )
+    return ids

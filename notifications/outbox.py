@@ -1,0 +1,195 @@
+"""Writing outbox rows: one per recipient and channel, in the caller's transaction, once per key.
+
+Fan-out costs a constant number of queries whatever the number of recipients: preferences and
+roles in one query each, existing keys in one, one bulk insert, one read back of the ids.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import delivery, email, recipients, rendering, tasks, webhooks
+from .models import Notification
+
+KEY_MAX = 255
+
+
+def row_key(key, kind, target):
+    """`<cause>:<kind>:<target>`, hashed down when a long cause would overflow the column."""
+    full = f"{key}:{kind}:{target}"
+    if len(full) <= KEY_MAX:
+        return full
+    return f"{full[: KEY_MAX - 66]}#{hashlib.sha256(full.encode()).hexdigest()}"
+
+
+def new_keys(keys):
+    """The keys no row has yet, in their given order."""
+    taken = set(
+        Notification.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    return [key for key in keys if key not in taken]
+
+
+def insert(rows):
+    """Insert `rows` (a concurrent duplicate is skipped) and queue their delivery on commit."""
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            idempotency_key__in=[row.idempotency_key for row in rows]
+        ).order_by("id")
+    )
+    queue([n.pk for n in created])
+    return created
+
+
+def queue(ids):
+    """Hand `ids` to the workers once the transaction commits.
+
+    robust: a broker that is down must not undo the change that caused the mail; the sweep
+    delivers what stays queued. (A plain function, not a partial: Django logs its __qualname__.)
+    """
+    if not ids:
+        return
+
+    def queue_delivery():
+        tasks.queue_delivery(ids)
+
+    transaction.on_commit(queue_delivery, robust=True)
+
+
+@dataclass
+class UserNotice:
+    """One cause's email notification to a list of users (see notify_many)."""
+
+    kind: str
+    ticket: object
+    users: list
+    key: str
+    context: dict | None = None
+    firing: object = None
+    force: bool = False
+
+
+def notify_users(kind, ticket, users, *, key, context=None, firing=None, force=False):
+    """Write one email row per eligible user for `kind` and queue delivery on commit."""
+    return notify_many([UserNotice(kind, ticket, list(users), key, context, firing, force)])
+
+
+def notify_many(notices):
+    """Write the email rows of many causes at once: the queries do not grow with the number of
+    causes or recipients (eligibility per kind, one key check, one insert, one read back)."""
+    for notice in notices:
+        notice.kind = Notification.Kind(notice.kind).value
+    allowed = _eligible_ids(notices)
+    wanted = {}
+    for notice in notices:
+        for user in recipients.dedupe(notice.users):
+            if user.pk in allowed[(notice.kind, notice.force)]:
+                wanted[row_key(notice.key, notice.kind, f"user:{user.pk}:email")] = (notice, user)
+    keys = set(new_keys(list(wanted))) if wanted else set()
+    rows, now = [], timezone.now()
+    for notice, users in _group_by_notice(wanted, keys):
+        rows.extend(_email_rows(notice, users, now))
+    return insert(rows)
+
+
+def _eligible_ids(notices):
+    """{(kind, force): ids of the users eligible for it}, one lookup per distinct pair."""
+    groups = {}
+    for notice in notices:
+        groups.setdefault((notice.kind, notice.force), []).extend(notice.users)
+    return {
+        (kind, force): {u.pk for u in recipients.eligible(kind, users, force=force)}
+        for (kind, force), users in groups.items()
+    }
+
+
+def _group_by_notice(wanted, keys):
+    grouped = {}
+    for row, (notice, user) in wanted.items():
+        if row in keys:
+            grouped.setdefault(id(notice), (notice, []))[1].append((row, user))
+    return grouped.values()
+
+
+def _email_rows(notice, users, now):
+    kind, ticket = notice.kind, notice.ticket
+    customer = kind in Notification.CUSTOMER_KINDS
+    info = rendering.public_ticket(ticket) if customer else rendering.agent_ticket(ticket)
+    event = rendering.event_info(kind, ticket, notice.context, notice.firing)
+    headers = email.ticket_headers(ticket)
+    rows = []
+    for row, user in users:
+        subject, text, html = rendering.render_email(kind, info, event, user)
+        rows.append(
+            Notification(
+                idempotency_key=row,
+                channel=Notification.Channel.EMAIL,
+                kind=kind,
+                recipient=user,
+                address=user.email.strip(),
+                ticket=ticket,
+                cause=notice.key,
+                subject=subject,
+                body=text,
+                html_body=html,
+                payload={"headers": headers, "event": event},
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    return rows
+
+
+def notify_webhooks(
+    kind, ticket, *, key, team=None, url=None, secret=None, context=None, firing=None
+):
+    """Write one webhook row per matching endpoint of the team, plus one for an explicit `url`
+    (an escalation level's own webhook), and queue delivery on commit."""
+    kind = Notification.Kind(kind).value
+    team = team or (ticket.team if ticket.team_id else None)
+    targets = {
+        row_key(key, kind, f"webhook:{hook.pk}"): (hook.url, hook.secret, hook.slack_format)
+        for hook in webhooks.matching(kind, team)
+    }
+    if url:
+        targets[row_key(key, kind, f"webhook:url:{webhooks.url_digest(url)}")] = (
+            url,
+            secret or "",
+            False,
+        )
+    keys = new_keys(list(targets)) if targets else []
+    if not keys:
+        return []
+    event = rendering.event_info(kind, ticket, context, firing)
+    ticket_data = webhooks.ticket_payload(ticket, rendering.desk_url(ticket))
+    summary = rendering.subject_line(kind, rendering.public_ticket(ticket), event)
+    event["at"] = timezone.now().isoformat()
+    rows = [
+        Notification(
+            idempotency_key=row,
+            channel=Notification.Channel.WEBHOOK,
+            kind=kind,
+            address=targets[row][0],
+            secret=targets[row][1],
+            ticket=ticket,
+            cause=key,
+            subject=summary,
+            payload=webhooks.body(kind, ticket_data, event, summary, slack=targets[row][2]),
+        )
+        for row in keys
+    ]
+    return insert(rows)
+
+
+def retry_now(queryset):
+    """Queue unsent rows again at once (the admin's "retry now"); returns how many."""
+    ids = delivery.retry_now(queryset)
+    queue(ids)
+    return len(ids)

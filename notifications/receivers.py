@@ -1,0 +1,99 @@
+"""Who hears of a ticket event: the requester of public progress, agents of their own work.
+
+The notifications app's receiver of incidents' `ticket_event`. It runs inside the event's
+transaction, after escalation's (INSTALLED_APPS order), so due times in the mails are current
+and the rows commit (or roll back) with the change. Internal notes and internal events are
+never handed to a customer kind.
+"""
+
+from django.contrib.auth import get_user_model
+from django.dispatch import receiver
+
+from incidents import roles
+from incidents.models import Reply, Team
+from incidents.signals import ticket_event
+
+from . import rendering
+from .outbox import notify_users, notify_webhooks
+
+
+def cause(event):
+    return f"event:{event.pk}"
+
+
+@receiver(ticket_event, dispatch_uid="notifications.on_ticket_event")
+def on_ticket_event(sender, event, **kwargs):
+    """Write the notifications `event` causes; other kinds of events notify nobody here."""
+    handler = HANDLERS.get(event.kind)
+    if handler is not None:
+        handler(event, event.ticket)
+
+
+def created(event, ticket):
+    requester = ticket.requester
+    if roles.is_customer(requester):
+        notify_users("received", ticket, [requester], key=cause(event))
+
+
+def replied(event, ticket):
+    """An agent's public reply goes to the requester, with its body; notes never do."""
+    if event.data.get("internal") or event.actor is None or event.actor_id == ticket.requester_id:
+        return
+    if not roles.is_agent(event.actor):
+        return
+    reply = Reply.objects.filter(pk=event.data.get("reply"), ticket=ticket, internal=False).first()
+    if reply is None:
+        return
+    context = {"reply_body": reply.body, "reply_author": rendering.display_name(event.actor)}
+    notify_users("reply", ticket, [ticket.requester], key=cause(event), context=context)
+
+
+def status_changed(event, ticket):
+    if event.after.get("status") != "resolved" or event.actor_id == ticket.requester_id:
+        return
+    context = {"rating_url": rendering.rating_url(ticket)}
+    notify_users("resolved", ticket, [ticket.requester], key=cause(event), context=context)
+
+
+def assigned(event, ticket):
+    """The new assignee hears of it, unless they took the ticket themselves."""
+    assignee_id = event.after.get("assignee")
+    if not assignee_id or assignee_id == event.actor_id:
+        return
+    if ticket.assignee_id == assignee_id:
+        assignee = ticket.assignee
+    else:
+        assignee = get_user_model().objects.filter(pk=assignee_id).first()
+    context = {"actor": rendering.display_name(event.actor)}
+    notify_users("assigned", ticket, [assignee], key=cause(event), context=context)
+
+
+def escalated(event, ticket):
+    """A manual escalation tells every member of the receiving team and its webhooks.
+
+    Escalations by policy level are notified by the escalation engine, which knows the level's
+    targets; here only the agent's own decision is handled."""
+    if not event.data.get("manual"):
+        return
+    team = Team.objects.filter(pk=event.after.get("team")).first()
+    if team is None:
+        return
+    members = get_user_model().objects.filter(memberships__team=team).exclude(pk=event.actor_id)
+    context = {
+        "level": event.data.get("level"),
+        "reason": event.data.get("reason", ""),
+        "manual": True,
+        "team": team.name,
+        "actor": rendering.display_name(event.actor),
+    }
+    notify_users("escalated", ticket, members, key=cause(event), context=context)
+    notify_webhooks("escalated", ticket, key=cause(event), team=team, context=context)
+
+
+HANDLERS = {
+    "created": created,
+    "replied": replied,
+    "status_changed": status_changed,
+    "assigned": assigned,
+    "escalated": escalated,
+}

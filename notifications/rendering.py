@@ -1,0 +1,194 @@
+"""What a notification says: subject, text and HTML rendered once, when the row is written.
+
+Templates get plain dicts, never model instances, so a template cannot wander into a ticket's
+replies (and so into internal notes) or run a query per recipient.
+"""
+
+import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+
+from .models import Notification
+
+SUBJECT_MAX = 300
+CLOCKS = {"response_due": "first response", "resolution_due": "resolution"}
+# Other spellings of a clock: the engine's breach data ("response") and firing kinds.
+CLOCK_ALIASES = {
+    "response": "response_due",
+    "resolution": "resolution_due",
+    "response_breach": "response_due",
+    "resolution_breach": "resolution_due",
+}
+# The only event data a customer email may show; anything else a caller passes is dropped.
+CUSTOMER_EVENT_KEYS = frozenset({"reply_body", "reply_author", "rating_url"})
+
+
+def site_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def desk_url(ticket):
+    return site_url(reverse("desk:ticket", args=[ticket.pk]))
+
+
+def portal_url(ticket):
+    return site_url(reverse("portal:ticket", args=[ticket.pk]))
+
+
+def rating_url(ticket):
+    return site_url(reverse("portal:rate", args=[ticket.pk]))
+
+
+def json_safe(data):
+    """`data` with datetimes and other non-JSON values turned into strings."""
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+
+
+def as_datetime(value):
+    if isinstance(value, datetime):
+        return value
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
+def show_time(value, with_date=True):
+    """A time in the helpdesk's zone, to the minute, with the zone's name: `16:30 UTC`."""
+    value = as_datetime(value)
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return local.strftime("%Y-%m-%d %H:%M %Z" if with_date else "%H:%M %Z")
+
+
+def display_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def public_ticket(ticket):
+    """What a customer may read about their own ticket."""
+    return {
+        "id": ticket.pk,
+        "reference": ticket.reference or f"HD-{ticket.pk}",
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "status": ticket.get_status_display(),
+        "url": portal_url(ticket),
+    }
+
+
+def agent_ticket(ticket):
+    """What an agent's email shows: the public data plus priority, team, people and clocks."""
+    info = public_ticket(ticket)
+    info.update(
+        url=desk_url(ticket),
+        priority=ticket.priority,
+        priority_label=ticket.get_priority_display(),
+        team=ticket.team.name if ticket.team_id else "",
+        requester=display_name(ticket.requester),
+        assignee=display_name(ticket.assignee) if ticket.assignee_id else "",
+        response_due_at=show_time(ticket.response_due_at),
+        resolution_due_at=show_time(ticket.resolution_due_at),
+        escalation_level=ticket.escalation_level,
+        breached=ticket.breached,
+    )
+    return info
+
+
+def clock_of(event, firing=None):
+    """Which SLA clock an agent notification is about: `response_due` or `resolution_due`."""
+    candidates = (
+        event.get("clock"),
+        event.get("anchor"),
+        getattr(firing, "kind", None),
+        getattr(firing, "anchor", None),
+    )
+    for value in candidates:
+        value = CLOCK_ALIASES.get(value, value)
+        if value in CLOCKS:
+            return value
+    return ""
+
+
+def deadline_of(ticket, clock, event):
+    """The deadline a warning is about: given by the caller, else the ticket's own due time."""
+    given = as_datetime(event.get("deadline")) or as_datetime(event.get("anchor_at"))
+    if given:
+        return given
+    if clock == "response_due":
+        return ticket.response_due_at
+    return ticket.resolution_due_at if clock == "resolution_due" else None
+
+
+def event_info(kind, ticket, context, firing=None):
+    """The JSON-safe event data a notification is rendered from (and a webhook carries)."""
+    event = json_safe(context)
+    if kind in Notification.CUSTOMER_KINDS:
+        return {k: v for k, v in event.items() if k in CUSTOMER_EVENT_KEYS}
+    clock = clock_of(event, firing)
+    deadline = deadline_of(ticket, clock, event)
+    if firing is not None:
+        event.setdefault("level", firing.level)
+        event.setdefault("repeat", firing.repeat)
+        event.setdefault("due_at", firing.due_at.isoformat())
+    event.update(clock=clock, clock_label=CLOCKS.get(clock, ""))
+    event.setdefault("team", ticket.team.name if ticket.team_id else "")
+    if deadline:
+        event.update(
+            deadline=deadline.isoformat(),
+            deadline_label=show_time(deadline),
+            deadline_time=show_time(deadline, with_date=False),
+        )
+    return event
+
+
+def subject_line(kind, info, event):
+    """The subject, always carrying the ticket reference so replies and filters can find it."""
+    ref, title = f"[{info['reference']}]", info["subject"]
+    if kind == "received":
+        text = f"{ref} We received your request: {title}"
+    elif kind == "reply":
+        text = f"Re: {ref} {title}"
+    elif kind == "resolved":
+        text = f"{ref} Resolved: {title}"
+    elif kind == "assigned":
+        text = f"{ref} Assigned to you: {title}"
+    elif kind == "escalated":
+        text = f"{ref} Escalated to {event.get('team') or 'the next tier'}{level_note(event)}"
+    elif kind == "sla_warning":
+        due = f" due {event['deadline_time']}" if event.get("deadline_time") else ""
+        text = f"{ref} SLA warning: {event.get('clock_label') or 'deadline'}{due}"
+    else:
+        text = f"{ref} SLA breached: {event.get('clock_label') or title}"
+    return re.sub(r"\s+", " ", text).strip()[:SUBJECT_MAX]
+
+
+def level_note(event):
+    parts = []
+    if event.get("level"):
+        parts.append(f"level {event['level']}")
+    if event.get("repeat"):
+        parts.append(f"reminder {event['repeat']}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def render_email(kind, info, event, recipient):
+    """(subject, text, html) of one email; `info` and `event` come from the helpers above."""
+    context = {
+        "kind": kind,
+        "ticket": info,
+        "event": event,
+        "recipient_name": display_name(recipient),
+        "for_agent": kind not in Notification.CUSTOMER_KINDS,
+        "site_url": settings.SITE_URL,
+    }
+    text = render_to_string(f"notifications/emails/{kind}.txt", context)
+    html = render_to_string(f"notifications/emails/{kind}.html", context)
+    return subject_line(kind, info, event), text.strip() + "\n", html

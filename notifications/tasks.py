@@ -1,0 +1,34 @@
+"""django-q2 tasks: thin wrappers that hand ids to the delivery domain."""
+
+from django_q.tasks import async_task
+
+from . import delivery
+
+# Rows handed to one task: few enough that a task ends quickly, many enough that a burst of
+# escalations does not become a burst of queue writes.
+CHUNK = 20
+
+
+def queue_delivery(notification_ids):
+    """Hand the rows to the workers, CHUNK a task. Run on commit; a broker that is down only
+    delays the mail, because the sweep delivers whatever stays queued."""
+    ids = list(notification_ids)
+    for start in range(0, len(ids), CHUNK):
+        async_task(
+            "notifications.tasks.deliver",
+            ids[start : start + CHUNK],
+            save=False,
+            task_name="outbox-deliver",
+        )
+
+
+def deliver(notification_ids):
+    """Deliver the rows; hand what the time budget left over to a fresh task."""
+    sent, left = delivery.deliver_many(notification_ids)
+    if left:
+        queue_delivery(left)
+    return sent
+
+
+def sweep_outbox():
+    return delivery.sweep()

@@ -1,0 +1,112 @@
+"""The webhook channel: a signed JSON POST with urllib, and which endpoints hear of what."""
+
+import hashlib
+import hmac
+import http.client
+import json
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q
+
+from .errors import DeliveryError
+from .models import Notification, Webhook
+
+USER_AGENT = "Tierdesk-Webhook/1"
+
+
+def matching(kind, team):
+    """Active webhooks of `team` (and of every team) that asked for `kind`.
+
+    An empty `kinds` list means every agent kind: customer kinds go only to endpoints that
+    name them."""
+    hooks = Webhook.objects.filter(is_active=True)
+    hooks = (
+        hooks.filter(Q(team=team) | Q(team__isnull=True))
+        if team
+        else hooks.filter(team__isnull=True)
+    )
+    return [hook for hook in hooks if wants(hook, kind)]
+
+
+def wants(hook, kind):
+    if hook.kinds:
+        return kind in hook.kinds
+    return kind not in Notification.CUSTOMER_KINDS
+
+
+def url_digest(url):
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def ticket_payload(ticket, url):
+    team = ticket.team if ticket.team_id else None
+    return {
+        "id": ticket.pk,
+        "reference": ticket.reference or f"HD-{ticket.pk}",
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "team": {"id": team.pk, "slug": team.slug, "name": team.name} if team else None,
+        "assignee": ticket.assignee_id,
+        "escalation_level": ticket.escalation_level,
+        "url": url,
+    }
+
+
+def body(kind, ticket_data, event, summary, *, slack=False):
+    """The frozen JSON body: ticket and event, or a Slack-style `text` message."""
+    if slack:
+        text = summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return {"text": f"{text} <{ticket_data['url']}|Open {ticket_data['reference']}>"}
+    return {"event": {"kind": kind, **event}, "ticket": ticket_data, "summary": summary}
+
+
+def encode(payload):
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+
+
+def sign(secret, raw_body):
+    """`sha256=<hex>`: HMAC-SHA256 of the exact bytes sent, keyed with the endpoint's secret."""
+    digest = hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A signed POST is not replayed elsewhere (nor turned into a GET): a 3xx is an error."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_RefuseRedirects)
+
+
+def send(notification):
+    """POST the row's payload; raise DeliveryError saying if a retry can help."""
+    if urlsplit(notification.address).scheme not in ("http", "https"):
+        raise DeliveryError(f"Not an http(s) URL: {notification.address!r}", temporary=False)
+    raw = encode(notification.payload)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Tierdesk-Delivery": str(notification.pk),
+        "X-Tierdesk-Event": notification.kind,
+    }
+    if notification.secret:
+        headers["X-Tierdesk-Signature"] = sign(notification.secret, raw)
+    request = urllib.request.Request(notification.address, data=raw, headers=headers, method="POST")
+    timeout = getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 10)
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            response.read(64 * 1024)
+    except urllib.error.HTTPError as error:
+        error.close()
+        temporary = error.code >= 500 or error.code in (408, 429)
+        raise DeliveryError(f"HTTP {error.code} {error.reason}", temporary=temporary) from None
+    except (OSError, http.client.HTTPException) as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", temporary=True) from None
+    except ValueError as error:
+        raise DeliveryError(f"Bad webhook URL: {error}", temporary=False) from None

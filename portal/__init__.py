@@ -1,0 +1,1 @@
+"""The customer portal (SPEC "People": customers). Pages only: no models of its own."""
