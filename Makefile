@@ -27,7 +27,7 @@ demo: migrate ## Load the demo data (idempotent) and print the demo logins
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
 run: demo ## Set up, then serve the app on 127.0.0.1:8000 with its qcluster workers (mails in var/mail/)
-	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://$(CURDIR)/var/mail} $(PY) -m helpdesk.serve
+	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://} $(PY) -m helpdesk.serve
 
 serve: install ## Serve without migrating or seeding
 	DEBUG=$${DEBUG:-true} $(PY) -m helpdesk.serve

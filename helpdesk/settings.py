@@ -155,10 +155,14 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 (STARTTLS) or
 # smtp+ssl://user:pass@host:465 for a real server.
-# filemail:///path writes one .eml file per message there (what `make run` uses: var/mail/).
+# filemail:///abs/path writes one .eml file per message there; plain filemail:// writes to
+# var/mail/ in the project (what `make run` uses).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set above)
     EMAIL_BACKEND = "notifications.mailfiles.EmailBackend"
+    # django-environ drops the path's leading slash: filemail:///tmp/x arrives as "tmp/x".
+    _mail_path = vars().get("EMAIL_FILE_PATH") or ""
+    EMAIL_FILE_PATH = f"/{_mail_path}" if _mail_path else str(BASE_DIR / "var" / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

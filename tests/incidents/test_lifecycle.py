@@ -209,3 +209,18 @@ def test_rating_only_after_resolution(ticket, agent, customer):
     ticket.refresh_from_db()
     assert (ticket.rating, ticket.rating_comment) == (4, "Quick fix")
     assert last_event(ticket, "rated").after == {"rating": 4}
+
+
+def test_update_applies_each_change_with_its_event(ticket, agent, teams):
+    ticket.update(agent, team=teams["apps"], priority="P1", status="pending")
+
+    kinds = list(ticket.events.values_list("kind", flat=True))
+    assert kinds[-3:] == ["team_changed", "priority_changed", "status_changed"]
+    ticket.refresh_from_db()
+    assert (ticket.team, ticket.priority, ticket.status) == (teams["apps"], "P1", "pending")
+    assert ticket.priority_overridden
+
+
+def test_update_refuses_fields_that_are_not_an_agent_edit(ticket, agent):
+    with pytest.raises(TransitionError, match="cannot be edited: subject"):
+        ticket.update(agent, subject="renamed")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from escalation.models import Firing
 
-from .escalation.sla_setup import HOUR, escalation_policy, sla_policy
+from tests.escalation.sla_setup import HOUR, escalation_policy, sla_policy
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
-from escalation.models import BusinessCalendar, EscalationPolicy, SLAPolicy
+from escalation.models import BusinessCalendar, EscalationPolicy, Firing, SLAPolicy
 from incidents import roles
-from incidents.models import Ticket
+from incidents.models import Ticket, TicketEvent
+from notifications.models import Notification
 
 
 def seed():
@@ -120,3 +121,27 @@ def test_demo_people_and_configuration(client):
     dana = User.objects.get(username="dana")
     assert roles.is_agent(dana) and not dana.is_staff
     assert User.objects.get(username="lena").memberships.get().role == "lead"
+
+
+@pytest.mark.django_db
+def test_the_demo_past_is_history_so_a_first_run_starts_quiet():
+    """Nothing of the seeded past waits for the workers: no due firing, no queued mail."""
+    seed()
+    now = timezone.now()
+
+    assert not Firing.objects.due(now).exists()
+    assert not Notification.objects.filter(status=Notification.Status.QUEUED).exists()
+    fired = Firing.objects.filter(state=Firing.State.FIRED)
+    assert fired.exists() and not fired.filter(late=True).exists()
+    assert all(f.fired_at == f.due_at for f in fired)  # each fired at its own due time
+    sent = Notification.objects.filter(status=Notification.Status.SENT)
+    assert sent.exists() and not sent.filter(sent_at__gt=now).exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_escalation_is_recorded_before_the_action_that_followed_it():
+    seed()
+    escalated = TicketEvent.objects.filter(kind="escalated", data__manual__isnull=True).first()
+    assert escalated is not None
+    later = TicketEvent.objects.filter(ticket=escalated.ticket, at__gt=escalated.at)
+    assert later.exists()  # people acted after it: the level fired in its place in the story

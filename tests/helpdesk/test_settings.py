@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 SHOW = """
 import json
 from helpdesk import settings as s
