@@ -8,7 +8,6 @@ from django.db.utils import OperationalError
 from django.utils import timezone
 
 from escalation.models import Firing
-
 from tests.escalation.sla_setup import HOUR, escalation_policy, sla_policy
 
 pytestmark = pytest.mark.django_db

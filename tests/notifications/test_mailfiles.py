@@ -5,7 +5,6 @@ import sys
 from email import message_from_bytes
 
 import pytest
-
 from django.core import mail
 
 
