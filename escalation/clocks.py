@@ -5,8 +5,9 @@ planner's; this module moves their answers in and out of rows across the three m
 function takes `now` (an event's time), never reads the wall clock."""
 
 from incidents.models import Ticket
+from notifications import outbox
 
-from . import planner
+from . import actions, planner
 from .models import Firing, TicketClock
 from .models.firings import HOLDING
 
@@ -16,7 +17,9 @@ def refresh(ticket, now, refreeze=False):
     clock, created = TicketClock.objects.get_or_create(ticket=ticket, defaults={"frozen_at": now})
     if created or refreeze:
         clock.freeze(ticket, now)
-    clock.account_pause(ticket.status, now)
+        if clock.problem:
+            tell_supervisors_of_calendar(clock, ticket)
+    clock.account_pause(ticket.status, ticket.created_at, now)
     clock.save()
     response, resolution = clock.due_times(ticket.created_at)
     paused_at = clock.paused_since if ticket.status in HOLDING else None
@@ -84,4 +87,23 @@ def firing_row(ticket, plan, now, holding):
         actions=plan.actions,
         state=_state_for(plan, holding),
         created_at=now,
+    )
+
+
+def tell_supervisors_of_calendar(clock, ticket):
+    """A frozen calendar that never opens: the supervisors hear of it once per calendar (the
+    outbox key is the calendar's), not once per ticket, and the ticket saves all the same."""
+    calendar = clock.calendar or {}
+    reason = (
+        f"The business calendar \u201c{calendar.get('name', '?')}\u201d has no business hours: "
+        f"{ticket.reference or 'this ticket'} and every ticket under it run without SLA due "
+        "times until it is fixed."
+    )
+    outbox.notify_users(
+        "sla_warning",
+        ticket,
+        actions.recipients(ticket, ["supervisors"], []),
+        key=f"calendar:{calendar.get('id')}:never-opens",
+        context={"reason": reason},
+        force=True,
     )

@@ -20,6 +20,7 @@ from ..models import (
     SLATarget,
     TicketClock,
 )
+from ..models.calendars import never_opens_reason
 from ..models.policies import NOTIFY_TARGETS
 from .display import JSONChoicesField, duration
 from .preview import preview_view
@@ -40,8 +41,22 @@ class CalendarForm(forms.ModelForm):
         fields = ["name", "timezone"]
 
 
+class OpeningHoursFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A calendar without an opening interval would stop every clock under it for ever."""
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if not kept:
+            raise forms.ValidationError(never_opens_reason(self.instance.timezone, [], []))
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 

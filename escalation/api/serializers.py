@@ -20,7 +20,7 @@ from ..models import (
     SLAPolicy,
     SLATarget,
 )
-from ..models.calendars import MIDNIGHT, validate_timezone
+from ..models.calendars import MIDNIGHT, interval, never_opens_reason, validate_timezone
 from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
 
 User = get_user_model()
@@ -111,6 +111,25 @@ class CalendarSerializer(NestedWriteMixin, serializers.ModelSerializer):
 
     def validate_holidays(self, value):
         return unique(value, lambda h: h["date"], "Each date can be a holiday only once.")
+
+    def validate(self, attrs):
+        """Refuse a calendar that would never open: it would stop every clock under it."""
+        instance = self.instance
+        hours = attrs.get("hours")
+        if hours is None:
+            hours = list(instance.hours.values("weekday", "start", "end")) if instance else []
+        holidays = attrs.get("holidays")
+        if holidays is None:
+            holidays = list(instance.holidays.values("date")) if instance else []
+        zone = attrs.get("timezone") or (instance.timezone if instance else "UTC")
+        reason = never_opens_reason(
+            zone,
+            [interval(h["weekday"], h["start"], h["end"]) for h in hours],
+            [h["date"] for h in holidays],
+        )
+        if reason:
+            raise serializers.ValidationError({"hours": [reason]})
+        return attrs
 
 
 class SLATargetSerializer(serializers.ModelSerializer):

@@ -4,8 +4,9 @@ from datetime import time
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from ..business_time import Calendar
+from ..business_time import Calendar, NeverOpens
 
 MIDNIGHT = time(0, 0)
 
@@ -40,11 +41,35 @@ class BusinessCalendar(models.Model):
             "id": self.pk,
             "name": self.name,
             "timezone": self.timezone,
-            "intervals": [
-                [h.weekday, _seconds(h.start), _seconds(h.end, end=True)] for h in self.hours.all()
-            ],
+            "intervals": [list(interval(h.weekday, h.start, h.end)) for h in self.hours.all()],
             "holidays": [h.date.isoformat() for h in self.holidays.all()],
         }
+
+
+NEVER_OPENS = "no business hours in the calendar"
+
+
+def never_opens_reason(zone, intervals, holidays, now=None):
+    """Why a calendar with these hours would stop every clock for ever, or "" if it opens.
+
+    `intervals` are (weekday, start second, end second); every path that configures a calendar
+    asks this before saving (a calendar with no opening is refused where it is configured)."""
+    if not intervals:
+        return "A calendar needs at least one opening interval (no calendar means 24×7)."
+    try:
+        opening = Calendar(zone, tuple(intervals), frozenset(holidays)).next_opening(
+            now or timezone.now()
+        )
+    except NeverOpens:
+        opening = None
+    if opening is None:
+        return "This calendar never opens: its holidays cover every opening hour."
+    return ""
+
+
+def interval(weekday, start, end):
+    """An opening row's (weekday, start, end) in seconds, as business time reads it."""
+    return (weekday, _seconds(start), _seconds(end, end=True))
 
 
 def calendar_from_snapshot(snapshot):

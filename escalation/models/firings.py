@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -5,8 +7,8 @@ from django.utils import timezone
 from incidents.models import Ticket
 
 from .. import planner
-from ..business_time import add_business, business_seconds_between
-from .calendars import calendar_from_snapshot
+from ..business_time import NeverOpens, add_business, business_time_between
+from .calendars import NEVER_OPENS, calendar_from_snapshot
 from .policies import EscalationPolicy
 from .sla import SLAPolicy
 
@@ -27,8 +29,10 @@ class TicketClock(models.Model):
     resolution_target_seconds = models.PositiveIntegerField(null=True, blank=True)
     policy = models.JSONField(null=True, blank=True, help_text="Frozen escalation policy.")
     policy_key = models.CharField(max_length=100, blank=True)
-    paused_seconds = models.PositiveBigIntegerField(
-        default=0, help_text="Business seconds the resolution clock spent paused."
+    paused_microseconds = models.PositiveBigIntegerField(
+        default=0,
+        help_text="Business time the resolution clock spent paused, exact; due times use whole "
+        "seconds of it.",
     )
     paused_since = models.DateTimeField(null=True, blank=True)
     frozen_at = models.DateTimeField(default=timezone.now)
@@ -54,14 +58,21 @@ class TicketClock(models.Model):
         self.policy_key = str(policy.pk) if policy else ""
         self.frozen_at = now
 
-    def account_pause(self, status, now):
-        """Start or end a pause of the resolution clock; a pause costs no business seconds."""
+    def account_pause(self, status, created_at, now):
+        """Start or end a pause of the resolution clock; a pause costs no business time.
+
+        Only a pause that starts before the resolution deadline extends it: once the deadline
+        has passed the breach is final, and a later pause (pending, resolved and reopened)
+        moves nothing. Pauses are summed to the microsecond, so many short ones lose nothing.
+        """
         paused = status in PAUSED
         if paused and self.paused_since is None:
             self.paused_since = now
         elif not paused and self.paused_since is not None:
-            spent = business_seconds_between(self.business_calendar(), self.paused_since, now)
-            self.paused_seconds += max(spent, 0)
+            _response, deadline = self.due_times(created_at)
+            if deadline is None or self.paused_since < deadline:
+                spent = business_time_between(self.business_calendar(), self.paused_since, now)
+                self.paused_microseconds += max(spent // timedelta(microseconds=1), 0)
             self.paused_since = None
 
     def business_calendar(self):
@@ -69,16 +80,32 @@ class TicketClock(models.Model):
         return calendar_from_snapshot(self.calendar)
 
     def due_times(self, created_at):
-        """(response_due, resolution_due), measured from creation in the frozen calendar."""
+        """(response_due, resolution_due), measured from creation in the frozen calendar.
+
+        A calendar that never opens gives no due times (see `problem`), never an error: the
+        ticket still saves and the queue stays alive."""
         calendar = self.business_calendar()
-        response = resolution = None
-        if self.response_target_seconds:
-            response = add_business(calendar, created_at, self.response_target_seconds)
-        if self.resolution_target_seconds:
-            resolution = add_business(
-                calendar, created_at, self.resolution_target_seconds + self.paused_seconds
+        paused = self.paused_microseconds // 1_000_000
+        targets = (self.response_target_seconds, self.resolution_target_seconds)
+        try:
+            return tuple(
+                add_business(calendar, created_at, target + extra) if target else None
+                for target, extra in zip(targets, (0, paused), strict=True)
             )
-        return response, resolution
+        except NeverOpens:
+            return None, None
+
+    @property
+    def problem(self):
+        """Why this clock cannot run, in words for the ticket's SLA panel; "" when it runs."""
+        calendar = self.business_calendar()
+        if calendar is None or not (self.response_target_seconds or self.resolution_target_seconds):
+            return ""
+        try:
+            opens = calendar.next_opening(self.frozen_at) is not None
+        except NeverOpens:
+            opens = False
+        return "" if opens else NEVER_OPENS
 
     def ticket_state(self, ticket):
         """What the planner needs to know of `ticket` running on this clock."""
@@ -94,8 +121,12 @@ class TicketClock(models.Model):
         )
 
     def planned_firings(self, ticket):
-        """Every firing the planner wants for `ticket` now."""
-        return planner.plan(self.ticket_state(ticket), self.policy, self.business_calendar())
+        """Every firing the planner wants for `ticket` now (none on a calendar that never
+        opens: no deadline can be computed there)."""
+        try:
+            return planner.plan(self.ticket_state(ticket), self.policy, self.business_calendar())
+        except NeverOpens:
+            return []
 
 
 class FiringQuerySet(models.QuerySet):
