@@ -6,6 +6,8 @@ of another team, an agent of the ticket's team, a supervisor. The ticket is A's,
 Service Desk queue.
 """
 
+from datetime import time
+
 import pytest
 
 from escalation.models import BusinessCalendar, EscalationPolicy, SLAPolicy
@@ -18,11 +20,19 @@ SECRET = "INTERNAL-NOTE-7f3a"
 def cfg(kind):
     """Fresh configuration rows for a config endpoint row of the matrix."""
     if kind == "calendar":
-        return BusinessCalendar.objects.create(name="Office").pk
+        calendar = BusinessCalendar.objects.create(name="Office")
+        calendar.hours.create(weekday=0, start=time(9), end=time(17))
+        return calendar.pk
     if kind == "sla":
         return SLAPolicy.objects.create(name="Std").pk
     return EscalationPolicy.objects.create(name="Page").pk
 
+
+CALENDAR = {
+    "name": "C",
+    "timezone": "UTC",
+    "hours": [{"weekday": 0, "start": "09:00", "end": "17:00"}],
+}
 
 MATRIX = [
     # method, path, body, expected status per WHO
@@ -46,7 +56,7 @@ MATRIX = [
     ("patch", "/api/teams/{team}/", {"email": "x@example.com"}, (403, 403, 403, 403, 200)),
     ("delete", "/api/teams/{team}/", None, (403, 403, 403, 403, 204)),
     ("get", "/api/calendars/", None, (403, 403, 403, 403, 200)),
-    ("post", "/api/calendars/", {"name": "C", "timezone": "UTC"}, (403, 403, 403, 403, 201)),
+    ("post", "/api/calendars/", CALENDAR, (403, 403, 403, 403, 201)),
     ("get", "/api/calendars/{calendar}/", None, (403, 403, 403, 403, 200)),
     ("patch", "/api/calendars/{calendar}/", {"name": "C2"}, (403, 403, 403, 403, 200)),
     ("delete", "/api/calendars/{calendar}/", None, (403, 403, 403, 403, 204)),

@@ -25,7 +25,7 @@ def test_a_reopened_ticket_resumes_its_clock_instead_of_restarting_it(
     ticket.refresh_from_db()
     # 16 business hours from Monday 09:00, plus the 8 the ticket spent resolved: Wed 17:00.
     assert ticket.resolution_due_at == berlin(2025, 6, 4, 17, 0)
-    assert TicketClock.objects.get(ticket=ticket).paused_seconds == 8 * HOUR
+    assert TicketClock.objects.get(ticket=ticket).paused_microseconds == 8 * HOUR * 10**6
 
 
 def test_a_team_change_reselects_the_targets_measured_from_creation(
