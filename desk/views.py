@@ -90,14 +90,16 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
     higher = Team.objects.filter(tier__gt=item.team.tier) if item.team else Team.objects.all()
-    response = deadlines.deadline_badge(item.response_due_at, now, "response")
+    response = None
+    if item.response_due_at and not item.acknowledged_at:
+        response = deadlines.deadline_badge(item.response_due_at, now, "response")
     context = {
         "ticket": item,
         "replies": replies,
         "loose_attachments": loose,
         "version": timeline.version(item).isoformat(),
         "badge": deadlines.badge(item, now),
-        "response_badge": response if item.response_due_at and not item.acknowledged_at else None,
+        "response_badge": response,
         "resolution_badge": _resolution_badge(item, now),
         "past_steps": past,
         "upcoming_steps": upcoming,
