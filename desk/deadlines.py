@@ -51,6 +51,11 @@ class Badge:
     due: object = None
 
     @property
+    def due_iso(self):
+        """Whole seconds, a form every browser's Date.parse reads."""
+        return self.due.isoformat(timespec="seconds") if self.due else ""
+
+    @property
     def css(self):
         return f"badge badge-{self.tone}"
 
