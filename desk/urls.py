@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import actions, views
 
 app_name = "desk"
 urlpatterns = [
-    path("", views.queue, name="home"),
+    path("", views.home, name="home"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
+    path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
+    path("tickets/<int:ticket_id>/<slug:action>/", actions.act, name="act"),
 ]

@@ -3,32 +3,126 @@ the same rule the API applies."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from incidents import roles
-from incidents.models import Ticket
+from incidents.models import Team, Ticket
+from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
+
+from . import deadlines, queue, timeline
+from .forms import QueueFilters
+
+PAGE_SIZE = 50
 
 
-def _agent(request):
-    if not roles.is_agent(request.user):
-        raise PermissionDenied
+def agent_required(view):
+    """Customers are refused the desk (403); anonymous people are sent to sign in."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not roles.is_agent(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
-@login_required
-def queue(request):
-    _agent(request)
-    tickets = (
-        Ticket.objects.visible_to(request.user)
-        .active()
-        .select_related("requester", "assignee", "team")
-        .order_by("resolution_due_at")[:50]
+def visible_ticket(request, ticket_id, lock=False):
+    """The ticket if this agent may see it; 404 otherwise, as the API answers."""
+    tickets = Ticket.objects.visible_to(request.user).select_related(
+        "requester", "assignee", "team", "team__escalates_to"
     )
-    return render(request, "desk/queue.html", {"tickets": tickets})
+    if lock:
+        tickets = tickets.select_for_update(of=("self",))
+    return get_object_or_404(tickets, pk=ticket_id)
 
 
-@login_required
+@agent_required
+def home(request):
+    """The queue, most urgent first."""
+    now = timezone.now()
+    view = request.GET.get("view", "")
+    teams = queue.team_choices()
+    filters = QueueFilters(request.GET, teams=teams, agents=list(queue.desk_agents()))
+    tickets = Ticket.objects.visible_to(request.user).select_related(
+        "requester", "assignee", "team"
+    )
+    tickets = filters.narrow(queue.search(tickets, request.GET.get("q", "")))
+    tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(t, deadlines.badge(t, now)) for t in page.object_list]
+    views = [(key, label) for key, label in queue.VIEWS.items()]
+    views += [(f"team:{t.slug}", t.name) for t in teams]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "desk/queue.html",
+        {
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "view": view,
+            "views": views,
+            "query": query.urlencode(),
+            "at_risk_minutes": deadlines.at_risk_minutes(),
+            "urgent_minutes": deadlines.URGENT_MINUTES,
+        },
+    )
+
+
+@agent_required
 def ticket(request, ticket_id):
-    _agent(request)
-    item = get_object_or_404(Ticket.objects.visible_to(request.user), pk=ticket_id)
-    replies = item.replies.select_related("author")
-    return render(request, "desk/ticket.html", {"ticket": item, "replies": replies})
+    """The workspace: header, thread, composer, actions and the side panel."""
+    return render_workspace(request, visible_ticket(request, ticket_id))
+
+
+def render_workspace(request, item, *, kept=None, changed=None, status=200):
+    """Render the workspace; after a refused send, `kept` holds what was typed and `changed`
+    the events that happened meanwhile."""
+    now = timezone.now()
+    past, upcoming = timeline.escalation_steps(item, now)
+    replies = item.replies.select_related("author").prefetch_related("attachments")
+    loose = item.attachments.filter(reply__isnull=True)
+    members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
+    higher = Team.objects.filter(tier__gt=item.team.tier) if item.team else Team.objects.all()
+    response = None
+    if item.response_due_at and not item.acknowledged_at:
+        response = deadlines.deadline_badge(item.response_due_at, now, "response")
+    context = {
+        "ticket": item,
+        "replies": replies,
+        "loose_attachments": loose,
+        "version": timeline.version(item).isoformat(),
+        "badge": deadlines.badge(item, now),
+        "response_badge": response,
+        "resolution_badge": _resolution_badge(item, now),
+        "past_steps": past,
+        "upcoming_steps": upcoming,
+        "statuses": _status_choices(item),
+        "members": members,
+        "higher_teams": list(higher.order_by("tier", "name")),
+        "priorities": Ticket._meta.get_field("priority").choices,
+        "kept": kept or {},
+        "changed": [timeline.event_text(e) for e in changed or []],
+        "at_risk_minutes": deadlines.at_risk_minutes(),
+        "urgent_minutes": deadlines.URGENT_MINUTES,
+    }
+    return render(request, "desk/ticket.html", context, status=status)
+
+
+def _resolution_badge(item, now):
+    if item.resolution_due_at is None or not item.is_active:
+        return None
+    if item.sla_paused_at is not None:
+        return deadlines.Badge("Paused", "grey")
+    return deadlines.deadline_badge(item.resolution_due_at, now, "resolution")
+
+
+def _status_choices(item):
+    allowed = ALLOWED_STATUS_CHANGES[item.status] - {"resolved", "closed"}
+    return [(value, label) for value, label in Ticket.Status.choices if value in allowed]

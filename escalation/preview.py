@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from . import planner
-from .actions import recipients_many
+from .actions import BREACH_TARGETS, recipients_many
 from .models import TicketClock
 
 
@@ -27,11 +27,16 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
         "resolution_due_at": state.resolution_due,
         "firings": [
             _firing(f, users)
-            for f, users in zip(
-                firings, recipients_many([_ask(f, subject) for f in firings]), strict=True
-            )
+            for f, users in zip(firings, recipients_of(firings, subject), strict=True)
         ],
     }
+
+
+def recipients_of(firings, subject):
+    """For each planned firing of `subject` (a ticket), the users it would notify."""
+    return recipients_many(
+        [_ask(f, subject) if f.kind == "level" else (subject, BREACH_TARGETS, []) for f in firings]
+    )
 
 
 def _real(ticket, now):

@@ -204,6 +204,8 @@ else:
 ESCALATION_CLAIM_SECONDS = env.int("ESCALATION_CLAIM_SECONDS", default=120)
 # A firing that runs more than this after its due time is marked late on the timeline.
 ESCALATION_LATE_SECONDS = env.int("ESCALATION_LATE_SECONDS", default=30)
+# The desk shows a ticket as at risk (amber badge, "At risk" view) this close to its deadline.
+AT_RISK_MINUTES = env.int("AT_RISK_MINUTES", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

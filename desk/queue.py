@@ -1,0 +1,94 @@
+"""The agent queue: which tickets, in what order, narrowed by a view, filters and a search."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
+
+from incidents import roles
+from incidents.models import Team, Ticket
+
+from . import deadlines
+
+VIEWS = {
+    "": "All open",
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "at_risk": "At risk",
+    "breached": "Breached",
+}
+
+_DONE = [Ticket.Status.RESOLVED, Ticket.Status.CLOSED]
+_RESPONSE_RUNS = Q(acknowledged_at__isnull=True, response_due_at__isnull=False)
+_RESOLUTION_RUNS = Q(sla_paused_at__isnull=True, resolution_due_at__isnull=False)
+
+
+def with_urgency(tickets, now):
+    """Annotate `next_due` (as deadlines.next_deadline computes it) and a `queue_rank`:
+    breached or overdue first, then running deadlines, then tickets without a clock, paused last."""
+    active = ~Q(status__in=_DONE)
+    both = active & _RESPONSE_RUNS & _RESOLUTION_RUNS
+    tickets = tickets.annotate(
+        next_due=Case(
+            When(both & Q(response_due_at__lt=F("resolution_due_at")), then=F("response_due_at")),
+            When(active & _RESOLUTION_RUNS, then=F("resolution_due_at")),
+            When(active & _RESPONSE_RUNS, then=F("response_due_at")),
+            default=Value(None),
+            output_field=DateTimeField(),
+        )
+    )
+    return tickets.annotate(
+        queue_rank=Case(
+            When(Q(breached=True) | Q(next_due__lt=now), then=Value(0)),
+            When(next_due__isnull=False, then=Value(1)),
+            When(sla_paused_at__isnull=True, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("queue_rank", F("next_due").asc(nulls_last=True), "created_at", "pk")
+
+
+def apply_view(tickets, view, user, now):
+    """Narrow by a saved view: mine, unassigned, at_risk, breached or team:<slug>."""
+    if view == "mine":
+        return tickets.filter(assignee=user)
+    if view == "unassigned":
+        return tickets.filter(assignee__isnull=True)
+    if view == "at_risk":
+        return tickets.filter(
+            queue_rank=1, next_due__gte=now, next_due__lt=deadlines.at_risk_horizon(now)
+        )
+    if view == "breached":
+        return tickets.filter(queue_rank=0)
+    if view.startswith("team:"):
+        return tickets.filter(team__slug=view.removeprefix("team:"))
+    return tickets
+
+
+def search(tickets, text):
+    text = text.strip()
+    if not text:
+        return tickets
+    match = (
+        Q(reference__iexact=text)
+        | Q(subject__icontains=text)
+        | Q(requester__username__icontains=text)
+        | Q(requester__email__icontains=text)
+        | Q(requester__first_name__icontains=text)
+        | Q(requester__last_name__icontains=text)
+    )
+    if text.isdigit():
+        match |= Q(pk=int(text))
+    return tickets.filter(match)
+
+
+def desk_agents():
+    """People tickets can be assigned to: agents and supervisors."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[roles.AGENTS, roles.SUPERVISORS], is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def team_choices():
+    return list(Team.objects.order_by("tier", "name"))
