@@ -32,12 +32,13 @@ def short_time(value, now=None):
     return date_format(local, "D H:i")
 
 
-def hear_by(ticket, now=None):
-    """When the customer will hear from us: the first-response due time, or 'soon'."""
+def hear_from_us(ticket, now=None):
+    """When the customer will hear from us: by the first-response due time, or soon."""
     now = now or timezone.now()
     if ticket.response_due_at and ticket.response_due_at > now:
-        return short_time(ticket.response_due_at, now)
-    return _("soon")
+        when = short_time(ticket.response_due_at, now)
+        return _("You'll hear from us by %(when)s.") % {"when": when}
+    return _("You'll hear from us soon.")
 
 
 def next_step(ticket, now=None):
@@ -45,7 +46,7 @@ def next_step(ticket, now=None):
     now = now or timezone.now()
     if ticket.status in ("new", "open"):
         if ticket.acknowledged_at is None:
-            return _("You'll hear from us by %(when)s.") % {"when": hear_by(ticket, now)}
+            return hear_from_us(ticket, now)
         return _("We'll write here as soon as we have news.")
     if ticket.status == "pending":
         return _("We need an answer from you to go on: please reply below.")

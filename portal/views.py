@@ -73,8 +73,9 @@ def new_ticket(request):
         ticket.refresh_from_db()  # the escalation app has set the due times meanwhile
         messages.success(
             request,
-            _("Thank you: your ticket is %(reference)s. You'll hear from us by %(when)s.")
-            % {"reference": ticket.reference, "when": status.hear_by(ticket)},
+            _("Thank you: your ticket is %(reference)s.") % {"reference": ticket.reference}
+            + " "
+            + status.hear_from_us(ticket),
         )
         return redirect("portal:ticket", ticket.pk)
     return render(request, "portal/new_ticket.html", {"form": form})
