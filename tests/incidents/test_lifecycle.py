@@ -209,3 +209,39 @@ def test_rating_only_after_resolution(ticket, agent, customer):
     ticket.refresh_from_db()
     assert (ticket.rating, ticket.rating_comment) == (4, "Quick fix")
     assert last_event(ticket, "rated").after == {"rating": 4}
+
+
+def test_requester_reopens_only_within_the_window(ticket, agent, customer, settings):
+    settings.REOPEN_WINDOW_DAYS = 14
+    ticket.resolve(agent, at=utc(2026, 3, 2, 10))
+
+    with pytest.raises(TransitionError):
+        ticket.reopen(customer, at=utc(2026, 3, 16, 10))
+    ticket.reopen(customer, at=utc(2026, 3, 16, 9, 59, 59))
+
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+
+
+def test_an_agent_reopens_after_the_window(ticket, agent, settings):
+    settings.REOPEN_WINDOW_DAYS = 1
+    ticket.resolve(agent, at=utc(2026, 3, 2, 10))
+
+    ticket.reopen(agent, at=utc(2026, 4, 2, 10))
+
+    assert ticket.status == "open"
+
+
+def test_rating_once_per_resolution(ticket, agent, customer):
+    ticket.resolve(agent, at=utc(2026, 3, 2, 10))
+    ticket.rate(customer, 5, at=utc(2026, 3, 2, 11))
+    with pytest.raises(TransitionError):
+        ticket.rate(customer, 1, at=utc(2026, 3, 2, 12))
+
+    ticket.reopen(customer, at=utc(2026, 3, 3, 9))
+    ticket.resolve(agent, at=utc(2026, 3, 3, 10))
+    assert not ticket.is_rated()
+    ticket.rate(customer, 2, at=utc(2026, 3, 3, 11))
+
+    ticket.refresh_from_db()
+    assert ticket.rating == 2 and ticket.is_rated()
