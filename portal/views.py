@@ -38,7 +38,9 @@ def my_tickets(request):
     elif show == "closed":
         tickets = tickets.filter(status__in=status.CLOSED_STATUSES)
     if query:
-        tickets = tickets.filter(Q(reference__iexact=query) | Q(subject__icontains=query))
+        # "HD-12" or just "12" finds the ticket by reference; anything else searches subjects.
+        reference = query if query.upper().startswith("HD-") else f"HD-{query}"
+        tickets = tickets.filter(Q(reference__iexact=reference) | Q(subject__icontains=query))
     tickets = tickets.only("pk", "reference", "subject", "status", "updated_at")
     page = Paginator(tickets.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -45,8 +45,9 @@ def test_search_by_reference_or_subject(signed_in, make_ticket, customer):
 
     by_subject = client.get(URL, {"q": "printer"}).content.decode()
     by_reference = client.get(URL, {"q": printer.reference.lower()}).content.decode()
+    by_number = client.get(URL, {"q": str(printer.pk)}).content.decode()
 
-    for page in (by_subject, by_reference):
+    for page in (by_subject, by_reference, by_number):
         assert "Printer jam" in page and "Email bounce" not in page
 
 
