@@ -19,6 +19,7 @@ env = environ.Env(
     SITE_URL=(str, "http://127.0.0.1:8000"),
     Q_WORKERS=(int, 4),
     ATTACHMENT_MAX_BYTES=(int, 10 * 1024 * 1024),
+    REOPEN_WINDOW_DAYS=(int, 14),
     ATTACHMENT_TYPES=(
         list,
         [
@@ -148,6 +149,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
 ATTACHMENT_MAX_BYTES = env("ATTACHMENT_MAX_BYTES")
 ATTACHMENT_TYPES = env("ATTACHMENT_TYPES")
+# How long after resolution a customer may still reopen a ticket.
+REOPEN_WINDOW_DAYS = env("REOPEN_WINDOW_DAYS")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

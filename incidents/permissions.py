@@ -36,6 +36,11 @@ def can_resolve(user, ticket=None):
     return roles.is_agent(user)
 
 
+def can_mark_solved(user, ticket):
+    """The requester may say their own active ticket is solved (SPEC "People": customers)."""
+    return ticket.requester_id == user.pk and ticket.is_active
+
+
 def can_reopen(user, ticket):
     """The requester may reopen their own resolved ticket; agents may reopen any they see."""
     return roles.is_agent(user) or ticket.requester_id == user.pk
@@ -68,3 +73,10 @@ def visible_events(user, events):
     # drop it (NULL in SQL), hiding created, acknowledged and status changes from the customer.
     internal = Q(data__has_key="internal") & Q(data__internal=True)
     return events.filter(kind__in=TicketEvent.PUBLIC_KINDS).exclude(internal)
+
+
+def visible_attachments(user, attachments):
+    """Narrow an Attachment queryset: customers never get a file of an internal note."""
+    if can_read_internal(user):
+        return attachments
+    return attachments.filter(Q(reply__isnull=True) | Q(reply__internal=False))

@@ -1,31 +1,209 @@
 """Customer pages: parse, call the domain, render. What a customer may see is decided by
-`Ticket.objects.visible_to` and `incidents.permissions`, as in the API."""
+`Ticket.objects.visible_to` and `incidents.permissions`, as in the API; a ticket someone may not
+see is a 404, never a 403."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from incidents import permissions
-from incidents.models import Ticket
+from incidents.models import Attachment, Ticket
+from incidents.models.lifecycle import TransitionError
+
+from . import status
+from .forms import NewTicketForm, RatingForm, ReplyForm
+
+PAGE_SIZE = 25
 
 
 def _ticket_for(request, ticket_id):
-    return get_object_or_404(Ticket.objects.visible_to(request.user), pk=ticket_id)
+    return get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related("requester"), pk=ticket_id
+    )
 
 
 @login_required
 def my_tickets(request):
-    tickets = Ticket.objects.filter(requester=request.user).order_by("-updated_at")[:50]
-    return render(request, "portal/my_tickets.html", {"tickets": tickets})
+    show = request.GET.get("show", "")
+    query = request.GET.get("q", "").strip()
+    tickets = Ticket.objects.filter(requester=request.user)
+    if show == "open":
+        tickets = tickets.filter(status__in=status.OPEN_STATUSES)
+    elif show == "closed":
+        tickets = tickets.filter(status__in=status.CLOSED_STATUSES)
+    if query:
+        # "HD-12" or just "12" finds the ticket by reference; anything else searches subjects.
+        reference = query if query.upper().startswith("HD-") else f"HD-{query}"
+        tickets = tickets.filter(Q(reference__iexact=reference) | Q(subject__icontains=query))
+    tickets = tickets.only("pk", "reference", "subject", "status", "updated_at")
+    page = Paginator(tickets.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/my_tickets.html",
+        {"page": page, "show": show, "query": query},
+    )
+
+
+def _attach_all(ticket, user, attachments, reply=None):
+    for upload, content_type in attachments:
+        ticket.attach(user, upload, content_type, reply=reply)
+
+
+@login_required
+def new_ticket(request):
+    form = NewTicketForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            ticket = Ticket.open_ticket(
+                requester=request.user,
+                subject=data["subject"],
+                description=data["description"],
+                impact=data["impact"],
+                urgency=data["urgency"],
+                channel=Ticket.Channel.PORTAL,
+            )
+            _attach_all(ticket, request.user, data["attachments"])
+        ticket.refresh_from_db()  # the escalation app has set the due times meanwhile
+        messages.success(
+            request,
+            _("Thank you: your ticket is %(reference)s.") % {"reference": ticket.reference}
+            + " "
+            + status.hear_from_us(ticket),
+        )
+        return redirect("portal:ticket", ticket.pk)
+    return render(request, "portal/new_ticket.html", {"form": form})
+
+
+def _ticket_page(request, item, reply_form=None, code=200):
+    user = request.user
+    attachments = permissions.visible_attachments(user, Attachment.objects.all())
+    replies = permissions.visible_replies(
+        user,
+        item.replies.select_related("author").prefetch_related(
+            Prefetch("attachments", queryset=attachments)
+        ),
+    )
+    context = {
+        "ticket": item,
+        "replies": replies,
+        "attachments": attachments.filter(ticket=item, reply__isnull=True),
+        "status_words": status.words(item.status),
+        "next_step": status.next_step(item),
+        "reply_form": reply_form or ReplyForm(),
+        "can_reply": item.status != "closed" and _reply_allowed(item),
+        "can_mark_solved": permissions.can_mark_solved(user, item),
+        "can_reopen": item.status == "resolved" and item.can_be_reopened_by_requester(),
+        "can_rate": item.requester_id == user.pk
+        and item.status in status.CLOSED_STATUSES
+        and item.resolved_at is not None
+        and not item.is_rated(),
+    }
+    return render(request, "portal/ticket.html", context, status=code)
+
+
+def _reply_allowed(item):
+    # Past the reopen window a reply would silently reopen an old ticket: ask for a new one.
+    return item.status != "resolved" or item.can_be_reopened_by_requester()
 
 
 @login_required
 def ticket(request, ticket_id):
+    return _ticket_page(request, _ticket_for(request, ticket_id))
+
+
+@login_required
+@require_POST
+def reply(request, ticket_id):
     item = _ticket_for(request, ticket_id)
-    replies = permissions.visible_replies(request.user, item.replies.select_related("author"))
-    return render(request, "portal/ticket.html", {"ticket": item, "replies": replies})
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _ticket_page(request, item, reply_form=form, code=400)
+    if not _reply_allowed(item):
+        messages.error(request, _("This ticket can no longer take replies."))
+        return redirect("portal:ticket", item.pk)
+    try:
+        with transaction.atomic():
+            answer = item.add_reply(request.user, form.cleaned_data["body"])
+            _attach_all(item, request.user, form.cleaned_data["attachments"], reply=answer)
+    except TransitionError:
+        messages.error(request, _("This ticket is closed and can no longer take replies."))
+    else:
+        messages.success(request, _("Your reply was sent."))
+    return redirect("portal:ticket", item.pk)
+
+
+@login_required
+@require_POST
+def mark_solved(request, ticket_id):
+    item = _ticket_for(request, ticket_id)
+    if not permissions.can_mark_solved(request.user, item):
+        messages.error(request, _("This ticket is already solved or closed."))
+        return redirect("portal:ticket", item.pk)
+    item.resolve(request.user)
+    messages.success(request, _("Glad it's solved. Thank you for letting us know."))
+    return redirect("portal:ticket", item.pk)
+
+
+@login_required
+@require_POST
+def reopen(request, ticket_id):
+    item = _ticket_for(request, ticket_id)
+    if not permissions.can_reopen(request.user, item):
+        raise Http404
+    try:
+        item.reopen(request.user)
+    except TransitionError:
+        messages.error(request, _("This ticket can't be reopened; please open a new ticket."))
+    else:
+        messages.success(request, _("Reopened: we're on it again."))
+    return redirect("portal:ticket", item.pk)
 
 
 @login_required
 def rate(request, ticket_id):
     item = _ticket_for(request, ticket_id)
-    return render(request, "portal/rate.html", {"ticket": item})
+    form = RatingForm(request.POST or None)
+    can_rate = (
+        item.requester_id == request.user.pk
+        and item.status in status.CLOSED_STATUSES
+        and not item.is_rated()
+    )
+    if request.method == "POST" and can_rate and form.is_valid():
+        try:
+            item.rate(request.user, form.cleaned_data["rating"], form.cleaned_data["comment"])
+        except TransitionError:
+            pass  # rated meanwhile, in another tab: the page below says so
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("portal:ticket", item.pk)
+        can_rate = False
+    return render(
+        request,
+        "portal/rate.html",
+        {"ticket": item, "form": form, "can_rate": can_rate, "rated": item.is_rated()},
+    )
+
+
+@login_required
+def attachment(request, ticket_id, attachment_id):
+    item = _ticket_for(request, ticket_id)
+    found = get_object_or_404(
+        permissions.visible_attachments(request.user, item.attachments.all()), pk=attachment_id
+    )
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,6 +1,9 @@
 """What people do to a ticket (SPEC "Tickets"): each action checks the status rules, saves, and
 records a TicketEvent in one transaction. Every method takes `at` so tests can inject the clock."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -130,9 +133,22 @@ class TicketLifecycle:
     def resolve(self, actor, at=None):
         return self.change_status(actor, "resolved", at=at)
 
+    def reopen_until(self):
+        """The end of the window in which the requester may reopen a resolved ticket, or None."""
+        if self.status != "resolved" or self.resolved_at is None:
+            return None
+        return self.resolved_at + timedelta(days=settings.REOPEN_WINDOW_DAYS)
+
+    def can_be_reopened_by_requester(self, at=None):
+        until = self.reopen_until()
+        return until is not None and _now(at) < until
+
     def reopen(self, actor, at=None):
         if self.status != "resolved":
             raise TransitionError("Only a resolved ticket can be reopened.")
+        # Agents may reopen at any time; a customer only within REOPEN_WINDOW_DAYS.
+        if not roles.is_agent(actor) and not self.can_be_reopened_by_requester(at):
+            raise TransitionError("This ticket was solved too long ago to be reopened.")
         return self.change_status(actor, "open", at=at, reopened=True)
 
     def close(self, actor, at=None):
@@ -258,11 +274,30 @@ class TicketLifecycle:
                 level=self.escalation_level,
             )
 
+    def is_rated(self):
+        """Rated since the latest resolution: a ticket is rated once per resolution."""
+        if self.resolved_at is None:
+            return False
+        return self.events.filter(kind="rated", at__gte=self.resolved_at).exists()
+
+    def attach(self, uploaded_by, upload, content_type, reply=None):
+        """Store one already-validated upload on the ticket (or on one of its replies)."""
+        return self.attachments.create(
+            reply=reply,
+            file=upload,
+            filename=upload.name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=uploaded_by,
+        )
+
     def rate(self, actor, rating, comment="", at=None):
         if self.status not in ("resolved", "closed"):
             raise TransitionError("Only a resolved ticket can be rated.")
         if not 1 <= int(rating) <= 5:
             raise TransitionError("Rate from 1 to 5.")
+        if self.is_rated():
+            raise TransitionError("This resolution has already been rated.")
         with transaction.atomic():
             self.rating, self.rating_comment = int(rating), comment
             self.save(update_fields=["rating", "rating_comment", "updated_at"])

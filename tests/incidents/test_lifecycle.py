@@ -224,3 +224,39 @@ def test_update_applies_each_change_with_its_event(ticket, agent, teams):
 def test_update_refuses_fields_that_are_not_an_agent_edit(ticket, agent):
     with pytest.raises(TransitionError, match="cannot be edited: subject"):
         ticket.update(agent, subject="renamed")
+
+
+def test_requester_reopens_only_within_the_window(ticket, agent, customer, settings):
+    settings.REOPEN_WINDOW_DAYS = 14
+    ticket.resolve(agent, at=utc(2026, 3, 2, 10))
+
+    with pytest.raises(TransitionError):
+        ticket.reopen(customer, at=utc(2026, 3, 16, 10))
+    ticket.reopen(customer, at=utc(2026, 3, 16, 9, 59, 59))
+
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+
+
+def test_an_agent_reopens_after_the_window(ticket, agent, settings):
+    settings.REOPEN_WINDOW_DAYS = 1
+    ticket.resolve(agent, at=utc(2026, 3, 2, 10))
+
+    ticket.reopen(agent, at=utc(2026, 4, 2, 10))
+
+    assert ticket.status == "open"
+
+
+def test_rating_once_per_resolution(ticket, agent, customer):
+    ticket.resolve(agent, at=utc(2026, 3, 2, 10))
+    ticket.rate(customer, 5, at=utc(2026, 3, 2, 11))
+    with pytest.raises(TransitionError):
+        ticket.rate(customer, 1, at=utc(2026, 3, 2, 12))
+
+    ticket.reopen(customer, at=utc(2026, 3, 3, 9))
+    ticket.resolve(agent, at=utc(2026, 3, 3, 10))
+    assert not ticket.is_rated()
+    ticket.rate(customer, 2, at=utc(2026, 3, 3, 11))
+
+    ticket.refresh_from_db()
+    assert ticket.rating == 2 and ticket.is_rated()

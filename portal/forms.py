@@ -1,0 +1,124 @@
+"""Customer forms: plain words in, the domain's values out. Attachments are checked here, all
+of them, before anything is stored."""
+
+import mimetypes
+import os
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files from one `<input type=file multiple>`, each within the attachment limits.
+
+    The cleaned value is a list of (upload, content_type) pairs.
+    """
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        errors, cleaned = [], []
+        for upload in uploads:
+            upload = super().clean(upload, initial)
+            try:
+                cleaned.append((upload, content_type_of(upload)))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+def content_type_of(upload):
+    """The file's type, judged by its name first (a browser's claim is easy to get wrong)."""
+    upload.name = os.path.basename(upload.name)
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise forms.ValidationError(
+            _("%(name)s is too large (%(size)s). Files can be up to %(max)s each."),
+            params={
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            },
+        )
+    guessed, _encoding = mimetypes.guess_type(upload.name)
+    content_type = guessed or upload.content_type
+    if content_type not in settings.ATTACHMENT_TYPES:
+        raise forms.ValidationError(
+            _("%(name)s is a kind of file we can't accept. Try a PDF, an image or a text file."),
+            params={"name": upload.name},
+        )
+    return content_type
+
+
+IMPACT_CHOICES = [
+    ("low", _("Just me")),
+    ("medium", _("My team")),
+    ("high", _("The whole company")),
+]
+URGENCY_CHOICES = [
+    ("low", _("It can wait a few days")),
+    ("medium", _("Today or tomorrow")),
+    ("high", _("Right now: work has stopped")),
+]
+
+
+class NewTicketForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What you expected, what happened instead, and any error message."),
+    )
+    impact = forms.ChoiceField(
+        label=_("How many people are affected?"),
+        choices=IMPACT_CHOICES,
+        initial="low",
+        widget=forms.RadioSelect,
+    )
+    urgency = forms.ChoiceField(
+        label=_("How soon do you need it?"),
+        choices=URGENCY_CHOICES,
+        initial="medium",
+        widget=forms.RadioSelect,
+    )
+    attachments = AttachmentsField(
+        label=_("Attachments"),
+        help_text=_("Optional. Screenshots, logs or documents."),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = AttachmentsField(label=_("Attachments"), help_text=_("Optional."))
+
+
+RATING_CHOICES = [
+    ("5", _("Very good")),
+    ("4", _("Good")),
+    ("3", _("OK")),
+    ("2", _("Bad")),
+    ("1", _("Very bad")),
+]
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How did we do?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Anything you'd like to tell us? (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
