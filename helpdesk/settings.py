@@ -16,6 +16,8 @@ env = environ.Env(
     REDIS_URL=(str, ""),
     API_THROTTLE_ANON=(str, "60/min"),
     API_THROTTLE_USER=(str, "1200/min"),
+    NUM_PROXIES=(int, 0),
+    WEBHOOK_ALLOW_PRIVATE=(bool, False),
     SITE_URL=(str, "http://127.0.0.1:8000"),
     Q_WORKERS=(int, 4),
     ATTACHMENT_MAX_BYTES=(int, 10 * 1024 * 1024),
@@ -167,6 +169,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Webhooks may reach private (RFC 1918, ULA) addresses only when this is set: a receiver on the
+# company network. Loopback, link-local (cloud metadata) and the like stay refused regardless.
+WEBHOOK_ALLOW_PRIVATE = env("WEBHOOK_ALLOW_PRIVATE")
 
 REDIS_URL = env("REDIS_URL")
 
@@ -223,6 +228,9 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON"),
         "user": env("API_THROTTLE_USER"),
     },
+    # How many proxies in front append to X-Forwarded-For. 0: throttle by REMOTE_ADDR and ignore
+    # the header (DRF's default, None, trusts whatever a client puts in it).
+    "NUM_PROXIES": env("NUM_PROXIES"),
 }
 
 SPECTACULAR_SETTINGS = {
