@@ -1,10 +1,11 @@
 """The REST API under /api/ (SPEC "API"): one router over the apps' viewsets."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from escalation.api import views as escalation_views
+from helpdesk.errors import not_found
 from incidents.api import views as incidents_views
 from incidents.api.auth import ObtainToken
 from notifications.api import NotificationPreferencesView
@@ -29,4 +30,6 @@ urlpatterns = [
         name="notification-preferences",
     ),
     *router.urls,
+    # Last: any other path under /api/ is a JSON 404 (DEBUG or not), never an HTML page.
+    re_path(r"^.*$", not_found),
 ]

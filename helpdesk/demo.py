@@ -41,6 +41,7 @@ TEAMS = [  # slug, name, tier, escalates_to, email
     ("application-support", "Application Support", 2, "engineering", "apps@example.com"),
     ("service-desk", "Service Desk", 1, "application-support", "servicedesk@example.com"),
 ]
+INTAKE_TEAM = "service-desk"  # takes every ticket that names no team
 
 # username, full name, role (customer/agent/supervisor), team slug, team role
 PEOPLE = [
@@ -125,6 +126,8 @@ def seed(now=None, rng_seed=RANDOM_SEED):
 
 def seed_teams():
     teams = {}
+    # At most one intake team: the demo's is the Service Desk.
+    Team.objects.filter(is_intake=True).exclude(slug=INTAKE_TEAM).update(is_intake=False)
     for slug, name, tier, escalates_to, email in TEAMS:
         teams[slug], _ = Team.objects.update_or_create(
             slug=slug,
@@ -133,6 +136,7 @@ def seed_teams():
                 "tier": tier,
                 "escalates_to": teams.get(escalates_to),
                 "email": email,
+                "is_intake": slug == INTAKE_TEAM,
             },
         )
     return teams

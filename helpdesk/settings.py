@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,6 +17,8 @@ env = environ.Env(
     REDIS_URL=(str, ""),
     API_THROTTLE_ANON=(str, "60/min"),
     API_THROTTLE_USER=(str, "1200/min"),
+    NUM_PROXIES=(int, 0),
+    WEBHOOK_ALLOW_PRIVATE=(bool, False),
     SITE_URL=(str, "http://127.0.0.1:8000"),
     Q_WORKERS=(int, 4),
     ATTACHMENT_MAX_BYTES=(int, 10 * 1024 * 1024),
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "axes",
     # Order matters: escalation's ticket_event receiver runs before notifications' one, so
     # mails carry current due times (docs/architecture.md).
     "helpdesk",
@@ -82,7 +86,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with a 429.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, logins for that pair (admin and /accounts/login/) are refused for the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the API throttles (REMOTE_ADDR unless NUM_PROXIES is set).
+AXES_CLIENT_IP_CALLABLE = "helpdesk.security.client_ip"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed logins for this account from your address. "
+    f"Try again in {int(AXES_COOLOFF_TIME.total_seconds() // 60)} minutes."
+)
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
@@ -174,6 +197,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Webhooks may reach private (RFC 1918, ULA) addresses only when this is set: a receiver on the
+# company network. Loopback, link-local (cloud metadata) and the like stay refused regardless.
+WEBHOOK_ALLOW_PRIVATE = env("WEBHOOK_ALLOW_PRIVATE")
 
 REDIS_URL = env("REDIS_URL")
 
@@ -216,6 +242,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "helpdesk.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "helpdesk.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -232,6 +264,9 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON"),
         "user": env("API_THROTTLE_USER"),
     },
+    # How many proxies in front append to X-Forwarded-For. 0: throttle by REMOTE_ADDR and ignore
+    # the header (DRF's default, None, trusts whatever a client puts in it).
+    "NUM_PROXIES": env("NUM_PROXIES"),
 }
 
 SPECTACULAR_SETTINGS = {

@@ -13,3 +13,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler400 = "helpdesk.errors.bad_request"
+handler403 = "helpdesk.errors.permission_denied"
+handler404 = "helpdesk.errors.not_found"
+handler500 = "helpdesk.errors.server_error"

@@ -23,8 +23,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "tier", "escalates_to", "email"]
-    list_filter = ["tier"]
+    list_display = ["name", "slug", "tier", "is_intake", "escalates_to", "email"]
+    list_filter = ["tier", "is_intake"]
     list_select_related = ["escalates_to"]
     search_fields = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}

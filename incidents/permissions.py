@@ -51,6 +51,11 @@ def can_open_for_others(user):
     return roles.is_agent(user)
 
 
+def can_choose_team(user):
+    """A new ticket goes to the intake team unless the desk routes it; customers never choose."""
+    return roles.is_agent(user)
+
+
 def can_read_teams(user):
     return roles.is_agent(user)
 

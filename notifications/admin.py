@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 
-from . import outbox
+from . import outbox, webhooks
+from .forms import WriteOnlySecretField, kept_secret
 from .models import DeliveryAttempt, Notification, NotificationPreference, Webhook
 
 
@@ -89,7 +90,13 @@ AGENT_KIND_LABELS = ", ".join(
 
 
 class WebhookForm(forms.ModelForm):
-    url = forms.URLField(assume_scheme="https", max_length=200, help_text="Receives a signed POST.")
+    url = forms.URLField(
+        assume_scheme="https",
+        max_length=200,
+        validators=[webhooks.validate_url],
+        help_text="Receives a signed POST; a public address.",
+    )
+    secret = WriteOnlySecretField()
     kinds = forms.MultipleChoiceField(
         choices=Notification.Kind.choices,
         required=False,
@@ -100,7 +107,15 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ("name", "url", "secret", "team", "kinds", "slack_format", "is_active")
-        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["secret"].required = True
+            self.fields["secret"].help_text = "Signs every POST (HMAC-SHA256)."
+
+    def clean_secret(self):
+        return kept_secret(self, "secret")
 
 
 @admin.register(Webhook)

@@ -3,12 +3,15 @@
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import json
+import socket
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from .errors import DeliveryError
@@ -84,10 +87,76 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_RefuseRedirects)
 
 
+def refusal(address):
+    """Why a webhook may not be sent to this IP address, or None when it may.
+
+    A webhook URL is typed by an admin but requested by the server: without this check it
+    reaches the server's own loopback services and the cloud metadata endpoint (SSRF).
+    WEBHOOK_ALLOW_PRIVATE lets a receiver on the company network (or this host) through."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    allow_private = getattr(settings, "WEBHOOK_ALLOW_PRIVATE", False)
+    if ip.is_link_local:
+        return f"{ip} is a link-local address"
+    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        return f"{ip} is not a unicast address"
+    if ip.is_loopback:
+        return None if allow_private else f"{ip} is a loopback address"
+    if not ip.is_global:
+        return None if allow_private and ip.is_private else f"{ip} is a private address"
+    return None
+
+
+def validate_url(url):
+    """Refuse, when configuring a webhook, a URL whose host is a non-public address.
+
+    Host names are judged again after DNS resolution at every delivery (`resolve`)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:
+        raise ValidationError(f"Not a valid URL: {error}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationError("Enter an http(s) URL.")
+    if host == "localhost" or host.endswith(".localhost"):
+        host = "127.0.0.1"
+    try:
+        reason = refusal(host)
+    except ValueError:
+        return  # a host name
+    if reason:
+        raise ValidationError(
+            f"Webhooks cannot be sent to {reason}; use a public address.", code="address"
+        )
+
+
+def resolve(url):
+    """Resolve the URL's host; raise a permanent DeliveryError if any address is not public."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DeliveryError(f"Not an http(s) URL: {url!r}", temporary=False)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as error:
+        raise DeliveryError(f"Cannot resolve {parts.hostname}: {error}", temporary=True) from None
+    for info in infos:
+        reason = refusal(info[4][0])
+        if reason:
+            raise DeliveryError(
+                f"Refused: {parts.hostname} resolves to {reason}; webhooks go to public "
+                "addresses only",
+                temporary=False,
+            )
+
+
 def send(notification):
     """POST the row's payload; raise DeliveryError saying if a retry can help."""
-    if urlsplit(notification.address).scheme not in ("http", "https"):
-        raise DeliveryError(f"Not an http(s) URL: {notification.address!r}", temporary=False)
+    try:
+        resolve(notification.address)
+    except ValueError as error:
+        raise DeliveryError(f"Bad webhook URL: {error}", temporary=False) from None
     raw = encode(notification.payload)
     headers = {
         "Content-Type": "application/json",

@@ -8,6 +8,8 @@ from django.db.models import Count
 from django.urls import path
 
 from incidents.models.tickets import Priority
+from notifications import webhooks
+from notifications.forms import WriteOnlySecretField, kept_secret
 
 from ..models import (
     BusinessCalendar,
@@ -134,11 +136,17 @@ class EscalationPolicyForm(forms.ModelForm):
 
 class EscalationLevelForm(forms.ModelForm):
     notify = JSONChoicesField(choices=NOTIFY_CHOICES, help_text="Who is told when it fires.")
-    webhook_url = forms.URLField(required=False, assume_scheme="https")
+    webhook_url = forms.URLField(
+        required=False, assume_scheme="https", validators=[webhooks.validate_url]
+    )
+    webhook_secret = WriteOnlySecretField()
 
     class Meta:
         model = EscalationLevel
         fields = list(EscalationLevel.CONFIG_FIELDS)
+
+    def clean_webhook_secret(self):
+        return kept_secret(self, "webhook_secret")
 
 
 class EscalationLevelInline(admin.StackedInline):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from incidents.models import Team
 from incidents.models.tickets import Priority
+from notifications import webhooks
 
 from ..models import (
     BusinessCalendar,
@@ -180,6 +181,9 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
         queryset=Team.objects.all(), allow_null=True, required=False
     )
     set_priority = serializers.ChoiceField(Priority.choices, allow_null=True, required=False)
+    webhook_url = serializers.URLField(
+        max_length=200, required=False, allow_blank=True, validators=[webhooks.validate_url]
+    )
     webhook_secret = serializers.CharField(
         max_length=200, required=False, allow_blank=True, write_only=True
     )

@@ -4,12 +4,15 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 
 class ObtainToken(ObtainAuthToken):
     """DRF's token view, throttled: unthrottled, it would let anyone guess passwords at speed."""
 
     throttle_classes = [AnonRateThrottle]
+    # The project's parsers (DRF's token view names its own): a malformed body is a 400.
+    parser_classes = APIView.parser_classes
 
     @extend_schema(
         summary="Exchange a username and password for an API token",

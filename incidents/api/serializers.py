@@ -60,7 +60,10 @@ class TicketCreateSerializer(serializers.Serializer):
     impact = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
     urgency = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
     team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
+        queryset=Team.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Agents only: route the ticket. Defaults to the intake team.",
     )
     requester = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),

@@ -88,6 +88,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         requester = data.get("requester", request.user)
         if requester != request.user and not rules.can_open_for_others(request.user):
             raise PermissionDenied("Only agents can open a ticket for someone else.")
+        if data.get("team") is not None and not rules.can_choose_team(request.user):
+            raise ValidationError({"team": ["Customers cannot choose a team."]})
         ticket = Ticket.open_ticket(
             requester=requester,
             subject=data["subject"],

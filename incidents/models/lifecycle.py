@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import roles
 from .priority import PriorityMatrixEntry
+from .teams import Team
 
 
 class TransitionError(ValueError):
@@ -48,8 +49,12 @@ class TicketLifecycle:
         at=None,
     ):
         """Create a ticket and its `created` event; its priority comes from the editable matrix
-        (the escalation app reacts to the event: SLA clocks and the escalation plan)."""
+        (the escalation app reacts to the event: SLA clocks and the escalation plan).
+
+        A ticket that names no team goes to the intake team (SPEC "Tickets")."""
         at = _now(at)
+        if team is None:
+            team = Team.intake()
         with transaction.atomic():
             ticket = cls.objects.create(
                 requester=requester,

@@ -13,6 +13,12 @@ class Team(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_from"
     )
     email = models.EmailField(blank=True)
+    is_intake = models.BooleanField(
+        "intake team",
+        default=False,
+        help_text="Takes every ticket that names no team (portal, API, email, desk). "
+        "At most one team.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )
@@ -24,10 +30,21 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=~Q(escalates_to=models.F("id")), name="team_not_escalating_to_itself"
             ),
+            models.UniqueConstraint(
+                fields=["is_intake"],
+                condition=Q(is_intake=True),
+                name="team_one_intake",
+                violation_error_message="Another team is already the intake team.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} (tier {self.tier})"
+
+    @classmethod
+    def intake(cls):
+        """The team a ticket that names none lands in: the marked one, else the lowest tier."""
+        return cls.objects.order_by("-is_intake", "tier", "name").first()
 
     def leads(self):
         return [m.user for m in self.memberships.all() if m.role == Membership.Role.LEAD]

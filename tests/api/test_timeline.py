@@ -84,7 +84,6 @@ def test_ticket_opened_through_the_api_gets_due_times_and_escalates(
             "description": "Nobody can send",
             "impact": "high",
             "urgency": "medium",
-            "team": teams["desk"].pk,
         },
         format="json",
     )

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Min
+from django.http import HttpRequest
 from django.utils import timezone
 
 from escalation.models import BusinessCalendar, EscalationPolicy, Firing, SLAPolicy
@@ -114,7 +115,8 @@ def test_demo_people_and_configuration(client):
 
     for username in ("alice", "dana", "lena", "priya", "erik", "sam"):
         assert username in output
-        assert client.login(username=username, password="tierdesk-demo")
+        # The lockout backend (django-axes) needs the request the test client leaves out.
+        assert client.login(request=HttpRequest(), username=username, password="tierdesk-demo")
     sam = User.objects.get(username="sam")
     assert sam.is_staff and not sam.is_superuser and roles.is_supervisor(sam)
     assert roles.is_customer(User.objects.get(username="alice"))

@@ -124,7 +124,8 @@ def make_handler(receiver):
 
 
 @pytest.fixture
-def webhook_receiver():
+def webhook_receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on this host's loopback
     receiver = WebhookReceiver()
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(receiver))
     server.daemon_threads = True

@@ -1,0 +1,69 @@
+"""One error shape for the API: `{"detail": ...}` JSON, whatever went wrong and wherever.
+
+DRF answers this way inside its views; these cover what happens outside them (an unknown
+path, a body Django refuses, a crash) and the Django errors DRF does not translate."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
+from django.views import defaults
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.views import exception_handler
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "Request body too large."
+    default_code = "request_too_large"
+
+
+def is_api(request):
+    return request.path_info.startswith("/api/")
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, plus Django's refusal of an oversized form body as a 413."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    return exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """The API's catch-all route and the project's 404 handler."""
+    if is_api(request):
+        return JsonResponse({"detail": _not_found_detail(request.path_info)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def _not_found_detail(path):
+    """The catch-all answers what APPEND_SLASH would have redirected: say where to go."""
+    if not path.endswith("/"):
+        try:
+            if resolve(path + "/").func is not not_found:
+                return f"Not found. Did you mean {path}/ ?"
+        except Resolver404:
+            pass
+    return "Not found."
+
+
+def bad_request(request, exception=None):
+    if is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"detail": RequestTooLarge.default_detail}, status=413)
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if is_api(request):
+        return JsonResponse(
+            {"detail": "You do not have permission to perform this action."}, status=403
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    if is_api(request):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)
