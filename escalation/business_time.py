@@ -203,6 +203,9 @@ class Calendar:
         try:
             if self._add_forward(t, 1) == t + 1:
                 return True
+        except (NeverOpens, OverflowError):
+            pass  # closed from here on, but ``t`` may still be a closing
+        try:
             return include_close and self._add_backward(t, 1) == t - 1
         except (NeverOpens, OverflowError):
             return False
@@ -298,8 +301,9 @@ class Calendar:
 
     def _add_forward(self, t: int, rem: int) -> int:
         """The instant after spending ``rem`` microseconds of business time from instant ``t``."""
-        reach = 1
         while True:
+            # Look for offset changes about as many years ahead as ``rem`` may last.
+            reach = min(rem // (52 * self._table[4]) + 2, 256)
             begin, end, first_day, last_day = self._next_special(t, reach)
             if first_day is not None and begin <= t < end:
                 frontier = t
@@ -325,12 +329,12 @@ class Calendar:
             if end == _INF:
                 raise OutOfRange("the business time ends after datetime.max")
             t = begin
-            reach = min(2 * reach, 256)
 
     def _add_backward(self, t: int, rem: int) -> int:
         """The instant ``rem`` microseconds of business time before instant ``t``."""
-        reach = 1
         while True:
+            # Look for offset changes about as many years ahead as ``rem`` may last.
+            reach = min(rem // (52 * self._table[4]) + 2, 256)
             begin, end, first_day, last_day = self._prev_special(t, reach)
             if first_day is not None and begin < t <= end:
                 frontier = t
@@ -356,7 +360,6 @@ class Calendar:
             if begin == -_INF:
                 raise OutOfRange("the business time starts before datetime.min")
             t = end
-            reach = min(2 * reach, 256)
 
     def _duration_us(self, t: int, last: int) -> int:
         """Business microseconds in ``[t, last)``, ``t <= last``."""

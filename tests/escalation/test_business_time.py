@@ -513,6 +513,8 @@ def test_calendar_closed_for_ten_years_cannot_add():
         cal.add(berlin(2025, 6, 2), H)
     assert cal.next_opening(berlin(2025, 6, 2)) is None
     assert not cal.is_open(berlin(2025, 6, 2, 10))
+    assert cal.is_open(berlin(2025, 5, 30, 17), include_close=True)  # the last closing
+    assert not cal.is_open(berlin(2025, 5, 30, 17))
     # Walking back out of the closure is fine, and so is counting over it.
     assert cal.add(berlin(2026, 6, 2), -H) == berlin(2025, 5, 30, 16)
     reopen = datetime.combine(
