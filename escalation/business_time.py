@@ -478,9 +478,6 @@ class Calendar:
         return x - before
 
 
-# -- module-level helpers (calendar None = 24x7 real time) -------------------
-
-
 def add_business(calendar: Calendar | None, start: datetime, seconds: int) -> datetime:
     """Add business seconds; without a calendar, plain elapsed (UTC) seconds."""
     if calendar is None:
@@ -513,8 +510,6 @@ def next_opening(calendar: Calendar | None, at: datetime) -> datetime | None:
         return _utc(at)
     return calendar.next_opening(at)
 
-
-# -- precomputation ------------------------------------------------------------
 
 _NO_RUNS = ([], [], [0], [])
 
@@ -712,9 +707,6 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment!r}: business time needs aware datetimes")
     return moment.astimezone(UTC)
-
-
-# -- validation --------------------------------------------------------------
 
 
 def _checked_interval(item) -> tuple[int, int, int]:

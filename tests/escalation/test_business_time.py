@@ -52,9 +52,6 @@ def round_the_clock(tz="Europe/Berlin"):
     return Calendar(tz, tuple((d, 0, 86400) for d in range(7)))
 
 
-# -- the DST weekends ----------------------------------------------------------
-
-
 def test_friday_before_spring_forward():
     due = office().add(berlin(2025, 3, 28, 15), 4 * H)
     assert due == berlin(2025, 3, 31, 11)
@@ -132,7 +129,6 @@ def test_ambiguous_boundaries_start_first_and_end_last():
     )
 
 
-# -- the repeated hour: where a closing time lands (issue 9) ---------------------
 # Berlin, Sun 2025-10-26: 03:00 CEST -> 02:00 CET at 01:00 UTC; 02:00-03:00 happens twice.
 # A closing time is its second occurrence only strictly inside the repeated hour.
 
@@ -242,9 +238,6 @@ def test_gap_boundaries_map_to_the_jump_on_both_sides():
         assert cal.day_spans(date(2025, 3, 30)) == ((utc(2025, 3, 30, 0), closes_at),), end
 
 
-# -- exact durations (issue 9) ----------------------------------------------------
-
-
 def test_fifty_fractional_pauses_sum_exactly():
     cal = lunch_break()
     start, end = berlin(2025, 3, 24, 9, 0, 0, 123457), berlin(2025, 4, 4, 17, 30)
@@ -269,9 +262,6 @@ def test_duration_between_is_signed_and_exact():
     assert cal.duration_between(b, a) == -timedelta(seconds=1, microseconds=999999)
     assert business_time_between(None, a, b) == timedelta(seconds=1, microseconds=999999)
     assert business_time_between(cal, berlin(2025, 6, 7), berlin(2025, 6, 8)) == timedelta(0)
-
-
-# -- long walks (issue 9) -------------------------------------------------------------
 
 
 def one_hour_a_week(tz="Europe/Berlin"):
@@ -317,9 +307,6 @@ def test_holidays_over_ten_years_are_skipped():
     weekdays_off = sum(1 for h in holidays if h.weekday() < 5 and start.date() <= h < due.date())
     plain = office().add(start, 10 * 52 * 40 * H)
     assert office().between(plain, due) == weekdays_off * 8 * H
-
-
-# -- holidays, pauses, negative offsets ---------------------------------------
 
 
 def test_easter_holidays_are_skipped():
@@ -374,9 +361,6 @@ def test_between_is_antisymmetric():
     a, b = berlin(2025, 6, 2, 11), berlin(2025, 6, 4, 10, 30)
     assert cal.between(b, a) == -cal.between(a, b) == -(15 * H + 30 * M)
     assert cal.between(a, a) == 0
-
-
-# -- shapes of calendars --------------------------------------------------------
 
 
 def test_lunch_break_is_skipped():
@@ -454,9 +438,6 @@ def test_inputs_in_any_zone():
     assert office().add(tokyo, H) == berlin(2025, 6, 2, 11)
 
 
-# -- module helpers --------------------------------------------------------------
-
-
 def test_helpers_delegate_to_the_calendar():
     cal = office()
     start, end = berlin(2025, 6, 2, 11), berlin(2025, 6, 4, 10, 30)
@@ -470,9 +451,6 @@ def test_helpers_without_calendar_are_real_time():
     assert business_seconds_between(None, start, berlin(2025, 6, 8, 12)) == 24 * H
     assert next_opening(None, start) == start
     assert next_opening(None, start).tzinfo is UTC
-
-
-# -- errors ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -547,9 +525,6 @@ def test_calendar_from_json_lists_is_hashable_and_equal():
     from_json = Calendar("Europe/Berlin", [[d, 9 * H, 17 * H] for d in range(5)], [])
     assert from_json == office()
     assert hash(from_json) == hash(office())
-
-
-# -- speed -------------------------------------------------------------------------
 
 
 def test_five_business_days_is_fast():

@@ -219,7 +219,6 @@ def test_calendar_open_around_the_clock_is_real_time(zone, start, seconds):
     assert cal.between(start, end) == seconds
 
 
-# -- against an independent wall-clock model (issue 9) -----------------------------
 #
 # The model knows nothing of spans or conversions: it looks at each UTC minute,
 # reads the local wall clock with zoneinfo, and decides whether an interval of a
