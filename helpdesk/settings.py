@@ -306,5 +306,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
+        # axes announces its configuration at every start; lockouts are WARNING and still show.
+        "axes": {"level": "WARNING"},
     },
 }
