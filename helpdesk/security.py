@@ -1,4 +1,5 @@
-"""The client address login lockout counts, by the rule the API throttles use."""
+"""Who a login attempt is for: the client address (by the rule the API throttles use) and the
+name typed, for the login lockout."""
 
 from rest_framework.throttling import BaseThrottle
 
@@ -6,3 +7,14 @@ from rest_framework.throttling import BaseThrottle
 def client_ip(request):
     """REMOTE_ADDR, or with NUM_PROXIES > 0 the address the nearest trusted proxy saw."""
     return BaseThrottle().get_ident(request)
+
+
+def login_name(request, credentials):
+    """The name a login attempt typed, whichever form sent it (admin `username`, allauth `login`,
+    or allauth's credentials by `email` or `username`)."""
+    credentials = credentials or {}
+    for key in ("username", "email", "login"):
+        if credentials.get(key):
+            return str(credentials[key]).strip().lower()
+    data = getattr(request, "POST", {}) or {}
+    return str(data.get("login") or data.get("username") or "").strip().lower()

@@ -23,6 +23,7 @@ env = environ.Env(
     Q_WORKERS=(int, 4),
     ATTACHMENT_MAX_BYTES=(int, 10 * 1024 * 1024),
     REOPEN_WINDOW_DAYS=(int, 14),
+    GUEST_LINK_MAX_AGE_DAYS=(int, 30),
     ATTACHMENT_TYPES=(
         list,
         [
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "allauth",
+    "allauth.account",
     "axes",
     # Order matters: escalation's ticket_event receiver runs before notifications' one, so
     # mails carry current due times (docs/architecture.md).
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with a 429.
     "axes.middleware.AxesMiddleware",
@@ -102,6 +106,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the API throttles (REMOTE_ADDR unless NUM_PROXIES is set).
 AXES_CLIENT_IP_CALLABLE = "helpdesk.security.client_ip"
+# allauth's form calls the field `login` (an email or a username); the admin's `username`.
+AXES_USERNAME_CALLABLE = "helpdesk.security.login_name"
 AXES_COOLOFF_MESSAGE = (
     "Too many failed logins for this account from your address. "
     f"Try again in {int(AXES_COOLOFF_TIME.total_seconds() // 60)} minutes."
@@ -178,6 +184,36 @@ REOPEN_WINDOW_DAYS = env("REOPEN_WINDOW_DAYS")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts (django-allauth): customers sign up with an email address and must confirm it before
+# they can sign in; staff keep signing in with their username. Sign-up makes a customer (no
+# group). allauth sends its own mails (confirm, reset) through Django's mail backend directly:
+# they are part of a request the person is waiting on, not ticket notifications for the outbox.
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# Accounts allauth never enrolled (staff, admin-made customers) sign in without a confirmation.
+ACCOUNT_FORMS = {"login": "helpdesk.accounts.LoginForm"}
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tierdesk] "
+# Per IP and per email ("key"): sign-up, failed logins and reset mails (HTTP 429 when exceeded).
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("ACCOUNT_SIGNUP_RATE", default="10/h/ip"),
+    "login": env.str("ACCOUNT_LOGIN_RATE", default="30/m/ip"),
+    "login_failed": env.str("ACCOUNT_LOGIN_FAILED_RATE", default="30/m/ip"),
+    "reset_password": env.str("ACCOUNT_RESET_RATE", default="20/h/ip,5/h/key"),
+}
+# Guest tickets: how long the signed link in the confirmation mail opens the ticket, and how many
+# guest submissions an IP address or an email address may make per hour.
+GUEST_LINK_MAX_AGE_DAYS = env("GUEST_LINK_MAX_AGE_DAYS")
+GUEST_SUBMISSIONS_PER_IP_HOUR = env.int("GUEST_SUBMISSIONS_PER_IP_HOUR", default=10)
+GUEST_SUBMISSIONS_PER_EMAIL_HOUR = env.int("GUEST_SUBMISSIONS_PER_EMAIL_HOUR", default=5)
 
 # Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 (STARTTLS) or
 # smtp+ssl://user:pass@host:465 for a real server.

@@ -1,3 +1,4 @@
+from allauth.account import views as account_views
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,7 +11,11 @@ urlpatterns = [
     path("api/", include("helpdesk.api_urls")),
     path("portal/", include("portal.urls")),
     path("desk/", include("desk.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Django's names for the same allauth pages: templates and the desk link to `login` and
+    # `logout`. Django's own LoginView is not mounted: it would let an unconfirmed address in.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
 ]
 

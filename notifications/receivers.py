@@ -9,7 +9,7 @@ never handed to a customer kind.
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
-from incidents import roles
+from incidents import guest_access, roles
 from incidents.models import Reply, Team
 from incidents.signals import ticket_event
 
@@ -31,8 +31,16 @@ def on_ticket_event(sender, event, **kwargs):
 
 def created(event, ticket):
     requester = ticket.requester
-    if roles.is_customer(requester):
-        notify_users("received", ticket, [requester], key=cause(event))
+    if not roles.is_customer(requester):
+        return
+    context = None
+    if guest_access.is_guest(requester):
+        # No account: the mail is their way back to the ticket, and into an account.
+        context = {
+            "guest_url": rendering.guest_url(ticket),
+            "set_password_url": rendering.guest_password_url(ticket),
+        }
+    notify_users("received", ticket, [requester], key=cause(event), context=context)
 
 
 def replied(event, ticket):

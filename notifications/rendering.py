@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
+from incidents import guest_access
+
 from .models import Notification
 
 SUBJECT_MAX = 300
@@ -27,7 +29,9 @@ CLOCK_ALIASES = {
     "resolution_breach": "resolution_due",
 }
 # The only event data a customer email may show; anything else a caller passes is dropped.
-CUSTOMER_EVENT_KEYS = frozenset({"reply_body", "reply_author", "rating_url"})
+CUSTOMER_EVENT_KEYS = frozenset(
+    {"reply_body", "reply_author", "rating_url", "guest_url", "set_password_url"}
+)
 
 
 def site_url(path):
@@ -39,10 +43,23 @@ def desk_url(ticket):
 
 
 def portal_url(ticket):
+    """The ticket's page; a guest requester (no password) gets the signed link instead."""
+    if guest_access.is_guest(ticket.requester):
+        return guest_url(ticket)
     return site_url(reverse("portal:ticket", args=[ticket.pk]))
 
 
+def guest_url(ticket):
+    return site_url(reverse("portal:guest-ticket", args=[guest_access.token_for(ticket)]))
+
+
+def guest_password_url(ticket):
+    return site_url(reverse("portal:guest-password", args=[guest_access.token_for(ticket)]))
+
+
 def rating_url(ticket):
+    if guest_access.is_guest(ticket.requester):
+        return guest_url(ticket)
     return site_url(reverse("portal:rate", args=[ticket.pk]))
 
 

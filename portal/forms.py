@@ -122,3 +122,18 @@ class RatingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class GuestTicketForm(NewTicketForm):
+    """A new ticket from someone without an account: who they are, then the usual questions."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("We send the confirmation and every answer here."),
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
+
+    field_order = ["email", "name", "subject", "description", "impact", "urgency", "attachments"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

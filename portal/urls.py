@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import guest, views
 
-# home, ticket and rate are linked from the customer emails: keep those names.
+# home, ticket, rate and guest-ticket are linked from the customer emails: keep those names.
 app_name = "portal"
 urlpatterns = [
     path("", views.my_tickets, name="home"),
@@ -16,5 +16,15 @@ urlpatterns = [
         "tickets/<int:ticket_id>/attachments/<int:attachment_id>/",
         views.attachment,
         name="attachment",
+    ),
+    path("guest/", guest.guest_new, name="guest"),
+    path("guest/<str:token>/", guest.guest_ticket, name="guest-ticket"),
+    path("guest/<str:token>/reply/", guest.guest_reply, name="guest-reply"),
+    path("guest/<str:token>/reopen/", guest.guest_reopen, name="guest-reopen"),
+    path("guest/<str:token>/password/", guest.guest_password, name="guest-password"),
+    path(
+        "guest/<str:token>/attachments/<int:attachment_id>/",
+        guest.guest_attachment,
+        name="guest-attachment",
     ),
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -83,8 +84,9 @@ def new_ticket(request):
     return render(request, "portal/new_ticket.html", {"form": form})
 
 
-def _ticket_page(request, item, reply_form=None, code=200):
-    user = request.user
+def _ticket_page(request, item, reply_form=None, code=200, guest_token=None):
+    """The ticket page, for its signed-in viewer or, with `guest_token`, for a guest requester."""
+    user = item.requester if guest_token else request.user
     attachments = permissions.visible_attachments(user, Attachment.objects.all())
     replies = permissions.visible_replies(
         user,
@@ -92,6 +94,16 @@ def _ticket_page(request, item, reply_form=None, code=200):
             Prefetch("attachments", queryset=attachments)
         ),
     )
+    if guest_token:
+        urls = {
+            "reply": reverse("portal:guest-reply", args=[guest_token]),
+            "reopen": reverse("portal:guest-reopen", args=[guest_token]),
+        }
+    else:
+        urls = {
+            name: reverse(f"portal:{name}", args=[item.pk])
+            for name in ("reply", "reopen", "solved", "rate")
+        }
     context = {
         "ticket": item,
         "replies": replies,
@@ -99,10 +111,13 @@ def _ticket_page(request, item, reply_form=None, code=200):
         "status_words": status.words(item.status),
         "next_step": status.next_step(item),
         "reply_form": reply_form or ReplyForm(),
+        "urls": urls,
+        "guest_token": guest_token,
         "can_reply": item.status != "closed" and _reply_allowed(item),
-        "can_mark_solved": permissions.can_mark_solved(user, item),
+        "can_mark_solved": not guest_token and permissions.can_mark_solved(user, item),
         "can_reopen": item.status == "resolved" and item.can_be_reopened_by_requester(),
-        "can_rate": item.requester_id == user.pk
+        "can_rate": not guest_token
+        and item.requester_id == user.pk
         and item.status in status.CLOSED_STATUSES
         and item.resolved_at is not None
         and not item.is_rated(),

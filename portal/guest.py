@@ -1,0 +1,187 @@
+"""Help without an account: a guest submits a ticket and follows it by a signed link.
+
+The guest is a User for their email address with no usable password and no group, so the
+ticket, its mails and the desk treat them as any customer. The link (incidents.guest_access)
+opens that one ticket: view, reply, reopen. Choosing a password turns the guest into an account
+holder who keeps their tickets.
+"""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from incidents import guest_access, permissions
+from incidents.models import Ticket
+from incidents.models.lifecycle import TransitionError
+
+from . import status, throttle
+from .forms import GuestTicketForm, ReplyForm
+from .views import _attach_all, _reply_allowed, _ticket_page
+
+
+def requester_for(email, name=""):
+    """The user tickets from `email` belong to: an existing one, else a new guest."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is not None:
+        return user
+    username = email[:150]
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{email[:140]}-{User.objects.count()}"
+    user = User(username=username, email=email, first_name=name[:150])
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _throttled(request, email):
+    ip_ok = throttle.hit(
+        "guest-ip", throttle.client_ip(request), settings.GUEST_SUBMISSIONS_PER_IP_HOUR
+    )
+    email_ok = throttle.hit("guest-email", email, settings.GUEST_SUBMISSIONS_PER_EMAIL_HOUR)
+    return not (ip_ok and email_ok)
+
+
+def guest_new(request):
+    if request.user.is_authenticated:
+        return redirect("portal:new")
+    form = GuestTicketForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _throttled(request, data["email"]):
+            return render(request, "429.html", status=429)
+        with transaction.atomic():
+            requester = requester_for(data["email"], data["name"])
+            ticket = Ticket.open_ticket(
+                requester=requester,
+                subject=data["subject"],
+                description=data["description"],
+                impact=data["impact"],
+                urgency=data["urgency"],
+                channel=Ticket.Channel.PORTAL,
+            )
+            _attach_all(ticket, requester, data["attachments"])
+        ticket.refresh_from_db()
+        return render(
+            request,
+            "portal/guest_sent.html",
+            {"ticket": ticket, "email": data["email"], "hear_from_us": status.hear_from_us(ticket)},
+        )
+    return render(request, "portal/guest_new.html", {"form": form})
+
+
+def _guest_ticket(request, token):
+    """The ticket `token` opens, or None: a bad, expired or outdated link opens nothing."""
+    found = guest_access.read(token)
+    if found is None:
+        return None
+    ticket_id, requester_id = found
+    return (
+        Ticket.objects.select_related("requester")
+        .filter(pk=ticket_id, requester_id=requester_id)
+        .first()
+    )
+
+
+def _link_invalid(request):
+    return render(request, "portal/guest_link_invalid.html", status=404)
+
+
+def guest_ticket(request, token):
+    item = _guest_ticket(request, token)
+    if item is None:
+        return _link_invalid(request)
+    if not guest_access.is_guest(item.requester):
+        # They have an account now: the ticket is behind their sign-in like any other.
+        return redirect("portal:ticket", item.pk)
+    return _ticket_page(request, item, guest_token=token)
+
+
+def _guest_or_none(request, token):
+    item = _guest_ticket(request, token)
+    if item is None or not guest_access.is_guest(item.requester):
+        return None
+    return item
+
+
+@require_POST
+def guest_reply(request, token):
+    item = _guest_or_none(request, token)
+    if item is None:
+        return _link_invalid(request)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _ticket_page(request, item, reply_form=form, code=400, guest_token=token)
+    if not _reply_allowed(item):
+        messages.error(request, _("This ticket can no longer take replies."))
+        return redirect("portal:guest-ticket", token)
+    try:
+        with transaction.atomic():
+            answer = item.add_reply(item.requester, form.cleaned_data["body"])
+            _attach_all(item, item.requester, form.cleaned_data["attachments"], reply=answer)
+    except TransitionError:
+        messages.error(request, _("This ticket is closed and can no longer take replies."))
+    else:
+        messages.success(request, _("Your reply was sent."))
+    return redirect("portal:guest-ticket", token)
+
+
+@require_POST
+def guest_reopen(request, token):
+    item = _guest_or_none(request, token)
+    if item is None:
+        return _link_invalid(request)
+    try:
+        item.reopen(item.requester)
+    except TransitionError:
+        messages.error(request, _("This ticket can't be reopened; please open a new ticket."))
+    else:
+        messages.success(request, _("Reopened: we're on it again."))
+    return redirect("portal:guest-ticket", token)
+
+
+def guest_attachment(request, token, attachment_id):
+    item = _guest_or_none(request, token)
+    if item is None:
+        return _link_invalid(request)
+    found = get_object_or_404(
+        permissions.visible_attachments(item.requester, item.attachments.all()), pk=attachment_id
+    )
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def guest_password(request, token):
+    """Choose a password: the guest becomes an account holder, signed in, with their tickets.
+
+    The link reached them at their address, so that address counts as confirmed."""
+    item = _guest_or_none(request, token)
+    if item is None:
+        return _link_invalid(request)
+    user = item.requester
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            EmailAddress.objects.update_or_create(
+                user=user,
+                email__iexact=user.email,
+                defaults={"email": user.email, "verified": True, "primary": True},
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready. Here are your tickets."))
+        return redirect("portal:home")
+    return render(request, "portal/guest_password.html", {"form": form, "ticket": item})
