@@ -8,11 +8,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from incidents import roles
-from incidents.models import Team, Ticket
+from incidents.models import SavedReply, Team, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
 from . import deadlines, queue, timeline
 from .forms import QueueFilters
+
+# Statuses a bulk edit may set; "new" is where tickets start, never where they go back to.
+STATUSES = [(value, label) for value, label in Ticket.Status.choices if value != "new"]
 
 PAGE_SIZE = 50
 
@@ -47,7 +50,8 @@ def home(request):
     now = timezone.now()
     view = request.GET.get("view", "")
     teams = queue.team_choices()
-    filters = QueueFilters(request.GET, teams=teams, agents=list(queue.desk_agents()))
+    agents = list(queue.desk_agents())
+    filters = QueueFilters(request.GET, teams=teams, agents=agents)
     tickets = Ticket.objects.visible_to(request.user).select_related(
         "requester", "assignee", "team"
     )
@@ -55,6 +59,9 @@ def home(request):
     tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, deadlines.badge(t, now)) for t in page.object_list]
+    if request.htmx:
+        # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
+        return render(request, "desk/_queue_rows.html", {"rows": rows})
     views = [(key, label) for key, label in queue.VIEWS.items()]
     views += [(f"team:{t.slug}", t.name) for t in teams]
     query = request.GET.copy()
@@ -69,6 +76,8 @@ def home(request):
             "view": view,
             "views": views,
             "query": query.urlencode(),
+            "agents": agents,
+            "bulk_statuses": STATUSES,
             "at_risk_minutes": deadlines.at_risk_minutes(),
             "urgent_minutes": deadlines.URGENT_MINUTES,
         },
@@ -77,8 +86,15 @@ def home(request):
 
 @agent_required
 def ticket(request, ticket_id):
-    """The workspace: header, thread, composer, actions and the side panel."""
-    return render_workspace(request, visible_ticket(request, ticket_id))
+    """The workspace: header, thread, composer, actions and the side panel. `?saved=<id>`
+    prefills the composer with a saved reply (the composer's Insert without JavaScript)."""
+    item = visible_ticket(request, ticket_id)
+    saved = request.GET.get("saved", "")
+    kept = None
+    if saved.isdigit():
+        reply = SavedReply.objects.for_team(item.team_id).filter(pk=int(saved)).first()
+        kept = {"body": reply.body} if reply else None
+    return render_workspace(request, item, kept=kept)
 
 
 def render_workspace(request, item, *, kept=None, changed=None, status=200):
@@ -108,6 +124,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "higher_teams": list(higher.order_by("tier", "name")),
         "priorities": Ticket._meta.get_field("priority").choices,
         "kept": kept or {},
+        "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
         "changed": [timeline.event_text(e) for e in changed or []],
         "at_risk_minutes": deadlines.at_risk_minutes(),
         "urgent_minutes": deadlines.URGENT_MINUTES,
