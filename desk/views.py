@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from incidents import roles
 from incidents.models import SavedReply, Team, Ticket
@@ -102,6 +103,9 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     the events that happened meanwhile."""
     now = timezone.now()
     past, upcoming = timeline.escalation_steps(item, now)
+    chart = timeline.sla_chart(
+        item.created_at, now, timeline.ticket_clocks(item, now), past, upcoming, fmt=_when
+    )
     replies = item.replies.select_related("author").prefetch_related("attachments")
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
@@ -119,6 +123,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "resolution_badge": _resolution_badge(item, now),
         "past_steps": past,
         "upcoming_steps": upcoming,
+        "chart": chart,
         "statuses": _status_choices(item),
         "members": members,
         "higher_teams": list(higher.order_by("tier", "name")),
@@ -130,6 +135,10 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "urgent_minutes": deadlines.URGENT_MINUTES,
     }
     return render(request, "desk/ticket.html", context, status=status)
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "D j M, H:i")
 
 
 def _resolution_badge(item, now):
