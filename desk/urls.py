@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import actions, views
+from . import actions, bulk, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("bulk/", bulk.bulk, name="bulk"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
     path("tickets/<int:ticket_id>/<slug:action>/", actions.act, name="act"),

@@ -6,13 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from incidents import roles
-from incidents.models import Team, Ticket
+from incidents.models import SavedReply, Team, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
 from . import deadlines, queue, timeline
 from .forms import QueueFilters
+
+# Statuses a bulk edit may set; "new" is where tickets start, never where they go back to.
+STATUSES = [(value, label) for value, label in Ticket.Status.choices if value != "new"]
 
 PAGE_SIZE = 50
 
@@ -47,7 +51,8 @@ def home(request):
     now = timezone.now()
     view = request.GET.get("view", "")
     teams = queue.team_choices()
-    filters = QueueFilters(request.GET, teams=teams, agents=list(queue.desk_agents()))
+    agents = list(queue.desk_agents())
+    filters = QueueFilters(request.GET, teams=teams, agents=agents)
     tickets = Ticket.objects.visible_to(request.user).select_related(
         "requester", "assignee", "team"
     )
@@ -55,6 +60,9 @@ def home(request):
     tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, deadlines.badge(t, now)) for t in page.object_list]
+    if request.htmx:
+        # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
+        return render(request, "desk/_queue_rows.html", {"rows": rows})
     views = [(key, label) for key, label in queue.VIEWS.items()]
     views += [(f"team:{t.slug}", t.name) for t in teams]
     query = request.GET.copy()
@@ -69,6 +77,8 @@ def home(request):
             "view": view,
             "views": views,
             "query": query.urlencode(),
+            "agents": agents,
+            "bulk_statuses": STATUSES,
             "at_risk_minutes": deadlines.at_risk_minutes(),
             "urgent_minutes": deadlines.URGENT_MINUTES,
         },
@@ -77,8 +87,15 @@ def home(request):
 
 @agent_required
 def ticket(request, ticket_id):
-    """The workspace: header, thread, composer, actions and the side panel."""
-    return render_workspace(request, visible_ticket(request, ticket_id))
+    """The workspace: header, thread, composer, actions and the side panel. `?saved=<id>`
+    prefills the composer with a saved reply (the composer's Insert without JavaScript)."""
+    item = visible_ticket(request, ticket_id)
+    saved = request.GET.get("saved", "")
+    kept = None
+    if saved.isdigit():
+        reply = SavedReply.objects.for_team(item.team_id).filter(pk=int(saved)).first()
+        kept = {"body": reply.body} if reply else None
+    return render_workspace(request, item, kept=kept)
 
 
 def render_workspace(request, item, *, kept=None, changed=None, status=200):
@@ -86,6 +103,9 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     the events that happened meanwhile."""
     now = timezone.now()
     past, upcoming = timeline.escalation_steps(item, now)
+    chart = timeline.sla_chart(
+        item.created_at, now, timeline.ticket_clocks(item, now), past, upcoming, fmt=_when
+    )
     replies = item.replies.select_related("author").prefetch_related("attachments")
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
@@ -103,16 +123,22 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "resolution_badge": _resolution_badge(item, now),
         "past_steps": past,
         "upcoming_steps": upcoming,
+        "chart": chart,
         "statuses": _status_choices(item),
         "members": members,
         "higher_teams": list(higher.order_by("tier", "name")),
         "priorities": Ticket._meta.get_field("priority").choices,
         "kept": kept or {},
+        "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
         "changed": [timeline.event_text(e) for e in changed or []],
         "at_risk_minutes": deadlines.at_risk_minutes(),
         "urgent_minutes": deadlines.URGENT_MINUTES,
     }
     return render(request, "desk/ticket.html", context, status=status)
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "D j M, H:i")
 
 
 def _resolution_badge(item, now):

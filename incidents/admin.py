@@ -9,7 +9,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import roles
-from .models import Membership, PriorityMatrixEntry, Reply, Team, Ticket, TicketEvent
+from .models import (
+    Membership,
+    PriorityMatrixEntry,
+    Reply,
+    SavedReply,
+    Team,
+    Ticket,
+    TicketEvent,
+)
 from .models.lifecycle import TransitionError
 
 User = get_user_model()
@@ -38,6 +46,15 @@ class PriorityMatrixEntryAdmin(admin.ModelAdmin):
     list_display_links = ["impact"]
     list_editable = ["priority"]
     list_filter = ["impact", "urgency", "priority"]
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "updated_at"]
+    list_filter = ["team"]
+    list_select_related = ["team"]
+    search_fields = ["title", "body"]
+    autocomplete_fields = ["team"]
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,4 +1,5 @@
 from .priority import Level, Priority, PriorityMatrixEntry
+from .saved_replies import SavedReply
 from .teams import Membership, Team
 from .tickets import Attachment, Reply, Ticket, TicketEvent
 
@@ -9,6 +10,7 @@ __all__ = [
     "Priority",
     "PriorityMatrixEntry",
     "Reply",
+    "SavedReply",
     "Team",
     "Ticket",
     "TicketEvent",

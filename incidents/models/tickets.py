@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .. import roles
@@ -12,8 +14,9 @@ from .teams import Membership, Team
 
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Tickets `user` may see: supervisors all, agents their teams' and their own, customers
-        their own requests. The one place this rule lives; pages and API both use it."""
+        """Tickets `user` may see: supervisors all; agents their teams', those moved away from
+        their teams (escalated on, still readable to the team that had them) and their own;
+        customers their own requests. The one place this rule lives; pages and API both use it."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if roles.is_supervisor(user):
@@ -22,7 +25,15 @@ class TicketQuerySet(models.QuerySet):
             # Team ids by subquery, not a join: no duplicate rows, so no DISTINCT for the desk's
             # ordering and annotations to fight with.
             teams = Membership.objects.filter(user=user).values("team_id")
-            return self.filter(Q(team_id__in=teams) | Q(assignee=user) | Q(requester=user))
+            moved_away = (
+                TicketEvent.objects.filter(kind=TicketEvent.Kind.TEAM_CHANGED)
+                .annotate(from_team=Cast(KT("before__team"), models.BigIntegerField()))
+                .filter(from_team__in=teams)
+                .values("ticket_id")
+            )
+            return self.filter(
+                Q(team_id__in=teams) | Q(pk__in=moved_away) | Q(assignee=user) | Q(requester=user)
+            )
         return self.filter(requester=user)
 
     def active(self):
