@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0003_priority_matrix'),
+        ('incidents', '0004_team_intake'),
     ]
 
     operations = [
