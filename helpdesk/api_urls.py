@@ -1,7 +1,7 @@
 """The REST API under /api/ (SPEC "API"): one router over the apps' viewsets."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from escalation.api import views as escalation_views
@@ -23,7 +23,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path(
         "me/notification-preferences/",
         NotificationPreferencesView.as_view(),

@@ -88,9 +88,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def page(page):
-    """A page that fails a step after 10 s instead of Playwright's 30 s."""
+    """A page that fails a step after 10 s instead of Playwright's 30 s, and fails the test if
+    the browser refused anything under the Content-Security-Policy (UI.md: everything runs
+    under it)."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     page.set_default_timeout(10_000)
-    return page
+    yield page
+    assert not refused, refused
 
 
 @pytest.fixture
