@@ -51,3 +51,15 @@ def test_a_forged_forwarded_for_does_not_escape_the_lockout(client, supervisor):
         HTTP_X_FORWARDED_FOR="203.0.113.99",
     )
     assert response.status_code == 429
+
+
+def test_a_lockout_is_logged_and_visible_to_supervisors(client, supervisor, make_user):
+    victim = make_user("victim", role="agent")
+    for _ in range(6):
+        client.post(reverse("login"), form(reverse("login"), victim, "guess"))
+
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:axes_accessattempt_changelist"))
+
+    assert page.status_code == 200
+    assert "victim" in page.content.decode()
