@@ -1,7 +1,5 @@
 """Admin for SLA and escalation configuration, plus read-only views of clocks and firings."""
 
-import zoneinfo
-
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
@@ -22,7 +20,7 @@ from ..models import (
     SLATarget,
     TicketClock,
 )
-from ..models.calendars import never_opens_reason
+from ..models.calendars import iana_zones, never_opens_reason
 from ..models.policies import NOTIFY_TARGETS
 from .display import JSONChoicesField, duration
 from .preview import preview_view
@@ -33,7 +31,7 @@ NOTIFY_CHOICES = [(t, NOTIFY_LABELS.get(t, t.capitalize())) for t in NOTIFY_TARG
 
 class CalendarForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        choices=[(tz, tz) for tz in sorted(zoneinfo.available_timezones())],
+        choices=[(tz, tz) for tz in sorted(iana_zones())],
         initial="UTC",
         help_text="IANA time zone the opening hours are in.",
     )

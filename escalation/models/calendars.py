@@ -11,9 +11,28 @@ from ..business_time import Calendar, NeverOpens
 MIDNIGHT = time(0, 0)
 
 
+def iana_zones():
+    """IANA zone names, without the files a system's zoneinfo folder adds beside them
+    (`localtime`, `posixrules`, `Factory`, the `posix/` and `right/` copies)."""
+    return _IANA_ZONES
+
+
+_IANA_ZONES = frozenset(
+    name
+    for name in zoneinfo.available_timezones()
+    if name not in {"localtime", "posixrules", "Factory"}
+    and not name.startswith(("posix/", "right/"))
+)
+
+
 def validate_timezone(value):
-    if value not in zoneinfo.available_timezones():
+    if value not in _IANA_ZONES:
         raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin).")
+
+
+def validate_whole_minute(value):
+    if value is not None and (value.second or value.microsecond):
+        raise ValidationError("Opening hours are whole minutes (HH:MM).")
 
 
 def _seconds(t, end=False):
@@ -99,8 +118,10 @@ class OpeningHours(models.Model):
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start = models.TimeField()
-    end = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+    start = models.TimeField(validators=[validate_whole_minute])
+    end = models.TimeField(
+        validators=[validate_whole_minute], help_text="00:00 means midnight at the end of the day."
+    )
 
     class Meta:
         ordering = ["weekday", "start"]

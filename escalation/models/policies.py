@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -37,7 +38,9 @@ class EscalationPolicy(models.Model):
         help_text='Empty means every priority, e.g. ["P1", "P2"].',
     )
     repeat = models.PositiveSmallIntegerField(default=0, help_text="0–9 repeats of the last level.")
-    repeat_interval_seconds = models.PositiveIntegerField(default=600)
+    repeat_interval_seconds = models.PositiveIntegerField(
+        default=600, validators=[MaxValueValidator(MAX_OFFSET_SECONDS)]
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -45,11 +48,19 @@ class EscalationPolicy(models.Model):
         verbose_name_plural = "escalation policies"
         constraints = [
             models.CheckConstraint(
-                condition=Q(repeat__gte=0, repeat__lte=9), name="escalation_policy_repeat_0_to_9"
+                condition=Q(repeat__gte=0, repeat__lte=9),
+                name="escalation_policy_repeat_0_to_9",
+                violation_error_message="Repeat the last level 0 to 9 times.",
             ),
             models.CheckConstraint(
                 condition=Q(repeat=0) | Q(repeat_interval_seconds__gt=0),
                 name="escalation_policy_repeat_interval_positive",
+                violation_error_message="A repeated level needs an interval of at least 1 second.",
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat_interval_seconds__lte=MAX_OFFSET_SECONDS),
+                name="escalation_policy_repeat_interval_bounded",
+                violation_error_message="Repeat at most every 90 days.",
             ),
         ]
 
@@ -113,7 +124,9 @@ class EscalationLevel(models.Model):
     order = models.PositiveSmallIntegerField()
     anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.RESPONSE_DUE)
     offset_seconds = models.IntegerField(
-        default=0, help_text="Business seconds after the anchor; negative = before (a warning)."
+        default=0,
+        validators=[MinValueValidator(-MAX_OFFSET_SECONDS), MaxValueValidator(MAX_OFFSET_SECONDS)],
+        help_text="Business seconds after the anchor; negative = before (a warning)."
     )
     notify = models.JSONField(
         default=list,
@@ -132,15 +145,23 @@ class EscalationLevel(models.Model):
     class Meta:
         ordering = ["policy", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["policy", "order"], name="escalation_level_order"),
+            models.UniqueConstraint(
+                fields=["policy", "order"],
+                name="escalation_level_order",
+                violation_error_message="Two levels of a policy cannot have the same order.",
+            ),
             models.CheckConstraint(
                 condition=Q(offset_seconds__gte=-MAX_OFFSET_SECONDS)
                 & Q(offset_seconds__lte=MAX_OFFSET_SECONDS),
                 name="escalation_level_offset_bounded",
+                violation_error_message="An offset is at most 90 days before or after its anchor.",
             ),
             models.CheckConstraint(
                 condition=Q(anchor__in=["created", "response_due", "resolution_due"]),
                 name="escalation_level_anchor_valid",
+                violation_error_message=(
+                    "Anchor a level on creation, response due or resolution due."
+                ),
             ),
         ]
 

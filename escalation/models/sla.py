@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -45,23 +46,43 @@ class SLAPolicy(models.Model):
         return cls.objects.filter(is_default=True).first()
 
 
+# The longest target anywhere (admin, API, imports): a year of business time. Larger ones are a
+# typo, and would only make every clock under them meaningless.
+MAX_TARGET_SECONDS = 365 * 86400
+TARGET_BOUNDS = [MinValueValidator(1), MaxValueValidator(MAX_TARGET_SECONDS)]
+TARGET_BOUNDS_MESSAGE = "Targets run from 1 second to 365 days (31,536,000 seconds)."
+
+
 class SLATarget(models.Model):
     policy = models.ForeignKey(SLAPolicy, on_delete=models.CASCADE, related_name="targets")
     priority = models.CharField(max_length=2, choices=Priority.choices)
-    first_response_seconds = models.PositiveIntegerField()
-    resolution_seconds = models.PositiveIntegerField()
+    first_response_seconds = models.PositiveIntegerField(validators=TARGET_BOUNDS)
+    resolution_seconds = models.PositiveIntegerField(validators=TARGET_BOUNDS)
 
     class Meta:
         ordering = ["policy", "priority"]
         verbose_name = "SLA target"
         constraints = [
-            models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_unique"),
+            models.UniqueConstraint(
+                fields=["policy", "priority"],
+                name="sla_target_unique",
+                violation_error_message="This policy already has targets for that priority.",
+            ),
             models.CheckConstraint(
-                condition=Q(priority__in=["P1", "P2", "P3", "P4"]), name="sla_target_priority_valid"
+                condition=Q(priority__in=["P1", "P2", "P3", "P4"]),
+                name="sla_target_priority_valid",
+                violation_error_message="Choose a priority from P1 to P4.",
             ),
             models.CheckConstraint(
                 condition=Q(first_response_seconds__gt=0) & Q(resolution_seconds__gt=0),
                 name="sla_target_positive",
+                violation_error_message=TARGET_BOUNDS_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(first_response_seconds__lte=MAX_TARGET_SECONDS)
+                & Q(resolution_seconds__lte=MAX_TARGET_SECONDS),
+                name="sla_target_at_most_a_year",
+                violation_error_message=TARGET_BOUNDS_MESSAGE,
             ),
         ]
 

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from .. import roles
 
 
 class Team(models.Model):
@@ -64,11 +67,22 @@ class Membership(models.Model):
     class Meta:
         ordering = ["team", "role", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team"),
+            models.UniqueConstraint(
+                fields=["user", "team"],
+                name="membership_unique_user_team",
+                violation_error_message="This person is already a member of the team.",
+            ),
             models.CheckConstraint(
-                condition=Q(role__in=["agent", "lead"]), name="membership_role_valid"
+                condition=Q(role__in=["agent", "lead"]),
+                name="membership_role_valid",
+                violation_error_message="A member is an agent or a lead.",
             ),
         ]
 
     def __str__(self):
         return f"{self.user} — {self.team.name} ({self.role})"
+
+    def clean(self):
+        """Only agents and supervisors work a team's queue; a customer is never a member."""
+        if self.user_id and not roles.is_agent(self.user):
+            raise ValidationError({"user": "Only agents and supervisors can be team members."})
