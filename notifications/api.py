@@ -7,9 +7,9 @@ off (the engine forces them); the setting then only silences team-wide and other
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from incidents import roles
@@ -163,7 +163,10 @@ class NotificationPreferencesView(APIView):
     """The caller's own notification settings."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]  # a list body and strict booleans: no form encoding
+    # A list body and strict booleans: the project's JSON parser only, no form encoding.
+    parser_classes = [
+        p for p in api_settings.DEFAULT_PARSER_CLASSES if p.media_type == "application/json"
+    ]
 
     @extend_schema(
         summary="Your notification settings",

@@ -126,7 +126,7 @@ class EscalationLevel(models.Model):
     offset_seconds = models.IntegerField(
         default=0,
         validators=[MinValueValidator(-MAX_OFFSET_SECONDS), MaxValueValidator(MAX_OFFSET_SECONDS)],
-        help_text="Business seconds after the anchor; negative = before (a warning)."
+        help_text="Business seconds after the anchor; negative = before (a warning).",
     )
     notify = models.JSONField(
         default=list,
