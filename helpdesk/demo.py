@@ -27,6 +27,7 @@ from escalation.models import (
     SLATarget,
 )
 from helpdesk import demo_history as history
+from helpdesk.demo_text import DESCRIPTIONS, SUBJECTS
 from incidents import roles
 from incidents.models import Membership, PriorityMatrixEntry, Team, Ticket
 from incidents.models.priority import DEFAULT_PRIORITY_MATRIX
@@ -234,58 +235,6 @@ def seed_escalation(teams):
             )
 
 
-SUBJECTS = [
-    "VPN disconnects every few minutes",
-    "Cannot log in to the expense portal",
-    "Outlook keeps asking for my password",
-    "Invoice PDF export shows the wrong VAT rate",
-    "New starter needs a laptop and accounts",
-    "Printer on the 3rd floor jams on every job",
-    "CRM search returns no results",
-    "Payroll export fails with error 500",
-    "Wi-Fi in meeting room B is unusable",
-    "Shared drive S: not mapped after reboot",
-    "Teams calls drop after ten minutes",
-    "Customer portal slow since this morning",
-    "Password reset email never arrives",
-    "Order API returns 502 for bulk uploads",
-    "Monitor flickers on the docking station",
-    "Two-factor app lost with my old phone",
-    "Sales dashboard shows yesterday's numbers",
-    "Cannot install the accounting client update",
-    "Calendar invites arrive twice",
-    "Warehouse scanner cannot reach the server",
-    "Access request: finance reports folder",
-    "Webshop checkout rejects valid credit cards",
-    "Laptop battery drains within an hour",
-    "SSO login loops back to the start page",
-    "Nightly backup job reported a failure",
-    "Excel macro crashes on open",
-    "Mailbox full, cannot send mail",
-    "Product images missing on the website",
-    "Phone extension 214 has no dial tone",
-    "Data import duplicates customer records",
-    "Slow file uploads to the document system",
-    "Meeting invitations show the wrong time zone",
-    "Keyboard keys sticking on the loaner laptop",
-    "License expired for the design software",
-    "Report scheduler sends empty attachments",
-    "Cannot connect to the test database",
-    "Customer address changes are not saved",
-    "Guest Wi-Fi voucher printer offline",
-    "Delivery notes print without the logo",
-    "Mobile app crashes when opening orders",
-    "Audit log missing entries since Tuesday",
-    "Conference room display shows no signal",
-    "Stock levels out of sync with the ERP",
-    "Please restore a deleted project folder",
-    "Newsletter sign-up form returns an error",
-    "Timesheet approval button does nothing",
-    "Search index rebuild stuck at 40%",
-    "Headset microphone not detected",
-    "Price list upload rejected as invalid",
-    "Intermittent 504 errors on the partner API",
-]
 STATUS_MIX = (
     ["new"] * 8
     + ["open"] * 12
@@ -304,14 +253,6 @@ AGE_HOURS = {
     "closed": (72, 240),
 }
 LEVELS = ["high", "medium", "low"]
-DESCRIPTIONS = [
-    "Started this morning. Several colleagues in my department see the same.",
-    "It worked fine last week. I already restarted my computer twice.",
-    "This blocks our month-end closing, please help soon.",
-    "Only happens sometimes, roughly every hour. Screenshot available on request.",
-    "Not urgent, but it is annoying and slows me down.",
-    "Our customers are noticing it and calling us about it.",
-]
 
 
 @dataclass
