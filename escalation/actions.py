@@ -138,9 +138,14 @@ class _Moves:
             return
         tickets = list(self.moved.values())
         stamp = timezone.now()
+        groups = defaultdict(list)
         for ticket in tickets:
             ticket.updated_at = stamp
-        Ticket.objects.bulk_update(tickets, ["team", "assignee", "priority", "updated_at"])
+            groups[(ticket.team_id, ticket.assignee_id, ticket.priority)].append(ticket.pk)
+        for (team_id, assignee_id, priority), ids in groups.items():
+            Ticket.objects.filter(pk__in=ids).update(
+                team_id=team_id, assignee_id=assignee_id, priority=priority, updated_at=stamp
+            )
         TicketEvent.objects.bulk_create(self.events)
         from . import clocks  # clocks asks this module for recipients
 

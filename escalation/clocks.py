@@ -38,16 +38,50 @@ def refresh_many(tickets, now, refreeze=False, created=False):
                 tell_supervisors_of_calendar(clock, ticket)
         clock.account_pause(ticket.status, ticket.created_at, now)
     TicketClock.objects.bulk_create(new_clocks)
-    old = [c for c in clocks.values() if c not in new_clocks]
-    if old:
-        TicketClock.objects.bulk_update(old, CLOCK_FIELDS)
+    fresh = {id(clock) for clock in new_clocks}
+    _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
     reconcile_many([(t, clocks[t.pk].planned_firings(t)) for t in tickets], now, created)
     return [clocks[t.pk] for t in tickets]
 
 
-CLOCK_FIELDS = [
-    f.name for f in TicketClock._meta.concrete_fields if f.name not in ("id", "ticket")
+def _save_clocks(clocks, refreeze):
+    """One update per distinct set of values: clocks re-frozen together share their terms."""
+    groups = {}
+    for clock in clocks:
+        terms = (clock.sla_policy_id, clock.policy_key, clock.frozen_at) if refreeze else ()
+        key = (terms, clock.paused_microseconds, clock.paused_since)
+        groups.setdefault(key, []).append(clock)
+    fields = FROZEN_FIELDS + PAUSE_FIELDS if refreeze else PAUSE_FIELDS
+    for group in groups.values():
+        # Same policy ids, same instant: the same copies (see TicketClock.freeze's `terms`).
+        for same_terms in _split_by_values(group, fields):
+            values = {name: getattr(same_terms[0], name) for name in fields}
+            TicketClock.objects.filter(pk__in=[c.pk for c in same_terms]).update(**values)
+
+
+def _split_by_values(clocks, fields):
+    split = []
+    for clock in clocks:
+        for group in split:
+            if all(getattr(group[0], f) == getattr(clock, f) for f in fields):
+                group.append(clock)
+                break
+        else:
+            split.append([clock])
+    return split
+
+
+PAUSE_FIELDS = ["paused_microseconds", "paused_since"]
+FROZEN_FIELDS = [
+    "sla_policy_id",
+    "sla_policy_name",
+    "calendar",
+    "response_target_seconds",
+    "resolution_target_seconds",
+    "policy",
+    "policy_key",
+    "frozen_at",
 ]
 
 
@@ -130,28 +164,26 @@ def _state_for(plan, holding):
 
 
 def _move_all(moves):
-    """Conditional updates, one per state the rows were read in: never touches a row a worker
-    fired in the meantime."""
-    by_state = {}
+    """Conditional updates, one per (state read, state wanted): never touches a row a worker
+    fired in the meantime. Only rows whose due time moved need a per-row value (a CASE)."""
+    groups = {}
     for move in moves:
-        by_state.setdefault(move[0].state, []).append(move)
-    for state, group in by_state.items():
-        if len(group) == 1:
-            row, new_state, due_at, anchor_at = group[0]
-            Firing.objects.filter(pk=row.pk, state=state).update(
-                state=new_state, due_at=due_at, anchor_at=anchor_at
-            )
-            continue
-        Firing.objects.filter(pk__in=[m[0].pk for m in group], state=state).update(
-            **{
-                name: Case(*[When(pk=m[0].pk, then=Value(m[i])) for m in group], output_field=f)
-                for i, name, f in (
-                    (1, "state", Firing._meta.get_field("state")),
-                    (2, "due_at", Firing._meta.get_field("due_at")),
-                    (3, "anchor_at", Firing._meta.get_field("anchor_at")),
-                )
-            }
-        )
+        row, state, due_at, anchor_at = move
+        timed = due_at != row.due_at or anchor_at != row.anchor_at
+        groups.setdefault((row.state, state, timed), []).append(move)
+    for (read, state, timed), group in groups.items():
+        rows = Firing.objects.filter(pk__in=[m[0].pk for m in group], state=read)
+        if not timed:
+            rows.update(state=state)
+        elif len(group) == 1:
+            rows.update(state=state, due_at=group[0][2], anchor_at=group[0][3])
+        else:
+            rows.update(state=state, due_at=_per_row(group, 2), anchor_at=_per_row(group, 3))
+
+
+def _per_row(moves, index):
+    field = Firing._meta.get_field("due_at")
+    return Case(*[When(pk=m[0].pk, then=Value(m[index])) for m in moves], output_field=field)
 
 
 def firing_row(ticket, plan, now, holding):
