@@ -76,14 +76,20 @@ class UserNotice:
     force: bool = False
 
 
-def notify_users(kind, ticket, users, *, key, context=None, firing=None, force=False):
+def notify_users(
+    kind, ticket, users, *, key, context=None, firing=None, force=False, new_cause=False
+):
     """Write one email row per eligible user for `kind` and queue delivery on commit."""
-    return notify_many([UserNotice(kind, ticket, list(users), key, context, firing, force)])
+    notice = UserNotice(kind, ticket, list(users), key, context, firing, force)
+    return notify_many([notice], new_cause=new_cause)
 
 
-def notify_many(notices):
+def notify_many(notices, new_cause=False):
     """Write the email rows of many causes at once: the queries do not grow with the number of
-    causes or recipients (eligibility per kind, one key check, one insert, one read back)."""
+    causes or recipients (eligibility per kind, one key check, one insert, one read back).
+
+    `new_cause`: every key names something this transaction just created (an event), so no
+    row can have it yet and the key check is skipped (the insert still skips a duplicate)."""
     for notice in notices:
         notice.kind = Notification.Kind(notice.kind).value
     allowed = _eligible_ids(notices)
@@ -92,7 +98,10 @@ def notify_many(notices):
         for user in recipients.dedupe(notice.users):
             if user.pk in allowed[(notice.kind, notice.force)]:
                 wanted[row_key(notice.key, notice.kind, f"user:{user.pk}:email")] = (notice, user)
-    keys = set(new_keys(list(wanted))) if wanted else set()
+    if new_cause:
+        keys = set(wanted)
+    else:
+        keys = set(new_keys(list(wanted))) if wanted else set()
     rows, now = [], timezone.now()
     for notice, users in _group_by_notice(wanted, keys):
         rows.extend(_email_rows(notice, users, now))

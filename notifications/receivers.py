@@ -32,7 +32,7 @@ def on_ticket_event(sender, event, **kwargs):
 def created(event, ticket):
     requester = ticket.requester
     if roles.is_customer(requester):
-        notify_users("received", ticket, [requester], key=cause(event))
+        notify_users("received", ticket, [requester], key=cause(event), new_cause=True)
 
 
 def replied(event, ticket):

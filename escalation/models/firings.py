@@ -61,16 +61,15 @@ class TicketClock(models.Model):
     @staticmethod
     def terms_for(team, priority):
         """The frozen fields a clock of a (team, priority) ticket takes from the policies now."""
-        sla = SLAPolicy.for_team(team)
-        target = sla.targets.filter(priority=priority).first() if sla else None
+        sla = SLAPolicy.for_team(team, priority)
         calendar = sla.calendar if sla else None
         policy = EscalationPolicy.for_ticket(team.pk if team else None, priority)
         return {
             "sla_policy_id": sla.pk if sla else None,
             "sla_policy_name": sla.name if sla else "",
             "calendar": calendar.snapshot() if calendar else None,
-            "response_target_seconds": target.first_response_seconds if target else None,
-            "resolution_target_seconds": target.resolution_seconds if target else None,
+            "response_target_seconds": sla.first_response_seconds if sla else None,
+            "resolution_target_seconds": sla.resolution_seconds if sla else None,
             "policy": policy.snapshot() if policy else None,
             "policy_key": str(policy.pk) if policy else "",
         }
