@@ -17,7 +17,8 @@ env = environ.Env(
     API_THROTTLE_ANON=(str, "60/min"),
     API_THROTTLE_USER=(str, "1200/min"),
     SITE_URL=(str, "http://127.0.0.1:8000"),
-    Q_WORKERS=(int, 4),
+    # One worker per CPU: more only queue for the same cores and each costs memory.
+    Q_WORKERS=(int, os.cpu_count() or 1),
     ATTACHMENT_MAX_BYTES=(int, 10 * 1024 * 1024),
     ATTACHMENT_TYPES=(
         list,
