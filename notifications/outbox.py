@@ -133,9 +133,9 @@ def _email_rows(notice, users, now):
     info = rendering.public_ticket(ticket) if customer else rendering.agent_ticket(ticket)
     event = rendering.event_info(kind, ticket, notice.context, notice.firing)
     headers = email.ticket_headers(ticket)
-    rows = []
+    rows, render = [], rendering.email_renderer(kind, info, event)
     for row, user in users:
-        subject, text, html = rendering.render_email(kind, info, event, user)
+        subject, text, html = render(user)
         rows.append(
             Notification(
                 idempotency_key=row,
