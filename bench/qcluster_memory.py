@@ -8,6 +8,7 @@ processes sharing them) over the tree. Linux only. Usage:
 """
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -25,10 +26,8 @@ RESULTS = ROOT / "bench" / "results"
 def children(pid):
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):  # the thread ended meanwhile
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 

@@ -18,8 +18,9 @@ PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 BREACH_TARGETS = ("assignee", "team_leads")
 
 
-def perform_many(firings, tickets, now):
-    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked).
+def perform_many(firings, tickets, now, replan):
+    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked); `replan`
+    re-freezes and re-plans the tickets moved (clocks.refresh_many: clocks imports this module).
 
     A batch moves at most one firing per ticket (the engine defers the rest): tickets are
     reassigned and raised in bulk, their events written at once and their clocks re-planned
@@ -37,7 +38,7 @@ def perform_many(firings, tickets, now):
         events.append(event)
         asks.append(ask)
     _save_tickets(firings, tickets)
-    moves.save(now)
+    moves.save(now, replan)
     TicketEvent.objects.record_all(events)
     _notify(firings, tickets, asks)
 
@@ -77,7 +78,7 @@ class _Moves:
 
     What Ticket.move_to_team and Ticket.set_priority do for a person, for many tickets: the
     same fields, the same `team_changed`/`priority_changed` events (escalation=True, the level),
-    then the clocks re-frozen and re-planned in bulk (clocks.refresh_many) instead of one
+    then the clocks re-frozen and re-planned in bulk (`replan`) instead of one
     `ticket_event` refresh per event."""
 
     def __init__(self, firings, tickets):
@@ -133,7 +134,7 @@ class _Moves:
             )
         )
 
-    def save(self, now):
+    def save(self, now, replan):
         if not self.moved:
             return
         tickets = list(self.moved.values())
@@ -147,9 +148,7 @@ class _Moves:
                 team_id=team_id, assignee_id=assignee_id, priority=priority, updated_at=stamp
             )
         TicketEvent.objects.bulk_create(self.events)
-        from . import clocks  # clocks asks this module for recipients
-
-        clocks.refresh_many(tickets, now, refreeze=True)
+        replan(tickets, now, refreeze=True)
 
 
 def _breach(firing, ticket):

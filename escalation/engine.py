@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
-from . import actions
+from . import actions, clocks
 from .models import Firing, TicketClock
 from .models.firings import HOLDING
 
@@ -93,7 +93,7 @@ def fire_batch(firing_ids, now):
                 )
         to_fire = verdicts.get(Firing.State.FIRED, [])
         _mark_fired(to_fire, now)
-        actions.perform_many(to_fire, tickets, now)
+        actions.perform_many(to_fire, tickets, now, replan=clocks.refresh_many)
     return len(to_fire), later
 
 

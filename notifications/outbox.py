@@ -98,10 +98,7 @@ def notify_many(notices, new_cause=False):
         for user in recipients.dedupe(notice.users):
             if user.pk in allowed[(notice.kind, notice.force)]:
                 wanted[row_key(notice.key, notice.kind, f"user:{user.pk}:email")] = (notice, user)
-    if new_cause:
-        keys = set(wanted)
-    else:
-        keys = set(new_keys(list(wanted))) if wanted else set()
+    keys = set(wanted) if new_cause or not wanted else set(new_keys(list(wanted)))
     rows, now = [], timezone.now()
     for notice, users in _group_by_notice(wanted, keys):
         rows.extend(_email_rows(notice, users, now))
