@@ -89,7 +89,9 @@ def notify_many(notices, new_cause=False):
     causes or recipients (eligibility per kind, one key check, one insert, one read back).
 
     `new_cause`: every key names something this transaction just created (an event), so no
-    row can have it yet and the key check is skipped (the insert still skips a duplicate)."""
+    row has it but when the event is handled again: the key check is skipped, the insert still
+    skips the duplicate, and queuing an existing row again is a no-op (only queued rows are
+    claimed for delivery)."""
     for notice in notices:
         notice.kind = Notification.Kind(notice.kind).value
     allowed = _eligible_ids(notices)
