@@ -7,6 +7,7 @@ the number of queries does not grow with the number of firings or recipients."""
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
@@ -17,25 +18,32 @@ PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 BREACH_TARGETS = ("assignee", "team_leads")
 
 
-def perform_many(firings, tickets, now):
-    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked)."""
+def perform_many(firings, tickets, now, replan):
+    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked); `replan`
+    re-freezes and re-plans the tickets moved (clocks.refresh_many: clocks imports this module).
+
+    A batch moves at most one firing per ticket (the engine defers the rest): tickets are
+    reassigned and raised in bulk, their events written at once and their clocks re-planned
+    together, so the queries do not grow with the firings that move tickets either."""
     if not firings:
         return
+    moves = _Moves(firings, tickets)
     events, asks = [], []
     for firing in firings:
         ticket = tickets[firing.ticket_id]
         if firing.kind == "level":
-            event, ask = _escalate(firing, ticket, now)
+            event, ask = _escalate(firing, ticket, now, moves)
         else:
             event, ask = _breach(firing, ticket)
         events.append(event)
         asks.append(ask)
     _save_tickets(firings, tickets)
+    moves.save(now, replan)
     TicketEvent.objects.record_all(events)
     _notify(firings, tickets, asks)
 
 
-def _escalate(firing, ticket, now):
+def _escalate(firing, ticket, now, moves):
     level = firing.actions
     warning = level.get("offset_seconds", 0) < 0
     before = {
@@ -44,8 +52,8 @@ def _escalate(firing, ticket, now):
         "escalation_level": ticket.escalation_level,
     }
     if firing.repeat == 0 and not warning:
-        _reassign(ticket, level.get("reassign_to"), firing, now)
-        _raise_priority(ticket, level.get("set_priority"), firing, now)
+        moves.reassign(ticket, level.get("reassign_to"), firing, now)
+        moves.raise_priority(ticket, level.get("set_priority"), firing, now)
         ticket.escalation_level = max(ticket.escalation_level, firing.level)
     after = {
         "team": ticket.team_id,
@@ -63,6 +71,84 @@ def _escalate(firing, ticket, now):
     # After a reassignment `team` and `team_leads` mean the receiving team (SPEC): the ask is
     # resolved against the ticket as it is now.
     return event, (level.get("notify", []), level.get("notify_users", []))
+
+
+class _Moves:
+    """The reassignments and priority raises of a batch, made in memory and written at once.
+
+    What Ticket.move_to_team and Ticket.set_priority do for a person, for many tickets: the
+    same fields, the same `team_changed`/`priority_changed` events (escalation=True, the level),
+    then the clocks re-frozen and re-planned in bulk (`replan`) instead of one
+    `ticket_event` refresh per event."""
+
+    def __init__(self, firings, tickets):
+        moving = [f for f in firings if f.changes_ticket]
+        team_ids = {f.actions.get("reassign_to") for f in moving} - {None}
+        self.teams = Team.objects.in_bulk(team_ids) if team_ids else {}
+        assignees = {tickets[f.ticket_id].assignee_id for f in moving} - {None}
+        self.members = set()
+        if self.teams and assignees:
+            self.members = set(
+                Membership.objects.filter(
+                    team_id__in=self.teams, user_id__in=assignees
+                ).values_list("team_id", "user_id")
+            )
+        self.events, self.moved = [], {}
+
+    def reassign(self, ticket, team_id, firing, now):
+        team = self.teams.get(team_id)
+        if team is None or team_id == ticket.team_id:
+            return
+        before = ticket.team_id
+        ticket.team = team
+        if ticket.assignee_id and (team.pk, ticket.assignee_id) not in self.members:
+            ticket.assignee = None  # the old assignee does not work the new team's queue
+        self._record(ticket, "team_changed", now, {"team": before}, {"team": team.pk}, firing)
+
+    def raise_priority(self, ticket, priority, firing, now):
+        # A level only ever raises priority; it never lowers what a person set.
+        if not priority or PRIORITY_RANK[priority] >= PRIORITY_RANK[ticket.priority]:
+            return
+        before = ticket.priority
+        ticket.priority = priority
+        self._record(
+            ticket,
+            "priority_changed",
+            now,
+            {"priority": before},
+            {"priority": priority},
+            firing,
+            override=False,
+        )
+
+    def _record(self, ticket, kind, now, before, after, firing, **data):
+        self.moved[ticket.pk] = ticket
+        self.events.append(
+            TicketEvent(
+                ticket=ticket,
+                kind=kind,
+                at=now,
+                before=before,
+                after=after,
+                data={**data, "escalation": True, "level": firing.level},
+            )
+        )
+
+    def save(self, now, replan):
+        if not self.moved:
+            return
+        tickets = list(self.moved.values())
+        stamp = timezone.now()
+        groups = defaultdict(list)
+        for ticket in tickets:
+            ticket.updated_at = stamp
+            groups[(ticket.team_id, ticket.assignee_id, ticket.priority)].append(ticket.pk)
+        for (team_id, assignee_id, priority), ids in groups.items():
+            Ticket.objects.filter(pk__in=ids).update(
+                team_id=team_id, assignee_id=assignee_id, priority=priority, updated_at=stamp
+            )
+        TicketEvent.objects.bulk_create(self.events)
+        replan(tickets, now, refreeze=True)
 
 
 def _breach(firing, ticket):
@@ -104,22 +190,6 @@ def firing_data(firing, **extra):
         "late": firing.late,
         **extra,
     }
-
-
-def _reassign(ticket, team_id, firing, now):
-    if not team_id or team_id == ticket.team_id:
-        return
-    team = Team.objects.filter(pk=team_id).first()
-    if team is not None:
-        ticket.move_to_team(None, team, at=now, escalation=True, level=firing.level)
-
-
-def _raise_priority(ticket, priority, firing, now):
-    # A level only ever raises priority; it never lowers what a person set.
-    if priority and PRIORITY_RANK[priority] < PRIORITY_RANK[ticket.priority]:
-        ticket.set_priority(
-            None, priority, at=now, override=False, escalation=True, level=firing.level
-        )
 
 
 def recipients(ticket, targets, user_ids):

@@ -4,6 +4,8 @@ The clock's rules are `TicketClock`'s methods, the arithmetic business_time's an
 planner's; this module moves their answers in and out of rows across the three models. Every
 function takes `now` (an event's time), never reads the wall clock."""
 
+from django.db.models import Case, Value, When
+
 from incidents.models import Ticket
 from notifications import outbox
 
@@ -12,54 +14,146 @@ from .models import Firing, TicketClock
 from .models.firings import HOLDING
 
 
-def refresh(ticket, now, refreeze=False):
+def refresh(ticket, now, refreeze=False, created=False):
     """Bring the clock, the ticket's due times and its planned firings up to date."""
-    clock, created = TicketClock.objects.get_or_create(ticket=ticket, defaults={"frozen_at": now})
-    if created or refreeze:
-        clock.freeze(ticket, now)
-        if clock.problem:
-            tell_supervisors_of_calendar(clock, ticket)
-    clock.account_pause(ticket.status, ticket.created_at, now)
-    clock.save()
-    response, resolution = clock.due_times(ticket.created_at)
-    paused_at = clock.paused_since if ticket.status in HOLDING else None
-    fields = {
-        "response_due_at": response,
-        "resolution_due_at": resolution,
-        "sla_paused_at": paused_at,
-    }
-    if any(getattr(ticket, name) != value for name, value in fields.items()):
-        Ticket.objects.filter(pk=ticket.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(ticket, name, value)
-    reconcile(ticket, clock.planned_firings(ticket), now)
-    return clock
+    return refresh_many([ticket], now, refreeze=refreeze, created=created)[0]
+
+
+def refresh_many(tickets, now, refreeze=False, created=False):
+    """`refresh` for many tickets in a constant number of queries (the engine re-plans every
+    ticket a batch of firings moved at once). `created`: the tickets are new, so they have no
+    clock and no firing yet and none is read."""
+    clocks = {}
+    if not created:
+        clocks = {c.ticket_id: c for c in TicketClock.objects.filter(ticket__in=tickets)}
+    terms, new_clocks = {}, []
+    for ticket in tickets:
+        clock = clocks.get(ticket.pk)
+        if clock is None:
+            clock = clocks[ticket.pk] = TicketClock(ticket=ticket, frozen_at=now)
+            new_clocks.append(clock)
+        if clock.pk is None or refreeze:
+            clock.freeze(ticket, now, terms=terms)
+            if clock.problem:
+                tell_supervisors_of_calendar(clock, ticket)
+        clock.account_pause(ticket.status, ticket.created_at, now)
+    TicketClock.objects.bulk_create(new_clocks)
+    fresh = {id(clock) for clock in new_clocks}
+    _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
+    _write_due_times(tickets, clocks)
+    reconcile_many([(t, clocks[t.pk].planned_firings(t)) for t in tickets], now, created)
+    return [clocks[t.pk] for t in tickets]
+
+
+def _save_clocks(clocks, refreeze):
+    """One update per distinct set of values: clocks re-frozen together share their terms."""
+    groups = {}
+    for clock in clocks:
+        terms = (clock.sla_policy_id, clock.policy_key, clock.frozen_at) if refreeze else ()
+        key = (terms, clock.paused_microseconds, clock.paused_since)
+        groups.setdefault(key, []).append(clock)
+    fields = FROZEN_FIELDS + PAUSE_FIELDS if refreeze else PAUSE_FIELDS
+    for group in groups.values():
+        # Same policy ids, same instant: the same copies (see TicketClock.freeze's `terms`).
+        for same_terms in _split_by_values(group, fields):
+            values = {name: getattr(same_terms[0], name) for name in fields}
+            TicketClock.objects.filter(pk__in=[c.pk for c in same_terms]).update(**values)
+
+
+def _split_by_values(clocks, fields):
+    split = []
+    for clock in clocks:
+        for group in split:
+            if all(getattr(group[0], f) == getattr(clock, f) for f in fields):
+                group.append(clock)
+                break
+        else:
+            split.append([clock])
+    return split
+
+
+PAUSE_FIELDS = ["paused_microseconds", "paused_since"]
+FROZEN_FIELDS = [
+    "sla_policy_id",
+    "sla_policy_name",
+    "calendar",
+    "response_target_seconds",
+    "resolution_target_seconds",
+    "policy",
+    "policy_key",
+    "frozen_at",
+]
+
+
+def _write_due_times(tickets, clocks):
+    """Copy the clocks' due times to the ticket columns the queues sort by, where they moved."""
+    moved = []
+    for ticket in tickets:
+        clock = clocks[ticket.pk]
+        response, resolution = clock.due_times(ticket.created_at)
+        paused_at = clock.paused_since if ticket.status in HOLDING else None
+        fields = {
+            "response_due_at": response,
+            "resolution_due_at": resolution,
+            "sla_paused_at": paused_at,
+        }
+        if any(getattr(ticket, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(ticket, name, value)
+            moved.append(ticket)
+    if len(moved) == 1:
+        ticket = moved[0]
+        Ticket.objects.filter(pk=ticket.pk).update(**{f: getattr(ticket, f) for f in DUE_FIELDS})
+    elif moved:
+        Ticket.objects.bulk_update(moved, DUE_FIELDS)
+
+
+DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
 
 
 def reconcile(ticket, plans, now):
     """Make the ticket's firing rows match the plan: create, hold, release or cancel."""
-    existing = {f.key: f for f in Firing.objects.filter(ticket=ticket)}
-    wanted = {p.key: p for p in plans}
-    holding = ticket.status in HOLDING
-    new_rows = [
-        firing_row(ticket, p, now, holding)
-        for key, p in wanted.items()
-        if key not in existing and not planner.is_moot(p, now)
-    ]
+    reconcile_many([(ticket, plans)], now)
+
+
+def reconcile_many(planned, now, created=False):
+    """`reconcile` for many (ticket, plans): one read, one insert, one update per moved state."""
+    existing = {}
+    if not created:
+        existing = {f.key: f for f in Firing.objects.filter(ticket__in=[t for t, _ in planned])}
+    rows_of = {}
+    for row in existing.values():
+        rows_of.setdefault(row.ticket_id, []).append(row)
+    new_rows, moves = [], []
+    for ticket, plans in planned:
+        wanted = {p.key: p for p in plans}
+        holding = ticket.status in HOLDING
+        new_rows += [
+            firing_row(ticket, p, now, holding)
+            for key, p in wanted.items()
+            if key not in existing and not planner.is_moot(p, now)
+        ]
+        rows = rows_of.get(ticket.pk, [])
+        moves += [move for row in rows if (move := _moved(row, wanted, holding))]
     Firing.objects.bulk_create(new_rows, ignore_conflicts=True)
-    for key, row in existing.items():
-        if row.state in (Firing.State.FIRED, Firing.State.SKIPPED):
-            continue
-        plan = wanted.get(key)
-        if plan is None:
-            if row.state != Firing.State.CANCELLED:
-                _move(row, state=Firing.State.CANCELLED)
-            continue
-        state = _state_for(plan, holding)
-        if row.state == Firing.State.CLAIMED and state == Firing.State.PENDING:
-            state = Firing.State.CLAIMED  # a worker has it; it re-checks the plan before acting
-        if row.state != state or row.due_at != plan.due_at or row.anchor_at != plan.anchor_at:
-            _move(row, state=state, due_at=plan.due_at, anchor_at=plan.anchor_at)
+    _move_all(moves)
+
+
+def _moved(row, wanted, holding):
+    """(row, state, due_at, anchor_at) the row should move to, or None if it stays."""
+    if row.state in (Firing.State.FIRED, Firing.State.SKIPPED):
+        return None
+    plan = wanted.get(row.key)
+    if plan is None:
+        if row.state == Firing.State.CANCELLED:
+            return None
+        return row, Firing.State.CANCELLED, row.due_at, row.anchor_at
+    state = _state_for(plan, holding)
+    if row.state == Firing.State.CLAIMED and state == Firing.State.PENDING:
+        state = Firing.State.CLAIMED  # a worker has it; it re-checks the plan before acting
+    if row.state != state or row.due_at != plan.due_at or row.anchor_at != plan.anchor_at:
+        return row, state, plan.due_at, plan.anchor_at
+    return None
 
 
 def _state_for(plan, holding):
@@ -69,9 +163,27 @@ def _state_for(plan, holding):
     return Firing.State.PENDING
 
 
-def _move(row, **fields):
-    """Conditional update: never touches a row a worker fired in the meantime."""
-    Firing.objects.filter(pk=row.pk, state=row.state).update(**fields)
+def _move_all(moves):
+    """Conditional updates, one per (state read, state wanted): never touches a row a worker
+    fired in the meantime. Only rows whose due time moved need a per-row value (a CASE)."""
+    groups = {}
+    for move in moves:
+        row, state, due_at, anchor_at = move
+        timed = due_at != row.due_at or anchor_at != row.anchor_at
+        groups.setdefault((row.state, state, timed), []).append(move)
+    for (read, state, timed), group in groups.items():
+        rows = Firing.objects.filter(pk__in=[m[0].pk for m in group], state=read)
+        if not timed:
+            rows.update(state=state)
+        elif len(group) == 1:
+            rows.update(state=state, due_at=group[0][2], anchor_at=group[0][3])
+        else:
+            rows.update(state=state, due_at=_per_row(group, 2), anchor_at=_per_row(group, 3))
+
+
+def _per_row(moves, index):
+    field = Firing._meta.get_field("due_at")
+    return Case(*[When(pk=m[0].pk, then=Value(m[index])) for m in moves], output_field=field)
 
 
 def firing_row(ticket, plan, now, holding):

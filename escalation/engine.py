@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from incidents.models import Ticket
 
-from . import actions
+from . import actions, clocks
 from .models import Firing, TicketClock
 from .models.firings import HOLDING
 
@@ -53,8 +54,9 @@ def fire(firing_id, now=None):
 def fire_batch(firing_ids, now):
     """Fire a batch in one transaction: judge each firing against its ticket as it is now,
     mark the ones that act `fired` and perform their effects. Returns (how many acted, ids
-    left for a batch of their own): a firing that moves its ticket re-plans it, so it is
-    fired alone, and the firings judged after it see the new plan."""
+    left for a later batch): once a firing moves its ticket (reassigns it, raises its
+    priority), the ticket is re-planned and its later firings wait for a batch that sees the
+    new plan."""
     with transaction.atomic():
         ticket_ids = set(
             Firing.objects.filter(pk__in=firing_ids).values_list("ticket_id", flat=True)
@@ -73,15 +75,17 @@ def fire_batch(firing_ids, now):
             .filter(pk__in=firing_ids, state__in=[Firing.State.PENDING, Firing.State.CLAIMED])
             .order_by("due_at", "pk")
         )
-        alone = [f.pk for f in firings if f.changes_ticket] if len(firing_ids) > 1 else []
-        firings = [f for f in firings if f.pk not in alone]
         clocks_of = {c.ticket_id: c for c in TicketClock.objects.filter(ticket_id__in=ticket_ids)}
-        verdicts = {}
+        judge = _Judge(tickets, clocks_of, firings, now)
+        verdicts, later, moved = {}, [], set()
         for firing in firings:
-            ticket = tickets[firing.ticket_id]
-            verdicts.setdefault(_judge(firing, ticket, clocks_of[ticket.pk], now), []).append(
-                firing
-            )
+            if firing.ticket_id in moved:
+                later.append(firing.pk)
+                continue
+            state = judge(firing)
+            verdicts.setdefault(state, []).append(firing)
+            if state == Firing.State.FIRED and firing.changes_ticket:
+                moved.add(firing.ticket_id)
         for state, rows in verdicts.items():
             if state != Firing.State.FIRED:
                 Firing.objects.filter(pk__in=[f.pk for f in rows]).update(
@@ -89,8 +93,8 @@ def fire_batch(firing_ids, now):
                 )
         to_fire = verdicts.get(Firing.State.FIRED, [])
         _mark_fired(to_fire, now)
-        actions.perform_many(to_fire, tickets, now)
-    return len(to_fire), alone
+        actions.perform_many(to_fire, tickets, now, replan=clocks.refresh_many)
+    return len(to_fire), later
 
 
 def _mark_fired(firings, now):
@@ -104,58 +108,83 @@ def _mark_fired(firings, now):
             )
     for firing in firings:
         firing.state, firing.fired_at, firing.late = Firing.State.FIRED, now, firing.pk in late_ids
-        if firing.kind == Firing.Kind.LEVEL and firing.late:
-            skip_overdue_repeats(firing, now)
+    skip_overdue_repeats([f for f in firings if f.kind == Firing.Kind.LEVEL and f.late], now)
 
 
-def _judge(firing, ticket, clock, now):
-    """The state a claimed firing should move to: fired, back to pending, held, skipped, or
-    cancelled, judged against the ticket as it is now."""
-    wanted = {p.key: p for p in clock.planned_firings(ticket)}
-    plan = wanted.get(firing.key)
-    if plan is None:
-        return Firing.State.CANCELLED
-    if plan.due_at > now or firing.due_at > now:
-        return Firing.State.PENDING  # the deadline moved out while the firing was queued
-    if firing.kind == Firing.Kind.LEVEL and ticket.status in HOLDING:
-        return Firing.State.HELD
-    if firing.repeat and _superseded(firing, wanted, now):
-        return Firing.State.SKIPPED  # after downtime only the latest overdue repeat is sent
-    return Firing.State.FIRED
+class _Judge:
+    """Judges a batch's firings: each ticket's plan is computed once, and whether a repeat's
+    level still waits to fire is read for the whole batch in one query."""
+
+    def __init__(self, tickets, clocks_of, firings, now):
+        self.tickets, self.clocks_of, self.now = tickets, clocks_of, now
+        self.plans = {}
+        repeats = [f for f in firings if f.repeat]
+        self.waiting = set()
+        if repeats:
+            self.waiting = set(
+                Firing.objects.filter(
+                    ticket_id__in={f.ticket_id for f in repeats},
+                    repeat=0,
+                    state__in=[Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD],
+                ).values_list("ticket_id", "kind", "level", "anchor_at")
+            )
+
+    def wanted(self, ticket_id):
+        if ticket_id not in self.plans:
+            ticket = self.tickets[ticket_id]
+            plans = self.clocks_of[ticket_id].planned_firings(ticket)
+            self.plans[ticket_id] = {p.key: p for p in plans}
+        return self.plans[ticket_id]
+
+    def __call__(self, firing):
+        """The state a claimed firing should move to: fired, back to pending, held, skipped,
+        or cancelled, judged against the ticket as it is now."""
+        now, ticket = self.now, self.tickets[firing.ticket_id]
+        wanted = self.wanted(firing.ticket_id)
+        plan = wanted.get(firing.key)
+        if plan is None:
+            return Firing.State.CANCELLED
+        if plan.due_at > now or firing.due_at > now:
+            return Firing.State.PENDING  # the deadline moved out while the firing was queued
+        if firing.kind == Firing.Kind.LEVEL and ticket.status in HOLDING:
+            return Firing.State.HELD
+        if firing.repeat and self.superseded(firing, wanted):
+            return Firing.State.SKIPPED  # after downtime only the latest overdue repeat is sent
+        return Firing.State.FIRED
+
+    def superseded(self, firing, wanted):
+        """A repeat is dropped when a later repeat is also overdue, or when the level it
+        repeats has not fired yet: after downtime the level fires once, late, without a burst
+        of nags."""
+        if any(
+            p.level == firing.level
+            and p.anchor_at == firing.anchor_at
+            and p.repeat > firing.repeat
+            and p.due_at <= self.now
+            for p in wanted.values()
+        ):
+            return True
+        return (firing.ticket_id, firing.kind, firing.level, firing.anchor_at) in self.waiting
 
 
-def _superseded(firing, wanted, now):
-    """A repeat is dropped when a later repeat is also overdue, or when the level it repeats
-    has not fired yet: after downtime the level fires once, late, without a burst of nags."""
-    if any(
-        p.level == firing.level
-        and p.anchor_at == firing.anchor_at
-        and p.repeat > firing.repeat
-        and p.due_at <= now
-        for p in wanted.values()
-    ):
-        return True
-    return Firing.objects.filter(
-        ticket_id=firing.ticket_id,
-        kind=firing.kind,
-        level=firing.level,
-        anchor_at=firing.anchor_at,
-        repeat=0,
-        state__in=[Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD],
-    ).exists()
-
-
-def skip_overdue_repeats(firing, now):
-    """After a late level fires, its overdue repeats are dropped: no burst after downtime."""
-    return Firing.objects.filter(
-        ticket_id=firing.ticket_id,
-        kind=firing.kind,
-        level=firing.level,
-        anchor_at=firing.anchor_at,
-        repeat__gt=firing.repeat,
-        due_at__lte=now,
-        state__in=[Firing.State.PENDING, Firing.State.CLAIMED],
-    ).update(state=Firing.State.SKIPPED, claimed_by="", claimed_until=None)
+def skip_overdue_repeats(firings, now):
+    """After late levels fire, their overdue repeats are dropped: no burst after downtime."""
+    if not firings:
+        return 0
+    same_level = Q()
+    for firing in firings:
+        same_level |= Q(
+            ticket_id=firing.ticket_id,
+            kind=firing.kind,
+            level=firing.level,
+            anchor_at=firing.anchor_at,
+            repeat__gt=firing.repeat,
+        )
+    return (
+        Firing.objects.filter(same_level)
+        .filter(due_at__lte=now, state__in=[Firing.State.PENDING, Firing.State.CLAIMED])
+        .update(state=Firing.State.SKIPPED, claimed_by="", claimed_until=None)
+    )
 
 
 def fire_many(firing_ids, now=None, batch=BATCH):
@@ -165,8 +194,8 @@ def fire_many(firing_ids, now=None, batch=BATCH):
     for start in range(0, len(firing_ids), batch):
         chunk = firing_ids[start : start + batch]
         try:
-            acted, alone = fire_batch(chunk, now or timezone.now())
-            fired += acted + (fire_many(alone, now, batch=1) if alone else 0)
+            acted, later = fire_batch(chunk, now or timezone.now())
+            fired += acted + (fire_many(later, now, batch) if later else 0)
         except Exception:
             if len(chunk) == 1:
                 log.exception("firing %s failed; retried after its claim expires", chunk[0])

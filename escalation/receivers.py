@@ -20,4 +20,9 @@ REFREEZES = frozenset({"created", "priority_changed", "team_changed"})
 @receiver(ticket_event, dispatch_uid="escalation.on_ticket_event")
 def on_ticket_event(sender, event, **kwargs):
     if event.kind in REFREEZES or event.kind in MOVES_CLOCKS:
-        clocks.refresh(event.ticket, event.at, refreeze=event.kind in REFREEZES)
+        clocks.refresh(
+            event.ticket,
+            event.at,
+            refreeze=event.kind in REFREEZES,
+            created=event.kind == "created",  # a new ticket: no clock, no firing to read
+        )

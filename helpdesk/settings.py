@@ -20,7 +20,8 @@ env = environ.Env(
     NUM_PROXIES=(int, 0),
     WEBHOOK_ALLOW_PRIVATE=(bool, False),
     SITE_URL=(str, "http://127.0.0.1:8000"),
-    Q_WORKERS=(int, 4),
+    # One worker per CPU: more only queue for the same cores and each costs memory.
+    Q_WORKERS=(int, os.cpu_count() or 1),
     ATTACHMENT_MAX_BYTES=(int, 10 * 1024 * 1024),
     REOPEN_WINDOW_DAYS=(int, 14),
     GUEST_LINK_MAX_AGE_DAYS=(int, 30),

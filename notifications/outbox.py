@@ -76,14 +76,22 @@ class UserNotice:
     force: bool = False
 
 
-def notify_users(kind, ticket, users, *, key, context=None, firing=None, force=False):
+def notify_users(
+    kind, ticket, users, *, key, context=None, firing=None, force=False, new_cause=False
+):
     """Write one email row per eligible user for `kind` and queue delivery on commit."""
-    return notify_many([UserNotice(kind, ticket, list(users), key, context, firing, force)])
+    notice = UserNotice(kind, ticket, list(users), key, context, firing, force)
+    return notify_many([notice], new_cause=new_cause)
 
 
-def notify_many(notices):
+def notify_many(notices, new_cause=False):
     """Write the email rows of many causes at once: the queries do not grow with the number of
-    causes or recipients (eligibility per kind, one key check, one insert, one read back)."""
+    causes or recipients (eligibility per kind, one key check, one insert, one read back).
+
+    `new_cause`: every key names something this transaction just created (an event), so no
+    row has it but when the event is handled again: the key check is skipped, the insert still
+    skips the duplicate, and queuing an existing row again is a no-op (only queued rows are
+    claimed for delivery)."""
     for notice in notices:
         notice.kind = Notification.Kind(notice.kind).value
     allowed = _eligible_ids(notices)
@@ -92,7 +100,7 @@ def notify_many(notices):
         for user in recipients.dedupe(notice.users):
             if user.pk in allowed[(notice.kind, notice.force)]:
                 wanted[row_key(notice.key, notice.kind, f"user:{user.pk}:email")] = (notice, user)
-    keys = set(new_keys(list(wanted))) if wanted else set()
+    keys = set(wanted) if new_cause or not wanted else set(new_keys(list(wanted)))
     rows, now = [], timezone.now()
     for notice, users in _group_by_notice(wanted, keys):
         rows.extend(_email_rows(notice, users, now))
@@ -124,9 +132,9 @@ def _email_rows(notice, users, now):
     info = rendering.public_ticket(ticket) if customer else rendering.agent_ticket(ticket)
     event = rendering.event_info(kind, ticket, notice.context, notice.firing)
     headers = email.ticket_headers(ticket)
-    rows = []
+    rows, render = [], rendering.email_renderer(kind, info, event)
     for row, user in users:
-        subject, text, html = rendering.render_email(kind, info, event, user)
+        subject, text, html = render(user)
         rows.append(
             Notification(
                 idempotency_key=row,

@@ -40,7 +40,7 @@ def created(event, ticket):
             "guest_url": rendering.guest_url(ticket),
             "set_password_url": rendering.guest_password_url(ticket),
         }
-    notify_users("received", ticket, [requester], key=cause(event), context=context)
+    notify_users("received", ticket, [requester], key=cause(event), context=context, new_cause=True)
 
 
 def replied(event, ticket):

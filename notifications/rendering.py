@@ -6,6 +6,7 @@ replies (and so into internal notes) or run a query per recipient.
 
 import json
 import re
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 
 from incidents import guest_access
 
@@ -196,16 +198,33 @@ def level_note(event):
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def render_email(kind, info, event, recipient):
+def render_email(kind, info, event, recipient, name=None):
     """(subject, text, html) of one email; `info` and `event` come from the helpers above."""
     context = {
         "kind": kind,
         "ticket": info,
         "event": event,
-        "recipient_name": display_name(recipient),
+        "recipient_name": display_name(recipient) if name is None else name,
         "for_agent": kind not in Notification.CUSTOMER_KINDS,
         "site_url": settings.SITE_URL,
     }
     text = render_to_string(f"notifications/emails/{kind}.txt", context)
     html = render_to_string(f"notifications/emails/{kind}.html", context)
     return subject_line(kind, info, event), text.strip() + "\n", html
+
+
+# Unguessable, so no text a customer writes can contain it; letters only, so escaping keeps it.
+NAME_SLOT = f"recipient{uuid.uuid4().hex}"
+
+
+def email_renderer(kind, info, event):
+    """render_email for the many recipients of one cause: the templates are rendered once and
+    each recipient's name, the only thing that differs between them, is put in afterwards
+    (escaped for the HTML part, as the template would)."""
+    subject, text, html = render_email(kind, info, event, None, name=NAME_SLOT)
+
+    def render(recipient):
+        name = display_name(recipient)
+        return subject, text.replace(NAME_SLOT, name), html.replace(NAME_SLOT, escape(name))
+
+    return render

@@ -1,5 +1,8 @@
 """django-q2 tasks: thin wrappers that hand ids to the delivery domain."""
 
+from contextlib import nullcontext
+
+from django.db import transaction
 from django_q.tasks import async_task
 
 from . import delivery
@@ -13,13 +16,15 @@ def queue_delivery(notification_ids):
     """Hand the rows to the workers, CHUNK a task. Run on commit; a broker that is down only
     delays the mail, because the sweep delivers whatever stays queued."""
     ids = list(notification_ids)
-    for start in range(0, len(ids), CHUNK):
-        async_task(
-            "notifications.tasks.deliver",
-            ids[start : start + CHUNK],
-            save=False,
-            task_name="outbox-deliver",
-        )
+    # With the database broker the tasks are rows: several are written in one transaction.
+    with transaction.atomic() if len(ids) > CHUNK else nullcontext():
+        for start in range(0, len(ids), CHUNK):
+            async_task(
+                "notifications.tasks.deliver",
+                ids[start : start + CHUNK],
+                save=False,
+                task_name="outbox-deliver",
+            )
 
 
 def deliver(notification_ids):

@@ -1,5 +1,6 @@
 import zoneinfo
-from datetime import time
+from datetime import date, time
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -92,15 +93,25 @@ def interval(weekday, start, end):
 
 
 def calendar_from_snapshot(snapshot):
-    """The business-time calendar of a frozen snapshot; None means 24x7."""
-    from datetime import date
+    """The business-time calendar of a frozen snapshot; None means 24x7.
 
+    Built once per distinct snapshot: every ticket under a calendar carries the same one, and
+    a Calendar is immutable, so the engine and the planner share it instead of rebuilding it."""
     if not snapshot:
         return None
+    return _calendar(
+        snapshot["timezone"],
+        tuple(tuple(i) for i in snapshot["intervals"]),
+        tuple(snapshot["holidays"]),
+    )
+
+
+@lru_cache(maxsize=256)
+def _calendar(zone, intervals, holidays):
     return Calendar(
-        timezone=snapshot["timezone"],
-        intervals=tuple(tuple(i) for i in snapshot["intervals"]),
-        holidays=frozenset(date.fromisoformat(d) for d in snapshot["holidays"]),
+        timezone=zone,
+        intervals=intervals,
+        holidays=frozenset(date.fromisoformat(d) for d in holidays),
     )
 
 

@@ -43,20 +43,36 @@ class TicketClock(models.Model):
     def __str__(self):
         return f"Clock of ticket {self.ticket_id}"
 
-    def freeze(self, ticket, now):
-        """Copy the targets, calendar and escalation policy that now apply to `ticket`."""
-        sla = SLAPolicy.for_team(ticket.team)
-        target = sla.targets.filter(priority=ticket.priority).first() if sla else None
-        calendar = sla.calendar if sla else None
-        self.sla_policy_id = sla.pk if sla else None
-        self.sla_policy_name = sla.name if sla else ""
-        self.calendar = calendar.snapshot() if calendar else None
-        self.response_target_seconds = target.first_response_seconds if target else None
-        self.resolution_target_seconds = target.resolution_seconds if target else None
-        policy = EscalationPolicy.for_ticket(ticket.team_id, ticket.priority)
-        self.policy = policy.snapshot() if policy else None
-        self.policy_key = str(policy.pk) if policy else ""
+    def freeze(self, ticket, now, terms=None):
+        """Copy the targets, calendar and escalation policy that now apply to `ticket`.
+
+        `terms`: a dict kept by a caller freezing many clocks at once; what applies to a
+        (team, priority) is then read once for all of them."""
+        key = (ticket.team_id, ticket.priority)
+        if terms is None or key not in terms:
+            found = self.terms_for(ticket.team, ticket.priority)
+            if terms is None:
+                terms = {}
+            terms[key] = found
+        for name, value in terms[key].items():
+            setattr(self, name, value)
         self.frozen_at = now
+
+    @staticmethod
+    def terms_for(team, priority):
+        """The frozen fields a clock of a (team, priority) ticket takes from the policies now."""
+        sla = SLAPolicy.for_team(team, priority)
+        calendar = sla.calendar if sla else None
+        policy = EscalationPolicy.for_ticket(team.pk if team else None, priority)
+        return {
+            "sla_policy_id": sla.pk if sla else None,
+            "sla_policy_name": sla.name if sla else "",
+            "calendar": calendar.snapshot() if calendar else None,
+            "response_target_seconds": sla.first_response_seconds if sla else None,
+            "resolution_target_seconds": sla.resolution_seconds if sla else None,
+            "policy": policy.snapshot() if policy else None,
+            "policy_key": str(policy.pk) if policy else "",
+        }
 
     def account_pause(self, status, created_at, now):
         """Start or end a pause of the resolution clock; a pause costs no business time.

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from incidents.models import Team
 from incidents.models.tickets import Priority
@@ -75,13 +75,22 @@ class EscalationPolicy(models.Model):
 
     @classmethod
     def for_ticket(cls, team_id, priority):
-        """The most specific active policy: naming the team beats all teams; lowest id wins ties."""
+        """The most specific active policy: naming the team beats all teams; lowest id wins ties.
+
+        One query: a row per (policy, team it names), the team ids gathered here."""
+        policies, named = {}, {}
+        for policy in cls.objects.filter(is_active=True).annotate(team_id=F("teams")):
+            policies.setdefault(policy.pk, policy)
+            named.setdefault(policy.pk, set())
+            if policy.team_id is not None:
+                named[policy.pk].add(policy.team_id)
         candidates = [
             p
-            for p in cls.objects.filter(is_active=True).prefetch_related("teams")
-            if p.applies_to(team_id, priority)
+            for p in policies.values()
+            if (not named[p.pk] or team_id in named[p.pk])
+            and (not p.priorities or priority in p.priorities)
         ]
-        candidates.sort(key=lambda p: (not p.teams.all(), not p.priorities, p.pk))
+        candidates.sort(key=lambda p: (not named[p.pk], not p.priorities, p.pk))
         return candidates[0] if candidates else None
 
     def snapshot(self):
@@ -91,14 +100,18 @@ class EscalationPolicy(models.Model):
             "name": self.name,
             "repeat": self.repeat,
             "repeat_interval_seconds": self.repeat_interval_seconds,
-            "levels": [level.snapshot() for level in self._levels_with_users()],
+            "levels": [level.snapshot(users) for level, users in self._levels_with_users()],
         }
 
     def _levels_with_users(self):
-        """Levels with their users in two queries (none if prefetched), however many levels."""
-        levels = list(self.levels.all())
-        models.prefetch_related_objects(levels, "notify_users")
-        return levels
+        """(level, ids of its users) in one query, however many levels and users."""
+        levels, users = {}, {}
+        for level in self.levels.annotate(user_id=F("notify_users")).order_by("order", "pk"):
+            levels.setdefault(level.pk, level)
+            users.setdefault(level.pk, set())
+            if level.user_id is not None:
+                users[level.pk].add(level.user_id)
+        return [(level, users[pk]) for pk, level in levels.items()]
 
 
 class EscalationLevel(models.Model):
@@ -175,13 +188,16 @@ class EscalationLevel(models.Model):
                 {"offset_seconds": "A level cannot fire before the ticket exists."}
             )
 
-    def snapshot(self):
+    def snapshot(self, user_ids=None):
+        """`user_ids`: the ids of `notify_users` when the caller read them already."""
+        if user_ids is None:
+            user_ids = [u.pk for u in self.notify_users.all()]
         return {
             "order": self.order,
             "anchor": self.anchor,
             "offset_seconds": self.offset_seconds,
             "notify": list(self.notify or []),
-            "notify_users": sorted(u.pk for u in self.notify_users.all()),
+            "notify_users": sorted(user_ids),
             "reassign_to": self.reassign_to_id,
             "set_priority": self.set_priority,
             "webhook_url": self.webhook_url,
