@@ -56,9 +56,12 @@ def test_open_ticket_under_an_sla_and_a_3_level_policy(
 
 def test_post_api_tickets(policies, api, customer, django_assert_max_num_queries):
     client = api(customer)
-    body = {"subject": "VPN", "description": "Drops", "team": policies["desk"].pk}
+    policies["desk"].is_intake = True  # a customer names no team: the intake team takes it
+    policies["desk"].save(update_fields=["is_intake"])
+    body = {"subject": "VPN", "description": "Drops"}
     client.post("/api/tickets/", body, format="json")  # the first ticket, as a warm-up
     with django_assert_max_num_queries(API_QUERIES):
         response = client.post("/api/tickets/", body, format="json")
     assert response.status_code == 201, response.content
+    assert response.json()["team"] == policies["desk"].pk
     assert Firing.objects.filter(ticket_id=response.json()["id"]).exists()
