@@ -9,7 +9,6 @@ from django.urls import Resolver404, resolve
 from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.views import exception_handler
 
 
 class RequestTooLarge(APIException):
@@ -23,10 +22,58 @@ def is_api(request):
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus Django's refusal of an oversized form body as a 413."""
+    """DRF's handler, plus Django's refusal of an oversized form body as a 413, with every body
+    in the one documented shape (the schema's `Error`)."""
+    # Imported here: rest_framework.views loads the parsers, and helpdesk.parsers imports this.
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(response.data)
+    return response
+
+
+def error_body(data):
+    """`{"detail": str, field: [str, ...]}` from whatever shape DRF produced.
+
+    Nested errors are flattened to paths (`hours[1].end`, `[0].kind` for a list body), and a
+    bare message or list of them becomes `detail`."""
+    fields = {}
+    detail = None
+    if isinstance(data, dict):
+        detail = data.get("detail")
+        for key, value in data.items():
+            if key != "detail":
+                _flatten(value, f"[{key}]" if isinstance(key, int) else str(key), fields)
+    elif isinstance(data, list) and any(isinstance(item, dict | list) for item in data):
+        for index, item in enumerate(data):
+            _flatten(item, f"[{index}]", fields)
+    else:
+        detail = data
+    if isinstance(detail, list | dict):
+        messages = {}
+        _flatten(detail, "detail", messages)
+        detail = " ".join(" ".join(found) for found in messages.values())
+    return {"detail": str(detail) if detail else "Invalid input.", **fields}
+
+
+def _flatten(value, path, into):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, int):
+                _flatten(item, f"{path}[{key}]", into)
+            else:
+                _flatten(item, f"{path}.{key}" if path else str(key), into)
+    elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        for index, item in enumerate(value):
+            _flatten(item, f"{path}[{index}]", into)
+    elif isinstance(value, list):
+        if value:
+            into.setdefault(path, []).extend(str(message) for message in value)
+    else:
+        into.setdefault(path, []).append(str(value))
 
 
 def not_found(request, exception=None):

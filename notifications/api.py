@@ -7,7 +7,6 @@ off (the engine forces them); the setting then only silences team-wide and other
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -163,7 +162,6 @@ class NotificationPreferencesView(APIView):
     """The caller's own notification settings."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]  # a list body and strict booleans: no form encoding
 
     @extend_schema(
         summary="Your notification settings",
