@@ -6,7 +6,8 @@ path, a body Django refuses, a crash) and the Django errors DRF does not transla
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -83,11 +84,17 @@ def not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+@csrf_exempt
+def unknown_api_path(request, *args, **kwargs):
+    """The API's catch-all route: a JSON 404 for any method (a POST here is no CSRF matter)."""
+    return not_found(request)
+
+
 def _not_found_detail(path):
     """The catch-all answers what APPEND_SLASH would have redirected: say where to go."""
     if not path.endswith("/"):
         try:
-            if resolve(path + "/").func is not not_found:
+            if resolve(path + "/").func not in (not_found, unknown_api_path):
                 return f"Not found. Did you mean {path}/ ?"
         except Resolver404:
             pass
@@ -108,6 +115,13 @@ def permission_denied(request, exception=None):
             {"detail": "You do not have permission to perform this action."}, status=403
         )
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A session-authenticated write without its CSRF token: under /api/, JSON like any 403."""
+    if is_api(request):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request):
