@@ -116,3 +116,30 @@ class AutoSchema(openapi.AutoSchema):
     @staticmethod
     def _filterset(view):
         return getattr(view, "filterset_class", None) or getattr(view, "filterset_fields", None)
+
+
+def explicit_security_and_typed_nullables(result, generator, request, public):
+    """Postprocessing: an operation that takes no credentials says so (`security: []`), and a
+    nullable enum reference carries its enum's `type` (OpenAPI 3.0 reads `nullable` only beside
+    one)."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("nullable") and "type" not in node and "oneOf" in node:
+                refs = [s["$ref"].rsplit("/", 1)[-1] for s in node["oneOf"] if "$ref" in s]
+                types = {schemas[name].get("type") for name in refs} - {None}
+                if len(types) == 1:
+                    node["type"] = types.pop()
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schemas)
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                operation.setdefault("security", [])
+    return result

@@ -276,6 +276,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
+    # Relative: the schema describes whichever host serves it.
+    "SERVERS": [{"url": "/", "description": "This server"}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.schema.explicit_security_and_typed_nullables",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "incidents.models.priority.Priority",
         "LevelEnum": "incidents.models.priority.Level",
