@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from escalation.api import views as escalation_views
-from helpdesk.errors import not_found
+from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
 from incidents.api.auth import ObtainToken
 from notifications.api import NotificationPreferencesView
@@ -31,5 +31,5 @@ urlpatterns = [
     ),
     *router.urls,
     # Last: any other path under /api/ is a JSON 404 (DEBUG or not), never an HTML page.
-    re_path(r"^.*$", not_found),
+    re_path(r"^.*$", unknown_api_path),
 ]

@@ -49,6 +49,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 SITE_URL = env("SITE_URL").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+CSRF_FAILURE_VIEW = "helpdesk.errors.csrf_failure"  # JSON under /api/
 if SITE_URL.startswith("https://"):
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto; `manage.py check --deploy` is
     # clean with these (docs/operations.md, "Security headers").
@@ -309,11 +310,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "helpdesk.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; the one operation that takes a file names MultiPartParser itself.
+    "DEFAULT_PARSER_CLASSES": ["helpdesk.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "helpdesk.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "helpdesk.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -322,7 +320,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -345,6 +343,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
+    # Relative: the schema describes whichever host serves it.
+    "SERVERS": [{"url": "/", "description": "This server"}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.schema.explicit_security_and_typed_nullables",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PriorityEnum": "incidents.models.priority.Priority",
         "LevelEnum": "incidents.models.priority.Level",

@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, e
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from incidents import roles
@@ -163,10 +162,6 @@ class NotificationPreferencesView(APIView):
     """The caller's own notification settings."""
 
     permission_classes = [IsAuthenticated]
-    # A list body and strict booleans: the project's JSON parser only, no form encoding.
-    parser_classes = [
-        p for p in api_settings.DEFAULT_PARSER_CLASSES if p.media_type == "application/json"
-    ]
 
     @extend_schema(
         summary="Your notification settings",

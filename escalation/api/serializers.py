@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Team
@@ -71,9 +72,33 @@ class NestedWriteMixin:
         model.objects.bulk_create(model(**{parent: instance}, **row) for row in rows)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "09:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as `HH:MM`, in and out: seconds would be stored but never shown."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "maxLength": 200})
+class OptionalURLField(serializers.URLField):
+    """A URL or null (none); an empty string is taken as null too, and none is sent as null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def validate_empty_values(self, data):
+        return super().validate_empty_values(None if data == "" else data)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer):
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M", help_text="00:00 means midnight.")
+    start = HourMinuteField()
+    end = HourMinuteField(help_text="00:00 means midnight.")
 
     class Meta:
         model = OpeningHours
@@ -181,8 +206,11 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
         queryset=Team.objects.all(), allow_null=True, required=False
     )
     set_priority = serializers.ChoiceField(Priority.choices, allow_null=True, required=False)
-    webhook_url = serializers.URLField(
-        max_length=200, required=False, allow_blank=True, validators=[webhooks.validate_url]
+    webhook_url = OptionalURLField(
+        max_length=200,
+        required=False,
+        validators=[webhooks.validate_url],
+        help_text="POSTed a signed JSON notice when the level fires; null for none.",
     )
     webhook_secret = serializers.CharField(
         max_length=200, required=False, allow_blank=True, write_only=True
@@ -194,6 +222,9 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
 
     def validate_notify(self, value):
         return unique(value, lambda t: t, "Name each notify target once.")
+
+    def validate_webhook_url(self, value):
+        return value or ""
 
     def validate_notify_users(self, value):
         return unique(value, lambda user: user.pk, "Name each user once.")
@@ -318,12 +349,12 @@ class DraftPreviewInputSerializer(PreviewInputSerializer):
 class PreviewFiringSerializer(serializers.Serializer):
     level = serializers.IntegerField()
     repeat = serializers.IntegerField()
-    anchor = serializers.CharField()
+    anchor = serializers.ChoiceField(EscalationLevel.Anchor.choices)
     due_at = serializers.DateTimeField()
     warning = serializers.BooleanField(help_text="Fires before its deadline (negative offset).")
     notify = serializers.ListField(child=serializers.IntegerField())
     reassign_to = serializers.IntegerField(allow_null=True)
-    set_priority = serializers.CharField(allow_null=True)
+    set_priority = serializers.ChoiceField(Priority.choices, allow_null=True)
 
 
 class PreviewSerializer(serializers.Serializer):

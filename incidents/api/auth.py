@@ -11,11 +11,14 @@ class ObtainToken(ObtainAuthToken):
     """DRF's token view, throttled: unthrottled, it would let anyone guess passwords at speed."""
 
     throttle_classes = [AnonRateThrottle]
+    # No credentials are needed here, so a stale token header must not turn the call into a 401.
+    authentication_classes = []
     # The project's parsers (DRF's token view names its own): a malformed body is a 400.
     parser_classes = APIView.parser_classes
 
     @extend_schema(
         summary="Exchange a username and password for an API token",
+        description="Send the token on later requests as `Authorization: Token <token>`.",
         responses={
             200: inline_serializer("Token", {"token": serializers.CharField()}),
             400: OpenApiResponse(description="Wrong credentials (`non_field_errors`)."),

@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from ..models import Ticket
 from ..models.tickets import Priority
@@ -9,6 +11,7 @@ from ..models.tickets import Priority
 MAX_ID = 2**63 - 1  # a larger number would overflow the database's integer, not just miss
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """A primary key: a whole number the database can hold, else a 400 with the field."""
 

@@ -4,6 +4,7 @@ shapes differ, so a client can never write a field it may only read."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from rest_framework import serializers
 
 from .. import roles
@@ -94,10 +95,26 @@ class EscalateSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="Where to GET the file's bytes.")
+
     class Meta:
         model = Attachment
-        fields = ["id", "filename", "content_type", "size", "created_at"]
+        fields = ["id", "reply", "filename", "content_type", "size", "created_at", "download"]
         read_only_fields = fields
+
+    def get_download(self, attachment) -> str:
+        return reverse("api:ticket-attachment", args=[attachment.ticket_id, attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Within ATTACHMENT_MAX_BYTES, of a type allowed.")
+    reply = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="One of your replies on this ticket to attach the file to; else the ticket.",
+    )
 
 
 class ReplySerializer(serializers.ModelSerializer):

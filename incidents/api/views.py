@@ -1,25 +1,42 @@
 """Ticket and team endpoints: parse, call the ticket's lifecycle methods, render."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.conf import settings
+from django.db import transaction
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from .. import permissions as rules
-from .. import timeline
+from .. import timeline, uploads
 from ..models import Team, Ticket
 from ..models.lifecycle import TransitionError
 from . import serializers as s
 from .filters import TicketFilter
-from .mixins import LocationOnCreateMixin, ProtectedDestroyMixin
+from .mixins import FileTooLarge, IgnoreAccept, LocationOnCreateMixin, ProtectedDestroyMixin
 from .permissions import AgentsReadSupervisorsWrite, TicketActionPermission
 
+# Statuses the schema cannot read off a view's configuration; helpdesk.schema adds the rest.
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input; field messages or `detail`."),
-    403: OpenApiResponse(description="Not allowed for your role."),
+    400: OpenApiResponse(description="Invalid input, or not possible in the ticket's state."),
     404: OpenApiResponse(description="No such ticket, or not yours to see."),
 }
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, in its own content type.")
+# A whole history, not a page of results: neither filtered, searched, ordered nor paginated.
+WHOLE_LIST = {"filter_backends": [], "pagination_class": None}
+
+
+# Multipart framing and the optional `reply` field around the file: at most this many bytes.
+UPLOAD_OVERHEAD = 16 * 1024
 
 
 def transition(func, *args, **kwargs):
@@ -38,16 +55,14 @@ def ticket_action(summary, request=None, **kwargs):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="Tickets you can see", responses={200: s.TicketSerializer, 400: ERRORS[400]}
-    ),
+    list=extend_schema(summary="Tickets you can see", responses={200: s.TicketSerializer}),
     retrieve=extend_schema(
         summary="One ticket", responses={200: s.TicketSerializer, 404: ERRORS[404]}
     ),
     create=extend_schema(
         summary="Open a ticket",
         request=s.TicketCreateSerializer,
-        responses={201: s.TicketSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        responses={201: s.TicketSerializer},
     ),
     partial_update=extend_schema(
         summary="Change status, priority, assignee or team (agents)",
@@ -154,14 +169,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=s.ReplyCreateSerializer,
         responses={201: s.ReplySerializer, **ERRORS},
     )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        filterset_class=None,
-        search_fields=[],
-        ordering_fields=[],
-        pagination_class=None,
-    )
+    @action(detail=True, methods=["get", "post"], **WHOLE_LIST)
     def replies(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "POST":
@@ -174,18 +182,88 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Events, escalations and notifications, oldest first",
         responses={200: s.TimelineEntrySerializer(many=True), 404: ERRORS[404]},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        filterset_class=None,
-        search_fields=[],
-        ordering_fields=[],
-        pagination_class=None,
-    )
+    @action(detail=True, methods=["get"], **WHOLE_LIST)
     def timeline(self, request, pk=None):
         ticket = self.get_object()
         entries = timeline.entries_for(ticket, request.user)
         return Response(s.TimelineEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        methods=["get"],
+        summary="Files on the ticket and its replies you can see, oldest first",
+        responses={200: s.AttachmentSerializer(many=True), 404: ERRORS[404]},
+    )
+    @extend_schema(
+        methods=["post"],
+        summary="Upload a file to the ticket or to one of your replies on it",
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={
+            201: s.AttachmentSerializer,
+            400: OpenApiResponse(description="No file, a type not allowed, or not your reply."),
+            404: ERRORS[404],
+            413: OpenApiResponse(description="The file is larger than ATTACHMENT_MAX_BYTES."),
+        },
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], **WHOLE_LIST)
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "POST":
+            return self._upload(ticket, request)
+        found = rules.visible_attachments(request.user, ticket.attachments.all())
+        return Response(s.AttachmentSerializer(found, many=True).data)
+
+    @extend_schema(
+        summary="Download one file",
+        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+        responses={
+            **{(200, kind): FILE for kind in settings.ATTACHMENT_TYPES},
+            404: OpenApiResponse(description="No such ticket or file, or not yours to see."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})/download",
+        url_name="attachment",
+        content_negotiation_class=IgnoreAccept,
+        **WHOLE_LIST,
+    )
+    def download(self, request, pk=None, attachment_id=None):
+        ticket = self.get_object()
+        found = rules.visible_attachments(request.user, ticket.attachments.all())
+        attachment = found.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound("No such file on this ticket.")
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def _upload(self, ticket, request):
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and uploads.too_large(int(declared) - UPLOAD_OVERHEAD):
+            raise FileTooLarge({"file": ["The file is too large."]})  # refused before it is read
+        data = self._validated(s.AttachmentUploadSerializer, request.data)
+        reply = None
+        if data.get("reply") is not None:
+            reply = ticket.replies.filter(pk=data["reply"], author=request.user).first()
+            if reply is None:
+                raise ValidationError({"reply": [f"No reply of yours with id {data['reply']}."]})
+        if ticket.status == Ticket.Status.CLOSED:
+            raise ValidationError({"detail": "A closed ticket takes no more files."})
+        try:
+            content_type = uploads.checked_content_type(data["file"])
+        except uploads.UploadRefused as refused:
+            if refused.too_large:
+                raise FileTooLarge({"file": [str(refused)]}) from None
+            raise ValidationError({"file": [str(refused)]}) from None
+        with transaction.atomic():
+            attachment = ticket.attach(request.user, data["file"], content_type, reply=reply)
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     def _add_reply(self, ticket, request):
         data = self._validated(s.ReplyCreateSerializer, request.data)
@@ -207,12 +285,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 @extend_schema_view(
     list=extend_schema(summary="Teams with their members (agents)"),
+    retrieve=extend_schema(summary="One team with its members (agents)"),
     create=extend_schema(summary="Create a team (supervisors)"),
     update=extend_schema(summary="Replace a team and its members (supervisors)"),
     partial_update=extend_schema(summary="Change a team (supervisors)"),
     destroy=extend_schema(
         summary="Delete a team no ticket uses (supervisors)",
-        responses={204: None, 409: OpenApiResponse(description="In use.")},
+        responses={204: None, 409: OpenApiResponse(description="Tickets still use it.")},
     ),
 )
 class TeamViewSet(LocationOnCreateMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):

@@ -47,8 +47,9 @@ def test_put_replaces_the_nested_sets(api, supervisor):
     "change, field",
     [
         ({"timezone": "Mars/Olympus"}, "timezone"),
-        ({"hours": [{"weekday": 0, "start": "17:00", "end": "09:00"}]}, "hours"),
-        ({"hours": [{"weekday": 7, "start": "09:00", "end": "17:00"}]}, "hours"),
+        ({"hours": [{"weekday": 0, "start": "17:00", "end": "09:00"}]}, "hours[0].end"),
+        ({"hours": [{"weekday": 7, "start": "09:00", "end": "17:00"}]}, "hours[0].weekday"),
+        ({"hours": [{"weekday": 0, "start": "09:00:30", "end": "17:00"}]}, "hours[0].start"),
         ({"holidays": [{"date": "2025-12-25"}, {"date": "2025-12-25"}]}, "holidays"),
     ],
 )

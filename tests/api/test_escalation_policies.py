@@ -63,15 +63,24 @@ def test_put_replaces_levels(api, supervisor, lead, teams):
     "change, field",
     [
         ({"repeat": 10}, "repeat"),
-        ({"priorities": ["P7"]}, "priorities"),
+        ({"priorities": ["P7"]}, "priorities[0]"),
         ({"teams": [9999]}, "teams"),
-        ({"levels": [{"order": 1, "anchor": "created", "offset_seconds": -60}]}, "levels"),
+        (
+            {"levels": [{"order": 1, "anchor": "created", "offset_seconds": -60}]},
+            "levels[0].offset_seconds",
+        ),
         (
             {"levels": [{"order": 1, "anchor": "response_due", "offset_seconds": 91 * 86400}]},
-            "levels",
+            "levels[0].offset_seconds",
         ),
-        ({"levels": [{"order": 1, "anchor": "response_due", "notify": ["everyone"]}]}, "levels"),
-        ({"levels": [{"order": 1, "anchor": "response_due", "reassign_to": 9999}]}, "levels"),
+        (
+            {"levels": [{"order": 1, "anchor": "response_due", "notify": ["everyone"]}]},
+            "levels[0].notify[0]",
+        ),
+        (
+            {"levels": [{"order": 1, "anchor": "response_due", "reassign_to": 9999}]},
+            "levels[0].reassign_to",
+        ),
         (
             {"levels": [{"order": 1, "anchor": "response_due"}, {"order": 1, "anchor": "created"}]},
             "levels",

@@ -58,11 +58,11 @@ def test_a_draft_is_validated_like_a_policy(api, supervisor, sla):
     }
     response = api(supervisor).post(URL, {"policy": bad, "priority": "P2"}, format="json")
     assert response.status_code == 400
-    errors = response.json()["policy"]
-    assert "repeat" in errors, errors
-    assert errors["levels"] == {
-        "0": {"offset_seconds": ["A level cannot fire before the ticket exists."]}
-    }
+    errors = response.json()
+    assert "policy.repeat" in errors, errors
+    assert errors["policy.levels[0].offset_seconds"] == [
+        "A level cannot fire before the ticket exists."
+    ]
 
 
 def test_only_supervisors_preview_drafts(api, agent, sla):

@@ -38,15 +38,21 @@ def test_patching_targets_replaces_them(api, supervisor):
 
 def test_invalid_targets_are_field_errors(api, supervisor):
     client = api(supervisor)
-    for targets in (
-        [TARGETS[0], TARGETS[0]],
-        [{"priority": "P9", "first_response_seconds": 1, "resolution_seconds": 1}],
-        [{"priority": "P1", "first_response_seconds": 0, "resolution_seconds": 1}],
+    for targets, field in (
+        ([TARGETS[0], TARGETS[0]], "targets"),
+        (
+            [{"priority": "P9", "first_response_seconds": 1, "resolution_seconds": 1}],
+            "targets[0].priority",
+        ),
+        (
+            [{"priority": "P1", "first_response_seconds": 0, "resolution_seconds": 1}],
+            "targets[0].first_response_seconds",
+        ),
     ):
         response = client.post(
             "/api/sla-policies/", {"name": "Bad", "targets": targets}, format="json"
         )
-        assert response.status_code == 400 and "targets" in response.json()
+        assert response.status_code == 400 and field in response.json()
     assert not SLAPolicy.objects.exists()
 
 

@@ -29,7 +29,10 @@ def test_customer_ticket_without_team_goes_to_the_intake_team(api, customer, int
 def test_customer_cannot_choose_a_team(api, customer, teams):
     response = api(customer).post("/api/tickets/", {**NEW, "team": teams["eng"].pk}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"team": ["Customers cannot choose a team."]}
+    assert response.json() == {
+        "detail": "Invalid input.",
+        "team": ["Customers cannot choose a team."],
+    }
     assert not Ticket.objects.exists()
 
 

@@ -47,11 +47,19 @@ def test_oversized_json_body_is_a_413(api, customer, settings):
     assert response.json() == {"detail": "Request body too large."}
 
 
-def test_oversized_form_body_is_a_413(api, db, settings):
+def test_oversized_form_body_is_a_413(api, customer, desk_ticket, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = api().post("/api/auth/token/", {"username": "a" * 2000, "password": "x"})
+    response = api(customer).post(
+        f"/api/tickets/{desk_ticket.pk}/attachments/", {"reply": "1" * 2000}, format="multipart"
+    )
     assert response.status_code == 413
     assert response.json() == {"detail": "Request body too large."}
+
+
+def test_a_form_body_where_json_is_expected_is_a_json_415(api, db):
+    response = api().post("/api/auth/token/", {"username": "a", "password": "x"})
+    assert response.status_code == 415
+    assert response.json()["detail"].startswith("Unsupported media type")
 
 
 def test_a_crash_under_the_api_is_a_json_500(client, supervisor, monkeypatch):

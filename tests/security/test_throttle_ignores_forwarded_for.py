@@ -10,6 +10,7 @@ def test_token_endpoint_throttles_despite_changing_forwarded_for(api, customer, 
         client.post(
             "/api/auth/token/",
             {"username": customer.username, "password": "wrong"},
+            format="json",
             HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
         ).status_code
         for n in range(5)
@@ -28,6 +29,7 @@ def test_behind_one_proxy_the_client_address_it_appends_counts(
         return client.post(
             "/api/auth/token/",
             {"username": customer.username, "password": "wrong"},
+            format="json",
             HTTP_X_FORWARDED_FOR=forwarded_for,
         ).status_code
 

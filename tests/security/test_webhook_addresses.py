@@ -66,7 +66,7 @@ def test_escalation_policy_api_refuses_a_private_webhook(api, supervisor):
         "/api/escalation-policies/", {"name": "p", "levels": [level]}, format="json"
     )
     assert response.status_code == 400
-    assert "private" in str(response.json()["levels"])
+    assert "private" in str(response.json()["levels[0].webhook_url"])
 
 
 @pytest.fixture

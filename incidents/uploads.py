@@ -1,0 +1,38 @@
+"""The attachment limits (settings ATTACHMENT_MAX_BYTES and ATTACHMENT_TYPES), checked before
+anything is stored."""
+
+import mimetypes
+import os
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+
+class UploadRefused(Exception):
+    def __init__(self, message, too_large=False):
+        super().__init__(message)
+        self.too_large = too_large
+
+
+def too_large(size):
+    return size > settings.ATTACHMENT_MAX_BYTES
+
+
+def checked_content_type(upload):
+    """The type to store `upload` under, judged by its name first (a client's claim is easy to
+    get wrong); UploadRefused when the file is too large or of a type not accepted."""
+    upload.name = os.path.basename(upload.name or "") or "upload"
+    if too_large(upload.size):
+        raise UploadRefused(
+            f"{upload.name} is too large ({filesizeformat(upload.size)}). Files can be up to "
+            f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)} each.",
+            too_large=True,
+        )
+    guessed, _encoding = mimetypes.guess_type(upload.name)
+    content_type = guessed or upload.content_type
+    if content_type not in settings.ATTACHMENT_TYPES:
+        raise UploadRefused(
+            f"{upload.name} is a kind of file we cannot accept ({content_type}). Allowed: "
+            f"{', '.join(settings.ATTACHMENT_TYPES)}."
+        )
+    return content_type
