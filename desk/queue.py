@@ -1,6 +1,5 @@
 """The agent queue: which tickets, in what order, narrowed by a view, filters and a search."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
 
 from incidents import roles
@@ -82,12 +81,7 @@ def search(tickets, text):
 
 def desk_agents():
     """People tickets can be assigned to: agents and supervisors."""
-    return (
-        get_user_model()
-        .objects.filter(groups__name__in=[roles.AGENTS, roles.SUPERVISORS], is_active=True)
-        .distinct()
-        .order_by("username")
-    )
+    return roles.agents().order_by("username")
 
 
 def team_choices():

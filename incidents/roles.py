@@ -25,3 +25,18 @@ def is_agent(user):
 
 def is_customer(user):
     return getattr(user, "is_authenticated", False) and not is_agent(user)
+
+
+def agents():
+    """The people who work the desk (agents, supervisors, superusers), active ones only: who a
+    ticket can be assigned to, who can be a team member, whom an escalation level may name."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True) | Q(groups__name__in=[AGENTS, SUPERVISORS]), is_active=True
+        )
+        .distinct()
+    )

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
 
+from incidents import roles
 from incidents.models.tickets import Priority
 from notifications import webhooks
 from notifications.forms import WriteOnlySecretField, kept_secret
@@ -153,6 +154,11 @@ class EscalationLevelInline(admin.StackedInline):
     extra = 0
     ordering = ["order"]
     autocomplete_fields = ["reassign_to", "notify_users"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "notify_users":
+            kwargs["queryset"] = roles.agents()  # a level never names a customer
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(EscalationPolicy)

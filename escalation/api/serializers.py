@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from incidents.api.fields import AgentField, IdField
 from incidents.models import Team
 from incidents.models.tickets import Priority
 from notifications import webhooks
@@ -169,9 +170,7 @@ class SLATargetSerializer(serializers.ModelSerializer):
 
 class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
     nested = {"targets": ("targets", SLATarget, "policy")}
-    teams = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), many=True, required=False
-    )
+    teams = IdField(queryset=Team.objects.all(), many=True, required=False)
     targets = SLATargetSerializer(many=True, required=False)
 
     class Meta:
@@ -199,12 +198,8 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
     )
     order = serializers.IntegerField(min_value=1, max_value=1000)
     notify = serializers.ListField(child=serializers.ChoiceField(NOTIFY_TARGETS), default=list)
-    notify_users = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), many=True, required=False
-    )
-    reassign_to = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), allow_null=True, required=False
-    )
+    notify_users = AgentField(many=True, required=False)
+    reassign_to = IdField(queryset=Team.objects.all(), allow_null=True, required=False)
     set_priority = serializers.ChoiceField(Priority.choices, allow_null=True, required=False)
     webhook_url = OptionalURLField(
         max_length=200,
@@ -239,9 +234,7 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
 
 class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
     nested = {"levels": ("levels", EscalationLevel, "policy")}
-    teams = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), many=True, required=False
-    )
+    teams = IdField(queryset=Team.objects.all(), many=True, required=False)
     priorities = serializers.ListField(
         child=serializers.ChoiceField(Priority.values),
         default=list,
@@ -316,9 +309,7 @@ class PreviewInputSerializer(serializers.Serializer):
 
     ticket = serializers.IntegerField(required=False, min_value=1)
     priority = serializers.ChoiceField(Priority.choices, required=False)
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
-    )
+    team = IdField(queryset=Team.objects.all(), required=False, allow_null=True)
     created_at = serializers.DateTimeField(
         required=False, help_text="Defaults to now; within ten years of it."
     )

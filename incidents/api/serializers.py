@@ -3,22 +3,15 @@ shapes differ, so a client can never write a field it may only read."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from rest_framework import serializers
 
 from .. import roles
 from ..models import Attachment, Membership, Reply, Team, Ticket
 from ..models.tickets import Level, Priority
+from .fields import AgentField, IdField
 
 User = get_user_model()
-
-
-def agents():
-    """Users who work the desk: the only valid assignees."""
-    return User.objects.filter(
-        Q(is_superuser=True) | Q(groups__name__in=[roles.AGENTS, roles.SUPERVISORS])
-    ).distinct()
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -60,13 +53,13 @@ class TicketCreateSerializer(serializers.Serializer):
     description = serializers.CharField()
     impact = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
     urgency = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
-    team = serializers.PrimaryKeyRelatedField(
+    team = IdField(
         queryset=Team.objects.all(),
         required=False,
         allow_null=True,
         help_text="Agents only: route the ticket. Defaults to the intake team.",
     )
-    requester = serializers.PrimaryKeyRelatedField(
+    requester = IdField(
         queryset=User.objects.filter(is_active=True),
         required=False,
         help_text="Agents only: open the ticket on a customer's behalf. Defaults to you.",
@@ -78,15 +71,13 @@ class TicketUpdateSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(Ticket.Status.choices, required=False)
     priority = serializers.ChoiceField(Priority.choices, required=False)
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=agents(), required=False, allow_null=True
-    )
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
+    assignee = IdField(queryset=roles.agents(), required=False, allow_null=True)
+    team = IdField(queryset=Team.objects.all(), required=False)
 
 
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the ticket needs a higher tier.")
-    team = serializers.PrimaryKeyRelatedField(
+    team = IdField(
         queryset=Team.objects.all(),
         required=False,
         allow_null=True,
@@ -139,7 +130,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class MemberSerializer(serializers.Serializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    user = AgentField()
     role = serializers.ChoiceField(Membership.Role.choices, default=Membership.Role.AGENT)
 
 

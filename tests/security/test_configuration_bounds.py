@@ -93,3 +93,77 @@ def test_configuration_bounds_the_admin_refuses_a_customer_as_member(
 
     assert "Only agents and supervisors can be team members." in page
     assert not Membership.objects.filter(user=customer).exists()
+
+
+CALENDAR = {"name": "Office", "timezone": "Europe/Berlin"}
+NINE_TO_FIVE = [{"weekday": 0, "start": "09:00", "end": "17:00"}]
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory", "posix/Europe/Berlin"])
+def test_configuration_bounds_the_api_refuses_non_iana_zones(api, supervisor, zone):
+    body = {**CALENDAR, "timezone": zone, "hours": NINE_TO_FIVE}
+    response = api(supervisor).post("/api/calendars/", body, format="json")
+
+    assert response.status_code == 400
+    assert "timezone" in response.json()
+
+
+def test_configuration_bounds_the_api_refuses_opening_hours_with_seconds(api, supervisor):
+    hours = [{"weekday": 0, "start": "09:00:30", "end": "17:00"}]
+    response = api(supervisor).post("/api/calendars/", {**CALENDAR, "hours": hours}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["hours[0].start"] == [
+        "Time has wrong format. Use one of these formats instead: hh:mm."
+    ]
+
+
+def test_configuration_bounds_the_api_refuses_a_fractional_team_id(api, agent, teams):
+    body = {"subject": "s", "description": "d", "team": teams["desk"].pk + 0.5}
+    response = api(agent).post("/api/tickets/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["team"] == ["Incorrect type. Expected pk value, received float."]
+
+
+def test_configuration_bounds_the_api_refuses_a_target_over_a_year(api, supervisor):
+    target = {"priority": "P1", "first_response_seconds": 900, "resolution_seconds": HUGE}
+    body = {"name": "Typo", "targets": [target]}
+    response = api(supervisor).post("/api/sla-policies/", body, format="json")
+
+    assert response.status_code == 400
+    assert not SLAPolicy.objects.exists()
+
+
+def test_configuration_bounds_the_api_refuses_a_customer_as_team_member(api, supervisor, customer):
+    body = {"name": "Night", "slug": "night", "tier": 1, "members": [{"user": customer.pk}]}
+    response = api(supervisor).post("/api/teams/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["members[0].user"] == [
+        f"User {customer.pk} is not an active agent or supervisor."
+    ]
+
+
+def test_configuration_bounds_the_api_refuses_a_customer_in_notify_users(api, supervisor, customer):
+    level = {"order": 1, "anchor": "response_due", "notify_users": [customer.pk]}
+    body = {"name": "Page", "levels": [level]}
+    response = api(supervisor).post("/api/escalation-policies/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["levels[0].notify_users"] == [
+        f"User {customer.pk} is not an active agent or supervisor."
+    ]
+    assert not EscalationPolicy.objects.exists()
+
+
+def test_configuration_bounds_the_admin_refuses_a_customer_in_notify_users(
+    as_supervisor, teams, customer
+):
+    from ..escalation.test_admin import policy_form
+
+    page = as_supervisor.post(url(EscalationPolicy, "add"), policy_form(teams, customer))
+
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
+    assert not EscalationPolicy.objects.exists()
