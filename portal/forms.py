@@ -1,13 +1,10 @@
 """Customer forms: plain words in, the domain's values out. Attachments are checked here, all
 of them, before anything is stored."""
 
-import mimetypes
-import os
-
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from incidents import uploads
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,39 +24,17 @@ class AttachmentsField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        files = data if isinstance(data, list | tuple) else [data] if data else []
         errors, cleaned = [], []
-        for upload in uploads:
+        for upload in files:
             upload = super().clean(upload, initial)
             try:
-                cleaned.append((upload, content_type_of(upload)))
-            except forms.ValidationError as error:
-                errors.extend(error.messages)
+                cleaned.append((upload, uploads.checked_content_type(upload)))
+            except uploads.UploadRefused as refused:
+                errors.append(str(refused))
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
-
-
-def content_type_of(upload):
-    """The file's type, judged by its name first (a browser's claim is easy to get wrong)."""
-    upload.name = os.path.basename(upload.name)
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise forms.ValidationError(
-            _("%(name)s is too large (%(size)s). Files can be up to %(max)s each."),
-            params={
-                "name": upload.name,
-                "size": filesizeformat(upload.size),
-                "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-            },
-        )
-    guessed, _encoding = mimetypes.guess_type(upload.name)
-    content_type = guessed or upload.content_type
-    if content_type not in settings.ATTACHMENT_TYPES:
-        raise forms.ValidationError(
-            _("%(name)s is a kind of file we can't accept. Try a PDF, an image or a text file."),
-            params={"name": upload.name},
-        )
-    return content_type
 
 
 IMPACT_CHOICES = [
