@@ -84,7 +84,45 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_RefuseRedirects)
+class PeerRefused(OSError):
+    """The connection reached an address webhooks may not go to."""
+
+
+def _checked_connection(address, *args, **kwargs):
+    """socket.create_connection, then judge the address really connected to, before a byte is
+    sent: a name that resolved to a public address for `resolve` and to a private one a moment
+    later (DNS rebinding) is caught here."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    reason = refusal(sock.getpeername()[0])
+    if reason:
+        sock.close()
+        raise PeerRefused(reason)
+    return sock
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(_RefuseRedirects, _HTTPHandler, _HTTPSHandler)
 
 
 def refusal(address):
@@ -175,6 +213,14 @@ def send(notification):
         error.close()
         temporary = error.code >= 500 or error.code in (408, 429)
         raise DeliveryError(f"HTTP {error.code} {error.reason}", temporary=temporary) from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, PeerRefused):
+            raise DeliveryError(
+                f"Refused: the connection reached {error.reason}; webhooks go to public "
+                "addresses only",
+                temporary=False,
+            ) from None
+        raise DeliveryError(f"URLError: {error.reason}", temporary=True) from None
     except (OSError, http.client.HTTPException) as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", temporary=True) from None
     except ValueError as error:

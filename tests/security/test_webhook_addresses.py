@@ -90,3 +90,48 @@ def test_webhook_delivery_refuses_a_name_resolving_to_loopback(ticket, monkeypat
     assert row.status == Notification.Status.FAILED  # permanent: no retry
     assert "rebind.example resolves to 127.0.0.1 is a loopback address" in row.last_error
     assert opened == []
+
+
+def test_webhook_delivery_refuses_a_name_rebound_to_loopback_after_the_check(
+    ticket, monkeypatch, settings
+):
+    """DNS rebinding: the check's lookup says public, the connection's lookup says loopback.
+    The address really connected to is judged before a byte is sent."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    answers = iter([("93.184.216.34", port)])  # the first answer is public, then loopback
+
+    def rebinding(host, port_, *args, **kwargs):
+        address = next(answers, ("127.0.0.1", port))
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", address)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    [row] = notify_webhooks(
+        "escalated", ticket, key="firing:rebind2", url=f"http://rebind.example:{port}/hook"
+    )
+    try:
+        assert deliver(row.pk) is False
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    row.refresh_from_db()
+    assert row.status == Notification.Status.FAILED
+    assert "the connection reached 127.0.0.1 is a loopback address" in row.last_error
+    assert received == []
