@@ -12,12 +12,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from incidents import guest_access, permissions
+from incidents import guest_access, permissions, uploads
 from incidents.models import Ticket
 from incidents.models.lifecycle import TransitionError
 
@@ -154,14 +153,7 @@ def guest_attachment(request, token, attachment_id):
     found = get_object_or_404(
         permissions.visible_attachments(item.requester, item.attachments.all()), pk=attachment_id
     )
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.filename,
-        content_type=found.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.as_download(found)
 
 
 def guest_password(request, token):

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from incidents import permissions
+from incidents import permissions, uploads
 from incidents.models import Attachment, Ticket
 from incidents.models.lifecycle import TransitionError
 
@@ -214,11 +214,4 @@ def attachment(request, ticket_id, attachment_id):
     found = get_object_or_404(
         permissions.visible_attachments(request.user, item.attachments.all()), pk=attachment_id
     )
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.filename,
-        content_type=found.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.as_download(found)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -234,14 +233,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         attachment = found.filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound("No such file on this ticket.")
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return uploads.as_download(attachment)
 
     def _upload(self, ticket, request):
         declared = request.META.get("CONTENT_LENGTH") or ""
