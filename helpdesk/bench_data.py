@@ -66,6 +66,7 @@ def seed(count, now=None, rng_seed=1):
                 insert(table, flat)
                 totals[table[0]] += len(flat)
     reset_sequences()
+    analyze()
     return totals
 
 
@@ -375,3 +376,10 @@ def reset_sequences():
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def analyze():
+    """Refresh the planner's statistics: after a bulk load, without them SQLite picks the
+    status index for the queues and reads every active ticket of every team."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
