@@ -148,7 +148,12 @@ def report(ours, peer, meta):
     ]
     for (operation, _user, _url, peer_op), r in zip(PAGES, ours["pages"], strict=True):
         p = by_peer.get(peer_op)
-        them = f"{p['p50']:.1f} | {p['p95']:.1f} | {p['p95'] / r['p95']:.1f}×" if p else "— | — | —"
+        few = f" (n={p['n']})" if p and p["n"] < r["n"] else ""
+        them = (
+            f"{p['p50']:.1f} | {p['p95']:.1f}{few} | {p['p95'] / r['p95']:.1f}×"
+            if p
+            else "— | — | —"
+        )
         lines.append(
             f"| {operation} | {r['p50']:.1f} | {r['p95']:.1f} | {r['queries']} | "
             f"{peer_op or '—'} | {them} |"
