@@ -39,7 +39,10 @@ TIER_WEIGHT = {1: 4, 2: 2, 3: 1}
 AGENTS_PER_TEAM = 8
 PRIORITIES = [("P1", 5), ("P2", 15), ("P3", 50), ("P4", 30)]
 LEVELS = {"P1": ("high", "high"), "P2": ("high", "medium"), "P3": ("medium", "medium")}
+# A quarter of the tickets active, up to a backlog of 25,000: the open backlog follows the size
+# of the team, not the years of history behind it, so 1M tickets are mostly closed ones.
 ACTIVE_SHARE = 0.25
+BACKLOG = 25_000
 WORDS = [
     *("printer", "vpn", "laptop", "password", "outlook", "invoice", "erp", "report", "badge"),
     *("wifi", "monitor", "license", "backup", "database", "timeout", "export", "login"),
@@ -58,6 +61,7 @@ def seed(count, now=None, rng_seed=1):
         clocks = clock_templates(teams, now)
     totals = {"tickets": 0, "replies": 0, "events": 0, "clocks": 0, "firings": 0}
     plan = TicketFactory(rng, now, teams, agents, customers, clocks)
+    plan.active_share = min(ACTIVE_SHARE, BACKLOG / max(count, 1))
     rows = plan.rows(next_id(Ticket), count)
     while batch := list(islice(rows, BATCH)):
         with transaction.atomic():
@@ -173,6 +177,7 @@ class TicketFactory:
         self.event_id = next_id(TicketEvent)
         self.clock_id = next_id(TicketClock)
         self.firing_id = next_id(Firing)
+        self.active_share = ACTIVE_SHARE
 
     def rows(self, first_id, count):
         for pk in range(first_id, first_id + count):
@@ -182,7 +187,7 @@ class TicketFactory:
         rng = self.rng
         team = rng.choices(self.team_ids, self.team_weights)[0]
         priority = rng.choices(*zip(*PRIORITIES, strict=True))[0]
-        active = rng.random() < ACTIVE_SHARE
+        active = rng.random() < self.active_share
         t = {"id": pk, "team_id": team, "priority": priority}
         t["requester_id"] = rng.choice(self.customers)
         t["assignee_id"] = (
