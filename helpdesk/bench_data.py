@@ -61,7 +61,6 @@ def seed(count, now=None, rng_seed=1):
         clocks = clock_templates(teams, now)
     totals = {"tickets": 0, "replies": 0, "events": 0, "clocks": 0, "firings": 0}
     plan = TicketFactory(rng, now, teams, agents, customers, clocks)
-    plan.active_share = min(ACTIVE_SHARE, BACKLOG / max(count, 1))
     rows = plan.rows(next_id(Ticket), count)
     while batch := list(islice(rows, BATCH)):
         with transaction.atomic():
@@ -177,18 +176,21 @@ class TicketFactory:
         self.event_id = next_id(TicketEvent)
         self.clock_id = next_id(TicketClock)
         self.firing_id = next_id(Firing)
-        self.active_share = ACTIVE_SHARE
 
     def rows(self, first_id, count):
+        """Oldest first: the backlog is among the newest BACKLOG / ACTIVE_SHARE tickets, as in
+        a real table, where open tickets are recent and years of closed ones lie behind."""
+        recent = first_id + count - int(BACKLOG / ACTIVE_SHARE)
         for pk in range(first_id, first_id + count):
-            yield self.ticket(pk)
+            age = (first_id + count - pk) / count  # 1 for the oldest, ~0 for the newest
+            yield self.ticket(pk, age, pk >= recent)
 
-    def ticket(self, pk):
+    def ticket(self, pk, age, recent):
         rng = self.rng
         team = rng.choices(self.team_ids, self.team_weights)[0]
         priority = rng.choices(*zip(*PRIORITIES, strict=True))[0]
-        active = rng.random() < self.active_share
-        t = {"id": pk, "team_id": team, "priority": priority}
+        active = recent and rng.random() < ACTIVE_SHARE
+        t = {"id": pk, "team_id": team, "priority": priority, "age": age * 365 * 86400}
         t["requester_id"] = rng.choice(self.customers)
         t["assignee_id"] = (
             rng.choice(self.agents[team]) if not active or rng.random() < 0.6 else None
@@ -228,13 +230,14 @@ class TicketFactory:
     def done_state(self, t):
         rng = self.rng
         t["status"] = rng.choices(["resolved", "closed"], [30, 70])[0]
-        t["created_at"] = self.now - timedelta(seconds=rng.uniform(86400, 365 * 86400))
+        seconds = max(t["age"], 3 * 86400) * rng.uniform(0.99, 1.0)  # ids follow time
+        t["created_at"] = self.now - timedelta(seconds=seconds)
         t["acknowledged_at"] = t["created_at"] + timedelta(minutes=rng.uniform(1, 60))
         t["response_due_at"] = t["created_at"] + timedelta(hours=1)
         t["resolution_due_at"] = t["created_at"] + timedelta(days=2)
         t["resolved_at"] = t["created_at"] + timedelta(hours=rng.uniform(1, 60))
         if t["status"] == "closed":
-            t["closed_at"] = t["resolved_at"] + timedelta(days=3)
+            t["closed_at"] = min(t["resolved_at"] + timedelta(days=3), self.now)
         if t["resolved_at"] > t["resolution_due_at"]:
             t["resolution_breached_at"] = t["resolution_due_at"]
         t["breached"] = "resolution_breached_at" in t
