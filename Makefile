@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/tierdesk
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-sqlite test-postgres lint lint-api format bench clean
+.PHONY: help install run serve migrate demo test test-sqlite test-postgres lint lint-api format bench bench-pages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ test-postgres: install ## The suite on PostgreSQL (skipped with a reason when no
 
 bench: install ## Run the benchmarks in bench/ (figures under bench/results/)
 	SECRET_KEY=bench DEBUG=false $(PY) bench/escalation_latency.py
+	$(MAKE) bench-pages
+
+BENCH_TICKETS ?= 100000
+bench-pages: install ## Lists and desk pages at $(BENCH_TICKETS) tickets, against django-helpdesk 2.6.1 (own venv)
+	$(PY) bench/desk_pages.py --tickets $(BENCH_TICKETS)
 
 clean: ## Remove the venv, databases and caches
 	rm -rf $(VENV) db.sqlite3* test-db*.sqlite3* .pytest_cache .ruff_cache

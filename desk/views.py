@@ -3,7 +3,6 @@ the same rule the API applies."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,6 +10,7 @@ from django.utils.formats import date_format
 from incidents import roles
 from incidents.models import SavedReply, Team, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
+from incidents.paging import CappedPaginator
 
 from . import deadlines, queue, timeline
 from .forms import QueueFilters
@@ -58,7 +58,7 @@ def home(request):
     )
     tickets = filters.narrow(queue.search(tickets, request.GET.get("q", "")))
     tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, deadlines.badge(t, now)) for t in page.object_list]
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).

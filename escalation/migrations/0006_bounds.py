@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('escalation', '0005_exact_pauses'),
-        ('incidents', '0008_bounds'),
+        ('incidents', '0009_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,60 @@
+"""Paging for long ticket lists, shared by the desk and the API: the count stops at a cap.
+
+Counting every ticket a supervisor may see costs as much as reading them all; like the admin's
+`show_full_result_count = False`, the count stops at COUNT_CAP and says so. Pages past the cap
+stay reachable: a page is read with its own LIMIT/OFFSET, and there is a next page while this
+one is full."""
+
+from functools import cached_property
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    count_cap = COUNT_CAP
+
+    @cached_property
+    def _counted(self):
+        """The number of items, up to count_cap + 1 (one more tells that there are more)."""
+        items = self.object_list
+        if hasattr(items, "values"):
+            return items.order_by().values("pk")[: self.count_cap + 1].count()
+        return min(len(items), self.count_cap + 1)
+
+    @property
+    def count(self):
+        return min(self._counted, self.count_cap)
+
+    @property
+    def capped(self):
+        """Are there more items than `count` says?"""
+        return self._counted > self.count_cap
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        """Past the cap a page is read by its offset; an empty one beyond the first is a 404."""
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        items = list(self.object_list[bottom : bottom + self.per_page])
+        if not items and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return CappedPage(items, number, self)
+
+
+class CappedPage(Page):
+    def has_next(self):
+        return len(self.object_list) == self.paginator.per_page
