@@ -1,6 +1,7 @@
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 register = template.Library()
@@ -13,7 +14,7 @@ def deadline_badge(badge, reference=""):
 
     Built in Python, not an included template: a queue draws one per row."""
     if not badge.due:
-        pause = format_html('<span aria-hidden="true">⏸ </span>') if badge.tone == "grey" else ""
+        pause = mark_safe('<span aria-hidden="true">⏸ </span>') if badge.tone == "grey" else ""
         return format_html('<span class="{}">{}{}</span>', badge.css, pause, badge.label)
     due = timezone.localtime(badge.due)
     reference_attribute = format_html(' data-reference="{}"', reference) if reference else ""
