@@ -13,6 +13,12 @@ class LoginForm(AllauthLoginForm):
     whoever created them vouched for the address, and they keep signing in as before.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email or username"
+        # The page links "Forgot your password?" once, under the form.
+        self.fields["password"].help_text = ""
+
     def clean(self):
         cleaned = super().clean()
         login = getattr(self, "_login", None)
