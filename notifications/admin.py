@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
 
-from . import outbox, webhooks
+from . import outbox, rendering, webhooks
 from .forms import WriteOnlySecretField, kept_secret
 from .models import DeliveryAttempt, Notification, NotificationPreference, Webhook
 
@@ -42,8 +42,9 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("idempotency_key", "address", "subject", "ticket__reference")
     list_select_related = ("ticket",)
     date_hierarchy = "created_at"
-    # The secret is the endpoint's, not something to show on every row.
-    exclude = ("secret",)
+    # The secret is the endpoint's, not something to show on every row; the text and HTML are
+    # shown rendered (`text`, `html`), even before delivery renders them.
+    exclude = ("secret", "body", "html_body")
     readonly_fields = (
         "idempotency_key",
         "channel",
@@ -53,8 +54,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "ticket",
         "cause",
         "subject",
-        "body",
-        "html_body",
+        "text",
+        "html",
         "payload",
         "status",
         "attempts",
@@ -69,6 +70,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="text")
+    def text(self, obj):
+        # A queued mail is rendered when it is sent; until then this is what it will say.
+        return rendering.render_rows([obj])[0].body
+
+    @admin.display(description="HTML")
+    def html(self, obj):
+        return rendering.render_rows([obj])[0].html_body
 
     @admin.display(description="last error")
     def short_error(self, obj):

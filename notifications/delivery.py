@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import email, webhooks
+from . import email, rendering, webhooks
 from .errors import DeliveryError
 from .models import DeliveryAttempt, Notification
 
@@ -65,6 +65,7 @@ def deliver_many(ids, now=None, budget_seconds=40):
     start = now or timezone.now()
     due(start).filter(pk__in=ids).update(claimed_until=start + CLAIM_DURATION, claimed_by=token)
     rows = list(Notification.objects.filter(pk__in=ids, claimed_by=token).order_by("pk"))
+    rendering.render_rows(rows)
     started, sent, attempts = time.monotonic(), 0, []
     try:
         for position, row in enumerate(rows):
@@ -101,10 +102,16 @@ def send_one(notification, now, attempts):
         claimed_until=None,
         claimed_by="",
         last_error="",
+        **as_sent(notification),
     )
     attempts.append(DeliveryAttempt(notification=notification, at=now, ok=True))
     log.debug("notification=%s channel=%s sent", notification.pk, notification.channel)
     return True
+
+
+def as_sent(notification):
+    """The text and HTML that went out (or were tried), kept on the row for the record."""
+    return {"body": notification.body, "html_body": notification.html_body}
 
 
 def record_failure(notification, error, now):
@@ -112,6 +119,7 @@ def record_failure(notification, error, now):
     attempts = notification.attempts + 1
     message = str(error)[:2000]
     changes = {"attempts": attempts, "claimed_until": None, "claimed_by": "", "last_error": message}
+    changes.update(as_sent(notification))
     if not error.temporary:
         changes["status"] = Notification.Status.FAILED
     elif attempts >= max_attempts():

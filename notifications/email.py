@@ -21,33 +21,41 @@ def message_id(notification_id):
     return f"<tierdesk.notification.{notification_id}@{mail_domain()}>"
 
 
-def thread_id(ticket):
-    return f"<tierdesk.ticket.{ticket.pk}@{mail_domain()}>"
+def thread_id(ticket_id):
+    return f"<tierdesk.ticket.{ticket_id}@{mail_domain()}>"
 
 
-def reply_address(ticket):
+def reply_address(reference):
     """The sender's address plus-tagged with the reference, so an answer can find its ticket."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     local, at, domain = address.partition("@")
     if not at:
         return ""
-    return f"{local}+{ticket.reference or f'HD-{ticket.pk}'}@{domain}"
+    return f"{local}+{reference}@{domain}"
 
 
-def ticket_headers(ticket):
-    """Headers frozen on the row: every mail about a ticket joins the same thread."""
-    thread = thread_id(ticket)
+def headers_of(notification):
+    """Every mail about a ticket joins the ticket's thread and can be answered into it. (Rows
+    written before the text was rendered at delivery froze these in the payload, and keep
+    them.)"""
+    if "headers" in notification.payload:
+        return dict(notification.payload["headers"])
+    ticket_id = notification.ticket_id
+    if ticket_id is None:
+        return {}
+    reference = (notification.payload.get("ticket") or {}).get("reference") or f"HD-{ticket_id}"
+    thread = thread_id(ticket_id)
     return {
-        "Reply-To": reply_address(ticket),
+        "Reply-To": reply_address(reference),
         "References": thread,
         "In-Reply-To": thread,
-        "X-Tierdesk-Ticket": ticket.reference or f"HD-{ticket.pk}",
+        "X-Tierdesk-Ticket": reference,
     }
 
 
 def build_message(notification, connection=None):
     """The email of one outbox row; the same row always yields the same Message-ID."""
-    headers = dict(notification.payload.get("headers") or {})
+    headers = headers_of(notification)
     reply_to = headers.pop("Reply-To", "")
     headers.update(
         {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from . import delivery, email, recipients, rendering, tasks, webhooks
+from . import delivery, recipients, rendering, tasks, webhooks
 from .models import Notification
 
 KEY_MAX = 255
@@ -127,32 +127,30 @@ def _group_by_notice(wanted, keys):
 
 
 def _email_rows(notice, users, now):
+    """The rows of one cause: what the mail will say is frozen now, as data (`payload`: the
+    ticket and event as the recipient may see them, and their name); the text and HTML are
+    rendered from it by the delivery worker (rendering.render_rows), off the engine's path."""
     kind, ticket = notice.kind, notice.ticket
     customer = kind in Notification.CUSTOMER_KINDS
     info = rendering.public_ticket(ticket) if customer else rendering.agent_ticket(ticket)
     event = rendering.event_info(kind, ticket, notice.context, notice.firing)
-    headers = email.ticket_headers(ticket)
-    rows, render = [], rendering.email_renderer(kind, info, event)
-    for row, user in users:
-        subject, text, html = render(user)
-        rows.append(
-            Notification(
-                idempotency_key=row,
-                channel=Notification.Channel.EMAIL,
-                kind=kind,
-                recipient=user,
-                address=user.email.strip(),
-                ticket=ticket,
-                cause=notice.key,
-                subject=subject,
-                body=text,
-                html_body=html,
-                payload={"headers": headers, "event": event},
-                created_at=now,
-                next_attempt_at=now,
-            )
+    subject = rendering.subject_line(kind, info, event)
+    return [
+        Notification(
+            idempotency_key=row,
+            channel=Notification.Channel.EMAIL,
+            kind=kind,
+            recipient=user,
+            address=user.email.strip(),
+            ticket=ticket,
+            cause=notice.key,
+            subject=subject,
+            payload={"ticket": info, "event": event, "name": rendering.display_name(user)},
+            created_at=now,
+            next_attempt_at=now,
         )
-    return rows
+        for row, user in users
+    ]
 
 
 def notify_webhooks(

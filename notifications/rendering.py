@@ -1,4 +1,6 @@
-"""What a notification says: subject, text and HTML rendered once, when the row is written.
+"""What a notification says: the subject when the row is written; the text and HTML when it is
+delivered, from the data the row froze (`payload`: the ticket and the event as the recipient
+may see them, and their name), rendered once for all the rows of a cause.
 
 Templates get plain dicts, never model instances, so a template cannot wander into a ticket's
 replies (and so into internal notes) or run a query per recipient.
@@ -220,11 +222,26 @@ NAME_SLOT = f"recipient{uuid.uuid4().hex}"
 def email_renderer(kind, info, event):
     """render_email for the many recipients of one cause: the templates are rendered once and
     each recipient's name, the only thing that differs between them, is put in afterwards
-    (escaped for the HTML part, as the template would)."""
+    (escaped for the HTML part, as the template would). The renderer takes the name."""
     subject, text, html = render_email(kind, info, event, None, name=NAME_SLOT)
 
-    def render(recipient):
-        name = display_name(recipient)
+    def render(name):
         return subject, text.replace(NAME_SLOT, name), html.replace(NAME_SLOT, escape(name))
 
     return render
+
+
+def render_rows(rows):
+    """Fill in the text and HTML of email rows written without them, in memory (the delivery
+    worker saves them with the outcome). The rows of one cause share the ticket and event they
+    froze: their templates are rendered once, and only the name differs (email_renderer)."""
+    renderers = {}
+    for row in rows:
+        if row.channel != Notification.Channel.EMAIL or row.body or "ticket" not in row.payload:
+            continue  # a webhook, or a row rendered when it was written (before this version)
+        info, event = row.payload["ticket"], row.payload.get("event") or {}
+        same = (row.kind, json.dumps([info, event], sort_keys=True))
+        if same not in renderers:
+            renderers[same] = email_renderer(row.kind, info, event)
+        _, row.body, row.html_body = renderers[same](row.payload.get("name", ""))
+    return rows

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from incidents.models import Ticket
 from notifications.models import Notification
+from tests.mails import rendered
 
 from .pages import look
 
@@ -48,7 +49,7 @@ def test_guest_submits_follows_the_link_and_sets_a_password(fresh_page, live_ser
     findings += look(page, "portal-guest-sent")
 
     ticket = Ticket.objects.get(subject="Cannot print invoices")
-    received = Notification.objects.get(ticket=ticket, kind="received")
+    received = rendered(Notification.objects.get(ticket=ticket, kind="received"))
     page.goto(local(link_in(received.body, "/portal/guest/"), live_server))
     expect(page.locator("h1")).to_contain_text(ticket.reference)
     findings += look(page, "portal-guest-ticket")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from incidents.models import Ticket
 from notifications.models import Notification
+from tests.mails import rendered
 
 from .pages import look, sign_in
 
@@ -64,7 +65,7 @@ def test_customer_story_on_the_portal(
     expect(page.locator("body")).not_to_contain_text(SECRET)
     customer_mail = Notification.objects.filter(ticket=ticket, recipient=ticket.requester)
     assert customer_mail.exists()
-    assert not any(SECRET in m.body or SECRET in m.html_body for m in customer_mail)
+    assert not any(SECRET in m.body or SECRET in m.html_body for m in map(rendered, customer_mail))
     findings += look(page, "portal-ticket-with-reply")
 
     page.get_by_label("Your reply").fill("It is PRN-0311.")

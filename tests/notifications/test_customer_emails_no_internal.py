@@ -4,6 +4,7 @@ import json
 
 from notifications.models import Notification
 from notifications.outbox import notify_users
+from tests.mails import rendered
 
 NOTE = "XYZZY-INTERNAL watch-list customer, do not refund"
 LATER_NOTE = "PLUGH-INTERNAL vendor bug 4471 still open"
@@ -12,6 +13,7 @@ SECRETS = (NOTE, LATER_NOTE, REASON, "XYZZY", "PLUGH", "FROTZ")
 
 
 def customer_text(row):
+    row = rendered(row)
     return " ".join([row.subject, row.body, row.html_body, json.dumps(row.payload)])
 
 
@@ -31,7 +33,7 @@ def test_every_customer_email_of_a_ticket_with_internal_notes_leaves_them_out(
         text = customer_text(row)
         assert not [secret for secret in SECRETS if secret in text], row.kind
     reply = next(row for row in rows if row.kind == "reply")
-    assert "We have re-issued your refund." in reply.body
+    assert "We have re-issued your refund." in rendered(reply).body
 
 
 def test_internal_context_handed_to_a_customer_kind_is_dropped(make_ticket, customer, teams):

@@ -171,3 +171,22 @@ def test_an_invalid_address_fails_at_once_without_contacting_the_server(smtp_ser
     assert row.status == "failed"
     assert "Invalid address" in row.last_error
     assert smtp_server.messages == []
+
+
+def test_the_mail_says_what_was_true_when_it_was_written_and_the_row_keeps_what_was_sent(
+    smtp_server, ticket, agent, lead
+):
+    rows = notify_users("escalated", ticket, [agent, lead], key="firing:frozen")
+    assert {row.body for row in rows} == {""}  # rendered by the worker, not by the engine
+    ticket.subject = "Renamed afterwards"
+    ticket.save(update_fields=["subject"])
+
+    assert [deliver(n.pk) for n in rows] == [True, True]
+    for row in rows:
+        row.refresh_from_db()
+        message = next(m for rcpts, m in smtp_server.messages if rcpts == [row.address])
+        text = message.get_body(("plain",)).get_content()
+        assert "Payroll export fails" in text and "Renamed afterwards" not in text
+        assert f"Hello {row.recipient.get_full_name() or row.recipient.username}" in text
+        assert row.body.strip() == text.replace("\r\n", "\n").strip()
+        assert "<html" in row.html_body

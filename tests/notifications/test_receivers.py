@@ -5,6 +5,7 @@ import pytest
 from incidents.models import Membership, Ticket
 from notifications.models import Notification, NotificationPreference, Webhook
 from notifications.receivers import on_ticket_event
+from tests.mails import rendered
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def sent_to(ticket, kind):
 
 
 def test_a_customer_is_told_their_request_was_received(ticket, customer):
-    [row] = Notification.objects.filter(ticket=ticket, kind="received")
+    [row] = map(rendered, Notification.objects.filter(ticket=ticket, kind="received"))
 
     assert row.address == customer.email
     assert row.subject == f"[{ticket.reference}] We received your request: Cannot print invoices"
@@ -41,7 +42,7 @@ def test_an_agents_public_reply_reaches_the_requester_but_notes_and_own_replies_
     ticket.add_reply(agent, "Spooler is fine, suspect the driver.", internal=True)
     ticket.add_reply(customer, "Restarted, still broken.")
 
-    [row] = Notification.objects.filter(ticket=ticket, kind="reply")
+    [row] = map(rendered, Notification.objects.filter(ticket=ticket, kind="reply"))
     assert row.address == customer.email
     assert row.subject == f"Re: [{ticket.reference}] Cannot print invoices"
     assert "Please restart the print spooler." in row.body
@@ -51,7 +52,7 @@ def test_an_agents_public_reply_reaches_the_requester_but_notes_and_own_replies_
 def test_resolving_tells_the_requester_with_a_link_to_rate(ticket, customer, agent, settings):
     ticket.resolve(agent)
 
-    [row] = Notification.objects.filter(ticket=ticket, kind="resolved")
+    [row] = map(rendered, Notification.objects.filter(ticket=ticket, kind="resolved"))
     rate = f"{settings.SITE_URL}/portal/tickets/{ticket.pk}/rate/"
     assert row.address == customer.email
     assert rate in row.body and rate in row.html_body
@@ -60,7 +61,7 @@ def test_resolving_tells_the_requester_with_a_link_to_rate(ticket, customer, age
 def test_the_new_assignee_is_told_unless_they_took_it_themselves(ticket, agent, lead):
     ticket.assign(lead, agent)
 
-    [row] = Notification.objects.filter(ticket=ticket, kind="assigned")
+    [row] = map(rendered, Notification.objects.filter(ticket=ticket, kind="assigned"))
     assert row.address == agent.email
     assert row.subject == f"[{ticket.reference}] Assigned to you: Cannot print invoices"
     assert f"{lead.username} assigned {ticket.reference} to you." in row.body
@@ -89,7 +90,7 @@ def test_a_manual_escalation_tells_every_member_of_the_receiving_team_and_its_we
     ticket.escalate(agent, "Needs a database fix")
 
     assert sorted(sent_to(ticket, "escalated")) == sorted([tier2_agent.email, second.email])
-    row = Notification.objects.get(ticket=ticket, kind="escalated", recipient=tier2_agent)
+    row = rendered(Notification.objects.get(ticket=ticket, kind="escalated", recipient=tier2_agent))
     assert row.subject == f"[{ticket.reference}] Escalated to Application Support (level 1)"
     assert "Needs a database fix" in row.body
     [webhook_row] = Notification.objects.filter(ticket=ticket, channel="webhook")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from incidents import guest_access
 from incidents.models import Ticket
 from notifications.models import Notification
+from tests.mails import rendered
 
 URL = reverse("portal:guest")
 FORM = {
@@ -54,7 +55,7 @@ def test_a_second_submission_reuses_the_guest_and_an_account_keeps_its_owner(mak
 def test_the_received_mail_carries_a_signed_link_and_a_set_password_link():
     submit()
     ticket = Ticket.objects.get()
-    note = Notification.objects.get(ticket=ticket, kind="received")
+    note = rendered(Notification.objects.get(ticket=ticket, kind="received"))
     assert note.address == "gus@example.com"
     token = guest_access.token_for(ticket)
     assert reverse("portal:guest-ticket", args=[token]) in note.body
