@@ -79,6 +79,7 @@ def plant(tag, count, due_at_for):
     would make, written in bulk so planting 10,000 takes seconds, not minutes."""
     from escalation import clocks
     from escalation.models import Firing, TicketClock
+    from incidents import rows
     from incidents.models import Ticket
 
     now = timezone.now()
@@ -122,7 +123,7 @@ def plant(tag, count, due_at_for):
                 if plan.kind == "level":
                     firings.append(clocks.firing_row(t, plan, now, holding=False))
         TicketClock.objects.bulk_create(clock_rows, batch_size=500)
-        Firing.objects.bulk_create(firings, batch_size=500)
+        rows.insert(Firing, firings)
     return tagged(tag)
 
 

@@ -251,7 +251,7 @@ def _notify(firings, tickets, asks):
                 force=kind in Notification.FORCED_KINDS,
             )
         )
-    outbox.notify_many(notices)
+    outbox.notify_many(notices, ids_only=True)
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
         url = (firing.actions or {}).get("webhook_url")

@@ -4,8 +4,7 @@ The clock's rules are `TicketClock`'s methods, the arithmetic business_time's an
 planner's; this module moves their answers in and out of rows across the three models. Every
 function takes `now` (an event's time), never reads the wall clock."""
 
-from django.db.models import Case, Value, When
-
+from incidents import rows
 from incidents.models import Ticket
 from notifications import outbox
 
@@ -19,13 +18,17 @@ def refresh(ticket, now, refreeze=False, created=False):
     return refresh_many([ticket], now, refreeze=refreeze, created=created)[0]
 
 
-def refresh_many(tickets, now, refreeze=False, created=False):
+def refresh_many(tickets, now, refreeze=False, created=False, clocks=None):
     """`refresh` for many tickets in a constant number of queries (the engine re-plans every
     ticket a batch of firings moved at once). `created`: the tickets are new, so they have no
-    clock and no firing yet and none is read."""
-    clocks = {}
-    if not created:
+    clock and no firing yet and none is read. `clocks`: the tickets' clocks by ticket id, when
+    the caller has read them already (in this transaction)."""
+    if created:
+        clocks = {}
+    elif clocks is None:
         clocks = {c.ticket_id: c for c in TicketClock.objects.filter(ticket__in=tickets)}
+    else:
+        clocks = {t.pk: clocks[t.pk] for t in tickets if t.pk in clocks}
     terms, new_clocks = {}, []
     for ticket in tickets:
         clock = clocks.get(ticket.pk)
@@ -101,11 +104,10 @@ def _write_due_times(tickets, clocks):
             for name, value in fields.items():
                 setattr(ticket, name, value)
             moved.append(ticket)
-    if len(moved) == 1:
-        ticket = moved[0]
-        Ticket.objects.filter(pk=ticket.pk).update(**{f: getattr(ticket, f) for f in DUE_FIELDS})
-    elif moved:
-        Ticket.objects.bulk_update(moved, DUE_FIELDS)
+    rows.update_each(
+        Ticket,
+        {ticket.pk: {name: getattr(ticket, name) for name in DUE_FIELDS} for ticket in moved},
+    )
 
 
 DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
@@ -120,7 +122,8 @@ def reconcile_many(planned, now, created=False):
     """`reconcile` for many (ticket, plans): one read, one insert, one update per moved state."""
     existing = {}
     if not created:
-        existing = {f.key: f for f in Firing.objects.filter(ticket__in=[t for t, _ in planned])}
+        existing = Firing.objects.filter(ticket__in=[t for t, _ in planned]).only(*MOVED_FIELDS)
+        existing = {f.key: f for f in existing}
     rows_of = {}
     for row in existing.values():
         rows_of.setdefault(row.ticket_id, []).append(row)
@@ -133,10 +136,14 @@ def reconcile_many(planned, now, created=False):
             for key, p in wanted.items()
             if key not in existing and not planner.is_moot(p, now)
         ]
-        rows = rows_of.get(ticket.pk, [])
-        moves += [move for row in rows if (move := _moved(row, wanted, holding))]
-    Firing.objects.bulk_create(new_rows, ignore_conflicts=True)
+        had = rows_of.get(ticket.pk, [])
+        moves += [move for row in had if (move := _moved(row, wanted, holding))]
+    rows.insert(Firing, new_rows, skip_conflicts=True)
     _move_all(moves)
+
+
+# What _moved reads of a firing row (the actions and outcome are not needed to move it).
+MOVED_FIELDS = ("id", "ticket_id", "key", "state", "due_at", "anchor_at")
 
 
 def _moved(row, wanted, holding):
@@ -165,41 +172,35 @@ def _state_for(plan, holding):
 
 def _move_all(moves):
     """Conditional updates, one per (state read, state wanted): never touches a row a worker
-    fired in the meantime. Only rows whose due time moved need a per-row value (a CASE)."""
+    fired in the meantime. Only rows whose due time moved need a per-row value."""
     groups = {}
     for move in moves:
         row, state, due_at, anchor_at = move
         timed = due_at != row.due_at or anchor_at != row.anchor_at
         groups.setdefault((row.state, state, timed), []).append(move)
     for (read, state, timed), group in groups.items():
-        rows = Firing.objects.filter(pk__in=[m[0].pk for m in group], state=read)
-        if not timed:
-            rows.update(state=state)
-        elif len(group) == 1:
-            rows.update(state=state, due_at=group[0][2], anchor_at=group[0][3])
+        if timed:
+            times = {row.pk: {"due_at": due, "anchor_at": anchor} for row, _, due, anchor in group}
+            rows.update_each(Firing, times, same={"state": state}, where={"state": read})
         else:
-            rows.update(state=state, due_at=_per_row(group, 2), anchor_at=_per_row(group, 3))
-
-
-def _per_row(moves, index):
-    field = Firing._meta.get_field("due_at")
-    return Case(*[When(pk=m[0].pk, then=Value(m[index])) for m in moves], output_field=field)
+            Firing.objects.filter(pk__in=[m[0].pk for m in group], state=read).update(state=state)
 
 
 def firing_row(ticket, plan, now, holding):
-    return Firing(
-        ticket=ticket,
-        key=plan.key,
-        kind=plan.kind,
-        level=plan.level,
-        repeat=plan.repeat,
-        anchor=plan.anchor,
-        anchor_at=plan.anchor_at,
-        due_at=plan.due_at,
-        actions=plan.actions,
-        state=_state_for(plan, holding),
-        created_at=now,
-    )
+    """A new firing row's values (see incidents.rows.insert)."""
+    return {
+        "ticket_id": ticket.pk,
+        "key": plan.key,
+        "kind": plan.kind,
+        "level": plan.level,
+        "repeat": plan.repeat,
+        "anchor": plan.anchor,
+        "anchor_at": plan.anchor_at,
+        "due_at": plan.due_at,
+        "actions": plan.actions,
+        "state": _state_for(plan, holding),
+        "created_at": now,
+    }
 
 
 def tell_supervisors_of_calendar(clock, ticket):

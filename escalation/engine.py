@@ -9,6 +9,7 @@ died is handed out again by the sweep."""
 import logging
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -93,7 +94,8 @@ def fire_batch(firing_ids, now):
                 )
         to_fire = verdicts.get(Firing.State.FIRED, [])
         _mark_fired(to_fire, now)
-        actions.perform_many(to_fire, tickets, now, replan=clocks.refresh_many)
+        replan = partial(clocks.refresh_many, clocks=clocks_of)
+        actions.perform_many(to_fire, tickets, now, replan=replan)
     return len(to_fire), later
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from incidents import rows as incidents_rows
+
 from . import delivery, recipients, rendering, tasks, webhooks
 from .models import Notification
 
@@ -34,18 +36,22 @@ def new_keys(keys):
     return [key for key in keys if key not in taken]
 
 
-def insert(rows):
-    """Insert `rows` (a concurrent duplicate is skipped) and queue their delivery on commit."""
+def insert(rows, ids_only=False):
+    """Insert `rows` (dicts of values; a concurrent duplicate is skipped) and queue their
+    delivery on commit. Returns the rows as stored, or only their ids."""
     if not rows:
         return []
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(
-        Notification.objects.filter(
-            idempotency_key__in=[row.idempotency_key for row in rows]
-        ).order_by("id")
-    )
-    queue([n.pk for n in created])
-    return created
+    incidents_rows.insert(Notification, rows, skip_conflicts=True)
+    stored = Notification.objects.filter(
+        idempotency_key__in=[row["idempotency_key"] for row in rows]
+    ).order_by("id")
+    if ids_only:
+        ids = list(stored.values_list("pk", flat=True))
+        queue(ids)
+        return ids
+    stored = list(stored)
+    queue([n.pk for n in stored])
+    return stored
 
 
 def queue(ids):
@@ -84,14 +90,15 @@ def notify_users(
     return notify_many([notice], new_cause=new_cause)
 
 
-def notify_many(notices, new_cause=False):
+def notify_many(notices, new_cause=False, ids_only=False):
     """Write the email rows of many causes at once: the queries do not grow with the number of
     causes or recipients (eligibility per kind, one key check, one insert, one read back).
 
     `new_cause`: every key names something this transaction just created (an event), so no
     row has it but when the event is handled again: the key check is skipped, the insert still
     skips the duplicate, and queuing an existing row again is a no-op (only queued rows are
-    claimed for delivery)."""
+    claimed for delivery). `ids_only`: return the new rows' ids, not the rows (a burst of
+    escalations needs no more)."""
     for notice in notices:
         notice.kind = Notification.Kind(notice.kind).value
     allowed = _eligible_ids(notices)
@@ -104,7 +111,7 @@ def notify_many(notices, new_cause=False):
     rows, now = [], timezone.now()
     for notice, users in _group_by_notice(wanted, keys):
         rows.extend(_email_rows(notice, users, now))
-    return insert(rows)
+    return insert(rows, ids_only=ids_only)
 
 
 def _eligible_ids(notices):
@@ -136,19 +143,19 @@ def _email_rows(notice, users, now):
     event = rendering.event_info(kind, ticket, notice.context, notice.firing)
     subject = rendering.subject_line(kind, info, event)
     return [
-        Notification(
-            idempotency_key=row,
-            channel=Notification.Channel.EMAIL,
-            kind=kind,
-            recipient=user,
-            address=user.email.strip(),
-            ticket=ticket,
-            cause=notice.key,
-            subject=subject,
-            payload={"ticket": info, "event": event, "name": rendering.display_name(user)},
-            created_at=now,
-            next_attempt_at=now,
-        )
+        {
+            "idempotency_key": row,
+            "channel": Notification.Channel.EMAIL,
+            "kind": kind,
+            "recipient_id": user.pk,
+            "address": user.email.strip(),
+            "ticket_id": ticket.pk,
+            "cause": notice.key,
+            "subject": subject,
+            "payload": {"ticket": info, "event": event, "name": rendering.display_name(user)},
+            "created_at": now,
+            "next_attempt_at": now,
+        }
         for row, user in users
     ]
 
@@ -176,19 +183,22 @@ def notify_webhooks(
     event = rendering.event_info(kind, ticket, context, firing)
     ticket_data = webhooks.ticket_payload(ticket, rendering.desk_url(ticket))
     summary = rendering.subject_line(kind, rendering.public_ticket(ticket), event)
-    event["at"] = timezone.now().isoformat()
+    now = timezone.now()
+    event["at"] = now.isoformat()
     rows = [
-        Notification(
-            idempotency_key=row,
-            channel=Notification.Channel.WEBHOOK,
-            kind=kind,
-            address=targets[row][0],
-            secret=targets[row][1],
-            ticket=ticket,
-            cause=key,
-            subject=summary,
-            payload=webhooks.body(kind, ticket_data, event, summary, slack=targets[row][2]),
-        )
+        {
+            "idempotency_key": row,
+            "channel": Notification.Channel.WEBHOOK,
+            "kind": kind,
+            "address": targets[row][0],
+            "secret": targets[row][1],
+            "ticket_id": ticket.pk,
+            "cause": key,
+            "subject": summary,
+            "payload": webhooks.body(kind, ticket_data, event, summary, slack=targets[row][2]),
+            "created_at": now,
+            "next_attempt_at": now,
+        }
         for row in keys
     ]
     return insert(rows)

@@ -1,0 +1,111 @@
+"""Writing many rows in one statement where Django's bulk_create and bulk_update cost more in
+Python than the database spends: the engine's bursts write thousands of firing, outbox and
+due-time rows a second (issue 11), and building a model instance and compiling an expression
+per row and per value was most of that time.
+
+Values are plain Python values keyed by field name (or attname: `ticket_id`). Each is adapted
+for the database the way Django adapts it (datetimes and JSON by the backend's own adapters,
+the rest as they are); columns a row leaves out take the field's default, as bulk_create would.
+Only the field types these paths use are accepted, so nothing is written in a form Django
+would not write."""
+
+from django.db import connections, models, router
+
+PLAIN = (
+    models.BooleanField,
+    models.CharField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.TextField,
+)
+
+
+def insert(model, rows, *, skip_conflicts=False):
+    """INSERT `rows` (dicts with the same keys) with one executemany; a row whose unique value
+    is taken already is skipped when `skip_conflicts` (and only then: any other failure
+    raises)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    names = list(rows[0])
+    given = [(name, _field(model, name)) for name in names]
+    adapters = [(name, _adapter(field, connection)) for name, field in given]
+    taken = {field for _, field in given}
+    defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in taken]
+    fixed = tuple(_adapter(f, connection)(f.get_default()) for f in defaults)
+    quote = connection.ops.quote_name
+    columns = [field.column for _, field in given] + [f.column for f in defaults]
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(column) for column in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    if skip_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    params = [tuple(adapt(row[name]) for name, adapt in adapters) + fixed for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def update_each(model, changes, *, same=None, where=None):
+    """UPDATE each row to its own values in one statement per chunk: `changes` maps a primary
+    key to {field: value} (the same fields for every row), `same` sets values every row takes,
+    `where` adds equality conditions (a row that no longer meets them is left alone).
+    Returns the number of rows changed."""
+    if not changes:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    fields = [(name, _field(model, name)) for name in next(iter(changes.values()))]
+    same = {_field(model, name): value for name, value in (same or {}).items()}
+    where = {_field(model, name): value for name, value in (where or {}).items()}
+    per_row = 2 * len(fields) + 1
+    limit = connection.features.max_query_params or 60_000
+    chunk = max((limit - len(same) - len(where)) // per_row, 1)
+    keys, changed = list(changes), 0
+    for start in range(0, len(keys), chunk):
+        part = keys[start : start + chunk]
+        sets, params = [], []
+        for name, field in fields:
+            adapt = _adapter(field, connection)
+            case = f"CASE {pk}{' WHEN %s THEN %s' * len(part)} END"
+            if connection.features.requires_casted_case_in_updates:
+                case = f"CAST({case} AS {field.db_type(connection)})"
+            sets.append(f"{quote(field.column)} = {case}")
+            for key in part:
+                params += [key, adapt(changes[key][name])]
+        for field, value in same.items():
+            sets.append(f"{quote(field.column)} = %s")
+            params.append(_adapter(field, connection)(value))
+        conditions = [f"{pk} IN ({', '.join(['%s'] * len(part))})"]
+        params += part
+        for field, value in where.items():
+            conditions.append(f"{quote(field.column)} = %s")
+            params.append(_adapter(field, connection)(value))
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} "
+            f"WHERE {' AND '.join(conditions)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            changed += cursor.rowcount
+    return changed
+
+
+def _field(model, name):
+    return model._meta.get_field(name)  # a name or an attname (`ticket_id`)
+
+
+def _adapter(field, connection):
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+    if isinstance(field, PLAIN):
+        return _as_is
+    raise TypeError(f"rows: {field!r} is not a field type these writes adapt")
+
+
+def _as_is(value):
+    return value
