@@ -6,9 +6,12 @@ scale-out (PostgreSQL + Redis, two qclusters) — this script:
      in the same run, as many plain django-q2 ONCE schedules due at the same instants;
   2. measures lateness (fired_at - due_at) of both: p50/p95/p99/max;
   3. plans a burst of 10,000 levels due in the same second and measures the drain time (due
-     second -> last firing) and duplicates (effects per firing beyond one).
+     second -> last firing) and duplicates (effects per firing beyond one);
+  4. plans a burst of 1,000 levels due in the same second that each reassign their ticket to
+     tier 2 (which runs on seed_demo's business calendar) and raise it to P1: drain time.
 Figures are printed and saved under bench/results/. Usage:
-    python bench/escalation_latency.py [--levels 300] [--burst 10000] [--only sqlite|scaleout]
+    python bench/escalation_latency.py [--levels 300] [--burst 10000] [--moving 1000]
+        [--only sqlite|scaleout]
 """
 
 import argparse
@@ -29,7 +32,7 @@ SETUPS = {
 }
 
 
-def child(setup, levels, burst):
+def child(setup, levels, burst, moving):
     import django
 
     django.setup()
@@ -40,6 +43,8 @@ def child(setup, levels, burst):
     try:
         spread = scenario.spread_run(levels)
         drain = scenario.burst_run(burst) if burst else {}
+        if moving:
+            drain["moving"] = scenario.burst_run(moving, moving=True)
     finally:
         for cluster in clusters:
             scenario.stop_cluster(cluster)
@@ -83,6 +88,8 @@ def run_setup(setup, args):
         str(args.levels),
         "--burst",
         str(args.burst),
+        "--moving",
+        str(args.moving),
     ]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     for line in proc.stdout.splitlines():
@@ -105,14 +112,16 @@ def report(results):
                     f"{p['p95']:.3f} | {p['p99']:.3f} | {p['max']:.3f} |"
                 )
     lines.append("")
-    lines.append("| setup | burst | drained in s | fired | duplicates | missed |")
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("| setup | burst | drained in s | fired | outbox rows | duplicates | missed |")
+    lines.append("|---|---|---|---|---|---|---|")
     for r in results:
-        if r.get("burst"):
-            lines.append(
-                f"| {r['setup']} | {r['burst']} | {r['drain_seconds']:.2f} | "
-                f"{r['burst_fired']} | {r['duplicates']} | {r['missed']} |"
-            )
+        for label, burst in (("notify", r), ("reassign + P1", r.get("moving") or {})):
+            if burst.get("burst"):
+                lines.append(
+                    f"| {r['setup']} | {burst['burst']} {label} | {burst['drain_seconds']:.2f} | "
+                    f"{burst['burst_fired']} | {burst.get('outbox_rows', '')} | "
+                    f"{burst['duplicates']} | {burst['missed']} |"
+                )
     return "\n".join(lines)
 
 
@@ -120,12 +129,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--levels", type=int, default=300)
     parser.add_argument("--burst", type=int, default=10000)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--moving", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--only", choices=sorted(SETUPS))
     parser.add_argument("--child")
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.levels, args.burst)
+        return child(args.child, args.levels, args.burst, args.moving)
     results = []
     for setup in SETUPS:
         if not args.only or setup == args.only:

@@ -36,18 +36,29 @@ def _fixtures():
     from django.contrib.auth.models import Group, User
 
     from escalation.models import EscalationLevel, EscalationPolicy, SLAPolicy, SLATarget
+    from helpdesk import demo
     from incidents.models import Membership, Team
 
-    global TEAM, CUSTOMER
+    global TEAM, TIER2, CUSTOMER
     TEAM = Team.objects.create(name="Bench", slug="bench", tier=1)
-    lead = User.objects.create_user("bench-lead", "lead@example.com", "x")
-    lead.groups.add(Group.objects.get(name="agents"))
-    Membership.objects.create(user=lead, team=TEAM, role="lead")
+    TIER2 = Team.objects.create(name="Bench tier 2", slug="bench-2", tier=2)
+    for name, team in (("bench-lead", TEAM), ("bench-lead-2", TIER2)):
+        lead = User.objects.create_user(name, f"{name}@example.com", "x")
+        lead.groups.add(Group.objects.get(name="agents"))
+        Membership.objects.create(user=lead, team=team, role="lead")
     CUSTOMER = User.objects.create_user("bench-customer", "c@example.com", "x")
     sla = SLAPolicy.objects.create(name="24x7", is_default=True)
     for p in ("P1", "P2", "P3", "P4"):
         SLATarget.objects.create(
             policy=sla, priority=p, first_response_seconds=86400, resolution_seconds=7 * 86400
+        )
+    # Tier 2 works on seed_demo's business calendar (Berlin, Mon-Fri 09-17, holidays): a
+    # ticket a level moves there is re-planned on it.
+    tier2_sla = SLAPolicy.objects.create(name="Bench tier 2", calendar=demo.seed_calendar())
+    tier2_sla.teams.add(TIER2)
+    for p in ("P1", "P2", "P3", "P4"):
+        SLATarget.objects.create(
+            policy=tier2_sla, priority=p, first_response_seconds=4 * 3600, resolution_seconds=86400
         )
     policy = EscalationPolicy.objects.create(name="Bench")
     EscalationLevel.objects.create(
@@ -74,9 +85,10 @@ def stop_cluster(process):
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def plant(tag, count, due_at_for):
+def plant(tag, count, due_at_for, moving=False):
     """Bulk-plant `count` tickets whose one level is due at due_at_for(n): the rows the planner
-    would make, written in bulk so planting 10,000 takes seconds, not minutes."""
+    would make, written in bulk so planting 10,000 takes seconds, not minutes. `moving`: the
+    level also reassigns the ticket to tier 2 and raises it to P1."""
     from escalation import clocks
     from escalation.models import Firing, TicketClock
     from incidents import rows
@@ -87,6 +99,12 @@ def plant(tag, count, due_at_for):
         requester=CUSTOMER, subject="template", description="x", team=TEAM, at=now
     )
     template_clock = TicketClock.objects.get(ticket=template)
+    policy = template_clock.policy
+    if moving:
+        levels = [
+            {**level, "reassign_to": TIER2.pk, "set_priority": "P1"} for level in policy["levels"]
+        ]
+        policy = {**policy, "levels": levels}
     Firing.objects.filter(ticket=template).delete()
     firings = []
     with transaction.atomic():
@@ -113,7 +131,7 @@ def plant(tag, count, due_at_for):
             clock = TicketClock(
                 ticket=t,
                 calendar=None,
-                policy=template_clock.policy,
+                policy=policy,
                 response_target_seconds=template_clock.response_target_seconds,
                 resolution_target_seconds=template_clock.resolution_target_seconds,
                 frozen_at=now,
@@ -190,20 +208,22 @@ def _stats(values):
     return percentiles(values)
 
 
-def burst_run(count):
-    """`count` levels due in the same second; how long until the last one has fired?"""
+def burst_run(count, moving=False):
+    """`count` levels due in the same second; how long until the last one has fired?
+    `moving`: each level reassigns its ticket to tier 2 and raises it to P1."""
     from incidents.models import TicketEvent
     from notifications.models import Notification
 
     due = (timezone.now() + timedelta(seconds=20)).replace(microsecond=0)
     plant_start = time.monotonic()
-    burst = plant("burst", count, lambda n: due)
+    tag = "moving" if moving else "burst"
+    burst = plant(tag, count, lambda n: due, moving=moving)
     planted_in = time.monotonic() - plant_start
-    completed = wait_fired("burst", count, timeout=300)
+    completed = wait_fired(tag, count, timeout=300)
     last = burst.order_by("-fired_at").values_list("fired_at", flat=True).first()
     fired = burst.filter(state="fired").count()
-    events = TicketEvent.objects.filter(kind="escalated", ticket__subject__startswith="burst ")
-    notes = Notification.objects.filter(ticket__subject__startswith="burst ")
+    events = TicketEvent.objects.filter(kind="escalated", ticket__subject__startswith=f"{tag} ")
+    notes = Notification.objects.filter(ticket__subject__startswith=f"{tag} ")
     return {
         "burst": count,
         "planted_seconds": round(planted_in, 2),
@@ -211,5 +231,6 @@ def burst_run(count):
         "burst_fired": fired,
         "duplicates": max(events.count() - fired, 0) + max(notes.count() - fired, 0),
         "missed": count - fired,
+        "outbox_rows": notes.count(),
         "completed": completed,
     }
