@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 from incidents import roles
 from incidents.models import SavedReply, Team, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
-from incidents.paging import CappedPaginator
 
 from . import deadlines, queue, timeline
 from .forms import QueueFilters
@@ -57,8 +56,7 @@ def home(request):
         queue.search(Ticket.objects.visible_to(request.user), request.GET.get("q", ""))
     )
     tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
-    ids = tickets.values_list("pk", flat=True)
-    page = CappedPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queue.page_of_ids(tickets, request.GET.get("page"), PAGE_SIZE)
     rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
