@@ -60,7 +60,7 @@ def page_rows(ids):
     """The tickets of a page of ids, in that order, with what a row shows. The queue's order is
     asked for ids alone, which the (team, status, …) index answers without reading the thousands
     of rows it sorts; only the page's rows are read, by primary key."""
-    tickets = Ticket.objects.select_related("requester", "assignee", "team").in_bulk(ids)
+    tickets = Ticket.objects.select_related("requester", "assignee", "team").order_by().in_bulk(ids)
     return [tickets[pk] for pk in ids if pk in tickets]
 
 

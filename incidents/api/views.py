@@ -104,7 +104,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ids = self.paginate_queryset(
             self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
         )
-        tickets = Ticket.objects.in_bulk(ids)
+        tickets = Ticket.objects.order_by().in_bulk(ids)
         page = [tickets[pk] for pk in ids if pk in tickets]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
