@@ -4,6 +4,7 @@ from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, Whe
 
 from incidents import roles
 from incidents.models import Team, Ticket
+from incidents.paging import CappedPaginator
 
 from . import deadlines
 
@@ -43,6 +44,24 @@ def with_urgency(tickets, now):
             output_field=IntegerField(),
         )
     ).order_by("queue_rank", F("next_due").asc(nulls_last=True), "created_at", "pk")
+
+
+def page_of_ids(tickets, number, per_page):
+    """A page of the queue's ticket ids. Up to the count cap they are read in one query and
+    counted in Python: a COUNT read every matching row a second time, and a search has to read
+    each row to match its text. Past the cap, CappedPaginator counts and pages by offset."""
+    ids = tickets.values_list("pk", flat=True)
+    cap = CappedPaginator.count_cap
+    first = list(ids[: cap + 1])
+    return CappedPaginator(first if len(first) <= cap else ids, per_page).get_page(number)
+
+
+def page_rows(ids):
+    """The tickets of a page of ids, in that order, with what a row shows. The queue's order is
+    asked for ids alone, which the (team, status, …) index answers without reading the thousands
+    of rows it sorts; only the page's rows are read, by primary key."""
+    tickets = Ticket.objects.select_related("requester", "assignee", "team").order_by().in_bulk(ids)
+    return [tickets[pk] for pk in ids if pk in tickets]
 
 
 def apply_view(tickets, view, user, now):

@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 from incidents import roles
 from incidents.models import SavedReply, Team, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
-from incidents.paging import CappedPaginator
 
 from . import deadlines, queue, timeline
 from .forms import QueueFilters
@@ -53,13 +52,12 @@ def home(request):
     teams = queue.team_choices()
     agents = list(queue.desk_agents())
     filters = QueueFilters(request.GET, teams=teams, agents=agents)
-    tickets = Ticket.objects.visible_to(request.user).select_related(
-        "requester", "assignee", "team"
+    tickets = filters.narrow(
+        queue.search(Ticket.objects.visible_to(request.user), request.GET.get("q", ""))
     )
-    tickets = filters.narrow(queue.search(tickets, request.GET.get("q", "")))
     tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
-    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(t, deadlines.badge(t, now)) for t in page.object_list]
+    page = queue.page_of_ids(tickets, request.GET.get("page"), PAGE_SIZE)
+    rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
         return render(request, "desk/_queue_rows.html", {"rows": rows})

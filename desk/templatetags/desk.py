@@ -1,6 +1,7 @@
 from django import template
+from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
@@ -16,7 +17,7 @@ def deadline_badge(badge, reference=""):
     if not badge.due:
         pause = mark_safe('<span aria-hidden="true">⏸ </span>') if badge.tone == "grey" else ""
         return format_html('<span class="{}">{}{}</span>', badge.css, pause, badge.label)
-    due = timezone.localtime(badge.due)
+    exact, short = _due_texts(badge.due)
     reference_attribute = format_html(' data-reference="{}"', reference) if reference else ""
     return format_html(
         '<span class="{}" data-deadline="{}"{} title="{} due {}"><span class="badge-text">{}'
@@ -25,10 +26,70 @@ def deadline_badge(badge, reference=""):
         badge.due_iso,
         reference_attribute,
         capfirst(badge.clock or ""),
-        dateformat.format(due, "D j M Y, H:i:s T"),
+        exact,
         badge.label,
         badge.clock or "",
-        dateformat.format(due, "D j M, H:i T"),
+        short,
+    )
+
+
+def _due_texts(due):
+    """The due time as "D j M Y, H:i:s T" and "D j M, H:i T", from one DateFormat: formatting
+    both strings through `dateformat.format` parsed them anew for every row of a queue."""
+    f = dateformat.DateFormat(timezone.localtime(due))
+    day, minute, zone = f"{f.D()} {f.j()} {f.M()}", f"{f.H()}:{f.i()}", f.T()
+    return f"{day} {f.Y()}, {minute}:{f.s()} {zone}", f"{day}, {minute} {zone}"
+
+
+@register.simple_tag
+def queue_rows(rows):
+    """The queue's rows, (ticket, badge) pairs, as <tr>s built in Python in one pass: through
+    the template, ten cells of fifty rows cost more than the queries behind them."""
+    if not rows:
+        return mark_safe('<tr><td colspan="10">No tickets match.</td></tr>')
+    # One reverse() for the page: reversing per row took a quarter of the rows' time.
+    head, tail = reverse("desk:ticket", args=[0]).rsplit("/0/", 1)
+    link = escape(head) + "/{}/" + escape(tail)
+    return mark_safe("".join(_queue_row(ticket, badge, link) for ticket, badge in rows))
+
+
+_MUTED = '<span class="muted">{}</span>'
+
+
+def _queue_row(t, badge, link):
+    """One <tr>; every value escaped as the template's autoescape would. `link` is the ticket's
+    URL with {} for its id."""
+    reference = escape(t.reference)
+    requester = escape(t.requester.get_full_name() or t.requester.get_username())
+    priority = escape(t.priority)
+    assignee = (
+        escape(t.assignee.get_full_name() or t.assignee.get_username())
+        if t.assignee
+        else _MUTED.format("Unassigned")
+    )
+    team = (
+        f"{escape(t.team.name)} {_MUTED.format(f'· tier {t.team.tier}')}"
+        if t.team
+        else _MUTED.format("No team")
+    )
+    level = f"Level {t.escalation_level}" if t.escalation_level else _MUTED.format("—")
+    breached = ' <span class="badge badge-red">SLA breached</span>' if t.breached else ""
+    row_class = "desk-row is-breached" if t.breached else "desk-row"
+    return (
+        f'\n    <tr class="{row_class}" data-ticket="{t.pk}">'
+        f'\n      <td><input type="checkbox" name="ticket" value="{t.pk}" id="select-{t.pk}"'
+        f' form="desk-bulk"><label for="select-{t.pk}" class="visually-hidden">'
+        f"Select {reference}</label></td>"
+        f'\n      <td><a href="{link.format(t.pk)}" class="desk-row-link">{reference}</a></td>'
+        f"\n      <td>{escape(t.subject)}</td>"
+        f"\n      <td>{requester}</td>"
+        f'\n      <td><span class="priority priority-{priority.lower()}">{priority}</span></td>'
+        f"\n      <td>{escape(t.get_status_display())}</td>"
+        f"\n      <td>{assignee}</td>"
+        f"\n      <td>{team}</td>"
+        f"\n      <td>{level}</td>"
+        f"\n      <td>{deadline_badge(badge, t.reference)}{breached}</td>"
+        "\n    </tr>"
     )
 
 
@@ -39,13 +100,11 @@ def quick_select(field):
     if not hasattr(field.field, "choices"):
         return field.as_widget()
     chosen = "" if field.value() is None else str(field.value())
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) == chosen else "", label)
+    options = mark_safe(
+        "".join(
+            _option(value, label, " selected" if str(value) == chosen else "")
             for value, label in field.field.choices
-        ),
+        )
     )
     return format_html(
         '<select name="{}" id="{}">{}</select>', field.html_name, field.id_for_label, options
@@ -55,8 +114,9 @@ def quick_select(field):
 @register.simple_tag
 def agent_options(agents):
     """<option>s of the people tickets can be assigned to, their name or username."""
-    return format_html_join(
-        "",
-        '<option value="{}">{}</option>',
-        ((a.pk, a.get_full_name() or a.get_username()) for a in agents),
-    )
+    return mark_safe("".join(_option(a.pk, a.get_full_name() or a.get_username()) for a in agents))
+
+
+def _option(value, label, selected=""):
+    # escape() and an f-string: format_html per option cost as much as the options themselves.
+    return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'

@@ -22,8 +22,10 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    # Columns of the ticket itself, so no duplicates to remove: the DISTINCT a multiple choice
+    # adds by default made PostgreSQL sort the agent's whole list in parallel workers.
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     team = IdFilter(field_name="team_id", help_text="Team id.")
     assignee = IdFilter(field_name="assignee_id", help_text="User id of the assignee.")
     requester = IdFilter(field_name="requester_id", help_text="User id of the requester.")

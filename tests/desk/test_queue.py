@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Ticket
+from incidents.paging import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +179,19 @@ def test_pages_of_fifty(client_for, supervisor, customer, make_ticket):
     client = client_for(supervisor)
     assert len(client.get(reverse("desk:home")).context["rows"]) == 50
     assert len(client.get(reverse("desk:home"), {"page": 2}).context["rows"]) == 1
+
+
+def test_past_the_count_cap_the_count_says_more_and_later_pages_stay_reachable(
+    client_for, supervisor, customer, make_ticket, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "count_cap", 60)
+    tickets = [make_ticket(customer) for _ in range(75)]
+    client = client_for(supervisor)
+    first = client.get(reverse("desk:home"))
+    assert "More than 60 tickets" in first.content.decode()
+    second = client.get(reverse("desk:home"), {"page": 2})
+    assert len(second.context["rows"]) == 25
+    assert set(references(first) + references(second)) == {t.reference for t in tickets}
 
 
 def test_query_count_does_not_grow_with_rows(client_for, agent, customer, teams, make_ticket):
