@@ -20,7 +20,6 @@ from django_q.tasks import async_task
 log = logging.getLogger(__name__)
 
 CHECK_EVERY = 0.1
-BATCH = 50
 
 
 class DeadlineMixin:
@@ -39,6 +38,7 @@ class DeadlineMixin:
         self._next_check = now + CHECK_EVERY
         from . import engine
 
+        batch = engine.BATCH  # one task fires one batch: one transaction
         try:
             if transaction.get_autocommit():
                 db.close_old_connections()
@@ -46,10 +46,10 @@ class DeadlineMixin:
         except Exception:  # a database hiccup must not kill the pusher; the sweep catches up
             log.exception("could not claim due escalation firings")
             return 0
-        for start in range(0, len(ids), BATCH):
+        for start in range(0, len(ids), batch):
             async_task(
                 "escalation.tasks.fire_firings",
-                ids[start : start + BATCH],
+                ids[start : start + batch],
                 broker=self,
                 save=False,
                 task_name="escalation-fire",

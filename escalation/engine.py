@@ -24,7 +24,10 @@ from .models.firings import HOLDING
 
 log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(seconds=getattr(settings, "ESCALATION_LATE_SECONDS", 30))
-BATCH = 50
+# Firings per transaction. On SQLite a batch holds the database's write lock while it runs:
+# 100 ticket-changing firings take about 0.1 s, which a web request waiting on the lock barely
+# notices; the per-batch queries (about 25) are then spread over twice as many firings as at 50.
+BATCH = 100
 
 
 def claim_due(now=None, limit=500):

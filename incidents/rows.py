@@ -5,11 +5,13 @@ per row and per value was most of that time.
 
 Values are plain Python values keyed by field name (or attname: `ticket_id`). Each is adapted
 for the database the way Django adapts it (datetimes and JSON by the backend's own adapters,
-the rest as they are); columns a row leaves out take the field's default, as bulk_create would.
+the rest as they are); columns a row leaves out take the field's default (now, for auto_now
+fields), as bulk_create would.
 Only the field types these paths use are accepted, so nothing is written in a form Django
 would not write."""
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 PLAIN = (
     models.BooleanField,
@@ -32,7 +34,7 @@ def insert(model, rows, *, skip_conflicts=False):
     adapters = [(name, _adapter(field, connection)) for name, field in given]
     taken = {field for _, field in given}
     defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in taken]
-    fixed = tuple(_adapter(f, connection)(f.get_default()) for f in defaults)
+    fixed = tuple(_adapter(f, connection)(_default(f)) for f in defaults)
     quote = connection.ops.quote_name
     columns = [field.column for _, field in given] + [f.column for f in defaults]
     sql = (
@@ -91,6 +93,12 @@ def update_each(model, changes, *, same=None, where=None):
             cursor.execute(sql, params)
             changed += cursor.rowcount
     return changed
+
+
+def _default(field):
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.now()
+    return field.get_default()
 
 
 def _field(model, name):

@@ -1,0 +1,86 @@
+"""incidents.rows: many rows in one statement, stored exactly as Django would store them."""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from escalation.models import Holiday
+from incidents import rows
+from incidents.models import Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_insert_round_trips_datetimes_and_json_and_fills_defaults(make_ticket, customer):
+    ticket = make_ticket(customer)
+    at = ticket.created_at.astimezone(BERLIN) + timedelta(microseconds=7)
+    rows.insert(
+        TicketEvent,
+        [
+            {"ticket_id": ticket.pk, "kind": "escalated", "at": at, "data": {"level": n, "x": [1]}}
+            for n in (1, 2)
+        ],
+    )
+    stored = list(TicketEvent.objects.filter(ticket=ticket, kind="escalated").order_by("id"))
+    assert [(e.at, e.data) for e in stored] == [
+        (at, {"level": 1, "x": [1]}),
+        (at, {"level": 2, "x": [1]}),
+    ]
+    assert [(e.before, e.after, e.actor_id) for e in stored] == [({}, {}, None)] * 2  # defaults
+
+
+def test_insert_skips_a_taken_unique_value_only_when_asked(make_ticket, customer):
+    taken = make_ticket(customer).reference
+    row = {
+        "requester_id": customer.pk,
+        "subject": "twin",
+        "description": "x",
+        "reference": taken,
+    }
+    rows.insert(Ticket, [row, {**row, "reference": "HD-NEW-1"}], skip_conflicts=True)
+    assert Ticket.objects.filter(subject="twin").count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(Ticket, [{**row, "reference": "HD-NEW-2"}, row])
+    assert not Ticket.objects.filter(reference="HD-NEW-2").exists()  # the statement rolled back
+
+
+def test_update_each_gives_every_row_its_own_values_across_chunks(make_ticket, customer):
+    tickets = [make_ticket(customer, subject=f"t{n}") for n in range(3)]
+    # Far more rows than one SQLite statement may carry parameters for (999): several chunks.
+    start = tickets[0].created_at
+    changes = {
+        t.pk: {"response_due_at": start + timedelta(minutes=n), "subject": f"moved {n}"}
+        for n, t in enumerate(tickets)
+    }
+    changes.update(
+        {10_000_000 + n: {"response_due_at": start, "subject": "none"} for n in range(400)}
+    )
+
+    assert rows.update_each(Ticket, changes, same={"escalation_level": 2}) == 3
+
+    stored = {t.pk: t for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])}
+    for n, ticket in enumerate(tickets):
+        got = stored[ticket.pk]
+        assert (got.response_due_at, got.subject, got.escalation_level) == (
+            start + timedelta(minutes=n),
+            f"moved {n}",
+            2,
+        )
+
+
+def test_update_each_leaves_rows_that_no_longer_meet_the_condition(make_ticket, customer):
+    first, second = make_ticket(customer), make_ticket(customer)
+    Ticket.objects.filter(pk=second.pk).update(status="resolved")
+    changes = {t.pk: {"subject": "changed"} for t in (first, second)}
+
+    assert rows.update_each(Ticket, changes, where={"status": first.status}) == 1
+    assert Ticket.objects.get(pk=first.pk).subject == "changed"
+    assert Ticket.objects.get(pk=second.pk).subject != "changed"
+
+
+def test_a_field_type_it_does_not_adapt_is_refused():
+    with pytest.raises(TypeError, match="not a field type"):
+        rows.insert(Holiday, [{"calendar_id": 1, "date": date(2026, 1, 1)}])
