@@ -8,6 +8,7 @@ from incidents.models import Ticket
 
 from .. import planner
 from ..business_time import NeverOpens, add_business, business_time_between
+from .aggregates import loads
 from .calendars import NEVER_OPENS, calendar_from_snapshot
 from .policies import EscalationPolicy
 from .sla import SLAPolicy
@@ -61,13 +62,17 @@ class TicketClock(models.Model):
     @staticmethod
     def terms_for(team, priority):
         """The frozen fields a clock of a (team, priority) ticket takes from the policies now."""
-        sla = SLAPolicy.for_team(team, priority)
+        sla = SLAPolicy.for_team(team, priority, calendar_rows=True)
         calendar = sla.calendar if sla else None
-        policy = EscalationPolicy.for_ticket(team.pk if team else None, priority)
+        policy = EscalationPolicy.for_ticket(team.pk if team else None, priority, level_rows=True)
         return {
             "sla_policy_id": sla.pk if sla else None,
             "sla_policy_name": sla.name if sla else "",
-            "calendar": calendar.snapshot() if calendar else None,
+            "calendar": (
+                calendar.snapshot(loads(sla.calendar_hours), loads(sla.calendar_holidays))
+                if calendar
+                else None
+            ),
             "response_target_seconds": sla.first_response_seconds if sla else None,
             "resolution_target_seconds": sla.resolution_seconds if sla else None,
             "policy": policy.snapshot() if policy else None,

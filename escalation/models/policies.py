@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
+from .aggregates import AsJSON, json_rows, loads
+
 NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
 MAX_OFFSET_SECONDS = 90 * 86400
 
@@ -74,12 +76,16 @@ class EscalationPolicy(models.Model):
         )
 
     @classmethod
-    def for_ticket(cls, team_id, priority):
+    def for_ticket(cls, team_id, priority, level_rows=False):
         """The most specific active policy: naming the team beats all teams; lowest id wins ties.
 
-        One query: a row per (policy, team it names), the team ids gathered here."""
+        One query: a row per (policy, team it names), the team ids gathered here; with
+        `level_rows`, each policy's levels and their users ride along for `snapshot`."""
         policies, named = {}, {}
-        for policy in cls.objects.filter(is_active=True).annotate(team_id=F("teams")):
+        rows = cls.objects.filter(is_active=True).annotate(team_id=F("teams"))
+        if level_rows:
+            rows = rows.annotate(level_rows=EscalationLevel.rows_json())
+        for policy in rows:
             policies.setdefault(policy.pk, policy)
             named.setdefault(policy.pk, set())
             if policy.team_id is not None:
@@ -95,12 +101,16 @@ class EscalationPolicy(models.Model):
 
     def snapshot(self):
         """A frozen, JSON-able copy of the policy and its levels, kept on each ticket."""
+        if hasattr(self, "level_rows"):  # read by `for_ticket`
+            levels = EscalationLevel.snapshots_of(self.level_rows)
+        else:
+            levels = [level.snapshot(users) for level, users in self._levels_with_users()]
         return {
             "id": self.pk,
             "name": self.name,
             "repeat": self.repeat,
             "repeat_interval_seconds": self.repeat_interval_seconds,
-            "levels": [level.snapshot(users) for level, users in self._levels_with_users()],
+            "levels": levels,
         }
 
     def _levels_with_users(self):
@@ -187,6 +197,38 @@ class EscalationLevel(models.Model):
             raise ValidationError(
                 {"offset_seconds": "A level cannot fire before the ticket exists."}
             )
+
+    # The columns of `rows_json`, in order; `snapshots_of` reads them back.
+    ROW_FIELDS = (
+        "order",
+        "anchor",
+        "offset_seconds",
+        "notify",
+        "notify_users",
+        "reassign_to",
+        "set_priority",
+        "webhook_url",
+        "webhook_secret",
+    )
+
+    @classmethod
+    def rows_json(cls):
+        """A subquery column: the outer policy's levels, each with its users' ids."""
+        users = json_rows(cls.notify_users.through, "escalationlevel", "pk", "user")
+        columns = [AsJSON(users) if f == "notify_users" else f for f in cls.ROW_FIELDS]
+        columns[cls.ROW_FIELDS.index("notify")] = AsJSON("notify")
+        return json_rows(cls, "policy", "pk", "pk", *columns)
+
+    @classmethod
+    def snapshots_of(cls, rows):
+        """The levels' snapshots, in order, from a `rows_json` column."""
+        snapshots = []
+        for _pk, *values in sorted(loads(rows), key=lambda row: (row[1], row[0])):
+            snapshot = dict(zip(cls.ROW_FIELDS, values, strict=True))
+            snapshot["notify"] = snapshot["notify"] or []
+            snapshot["notify_users"] = sorted(user for (user,) in snapshot["notify_users"] or [])
+            snapshots.append(snapshot)
+        return snapshots
 
     def snapshot(self, user_ids=None):
         """`user_ids`: the ids of `notify_users` when the caller read them already."""
