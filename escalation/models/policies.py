@@ -26,6 +26,18 @@ def validate_notify(value):
         raise ValidationError(f"Unknown notify targets: {unknown}. Use {choices}.")
 
 
+def most_specific(policies, team_id, priority):
+    """Of (policy, team ids, priorities, id), the policy that applies to a ticket of this team
+    and priority: naming the team beats all teams, naming priorities beats all priorities, the
+    lowest id wins ties; None when none applies."""
+    applying = [
+        p for p in policies if (not p[1] or team_id in p[1]) and (not p[2] or priority in p[2])
+    ]
+    if not applying:
+        return None
+    return min(applying, key=lambda p: (not p[1], not p[2], p[3]))[0]
+
+
 class EscalationPolicy(models.Model):
     """Ordered levels that fire relative to a ticket's clocks (SPEC "Escalation policies")."""
 
@@ -76,41 +88,27 @@ class EscalationPolicy(models.Model):
         )
 
     @classmethod
-    def for_ticket(cls, team_id, priority, level_rows=False):
-        """The most specific active policy: naming the team beats all teams; lowest id wins ties.
+    def for_ticket(cls, team_id, priority):
+        """The most specific active policy for a ticket (see `most_specific`).
 
-        One query: a row per (policy, team it names), the team ids gathered here; with
-        `level_rows`, each policy's levels and their users ride along for `snapshot`."""
+        One query: a row per (policy, team it names), the team ids gathered here."""
         policies, named = {}, {}
-        rows = cls.objects.filter(is_active=True).annotate(team_id=F("teams"))
-        if level_rows:
-            rows = rows.annotate(level_rows=EscalationLevel.rows_json())
-        for policy in rows:
+        for policy in cls.objects.filter(is_active=True).annotate(team_id=F("teams")):
             policies.setdefault(policy.pk, policy)
             named.setdefault(policy.pk, set())
             if policy.team_id is not None:
                 named[policy.pk].add(policy.team_id)
-        candidates = [
-            p
-            for p in policies.values()
-            if (not named[p.pk] or team_id in named[p.pk])
-            and (not p.priorities or priority in p.priorities)
-        ]
-        candidates.sort(key=lambda p: (not named[p.pk], not p.priorities, p.pk))
-        return candidates[0] if candidates else None
+        candidates = [(p, named[p.pk], p.priorities, p.pk) for p in policies.values()]
+        return most_specific(candidates, team_id, priority)
 
     def snapshot(self):
         """A frozen, JSON-able copy of the policy and its levels, kept on each ticket."""
-        if hasattr(self, "level_rows"):  # read by `for_ticket`
-            levels = EscalationLevel.snapshots_of(self.level_rows)
-        else:
-            levels = [level.snapshot(users) for level, users in self._levels_with_users()]
         return {
             "id": self.pk,
             "name": self.name,
             "repeat": self.repeat,
             "repeat_interval_seconds": self.repeat_interval_seconds,
-            "levels": levels,
+            "levels": [level.snapshot(users) for level, users in self._levels_with_users()],
         }
 
     def _levels_with_users(self):

@@ -5,8 +5,6 @@ from django.db.models import Case, F, FilteredRelation, Q, Value, When
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
-from .calendars import BusinessCalendar
-
 
 class SLAPolicy(models.Model):
     """Targets per priority for the teams it applies to (or every team, when default)."""
@@ -39,18 +37,12 @@ class SLAPolicy(models.Model):
         return self.name
 
     @classmethod
-    def for_team(cls, team, priority=None, calendar_rows=False):
+    def for_team(cls, team, priority=None):
         """The policy naming this team, else the default policy, else None.
 
         One query, its calendar joined; with `priority`, the target for it too: the policy's
-        `first_response_seconds` and `resolution_seconds` (None when it has no such target);
-        with `calendar_rows`, its calendar's `calendar_hours` and `calendar_holidays` rows."""
+        `first_response_seconds` and `resolution_seconds` (None when it has no such target)."""
         policies = cls.objects.select_related("calendar")
-        if calendar_rows:
-            policies = policies.annotate(
-                calendar_hours=BusinessCalendar.hours_json(),
-                calendar_holidays=BusinessCalendar.holidays_json(),
-            )
         if team is None:
             policies = policies.filter(is_default=True)
         else:
