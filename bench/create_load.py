@@ -8,7 +8,8 @@ staff only). Then, for each system, interleaved over `--rounds`:
 * in-process: `--creates` POSTs to /api/tickets/ in a row through Django's test client,
   with the queries each costs;
 * served: gunicorn, as docs/operations.md runs Tierdesk in production (`--workers` sync
-  workers, no qcluster: mails wait in the outbox), and a loopback load generator in this
+  workers, no qcluster: mails wait in the outbox; `--conn-max-age` for both, default 0 as
+  in the settings for SQLite), and a loopback load generator in this
   process (asyncio, `--connections` concurrent connections, a new one per request since sync
   workers close them) POSTing JSON tickets for `--seconds`. It reports creates/s, median and
   p95 latency, and the server's peak memory: the largest sum of VmRSS over the master and its
@@ -16,7 +17,7 @@ staff only). Then, for each system, interleaved over `--rounds`:
 
 Prints one table and saves bench/results/create_load-<stamp>.json/.md. Usage:
     python bench/create_load.py [--seconds 20] [--connections 8] [--workers 2]
-        [--creates 300] [--rounds 2] [--no-peer] [--profile]
+        [--creates 300] [--rounds 2] [--conn-max-age 0] [--no-peer] [--profile]
 """
 
 import argparse
@@ -50,12 +51,12 @@ def run(cmd, env, prefix="RESULT "):
     raise SystemExit(f"{cmd} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
 
 
-def our_env(db):
+def our_env(db, conn_max_age):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         SECRET_KEY="bench",
         DEBUG="false",
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=f"sqlite:///{db}?conn_max_age={conn_max_age}",
         DJANGO_SETTINGS_MODULE="helpdesk.settings",
         PYTHONPATH=str(ROOT),
         LOG_LEVEL="WARNING",
@@ -137,8 +138,9 @@ def serve_ours(env, workers):
     return subprocess.Popen([*cmd, "--log-level", "warning"], cwd=ROOT, env=env)
 
 
-def serve_peer(db, workers):
-    cmd = [sys.executable, str(PEER), "serve", "--db", db, "--workers", str(workers)]
+def serve_peer(db, args):
+    cmd = [sys.executable, str(PEER), "serve", "--db", db, "--workers", str(args.workers)]
+    cmd += ["--conn-max-age", str(args.conn_max_age)]
     return subprocess.Popen([*cmd, "--bind", f"127.0.0.1:{PEER_PORT}"], cwd=ROOT)
 
 
@@ -182,6 +184,18 @@ def rss_kb(pids):
         except OSError:
             pass
     return total
+
+
+def cpu_seconds(pids):
+    """User + system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def stop(server):
@@ -237,9 +251,11 @@ async def load(port, request_for, seconds, connections, server_pid):
             peak[0] = max(peak[0], rss_kb(descendants(server_pid)))
             await asyncio.sleep(0.1)
 
-    started = loop.time()
+    pids = descendants(server_pid)
+    started, server_cpu, own_cpu = loop.time(), cpu_seconds(pids), time.process_time()
     await asyncio.gather(sample(), *(client(k) for k in range(connections)))
     elapsed = loop.time() - started
+    server_cpu, own_cpu = cpu_seconds(pids) - server_cpu, time.process_time() - own_cpu
     return {
         "seconds": round(elapsed, 2),
         "connections": connections,
@@ -249,6 +265,9 @@ async def load(port, request_for, seconds, connections, server_pid):
         "p50_ms": statistics.median(latencies) if latencies else None,
         "p95_ms": sorted(latencies)[int(0.95 * (len(latencies) - 1))] if latencies else None,
         "peak_rss_mb": round(peak[0] / 1024, 1),
+        # CPU the server spent per ticket, and how busy this load generator kept a core
+        "server_cpu_ms": 1000 * server_cpu / len(latencies) if latencies else None,
+        "load_generator_cpu": round(own_cpu / elapsed, 2),
         "processes": len(descendants(server_pid)),
     }
 
@@ -288,6 +307,7 @@ def summary(inprocess, served_runs):
         "served_p50_ms": median_of(served_runs, "p50_ms"),
         "served_p95_ms": median_of(served_runs, "p95_ms"),
         "peak_rss_mb": median_of(served_runs, "peak_rss_mb"),
+        "server_cpu_ms": median_of(served_runs, "server_cpu_ms"),
     }
 
 
@@ -298,6 +318,7 @@ ROWS = [
     ("served creates/s (gunicorn, {c} connections)", "served_per_second", "{:.1f}", True),
     ("served median latency ms", "served_p50_ms", "{:.1f}", False),
     ("served p95 latency ms", "served_p95_ms", "{:.1f}", False),
+    ("served: server CPU ms per create", "server_cpu_ms", "{:.1f}", False),
     ("server peak RSS MB (master + workers)", "peak_rss_mb", "{:.0f}", False),
 ]
 
@@ -339,7 +360,7 @@ def interleaved(args, env, ours_token, peer_db, peer):
             runs["django_helpdesk"]["inprocess"].append(run(peer_cmd, None))
         runs["tierdesk"]["inprocess"].append(run([*ours_cmd, *profile], env))
         if peer:
-            server = serve_peer(peer_db, args.workers)
+            server = serve_peer(peer_db, args)
             runs["django_helpdesk"]["served"].append(served(server, PEER_PORT, peer_request, args))
         server = serve_ours(env, args.workers)
         runs["tierdesk"]["served"].append(served(server, OURS_PORT, ours_request, args))
@@ -369,6 +390,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--creates", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="CONN_MAX_AGE for both servers (0, the default: a connection per request)",
+    )
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--profile", action="store_true", help="pyinstrument our in-process run")
     parser.add_argument("--child", choices=["setup", "inprocess"])
@@ -383,7 +410,7 @@ def main():
 
     tmp = tempfile.TemporaryDirectory(prefix="tierdesk_create_load_")
     ours_db, peer_db = f"{tmp.name}/tierdesk.sqlite3", f"{tmp.name}/peer.sqlite3"
-    env = our_env(ours_db)
+    env = our_env(ours_db, args.conn_max_age)
     meta = {
         "started": datetime.now(UTC).isoformat(),
         "machine": f"{os.cpu_count()} CPUs, Linux {os.uname().release}",

@@ -10,7 +10,7 @@ SQLite options Tierdesk uses under concurrent writers (IMMEDIATE, 30 s busy time
                                              token, one queue; prints `SETUP {json}`
     peer_create.py inprocess --db PATH -n N  N creates in a row with Django's test client;
                                              prints `RESULT {json}`
-    peer_create.py serve --db PATH --bind A --workers W
+    peer_create.py serve --db PATH --bind A --workers W [--conn-max-age S]
                                              exec gunicorn on the peer's WSGI app
 """
 
@@ -35,6 +35,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework.authtoken"]  # noqa: F405
 DATABASES["default"]["NAME"] = os.environ["PEER_DB"]  # noqa: F405
 OPTIONS = DATABASES["default"]["OPTIONS"]  # noqa: F405
 OPTIONS.update({"transaction_mode": "IMMEDIATE", "timeout": 30})
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("PEER_CONN_MAX_AGE", "0"))  # noqa: F405
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -150,6 +151,7 @@ def main():
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--bind", default="127.0.0.1:8771")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--conn-max-age", type=int, default=0)
     parser.add_argument("--inside", action="store_true")
     args = parser.parse_args()
     if args.inside:
@@ -157,6 +159,7 @@ def main():
     build()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
     env["PEER_DB"] = args.db
+    env["PEER_CONN_MAX_AGE"] = str(args.conn_max_age)
     if args.command == "serve":
         gunicorn = str(peer_bench.VENV / "bin" / "gunicorn")
         argv = [gunicorn, "peer_create_wsgi", "-w", str(args.workers), "-b", args.bind]
