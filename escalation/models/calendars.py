@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..business_time import Calendar, NeverOpens
+from .aggregates import json_rows
 
 MIDNIGHT = time(0, 0)
 
@@ -55,15 +56,36 @@ class BusinessCalendar(models.Model):
     def __str__(self):
         return f"{self.name} ({self.timezone})"
 
-    def snapshot(self):
-        """A JSON-able frozen copy, stored on each ticket so later edits don't move its clocks."""
+    def snapshot(self, hours=None, holidays=None):
+        """A JSON-able frozen copy, stored on each ticket so later edits don't move its clocks.
+
+        `hours` and `holidays`: the rows of `hours_json` and `holidays_json` when the caller's
+        query read them already; else they are read here."""
+        if hours is None:
+            intervals = [interval(h.weekday, h.start, h.end) for h in self.hours.all()]
+            days = [h.date.isoformat() for h in self.holidays.all()]
+        else:
+            intervals = sorted(
+                interval(weekday, time.fromisoformat(start), time.fromisoformat(end))
+                for weekday, start, end in hours
+            )
+            days = sorted(day for (day,) in holidays)
         return {
             "id": self.pk,
             "name": self.name,
             "timezone": self.timezone,
-            "intervals": [list(interval(h.weekday, h.start, h.end)) for h in self.hours.all()],
-            "holidays": [h.date.isoformat() for h in self.holidays.all()],
+            "intervals": [list(i) for i in intervals],
+            "holidays": days,
         }
+
+    @staticmethod
+    def hours_json(calendar="calendar"):
+        """A subquery column: the opening rows of the outer row's `calendar`, for `snapshot`."""
+        return json_rows(OpeningHours, "calendar", calendar, "weekday", "start", "end")
+
+    @staticmethod
+    def holidays_json(calendar="calendar"):
+        return json_rows(Holiday, "calendar", calendar, "date")
 
 
 NEVER_OPENS = "no business hours in the calendar"

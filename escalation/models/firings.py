@@ -9,8 +9,7 @@ from incidents.models import Ticket
 from .. import planner
 from ..business_time import NeverOpens, add_business, business_time_between
 from .calendars import NEVER_OPENS, calendar_from_snapshot
-from .policies import EscalationPolicy
-from .sla import SLAPolicy
+from .terms import frozen_terms
 
 # The resolution clock stands still while the ticket waits on someone else or is done.
 PAUSED = frozenset({"pending", "on_hold", "resolved", "closed"})
@@ -50,29 +49,13 @@ class TicketClock(models.Model):
         (team, priority) is then read once for all of them."""
         key = (ticket.team_id, ticket.priority)
         if terms is None or key not in terms:
-            found = self.terms_for(ticket.team, ticket.priority)
+            found = frozen_terms(ticket.team_id, ticket.priority)
             if terms is None:
                 terms = {}
             terms[key] = found
         for name, value in terms[key].items():
             setattr(self, name, value)
         self.frozen_at = now
-
-    @staticmethod
-    def terms_for(team, priority):
-        """The frozen fields a clock of a (team, priority) ticket takes from the policies now."""
-        sla = SLAPolicy.for_team(team, priority)
-        calendar = sla.calendar if sla else None
-        policy = EscalationPolicy.for_ticket(team.pk if team else None, priority)
-        return {
-            "sla_policy_id": sla.pk if sla else None,
-            "sla_policy_name": sla.name if sla else "",
-            "calendar": calendar.snapshot() if calendar else None,
-            "response_target_seconds": sla.first_response_seconds if sla else None,
-            "resolution_target_seconds": sla.resolution_seconds if sla else None,
-            "policy": policy.snapshot() if policy else None,
-            "policy_key": str(policy.pk) if policy else "",
-        }
 
     def account_pause(self, status, created_at, now):
         """Start or end a pause of the resolution clock; a pause costs no business time.

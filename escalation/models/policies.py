@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
+from .aggregates import AsJSON, json_rows, loads
+
 NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
 MAX_OFFSET_SECONDS = 90 * 86400
 
@@ -22,6 +24,18 @@ def validate_notify(value):
     if unknown or not isinstance(value, list):
         choices = ", ".join(NOTIFY_TARGETS)
         raise ValidationError(f"Unknown notify targets: {unknown}. Use {choices}.")
+
+
+def most_specific(policies, team_id, priority):
+    """Of (policy, team ids, priorities, id), the policy that applies to a ticket of this team
+    and priority: naming the team beats all teams, naming priorities beats all priorities, the
+    lowest id wins ties; None when none applies."""
+    applying = [
+        p for p in policies if (not p[1] or team_id in p[1]) and (not p[2] or priority in p[2])
+    ]
+    if not applying:
+        return None
+    return min(applying, key=lambda p: (not p[1], not p[2], p[3]))[0]
 
 
 class EscalationPolicy(models.Model):
@@ -75,7 +89,7 @@ class EscalationPolicy(models.Model):
 
     @classmethod
     def for_ticket(cls, team_id, priority):
-        """The most specific active policy: naming the team beats all teams; lowest id wins ties.
+        """The most specific active policy for a ticket (see `most_specific`).
 
         One query: a row per (policy, team it names), the team ids gathered here."""
         policies, named = {}, {}
@@ -84,14 +98,8 @@ class EscalationPolicy(models.Model):
             named.setdefault(policy.pk, set())
             if policy.team_id is not None:
                 named[policy.pk].add(policy.team_id)
-        candidates = [
-            p
-            for p in policies.values()
-            if (not named[p.pk] or team_id in named[p.pk])
-            and (not p.priorities or priority in p.priorities)
-        ]
-        candidates.sort(key=lambda p: (not named[p.pk], not p.priorities, p.pk))
-        return candidates[0] if candidates else None
+        candidates = [(p, named[p.pk], p.priorities, p.pk) for p in policies.values()]
+        return most_specific(candidates, team_id, priority)
 
     def snapshot(self):
         """A frozen, JSON-able copy of the policy and its levels, kept on each ticket."""
@@ -187,6 +195,38 @@ class EscalationLevel(models.Model):
             raise ValidationError(
                 {"offset_seconds": "A level cannot fire before the ticket exists."}
             )
+
+    # The columns of `rows_json`, in order; `snapshots_of` reads them back.
+    ROW_FIELDS = (
+        "order",
+        "anchor",
+        "offset_seconds",
+        "notify",
+        "notify_users",
+        "reassign_to",
+        "set_priority",
+        "webhook_url",
+        "webhook_secret",
+    )
+
+    @classmethod
+    def rows_json(cls):
+        """A subquery column: the outer policy's levels, each with its users' ids."""
+        users = json_rows(cls.notify_users.through, "escalationlevel", "pk", "user")
+        columns = [AsJSON(users) if f == "notify_users" else f for f in cls.ROW_FIELDS]
+        columns[cls.ROW_FIELDS.index("notify")] = AsJSON("notify")
+        return json_rows(cls, "policy", "pk", "pk", *columns)
+
+    @classmethod
+    def snapshots_of(cls, rows):
+        """The levels' snapshots, in order, from a `rows_json` column."""
+        snapshots = []
+        for _pk, *values in sorted(loads(rows), key=lambda row: (row[1], row[0])):
+            snapshot = dict(zip(cls.ROW_FIELDS, values, strict=True))
+            snapshot["notify"] = snapshot["notify"] or []
+            snapshot["notify_users"] = sorted(user for (user,) in snapshot["notify_users"] or [])
+            snapshots.append(snapshot)
+        return snapshots
 
     def snapshot(self, user_ids=None):
         """`user_ids`: the ids of `notify_users` when the caller read them already."""

@@ -55,7 +55,9 @@ class TicketLifecycle:
         at = _now(at)
         if team is None:
             team = Team.intake()
-        with transaction.atomic():
+        # No savepoint: every caller lets a failure roll back its whole transaction, so one
+        # would only cost a query pair per ticket inside a request's or a test's transaction.
+        with transaction.atomic(savepoint=False):
             ticket = cls.objects.create(
                 requester=requester,
                 subject=subject,

@@ -1,0 +1,61 @@
+"""What a new clock freezes is what the policies' own snapshots and lookups say (issue 11)."""
+
+from datetime import date
+
+import pytest
+
+from escalation.models import EscalationPolicy, SLAPolicy
+from escalation.models.terms import frozen_terms
+from tests.escalation.sla_setup import HOUR, escalation_policy, office_calendar, sla_policy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_copies_are_the_models_snapshots(teams, agent):
+    calendar = office_calendar(holidays=[date(2025, 12, 25), date(2025, 1, 1)])
+    sla_policy(calendar, response=2 * HOUR, priorities=("P2", "P3"))
+    policy = escalation_policy(
+        [
+            {"anchor": "created", "offset_seconds": 60, "notify_users": [agent]},
+            {"anchor": "response_due", "offset_seconds": 0, "reassign_to": teams["apps"]},
+        ],
+        repeat=1,
+    )
+
+    terms = frozen_terms(teams["desk"].pk, "P2")
+
+    assert terms["calendar"] == calendar.snapshot()
+    assert terms["policy"] == policy.snapshot()
+    assert terms["policy_key"] == str(policy.pk)
+    assert terms["response_target_seconds"] == 2 * HOUR
+
+
+def test_the_same_policies_apply_as_the_lookups_choose(teams):
+    default = sla_policy(None, priorities=("P3",))
+    named = SLAPolicy.objects.create(name="Desk")
+    named.teams.add(teams["desk"])
+    everyone = escalation_policy([{"anchor": "created"}], name="Everyone")
+    only_p1 = escalation_policy([{"anchor": "created"}], name="P1 desk")
+    only_p1.priorities = ["P1"]
+    only_p1.save()
+    only_p1.teams.add(teams["desk"])
+
+    for team, priority in [(teams["desk"], "P1"), (teams["desk"], "P3"), (teams["apps"], "P3")]:
+        terms = frozen_terms(team.pk, priority)
+        assert terms["sla_policy_id"] == SLAPolicy.for_team(team, priority).pk
+        assert terms["policy_key"] == str(EscalationPolicy.for_ticket(team.pk, priority).pk)
+    assert frozen_terms(teams["apps"].pk, "P3")["sla_policy_id"] == default.pk
+    assert frozen_terms(teams["desk"].pk, "P3")["response_target_seconds"] is None
+    assert frozen_terms(teams["desk"].pk, "P3")["policy_key"] == str(everyone.pk)
+
+
+def test_without_policies_nothing_is_frozen(teams):
+    assert frozen_terms(teams["desk"].pk, "P3") == {
+        "sla_policy_id": None,
+        "sla_policy_name": "",
+        "calendar": None,
+        "response_target_seconds": None,
+        "resolution_target_seconds": None,
+        "policy": None,
+        "policy_key": "",
+    }
