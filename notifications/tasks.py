@@ -1,7 +1,5 @@
 """django-q2 tasks: thin wrappers that hand ids to the delivery domain."""
 
-from contextlib import nullcontext
-
 from django.db import transaction
 from django_q.tasks import async_task
 
@@ -16,8 +14,10 @@ def queue_delivery(notification_ids):
     """Hand the rows to the workers, CHUNK a task. Run on commit; a broker that is down only
     delays the mail, because the sweep delivers whatever stays queued."""
     ids = list(notification_ids)
-    # With the database broker the tasks are rows: several are written in one transaction.
-    with transaction.atomic() if len(ids) > CHUNK else nullcontext():
+    # With the database broker the tasks are rows, written in one transaction. And outside a
+    # transaction django-q's broker calls close_old_connections(), which closes a connection
+    # that has no CONN_MAX_AGE (SQLite's) in the middle of the request that queued the mail.
+    with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             async_task(
                 "notifications.tasks.deliver",
