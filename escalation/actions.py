@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from incidents import rows
 from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
 from notifications import outbox
@@ -124,14 +125,14 @@ class _Moves:
     def _record(self, ticket, kind, now, before, after, firing, **data):
         self.moved[ticket.pk] = ticket
         self.events.append(
-            TicketEvent(
-                ticket=ticket,
-                kind=kind,
-                at=now,
-                before=before,
-                after=after,
-                data={**data, "escalation": True, "level": firing.level},
-            )
+            {
+                "ticket_id": ticket.pk,
+                "kind": kind,
+                "at": now,
+                "before": before,
+                "after": after,
+                "data": {**data, "escalation": True, "level": firing.level},
+            }
         )
 
     def save(self, now, replan):
@@ -147,7 +148,7 @@ class _Moves:
             Ticket.objects.filter(pk__in=ids).update(
                 team_id=team_id, assignee_id=assignee_id, priority=priority, updated_at=stamp
             )
-        TicketEvent.objects.bulk_create(self.events)
+        rows.insert(TicketEvent, self.events)  # not announced: see docs/architecture.md
         replan(tickets, now, refreeze=True)
 
 
