@@ -149,7 +149,7 @@ def _level_firing(state, policy, level, repeat, anchor_at, due):
         anchor=level["anchor"],
         anchor_at=anchor_at,
         due_at=due,
-        actions=dict(level),
+        actions=level,  # the frozen policy's own dict, shared by the level's firings: read-only
     )
 
 

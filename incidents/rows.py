@@ -31,7 +31,7 @@ def insert(model, rows, *, skip_conflicts=False):
     connection = connections[router.db_for_write(model)]
     names = list(rows[0])
     given = [(name, _field(model, name)) for name in names]
-    adapters = [(name, _adapter(field, connection)) for name, field in given]
+    adapters = [(name, _once_per_value(_adapter(field, connection))) for name, field in given]
     taken = {field for _, field in given}
     defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in taken]
     fixed = tuple(_adapter(f, connection)(_default(f)) for f in defaults)
@@ -117,3 +117,19 @@ def _adapter(field, connection):
 
 def _as_is(value):
     return value
+
+
+def _once_per_value(adapt):
+    """`adapt`, run once per distinct object: rows of a burst share their `now`, their
+    anchors and their level's actions (the cache holds the object, so its id stays its own)."""
+    if adapt is _as_is:
+        return adapt
+    seen = {}
+
+    def adapt_once(value):
+        known = seen.get(id(value))
+        if known is None or known[0] is not value:
+            known = seen[id(value)] = (value, adapt(value))
+        return known[1]
+
+    return adapt_once

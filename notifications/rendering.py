@@ -93,23 +93,23 @@ def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
-def public_ticket(ticket):
-    """What a customer may read about their own ticket."""
+def public_ticket(ticket, url=None):
+    """What a customer may read about their own ticket (`url`: the page it links to, the
+    portal's unless given)."""
     return {
         "id": ticket.pk,
         "reference": ticket.reference or f"HD-{ticket.pk}",
         "subject": ticket.subject,
         "description": ticket.description,
         "status": ticket.get_status_display(),
-        "url": portal_url(ticket),
+        "url": url or portal_url(ticket),
     }
 
 
 def agent_ticket(ticket):
     """What an agent's email shows: the public data plus priority, team, people and clocks."""
-    info = public_ticket(ticket)
+    info = public_ticket(ticket, url=desk_url(ticket))
     info.update(
-        url=desk_url(ticket),
         priority=ticket.priority,
         priority_label=ticket.get_priority_display(),
         team=ticket.team.name if ticket.team_id else "",
