@@ -196,18 +196,9 @@ class EscalationLevel(models.Model):
                 {"offset_seconds": "A level cannot fire before the ticket exists."}
             )
 
-    # The columns of `rows_json`, in order; `snapshots_of` reads them back.
-    ROW_FIELDS = (
-        "order",
-        "anchor",
-        "offset_seconds",
-        "notify",
-        "notify_users",
-        "reassign_to",
-        "set_priority",
-        "webhook_url",
-        "webhook_secret",
-    )
+    # The columns of `rows_json`, in order (what a supervisor configures); `snapshots_of` reads
+    # them back.
+    ROW_FIELDS = CONFIG_FIELDS
 
     @classmethod
     def rows_json(cls):
