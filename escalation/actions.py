@@ -252,7 +252,8 @@ def _notify(firings, tickets, asks):
                 force=kind in Notification.FORCED_KINDS,
             )
         )
-    outbox.notify_many(notices, ids_only=True)
+    # A firing fires once (its row moved to `fired` in this transaction): its keys are new.
+    outbox.notify_many(notices, new_cause=True, ids_only=True)
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
         url = (firing.actions or {}).get("webhook_url")
