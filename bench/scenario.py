@@ -5,7 +5,8 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 from django.core.management import call_command
@@ -35,8 +36,15 @@ def reset_database():
 def _fixtures():
     from django.contrib.auth.models import Group, User
 
-    from escalation.models import EscalationLevel, EscalationPolicy, SLAPolicy, SLATarget
-    from helpdesk import demo
+    from escalation.models import (
+        BusinessCalendar,
+        EscalationLevel,
+        EscalationPolicy,
+        Holiday,
+        OpeningHours,
+        SLAPolicy,
+        SLATarget,
+    )
     from incidents.models import Membership, Team
 
     global TEAM, TIER2, CUSTOMER
@@ -52,9 +60,16 @@ def _fixtures():
         SLATarget.objects.create(
             policy=sla, priority=p, first_response_seconds=86400, resolution_seconds=7 * 86400
         )
-    # Tier 2 works on seed_demo's business calendar (Berlin, Mon-Fri 09-17, holidays): a
-    # ticket a level moves there is re-planned on it.
-    tier2_sla = SLAPolicy.objects.create(name="Bench tier 2", calendar=demo.seed_calendar())
+    # Tier 2 works on a business calendar like seed_demo's (Berlin, Mon-Fri 09-17, holidays):
+    # a ticket a level moves there is re-planned on it.
+    calendar = BusinessCalendar.objects.create(name="Bench office", timezone="Europe/Berlin")
+    for weekday in range(5):
+        OpeningHours.objects.create(
+            calendar=calendar, weekday=weekday, start=dt_time(9), end=dt_time(17)
+        )
+    for day in (date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 26), date(2027, 1, 1)):
+        Holiday.objects.create(calendar=calendar, date=day)
+    tier2_sla = SLAPolicy.objects.create(name="Bench tier 2", calendar=calendar)
     tier2_sla.teams.add(TIER2)
     for p in ("P1", "P2", "P3", "P4"):
         SLATarget.objects.create(
