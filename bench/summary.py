@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def ratio(ours, peer, higher_is_better=True):
     """How many times better Tierdesk is: ours/peer for rates, peer/ours for costs."""
     if not ours or not peer:
         return "—"
-    return f"{ours / peer if higher_is_better else peer / ours:.2f}×"
+    value = ours / peer if higher_is_better else peer / ours
+    return f"{value:,.0f}×" if value >= 100 else f"{value:.2f}×"
 
 
 def markdown(header, rows):
@@ -183,17 +185,16 @@ def summary(now):
         rows += ROWS[bench](figures)
         sources.append(f"`{bench}-{stamp}.json`")
     header = ["operation", "django-helpdesk 2.6.1", "Tierdesk", "ratio", "goal (issue 11)"]
-    return "\n".join(
-        [
-            f"`make bench` figures as of {now:%Y-%m-%d %H:%M} UTC on {machine()}. Ratio: how many "
-            "times better Tierdesk is (rates: Tierdesk / peer; times and costs: peer / Tierdesk). "
-            "The peer's figures come from the same run as Tierdesk's; the machine is shared, so "
-            "the ratios say more than the absolute figures.",
-            "",
-            markdown(header, rows),
-            "",
-            "From " + ", ".join(sources) + " in bench/results/.",
-        ]
+    intro = (
+        f"Summed up {now:%Y-%m-%d %H:%M} UTC on {machine()}, from the newest run of each "
+        "benchmark (files below). Ratio: how many times better Tierdesk is (rates: Tierdesk / "
+        "peer; times and costs: peer / Tierdesk). A bench that measures the peer does so in the "
+        "same run as Tierdesk; the machine is shared, so the ratios say more than the absolute "
+        "figures."
+    )
+    sources = "From " + ", ".join(sources) + " in bench/results/."
+    return "\n\n".join(
+        [textwrap.fill(intro, 96), markdown(header, rows), textwrap.fill(sources, 96)]
     )
 
 
