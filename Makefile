@@ -59,9 +59,12 @@ test-postgres: install ## The suite on PostgreSQL (skipped with a reason when no
 			$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not browser"; \
 	else echo "SKIPPED: PostgreSQL suite — no server answers at $(PG_TEST_URL)"; fi
 
-bench: install ## Run the benchmarks in bench/ (figures under bench/results/)
+bench: install ## Every benchmark beside django-helpdesk 2.6.1, then one table (bench/results/, docs/benchmarks.md)
+	SECRET_KEY=bench DEBUG=false $(PY) bench/engine_throughput.py
+	SECRET_KEY=bench DEBUG=false $(PY) bench/create_load.py
 	SECRET_KEY=bench DEBUG=false $(PY) bench/escalation_latency.py
 	$(MAKE) bench-pages
+	$(PY) bench/summary.py
 
 BENCH_TICKETS ?= 100000
 bench-pages: install ## Lists and desk pages at $(BENCH_TICKETS) tickets, against django-helpdesk 2.6.1 (own venv)

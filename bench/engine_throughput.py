@@ -9,9 +9,15 @@ claims their first level when it falls due (30 business minutes after creation) 
   (a) notify: the levels only tell people (team leads, supervisors, the assignee);
   (b) move: the first level also reassigns the ticket to the next tier and raises priority.
 
-Also reports the queries `Ticket.open_ticket` costs. Prints the medians and saves the figures
-under bench/results/engine_throughput-<UTC stamp>.json. Usage:
-    python bench/engine_throughput.py [--tickets 500] [--rounds 3] [--profile a|b]
+The peer, django-helpdesk 2.6.1 (bench/peer/peer_escalate.py, its own virtualenv and SQLite
+database), escalates as many due tickets with its `escalate_tickets` command in each round,
+before Tierdesk's (unless `--no-peer`): each of its tickets gets its priority raised, a
+follow-up and mails to the submitter, the queue's CC and the assignee.
+
+Also reports the queries a firing and `Ticket.open_ticket` cost. Prints the medians and a
+table against the peer, and saves them under bench/results/engine_throughput-<UTC stamp>.json
+and .md. Usage:
+    python bench/engine_throughput.py [--tickets 500] [--rounds 3] [--profile a|b] [--no-peer]
 """
 
 import argparse
@@ -28,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
+PEER = ROOT / "bench" / "peer" / "peer_escalate.py"
 BERLIN = ZoneInfo("Europe/Berlin")
 # Business days without holidays in the seed_demo calendar, one per round.
 DAYS = [datetime(2026, 6, d, 10, 0, tzinfo=BERLIN) for d in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12)]
@@ -130,6 +137,9 @@ def claim(tickets, now):
 
 
 def run_round(scenario, day, args, teams, people, profile):
+    from django.db import connection
+
+    from bench.create_load import QueryCounter
     from escalation import engine
     from notifications.models import Notification
 
@@ -143,9 +153,11 @@ def run_round(scenario, day, args, teams, people, profile):
 
         profiler = Profiler()
         profiler.start()
-    started = time.perf_counter()
-    fired = engine.fire_many(ids, now=now)
-    elapsed = time.perf_counter() - started
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        fired = engine.fire_many(ids, now=now)
+        elapsed = time.perf_counter() - started
     if profiler:
         profiler.stop()
         print(profiler.output_text(unicode=True, color=False, show_all=False))
@@ -156,6 +168,7 @@ def run_round(scenario, day, args, teams, people, profile):
         "seconds": elapsed,
         "per_second": fired / elapsed,
         "outbox_rows": rows,
+        "queries_per_firing": counter.count / fired,
         "queries_per_open_ticket": statistics.median(queries),
     }
 
@@ -166,35 +179,79 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", choices=["a", "b"])
     parser.add_argument("--label", default="current")
+    parser.add_argument("--no-peer", action="store_true", help="leave django-helpdesk out")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         setup_django(Path(tmp) / "bench.sqlite3")
+        from bench.create_load import run
+
         teams, people = seed()
-        results = {}
+        peer_db = str(Path(tmp) / "peer.sqlite3")
+        if not args.no_peer:
+            run([sys.executable, str(PEER), "setup", "--db", peer_db], None, "SETUP ")
+        peer_cmd = [sys.executable, str(PEER), "round", "--db", peer_db, "-n", str(args.tickets)]
+        runs = {"peer": [], "a": [], "b": []}
         days = iter(DAYS * 10)
-        for scenario in ("a", "b"):
-            use_policy(scenario, teams)
-            rounds = [
-                run_round(scenario, next(days), args, teams, people, args.profile == scenario)
-                for _ in range(args.rounds)
-            ]
-            results[scenario] = {
-                "firings_per_second_median": statistics.median(r["per_second"] for r in rounds),
-                "queries_per_open_ticket": rounds[0]["queries_per_open_ticket"],
-                "rounds": rounds,
-            }
-            print(
-                f"({scenario}) {'notify-only' if scenario == 'a' else 'reassign + priority'}: "
-                f"{results[scenario]['firings_per_second_median']:.0f} firings/s (median of "
-                f"{args.rounds} x {args.tickets}); open_ticket: "
-                f"{results[scenario]['queries_per_open_ticket']} queries"
-            )
+        # Rounds interleaved (peer, a, b), so that load from elsewhere falls on all alike.
+        for _ in range(args.rounds):
+            if not args.no_peer:
+                runs["peer"].append(run(peer_cmd, None))
+            for scenario in ("a", "b"):
+                use_policy(scenario, teams)
+                profile = args.profile == scenario
+                runs[scenario].append(run_round(scenario, next(days), args, teams, people, profile))
+    results = {scenario: summarise(scenario, runs[scenario], args) for scenario in ("a", "b")}
+    results["django_helpdesk"] = summarise_peer(runs["peer"])
+    save(args, results)
+
+
+def summarise(scenario, rounds, args):
+    figures = {
+        "firings_per_second_median": statistics.median(r["per_second"] for r in rounds),
+        "queries_per_firing_median": statistics.median(r["queries_per_firing"] for r in rounds),
+        "queries_per_open_ticket": rounds[0]["queries_per_open_ticket"],
+        "rounds": rounds,
+    }
+    print(
+        f"({scenario}) {'notify-only' if scenario == 'a' else 'reassign + priority'}: "
+        f"{figures['firings_per_second_median']:.0f} firings/s, "
+        f"{figures['queries_per_firing_median']:.2f} queries per firing (median of "
+        f"{args.rounds} x {args.tickets}); open_ticket: "
+        f"{figures['queries_per_open_ticket']} queries"
+    )
+    return figures
+
+
+def summarise_peer(rounds):
+    if not rounds:
+        return None
+    return {
+        "package": rounds[0]["package"],
+        "per_second_median": statistics.median(r["per_second"] for r in rounds),
+        "queries_per_ticket": statistics.median(r["queries_per_ticket"] for r in rounds),
+        "rounds": rounds,
+    }
+
+
+def report(figures):
+    """The peer's column beside ours: summary.py's rows for this bench, less the goals."""
+    from bench.summary import engine_rows, markdown
+
+    header = ["operation", "django-helpdesk 2.6.1", "Tierdesk", "ratio"]
+    return markdown(header, [row[:4] for row in engine_rows(figures)])
+
+
+def save(args, results):
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    payload = {"label": args.label, "at": stamp, "cpus": os.cpu_count(), "args": vars(args)}
+    figures = {**payload, **results}
+    table = report(figures)
+    print(table)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"engine_throughput-{stamp}.json"
-    payload = {"label": args.label, "at": stamp, "cpus": os.cpu_count(), "args": vars(args)}
-    out.write_text(json.dumps({**payload, **results}, indent=2) + "\n")
-    print(f"saved {out.relative_to(ROOT)}")
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    out.with_suffix(".md").write_text(table + "\n")
+    print(f"saved {out.relative_to(ROOT)} and .md")
 
 
 if __name__ == "__main__":

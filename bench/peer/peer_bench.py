@@ -220,6 +220,24 @@ def inside(args):
     print("RESULT " + json.dumps({**result, "seed_seconds": seeded}))
 
 
+def setup_django(settings, db=None):
+    """Inside the virtualenv: Django with the project's `settings` (and PEER_DB = `db`)."""
+    sys.path.insert(0, str(PROJECT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    if db:
+        os.environ["PEER_DB"] = db
+    import django
+
+    django.setup()
+
+
+def run_inside(script, argv):
+    """Run `script --inside *argv` with the virtualenv's Python in the project directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
+    cmd = [str(VENV / "bin" / "python"), str(script), "--inside", *argv]
+    return subprocess.run(cmd, env=env, cwd=PROJECT).returncode
+
+
 def _migrated():
     from django.db import connection
 
