@@ -30,13 +30,11 @@ def insert(model, rows, *, skip_conflicts=False):
         return
     connection = connections[router.db_for_write(model)]
     names = list(rows[0])
-    given = [(name, _field(model, name)) for name in names]
-    adapters = [(name, _once_per_value(_adapter(field, connection))) for name, field in given]
-    taken = {field for _, field in given}
-    defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in taken]
+    given = [_field(model, name) for name in names]
+    defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
     fixed = tuple(_adapter(f, connection)(_default(f)) for f in defaults)
     quote = connection.ops.quote_name
-    columns = [field.column for _, field in given] + [f.column for f in defaults]
+    columns = [f.column for f in given] + [f.column for f in defaults]
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(column) for column in columns)}) "
@@ -44,7 +42,15 @@ def insert(model, rows, *, skip_conflicts=False):
     )
     if skip_conflicts:
         sql += " ON CONFLICT DO NOTHING"
-    params = [tuple(adapt(row[name]) for name, adapt in adapters) + fixed for row in rows]
+    # Only datetimes and JSON need adapting; each distinct object is adapted once.
+    adapters = [(i, _adapter(field, connection)) for i, field in enumerate(given)]
+    converted = [(i, _once_per_value(adapt)) for i, adapt in adapters if adapt is not _as_is]
+    params = []
+    for row in rows:
+        values = [row[name] for name in names]
+        for i, adapt in converted:
+            values[i] = adapt(values[i])
+        params.append((*values, *fixed))
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -122,8 +128,6 @@ def _as_is(value):
 def _once_per_value(adapt):
     """`adapt`, run once per distinct object: rows of a burst share their `now`, their
     anchors and their level's actions (the cache holds the object, so its id stays its own)."""
-    if adapt is _as_is:
-        return adapt
     seen = {}
 
     def adapt_once(value):

@@ -75,8 +75,12 @@ class TicketClock(models.Model):
             self.paused_since = None
 
     def business_calendar(self):
-        """The frozen calendar as business_time's Calendar; None means 24×7."""
-        return calendar_from_snapshot(self.calendar)
+        """The frozen calendar as business_time's Calendar; None means 24×7. (Kept while the
+        snapshot is the same object: a plan asks for it several times.)"""
+        known = getattr(self, "_calendar", None)
+        if known is None or known[0] is not self.calendar:
+            known = self._calendar = (self.calendar, calendar_from_snapshot(self.calendar))
+        return known[1]
 
     def due_times(self, created_at):
         """(response_due, resolution_due), measured from creation in the frozen calendar.
