@@ -80,7 +80,7 @@ def apply_view(tickets, view, user, now):
         # The team's id as a scalar subquery, not a join: PostgreSQL then ANDs it into each
         # branch of visible_to's BitmapOr on the (team, status, …) index; with the join it
         # intersected them with all 166k of the team's tickets (1M) from the team_id index.
-        team = Team.objects.filter(slug=view.removeprefix("team:")).values("pk")
+        team = Team.objects.filter(slug=view.removeprefix("team:")).order_by().values("pk")
         return tickets.filter(team_id=Subquery(team))
     return tickets
 
