@@ -111,13 +111,26 @@ def run(cmd, env, timeout=3600):
 def prepare(url, tickets, reuse, env):
     """Migrate and seed; with --reuse an existing database with enough tickets is kept."""
     manage = [sys.executable, "manage.py"]
-    if reuse and url.startswith("sqlite:") and Path(url.removeprefix("sqlite:///")).exists():
+    if reuse and seeded(url):
         return {"seeded": "reused"}
     fresh_database(url)
     run([*manage, "migrate", "--noinput", "-v0"], env)
     started = time.perf_counter()
     out = run([*manage, "seed_bench", str(tickets)], env)
     return {"seeded": out.strip(), "seed_seconds": round(time.perf_counter() - started, 1)}
+
+
+def seeded(url):
+    """Does the database already hold tickets? (--reuse keeps it, PostgreSQL as well as SQLite.)"""
+    if url.startswith("sqlite:"):
+        return Path(url.removeprefix("sqlite:///")).exists()
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT EXISTS (SELECT 1 FROM incidents_ticket)").fetchone()[0]
+    except psycopg.Error:
+        return False
 
 
 def fresh_database(url):
@@ -167,7 +180,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--database-url")
-    parser.add_argument("--reuse", action="store_true", help="keep an existing SQLite file")
+    parser.add_argument("--reuse", action="store_true", help="keep a database that has tickets")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """The agent queue: which tickets, in what order, narrowed by a view, filters and a search."""
 
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, Subquery, Value, When
 
 from incidents import roles
 from incidents.models import Team, Ticket
@@ -77,7 +77,11 @@ def apply_view(tickets, view, user, now):
     if view == "breached":
         return tickets.filter(queue_rank=0)
     if view.startswith("team:"):
-        return tickets.filter(team__slug=view.removeprefix("team:"))
+        # The team's id as a scalar subquery, not a join: PostgreSQL then ANDs it into each
+        # branch of visible_to's BitmapOr on the (team, status, …) index; with the join it
+        # intersected them with all 166k of the team's tickets (1M) from the team_id index.
+        team = Team.objects.filter(slug=view.removeprefix("team:")).order_by().values("pk")
+        return tickets.filter(team_id=Subquery(team))
     return tickets
 
 
