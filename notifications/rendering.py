@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 
 from incidents import guest_access
+from incidents.models import Ticket
 
 from .models import Notification
 
@@ -43,14 +44,28 @@ def site_url(path):
 
 
 def desk_url(ticket):
-    return site_url(reverse("desk:ticket", args=[ticket.pk]))
+    return site_url(ticket_path("desk:ticket", ticket.pk))
 
 
 def portal_url(ticket):
     """The ticket's page; a guest requester (no password) gets the signed link instead."""
     if guest_access.is_guest(ticket.requester):
         return guest_url(ticket)
-    return site_url(reverse("portal:ticket", args=[ticket.pk]))
+    return site_url(ticket_path("portal:ticket", ticket.pk))
+
+
+_PATHS = {}
+_SLOT = 918273645  # an id no test or tenant has; its digits mark where the id goes
+
+
+def ticket_path(name, pk):
+    """reverse(name, args=[pk]) for a URL whose one argument is a ticket id, reversed once per
+    name (and urlconf and script prefix): a burst of escalation mails asks for thousands."""
+    key = (name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    if key not in _PATHS:
+        _PATHS[key] = reverse(name, args=[_SLOT]).split(str(_SLOT))
+    before, after = _PATHS[key]
+    return f"{before}{pk}{after}"
 
 
 def guest_url(ticket):
@@ -93,6 +108,11 @@ def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
+# get_FOO_display() rebuilds its choices dict on every call.
+STATUS_LABELS = dict(Ticket.Status.choices)
+PRIORITY_LABELS = dict(Ticket._meta.get_field("priority").choices)
+
+
 def public_ticket(ticket, url=None):
     """What a customer may read about their own ticket (`url`: the page it links to, the
     portal's unless given)."""
@@ -101,7 +121,7 @@ def public_ticket(ticket, url=None):
         "reference": ticket.reference or f"HD-{ticket.pk}",
         "subject": ticket.subject,
         "description": ticket.description,
-        "status": ticket.get_status_display(),
+        "status": STATUS_LABELS.get(ticket.status, ticket.status),
         "url": url or portal_url(ticket),
     }
 
@@ -111,7 +131,7 @@ def agent_ticket(ticket):
     info = public_ticket(ticket, url=desk_url(ticket))
     info.update(
         priority=ticket.priority,
-        priority_label=ticket.get_priority_display(),
+        priority_label=PRIORITY_LABELS.get(ticket.priority, ticket.priority),
         team=ticket.team.name if ticket.team_id else "",
         requester=display_name(ticket.requester),
         assignee=display_name(ticket.assignee) if ticket.assignee_id else "",
