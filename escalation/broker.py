@@ -5,16 +5,19 @@ so neither can fire a level within a second of its deadline. Every qcluster alre
 pusher process that calls `broker.dequeue()` in a tight loop (the ORM broker sleeps `poll`
 seconds between empty reads; Redis blocks on BLPOP). These brokers add one indexed query to
 that loop, at most every `CHECK_EVERY` seconds: claim the firings that are due (a conditional
-update, so two clusters never claim the same one) and enqueue a task that fires them. The
-queue then carries the work to a worker like any other task. See docs/escalation.md."""
+update, so two clusters never claim the same one) and enqueue a task that fires them, on a
+list of their own that the loop reads before the rest of the queue. See docs/escalation.md."""
 
 import logging
 import time
+from functools import cached_property
 
 from django import db
 from django.db import transaction
+from django.utils import timezone
 from django_q.brokers.orm import ORM
 from django_q.brokers.redis_broker import Redis
+from django_q.conf import Conf
 from django_q.tasks import async_task
 
 log = logging.getLogger(__name__)
@@ -23,13 +26,23 @@ CHECK_EVERY = 0.1
 
 
 class DeadlineMixin:
-    """Adds `release_due()` to a broker's dequeue loop."""
+    """Adds `release_due()` to a broker's dequeue loop, and a list of its own for the tasks
+    that fire escalations, taken before any other task: a backlog of mail deliveries (a burst
+    of escalations queues thousands) never makes a deadline wait."""
 
     _next_check = 0.0
 
-    def dequeue(self):
-        self.release_due()
-        return super().dequeue()
+    def __init__(self, list_key=None):
+        super().__init__(list_key=list_key)
+        self.name = list_key or Conf.CLUSTER_NAME
+
+    @cached_property
+    def firings(self):
+        """The stock broker of the same kind on the list `<name>-escalation`."""
+        return self.stock(list_key=f"{self.name}-escalation")
+
+    def queue_size(self):
+        return super().queue_size() + self.firings.queue_size()
 
     def release_due(self):
         now = time.monotonic()
@@ -50,7 +63,7 @@ class DeadlineMixin:
             async_task(
                 "escalation.tasks.fire_firings",
                 ids[start : start + batch],
-                broker=self,
+                broker=self.firings,
                 save=False,
                 task_name="escalation-fire",
             )
@@ -58,16 +71,28 @@ class DeadlineMixin:
 
 
 class OrmDeadlineBroker(DeadlineMixin, ORM):
-    pass
+    stock = ORM
+
+    def dequeue(self):
+        self.release_due()
+        # The stock dequeue sleeps when its list is empty: ask first, then take.
+        waiting = self.firings.get_connection().filter(
+            key=self.firings.list_key, lock__lt=timezone.now()
+        )
+        if waiting.exists():
+            return self.firings.dequeue()
+        return super().dequeue()
 
 
 class RedisDeadlineBroker(DeadlineMixin, Redis):
+    stock = Redis
     # BLPOP for at most this long, so the firing check runs several times a second.
     BLOCK_SECONDS = 0.1
 
     def dequeue(self):
         self.release_due()
-        task = self.connection.blpop(self.list_key, self.BLOCK_SECONDS)
+        # BLPOP takes from the first list that has a task: the firings' list first.
+        task = self.connection.blpop([self.firings.list_key, self.list_key], self.BLOCK_SECONDS)
         if task:
             return [(None, task[1])]
         return None

@@ -1,11 +1,13 @@
 """The deadline brokers hand out due firings from the pusher's dequeue loop, on both brokers."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from django_q.conf import Conf
 from django_q.signing import SignedPackage
+from django_q.tasks import async_task
 
 from escalation import broker as deadline
 from escalation.models import Firing
@@ -37,6 +39,7 @@ def make_broker(request, monkeypatch):
     def make():
         made = deadline.RedisDeadlineBroker(list_key="deadline-test")
         made.delete_queue()
+        made.firings.delete_queue()
         return made
 
     return make
@@ -71,3 +74,20 @@ def test_an_expired_claim_is_handed_out_again(make_broker, due_firing):
     tasks = fire_tasks(make_broker().dequeue())
     assert [t["args"] for t in tasks] == [([due_firing.pk],)]
     assert Firing.objects.get(pk=due_firing.pk).claimed_by != "dead-worker"
+
+
+def test_a_due_firing_is_handed_out_before_tasks_queued_earlier(make_broker, due_firing):
+    queue = make_broker()
+    queue._next_check = time.monotonic() + 60  # no firing check on the first reads
+    for n in range(3):
+        async_task("math.floor", n, broker=queue, save=False)
+    queue._next_check = 0
+
+    first = [SignedPackage.loads(payload)["func"] for _, payload in queue.dequeue()]
+
+    assert first == ["escalation.tasks.fire_firings"]
+    assert queue.queue_size() == 3  # the mail and other tasks wait their turn, none lost
+    later = []
+    while len(later) < 3:
+        later += [SignedPackage.loads(payload)["func"] for _, payload in queue.dequeue() or []]
+    assert later == ["math.floor"] * 3
