@@ -14,7 +14,7 @@ from incidents.models import Reply, Team
 from incidents.signals import ticket_event
 
 from . import rendering
-from .outbox import notify_users, notify_webhooks
+from .outbox import UserNotice, notify_many, notify_users, notify_webhooks
 
 
 def cause(event):
@@ -40,7 +40,9 @@ def created(event, ticket):
             "guest_url": rendering.guest_url(ticket),
             "set_password_url": rendering.guest_password_url(ticket),
         }
-    notify_users("received", ticket, [requester], key=cause(event), context=context, new_cause=True)
+    # Only the ids back: nothing here reads the stored row, and a whole row costs an instance.
+    notice = UserNotice("received", ticket, [requester], cause(event), context)
+    notify_many([notice], new_cause=True, ids_only=True)
 
 
 def replied(event, ticket):

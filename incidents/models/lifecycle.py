@@ -55,6 +55,9 @@ class TicketLifecycle:
         at = _now(at)
         if team is None:
             team = Team.intake()
+        # Read before the transaction, as the team is: on SQLite it takes the write lock at BEGIN,
+        # and every statement inside it keeps the other workers' creates waiting.
+        priority = PriorityMatrixEntry.priority_for(impact, urgency)
         # No savepoint: every caller lets a failure roll back its whole transaction, so one
         # would only cost a query pair per ticket inside a request's or a test's transaction.
         with transaction.atomic(savepoint=False):
@@ -67,7 +70,7 @@ class TicketLifecycle:
                 urgency=urgency,
                 team=team,
                 created_at=at,
-                priority=PriorityMatrixEntry.priority_for(impact, urgency),
+                priority=priority,
             )
             ticket.record(
                 "created",
