@@ -5,9 +5,10 @@ from django_q.tasks import async_task
 
 from . import delivery
 
-# Rows handed to one task: few enough that a task ends quickly, many enough that a burst of
-# escalations does not become a burst of queue writes.
-CHUNK = 20
+# Rows handed to one task: few enough that a task ends well inside its time budget even when
+# the mail server is slow, many enough that a burst of escalations (two or three rows a firing)
+# does not become a burst of queue writes: each task costs its own pickling, signing and row.
+CHUNK = 50
 
 
 def queue_delivery(notification_ids):
