@@ -16,7 +16,6 @@ from django import db
 from django.db import transaction
 from django.utils import timezone
 from django_q.brokers.orm import ORM
-from django_q.brokers.redis_broker import Redis
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
@@ -82,17 +81,3 @@ class OrmDeadlineBroker(DeadlineMixin, ORM):
         if waiting.exists():
             return self.firings.dequeue()
         return super().dequeue()
-
-
-class RedisDeadlineBroker(DeadlineMixin, Redis):
-    stock = Redis
-    # BLPOP for at most this long, so the firing check runs several times a second.
-    BLOCK_SECONDS = 0.1
-
-    def dequeue(self):
-        self.release_due()
-        # BLPOP takes from the first list that has a task: the firings' list first.
-        task = self.connection.blpop([self.firings.list_key, self.list_key], self.BLOCK_SECONDS)
-        if task:
-            return [(None, task[1])]
-        return None

@@ -291,7 +291,7 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
-    Q_CLUSTER["broker_class"] = "escalation.broker.RedisDeadlineBroker"
+    Q_CLUSTER["broker_class"] = "escalation.redis_broker.RedisDeadlineBroker"
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["broker_class"] = "escalation.broker.OrmDeadlineBroker"

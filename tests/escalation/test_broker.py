@@ -11,6 +11,7 @@ from django_q.tasks import async_task
 
 from escalation import broker as deadline
 from escalation.models import Firing
+from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
 
 from .sla_setup import HOUR, escalation_policy, sla_policy
@@ -37,7 +38,7 @@ def make_broker(request, monkeypatch):
     monkeypatch.setattr(Conf, "DJANGO_REDIS", None)
 
     def make():
-        made = deadline.RedisDeadlineBroker(list_key="deadline-test")
+        made = RedisDeadlineBroker(list_key="deadline-test")
         made.delete_queue()
         made.firings.delete_queue()
         return made
