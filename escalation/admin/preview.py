@@ -22,7 +22,8 @@ from django.utils import timezone
 from incidents.models import Team, Ticket
 from incidents.models.tickets import Priority
 
-from ..models import EscalationLevel, SLAPolicy, TicketClock
+from ..models import EscalationLevel, TicketClock
+from ..models.terms import frozen_terms
 from ..preview import preview_policy
 from .display import duration
 
@@ -190,9 +191,8 @@ def _calendar_zone(ticket, team):
     if clock is not None:
         snapshot = clock.calendar
     else:
-        sla = SLAPolicy.for_team(team)
-        calendar = sla.calendar if sla and sla.calendar_id else None
-        snapshot = {"timezone": calendar.timezone, "name": calendar.name} if calendar else None
+        # What a new ticket of the team would freeze (the calendar does not hang on priority).
+        snapshot = frozen_terms(team.pk if team else None, None)["calendar"]
     if not snapshot:
         return _server_zone(), "24×7 (no business calendar)"
     return ZoneInfo(snapshot["timezone"]), snapshot.get("name") or snapshot["timezone"]

@@ -87,20 +87,6 @@ class EscalationPolicy(models.Model):
             not self.priorities or priority in self.priorities
         )
 
-    @classmethod
-    def for_ticket(cls, team_id, priority):
-        """The most specific active policy for a ticket (see `most_specific`).
-
-        One query: a row per (policy, team it names), the team ids gathered here."""
-        policies, named = {}, {}
-        for policy in cls.objects.filter(is_active=True).annotate(team_id=F("teams")):
-            policies.setdefault(policy.pk, policy)
-            named.setdefault(policy.pk, set())
-            if policy.team_id is not None:
-                named[policy.pk].add(policy.team_id)
-        candidates = [(p, named[p.pk], p.priorities, p.pk) for p in policies.values()]
-        return most_specific(candidates, team_id, priority)
-
     def snapshot(self):
         """A frozen, JSON-able copy of the policy and its levels, kept on each ticket."""
         return {

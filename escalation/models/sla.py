@@ -1,6 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, FilteredRelation, Q, Value, When
+from django.db.models import Q
 
 from incidents.models import Team
 from incidents.models.tickets import Priority
@@ -35,29 +35,6 @@ class SLAPolicy(models.Model):
 
     def __str__(self):
         return self.name
-
-    @classmethod
-    def for_team(cls, team, priority=None):
-        """The policy naming this team, else the default policy, else None.
-
-        One query, its calendar joined; with `priority`, the target for it too: the policy's
-        `first_response_seconds` and `resolution_seconds` (None when it has no such target)."""
-        policies = cls.objects.select_related("calendar")
-        if team is None:
-            policies = policies.filter(is_default=True)
-        else:
-            policies = (
-                policies.filter(Q(teams=team) | Q(is_default=True))
-                .annotate(named=Case(When(teams=team, then=Value(0)), default=Value(1)))
-                .order_by("named", "pk")
-            )
-        if priority:
-            policies = policies.annotate(
-                target=FilteredRelation("targets", condition=Q(targets__priority=priority)),
-                first_response_seconds=F("target__first_response_seconds"),
-                resolution_seconds=F("target__resolution_seconds"),
-            )
-        return policies.first()
 
 
 # The longest target anywhere (admin, API, imports): a year of business time. Larger ones are a

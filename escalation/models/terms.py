@@ -4,7 +4,7 @@ targets, and the escalation policy with its levels (SPEC "SLA policies", "Escala
 Every ticket opened asks this. It costs two queries whatever the configuration, the related
 rows riding along as JSON columns, and almost no Python: neither query has a parameter, so each
 is built and compiled once per process; the choosing is done here over the few policies there
-are, by the same rules as `SLAPolicy.for_team` and `EscalationPolicy.for_ticket`."""
+are: this module is where the rules that choose a ticket's policies live."""
 
 from django.db import connection
 from django.db.models import F

@@ -1,6 +1,7 @@
 """/api/sla-policies/: a policy with its per-priority targets, written in one request."""
 
 from escalation.models import SLAPolicy
+from escalation.models.terms import frozen_terms
 
 TARGETS = [
     {"priority": "P1", "first_response_seconds": 900, "resolution_seconds": 14400},
@@ -22,7 +23,7 @@ def test_supervisor_creates_a_policy_with_targets(api, supervisor, teams):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["targets"] == TARGETS
-    assert SLAPolicy.for_team(teams["desk"]).name == "Gold"
+    assert frozen_terms(teams["desk"].pk, "P2")["sla_policy_name"] == "Gold"
 
 
 def test_patching_targets_replaces_them(api, supervisor):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from escalation.models import EscalationPolicy, SLAPolicy
+from escalation.models import SLAPolicy
 from escalation.models.terms import frozen_terms
 from tests.escalation.sla_setup import HOUR, escalation_policy, office_calendar, sla_policy
 
@@ -40,10 +40,20 @@ def test_the_same_policies_apply_as_the_lookups_choose(teams):
     only_p1.save()
     only_p1.teams.add(teams["desk"])
 
-    for team, priority in [(teams["desk"], "P1"), (teams["desk"], "P3"), (teams["apps"], "P3")]:
-        terms = frozen_terms(team.pk, priority)
-        assert terms["sla_policy_id"] == SLAPolicy.for_team(team, priority).pk
-        assert terms["policy_key"] == str(EscalationPolicy.for_ticket(team.pk, priority).pk)
+    # The policy naming the team beats the default (SLA) and all teams; naming a priority beats
+    # all priorities.
+    chosen = {
+        (team, priority): (
+            frozen_terms(teams[team].pk, priority)["sla_policy_id"],
+            frozen_terms(teams[team].pk, priority)["policy_key"],
+        )
+        for team, priority in [("desk", "P1"), ("desk", "P3"), ("apps", "P3")]
+    }
+    assert chosen == {
+        ("desk", "P1"): (named.pk, str(only_p1.pk)),
+        ("desk", "P3"): (named.pk, str(everyone.pk)),
+        ("apps", "P3"): (default.pk, str(everyone.pk)),
+    }
     assert frozen_terms(teams["apps"].pk, "P3")["sla_policy_id"] == default.pk
     assert frozen_terms(teams["desk"].pk, "P3")["response_target_seconds"] is None
     assert frozen_terms(teams["desk"].pk, "P3")["policy_key"] == str(everyone.pk)
