@@ -82,13 +82,14 @@ def _queue_row(t, badge, link):
         f"Select {reference}</label></td>"
         f'\n      <td><a href="{link.format(t.pk)}" class="desk-row-link">{reference}</a></td>'
         f"\n      <td>{escape(t.subject)}</td>"
+        # Right after the subject: what the queue is ordered by, in view on a phone too.
+        f"\n      <td>{deadline_badge(badge, t.reference)}{breached}</td>"
         f"\n      <td>{requester}</td>"
         f'\n      <td><span class="priority priority-{priority.lower()}">{priority}</span></td>'
         f"\n      <td>{escape(t.get_status_display())}</td>"
         f"\n      <td>{assignee}</td>"
         f"\n      <td>{team}</td>"
         f"\n      <td>{level}</td>"
-        f"\n      <td>{deadline_badge(badge, t.reference)}{breached}</td>"
         "\n    </tr>"
     )
 
