@@ -7,4 +7,29 @@ class EscalationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from incidents import configuration
+
         from . import receivers  # noqa: F401  (connects to incidents' ticket_event)
+        from .models import (
+            BusinessCalendar,
+            EscalationLevel,
+            EscalationPolicy,
+            Holiday,
+            OpeningHours,
+            SLAPolicy,
+            SLATarget,
+        )
+
+        # What a new clock freezes (models/terms.py) is read under the configuration's stamp.
+        configuration.watch(
+            SLAPolicy,
+            SLAPolicy.teams.through,
+            SLATarget,
+            BusinessCalendar,
+            OpeningHours,
+            Holiday,
+            EscalationPolicy,
+            EscalationPolicy.teams.through,
+            EscalationLevel,
+            EscalationLevel.notify_users.through,
+        )

@@ -9,9 +9,14 @@ def _group_names(user):
         return frozenset()
     cached = getattr(user, "_tierdesk_groups", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._tierdesk_groups = cached
+        remember_groups(user, user.groups.values_list("name", flat=True))
+        cached = user._tierdesk_groups
     return cached
+
+
+def remember_groups(user, names):
+    """Keep the group names of `user` read along with it (saves `_group_names` its query)."""
+    user._tierdesk_groups = frozenset(names)
 
 
 def is_supervisor(user):

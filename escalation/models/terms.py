@@ -1,39 +1,21 @@
 """What a new clock freezes for a (team, priority): the SLA policy with its calendar and
 targets, and the escalation policy with its levels (SPEC "SLA policies", "Escalation policies").
 
-Every ticket opened asks this. It costs two queries whatever the configuration, the related
-rows riding along as JSON columns, and almost no Python: neither query has a parameter, so each
-is built and compiled once per process; the choosing is done here over the few policies there
-are: this module is where the rules that choose a ticket's policies live."""
+Every ticket opened asks this. The answer is kept per process under the configuration's stamp
+(incidents/configuration.py); reading it afresh costs two queries whatever the configuration,
+the related rows riding along as JSON columns, each compiled once per process (CompiledOnce).
+The choosing is done here over the few policies there are: this module is where the rules that
+choose a ticket's policies live."""
 
-from django.db import connection
 from django.db.models import F
+
+from incidents import configuration
+from incidents.compiled import CompiledOnce
 
 from .aggregates import json_rows, loads
 from .calendars import BusinessCalendar
 from .policies import EscalationLevel, EscalationPolicy, most_specific
 from .sla import SLAPolicy, SLATarget
-
-
-class CompiledOnce:
-    """A query without parameters, compiled by Django once per database vendor and then run
-    as it is: building and compiling a query with subqueries costs milliseconds, running this
-    one microseconds. Rows are dicts of the columns as the database returns them."""
-
-    def __init__(self, build):
-        self.build = build
-        self.compiled = {}
-
-    def rows(self):
-        if connection.vendor not in self.compiled:
-            query = self.build().query
-            self.compiled[connection.vendor] = query.get_compiler(connection=connection).as_sql()
-        sql, params = self.compiled[connection.vendor]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
 
 SLA_POLICIES = CompiledOnce(
     lambda: SLAPolicy.objects.annotate(
@@ -80,8 +62,14 @@ ESCALATION_POLICIES = CompiledOnce(
 
 
 def frozen_terms(team_id, priority):
-    """The fields of a clock frozen now for a (team, priority) ticket (see TicketClock.freeze)."""
-    return {**_sla_terms(team_id, priority), **_escalation_terms(team_id, priority)}
+    """The fields of a clock frozen now for a (team, priority) ticket (see TicketClock.freeze).
+
+    Kept under the configuration's stamp (incidents/configuration.py), so opening a ticket
+    costs one query here until a supervisor changes a policy. Shared: never change it."""
+    return configuration.cached(
+        ("frozen-terms", team_id, priority),
+        lambda: {**_sla_terms(team_id, priority), **_escalation_terms(team_id, priority)},
+    )
 
 
 def _ids(rows):
@@ -126,7 +114,7 @@ def _calendar(policy):
 
 def _escalation_terms(team_id, priority):
     candidates = [
-        (p, _ids(p["team_ids"]), loads(p["priorities"]), p["id"])
+        (p, _ids(p["team_ids"]), p["priorities"] or [], p["id"])
         for p in ESCALATION_POLICIES.rows()
     ]
     policy = most_specific(candidates, team_id, priority)

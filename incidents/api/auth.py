@@ -3,8 +3,9 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from .throttling import AnonRateThrottle
 
 
 class ObtainToken(ObtainAuthToken):

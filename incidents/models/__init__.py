@@ -1,3 +1,4 @@
+from .configuration import ConfigurationStamp
 from .priority import Level, Priority, PriorityMatrixEntry
 from .saved_replies import SavedReply
 from .teams import Membership, Team
@@ -5,6 +6,7 @@ from .tickets import Attachment, Reply, Ticket, TicketEvent
 
 __all__ = [
     "Attachment",
+    "ConfigurationStamp",
     "Level",
     "Membership",
     "Priority",

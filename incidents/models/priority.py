@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from .. import configuration
+
 
 class Level(models.TextChoices):
     HIGH = "high", "High"
@@ -56,5 +58,10 @@ class PriorityMatrixEntry(models.Model):
     @classmethod
     def priority_for(cls, impact, urgency):
         """The matrix's priority for (impact, urgency): a supervisor's cell, else ITIL's."""
-        cell = cls.objects.filter(impact=impact, urgency=urgency).first()
-        return cell.priority if cell else DEFAULT_PRIORITY_MATRIX[(impact, urgency)]
+        return configuration.cached("priority-matrix", cls.matrix)[(impact, urgency)]
+
+    @classmethod
+    def matrix(cls):
+        """{(impact, urgency): priority} for every cell: the supervisors' edits over ITIL's."""
+        edited = cls.objects.values_list("impact", "urgency", "priority")
+        return {**DEFAULT_PRIORITY_MATRIX, **{(i, u): p for i, u, p in edited}}

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .. import roles
+from .. import configuration, roles
 
 
 class Team(models.Model):
@@ -46,8 +46,19 @@ class Team(models.Model):
 
     @classmethod
     def intake(cls):
-        """The team a ticket that names none lands in: the marked one, else the lowest tier."""
-        return cls.objects.order_by("-is_intake", "tier", "name").first()
+        """The team a ticket that names none lands in: the marked one, else the lowest tier.
+        (A new instance each time, from values kept under the configuration's stamp.)"""
+        values = configuration.cached("intake-team", cls._intake_values)
+        if values is None:
+            return None
+        team = cls(**values)
+        team._state.adding, team._state.db = False, "default"
+        return team
+
+    @classmethod
+    def _intake_values(cls):
+        fields = [f.attname for f in cls._meta.concrete_fields]
+        return cls.objects.order_by("-is_intake", "tier", "name").values(*fields).first()
 
     def leads(self):
         return [m.user for m in self.memberships.all() if m.role == Membership.Role.LEAD]

@@ -1,5 +1,6 @@
 """Token and session authentication, anonymous refusal, and throttling."""
 
+from django.contrib.auth.models import Group
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
@@ -32,6 +33,24 @@ def test_bad_token_is_refused(api, db):
     client = api()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert client.get("/api/tickets/").status_code == 401
+
+
+def test_a_deactivated_users_token_is_refused(api, customer):
+    client = api(customer)
+    customer.is_active = False
+    customer.save(update_fields=["is_active"])
+    response = client.get("/api/tickets/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "User inactive or deleted."
+
+
+def test_a_token_brings_every_group_of_its_user(api, agent, desk_ticket):
+    """The groups come with the token's row; a user in two groups is both."""
+    agent.groups.add(Group.objects.get(name="supervisors"))
+    teams = api(agent).get("/api/teams/")
+    assert teams.status_code == 200
+    created = api(agent).post("/api/teams/", {"name": "Field", "slug": "field"}, format="json")
+    assert created.status_code == 201, created.content  # supervisors only
 
 
 def test_session_login_works_too(api, customer, desk_ticket):
