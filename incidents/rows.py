@@ -10,7 +10,7 @@ fields), as bulk_create would.
 Only the field types these paths use are accepted, so nothing is written in a form Django
 would not write."""
 
-from django.db import connections, models, router
+from django.db import NotSupportedError, connections, models, router
 from django.utils import timezone
 
 PLAIN = (
@@ -22,12 +22,16 @@ PLAIN = (
 )
 
 
-def insert(model, rows, *, skip_conflicts=False):
+def insert(model, rows, *, skip_conflicts=False, returning_ids=False):
     """INSERT `rows` (dicts with the same keys) with one executemany; a row whose unique value
     is taken already is skipped when `skip_conflicts` (and only then: any other failure
-    raises)."""
+    raises).
+
+    `returning_ids`: write them instead in multi-row statements (as many rows a statement as
+    the database takes parameters) that return the primary keys of the rows written, in no
+    particular order; a skipped row has none. Saves reading them back by their unique values."""
     if not rows:
-        return
+        return [] if returning_ids else None
     connection = connections[router.db_for_write(model)]
     names = list(rows[0])
     given = [_field(model, name) for name in names]
@@ -35,13 +39,12 @@ def insert(model, rows, *, skip_conflicts=False):
     fixed = tuple(_adapter(f, connection)(_default(f)) for f in defaults)
     quote = connection.ops.quote_name
     columns = [f.column for f in given] + [f.column for f in defaults]
-    sql = (
+    head = (
         f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(column) for column in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
+        f"({', '.join(quote(column) for column in columns)}) VALUES "
     )
-    if skip_conflicts:
-        sql += " ON CONFLICT DO NOTHING"
+    one = f"({', '.join(['%s'] * len(columns))})"
+    tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     # Only datetimes and JSON need adapting; each distinct object is adapted once.
     adapters = [(i, _adapter(field, connection)) for i, field in enumerate(given)]
     converted = [(i, _once_per_value(adapt)) for i, adapt in adapters if adapt is not _as_is]
@@ -51,8 +54,27 @@ def insert(model, rows, *, skip_conflicts=False):
         for i, adapt in converted:
             values[i] = adapt(values[i])
         params.append((*values, *fixed))
+    if not returning_ids:
+        with connection.cursor() as cursor:
+            cursor.executemany(head + one + tail, params)
+        return None
+    return _insert_returning_ids(connection, model, head, one, tail, params)
+
+
+def _insert_returning_ids(connection, model, head, one, tail, params):
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise NotSupportedError("rows: RETURNING needs PostgreSQL or SQLite 3.35 or later")
+    returning = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    limit = connection.features.max_query_params or 60_000
+    chunk = max(limit // len(params[0]), 1)
+    ids = []
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(params), chunk):
+            part = params[start : start + chunk]
+            values = ", ".join([one] * len(part))
+            cursor.execute(head + values + tail + returning, [v for row in part for v in row])
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
 
 
 def update_each(model, changes, *, same=None, where=None):

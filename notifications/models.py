@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -134,12 +134,25 @@ class NotificationPreference(models.Model):
 
     @classmethod
     def opted_out(cls, kind, user_ids):
-        """Ids among `user_ids` who switched `kind` off, in one query."""
-        return set(
-            cls.objects.filter(user_id__in=user_ids, kind=kind, enabled=False).values_list(
-                "user_id", flat=True
-            )
+        """Ids among `user_ids` who switched `kind` off, in one query.
+
+        Written out: it is asked for every mail written (each ticket opened), with a user or
+        two, and building it with the ORM took some 15 times as long as running it."""
+        user_ids = list(user_ids)
+        if not user_ids:
+            return set()
+        connection = connections[router.db_for_read(cls)]
+        table, user_col, kind_col, enabled_col = (
+            connection.ops.quote_name(name)
+            for name in (cls._meta.db_table, "user_id", "kind", "enabled")
         )
+        sql = (
+            f"SELECT {user_col} FROM {table} WHERE {kind_col} = %s AND NOT {enabled_col} "
+            f"AND {user_col} IN ({', '.join(['%s'] * len(user_ids))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [kind, *user_ids])
+            return {user_id for (user_id,) in cursor.fetchall()}
 
 
 class Webhook(models.Model):

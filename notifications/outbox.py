@@ -1,13 +1,13 @@
 """Writing outbox rows: one per recipient and channel, in the caller's transaction, once per key.
 
 Fan-out costs a constant number of queries whatever the number of recipients: preferences and
-roles in one query each, existing keys in one, one bulk insert, one read back of the ids.
+roles in one query each, existing keys in one, one bulk insert that returns the new rows' ids.
 """
 
 import hashlib
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from incidents import rows as incidents_rows
@@ -37,36 +37,37 @@ def new_keys(keys):
 
 
 def insert(rows, ids_only=False):
-    """Insert `rows` (dicts of values; a concurrent duplicate is skipped) and queue their
-    delivery on commit. Returns the rows as stored, or only their ids."""
-    if not rows:
-        return []
-    incidents_rows.insert(Notification, rows, skip_conflicts=True)
-    stored = Notification.objects.filter(
-        idempotency_key__in=[row["idempotency_key"] for row in rows]
-    ).order_by("id")
-    if ids_only:
-        ids = list(stored.values_list("pk", flat=True))
-        queue(ids)
+    """Insert `rows` (dicts of values; a row whose key is taken, by an earlier or a concurrent
+    writer, is skipped) and queue their delivery. Returns the rows written, or only their ids,
+    in the order of their ids."""
+    ids = sorted(incidents_rows.insert(Notification, rows, skip_conflicts=True, returning_ids=True))
+    queue(ids)
+    if ids_only or not ids:
         return ids
-    stored = list(stored)
-    queue([n.pk for n in stored])
-    return stored
+    return list(Notification.objects.filter(pk__in=ids).order_by("id"))
 
 
 def queue(ids):
-    """Hand `ids` to the workers once the transaction commits.
+    """Hand `ids` to the workers with the transaction that wrote them.
 
-    robust: a broker that is down must not undo the change that caused the mail; the sweep
-    delivers what stays queued. (A plain function, not a partial: Django logs its __qualname__.)
+    When the broker's tasks are rows of the same database the tasks are written in this
+    transaction: they commit with the outbox rows (no second transaction, and no crash between
+    the two that leaves the rows to the sweep) and roll back with them. Any other broker is
+    told on commit, or a worker could look for rows not yet committed; robust: a broker that
+    is down must not undo the change that caused the mail, the sweep delivers what stays
+    queued. (A plain function, not a partial: Django logs its __qualname__.)
     """
     if not ids:
+        return
+    alias = router.db_for_write(Notification)
+    if tasks.tasks_are_rows_in(alias):
+        tasks.queue_delivery(ids)
         return
 
     def queue_delivery():
         tasks.queue_delivery(ids)
 
-    transaction.on_commit(queue_delivery, robust=True)
+    transaction.on_commit(queue_delivery, using=alias, robust=True)
 
 
 @dataclass
@@ -85,20 +86,19 @@ class UserNotice:
 def notify_users(
     kind, ticket, users, *, key, context=None, firing=None, force=False, new_cause=False
 ):
-    """Write one email row per eligible user for `kind` and queue delivery on commit."""
+    """Write one email row per eligible user for `kind` and queue their delivery."""
     notice = UserNotice(kind, ticket, list(users), key, context, firing, force)
     return notify_many([notice], new_cause=new_cause)
 
 
 def notify_many(notices, new_cause=False, ids_only=False):
     """Write the email rows of many causes at once: the queries do not grow with the number of
-    causes or recipients (eligibility per kind, one key check, one insert, one read back).
+    causes or recipients (eligibility per kind, one key check, one insert returning the ids).
 
     `new_cause`: every key names something this transaction just created (an event), so no
-    row has it but when the event is handled again: the key check is skipped, the insert still
-    skips the duplicate, and queuing an existing row again is a no-op (only queued rows are
-    claimed for delivery). `ids_only`: return the new rows' ids, not the rows (a burst of
-    escalations needs no more)."""
+    row has it but when the event is handled again: the key check is skipped and the insert
+    skips the duplicate (queued when it was written). `ids_only`: return the new rows' ids,
+    not the rows (a burst of escalations needs no more)."""
     for notice in notices:
         notice.kind = Notification.Kind(notice.kind).value
     allowed = _eligible_ids(notices)
@@ -164,7 +164,7 @@ def notify_webhooks(
     kind, ticket, *, key, team=None, url=None, secret=None, context=None, firing=None
 ):
     """Write one webhook row per matching endpoint of the team, plus one for an explicit `url`
-    (an escalation level's own webhook), and queue delivery on commit."""
+    (an escalation level's own webhook), and queue their delivery."""
     kind = Notification.Kind(kind).value
     team = team or (ticket.team if ticket.team_id else None)
     targets = {

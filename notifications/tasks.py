@@ -1,6 +1,11 @@
 """django-q2 tasks: thin wrappers that hand ids to the delivery domain."""
 
+from contextlib import nullcontext
+
 from django.db import transaction
+from django.utils.module_loading import import_string
+from django_q.brokers.orm import ORM
+from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from . import delivery
@@ -12,13 +17,15 @@ CHUNK = 50
 
 
 def queue_delivery(notification_ids):
-    """Hand the rows to the workers, CHUNK a task. Run on commit; a broker that is down only
-    delays the mail, because the sweep delivers whatever stays queued."""
+    """Hand the rows to the workers, CHUNK a task. A broker that is down only delays the mail,
+    because the sweep delivers whatever stays queued."""
     ids = list(notification_ids)
-    # With the database broker the tasks are rows, written in one transaction. And outside a
+    # With the database broker the tasks are rows, written in one transaction: the caller's
+    # when there is one (no savepoint: they commit or roll back with it). And outside a
     # transaction django-q's broker calls close_old_connections(), which closes a connection
     # that has no CONN_MAX_AGE (SQLite's) in the middle of the request that queued the mail.
-    with transaction.atomic():
+    one = transaction.atomic(using=Conf.ORM, savepoint=False) if Conf.ORM else nullcontext()
+    with one:
         for start in range(0, len(ids), CHUNK):
             async_task(
                 "notifications.tasks.deliver",
@@ -26,6 +33,15 @@ def queue_delivery(notification_ids):
                 save=False,
                 task_name="outbox-deliver",
             )
+
+
+def tasks_are_rows_in(alias):
+    """Whether the broker keeps its tasks as rows of database `alias` (django-q's ORM broker
+    and ours on it), so that a task queued in a transaction there commits or rolls back with
+    it. Decided by the broker's class: making a broker closes stale connections."""
+    if Conf.SYNC or not Conf.BROKER_CLASS:
+        return False  # a synchronous "task" runs at once; no broker class: not our settings
+    return issubclass(import_string(Conf.BROKER_CLASS), ORM) and alias == Conf.ORM
 
 
 def deliver(notification_ids):

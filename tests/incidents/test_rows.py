@@ -84,3 +84,22 @@ def test_update_each_leaves_rows_that_no_longer_meet_the_condition(make_ticket, 
 def test_a_field_type_it_does_not_adapt_is_refused():
     with pytest.raises(TypeError, match="not a field type"):
         rows.insert(Holiday, [{"calendar_id": 1, "date": date(2026, 1, 1)}])
+
+
+def test_insert_returning_ids_gives_the_new_rows_ids_and_skips_taken_ones(make_ticket, customer):
+    taken = make_ticket(customer).reference
+    row = {"requester_id": customer.pk, "subject": "many", "description": "x"}
+    # More rows than one SQLite statement may carry parameters for (999): several statements.
+    new = [{**row, "reference": f"HD-MANY-{n}"} for n in range(120)]
+
+    ids = rows.insert(
+        Ticket,
+        [new[0], {**row, "reference": taken}, *new[1:], new[0]],
+        skip_conflicts=True,
+        returning_ids=True,
+    )
+
+    stored = Ticket.objects.filter(subject="many")
+    assert sorted(ids) == sorted(stored.values_list("pk", flat=True))
+    assert sorted(stored.values_list("reference", flat=True)) == sorted(r["reference"] for r in new)
+    assert rows.insert(Ticket, new[:3], skip_conflicts=True, returning_ids=True) == []

@@ -1,18 +1,27 @@
-"""The outbox: idempotent fan-out, preferences, delivery queued on commit, retries, admin."""
+"""The outbox: idempotent fan-out, preferences, delivery queued with the rows, retries, admin."""
 
+import contextlib
+import uuid
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_q.conf import Conf
+from django_q.models import OrmQ
+from django_q.signing import SignedPackage
 
+from escalation.redis_broker import RedisDeadlineBroker
+from helpdesk.probe import redis as redis_answers
 from incidents.models import Membership, Ticket
 from notifications import delivery
 from notifications.models import Notification, NotificationPreference, Webhook
-from notifications.outbox import notify_users, notify_webhooks
+from notifications.outbox import UserNotice, notify_many, notify_users, notify_webhooks
+
+REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture
@@ -37,6 +46,28 @@ def team_of_twenty(teams):
         [Membership(user=u, team=teams["apps"], role="agent") for u in users]
     )
     return list(User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk"))
+
+
+@pytest.fixture
+def database_broker(monkeypatch):
+    """django-q's tasks as rows of the outbox's database (the settings without REDIS_URL)."""
+    monkeypatch.setattr(Conf, "BROKER_CLASS", "escalation.broker.OrmDeadlineBroker")
+    monkeypatch.setattr(Conf, "ORM", "default")
+
+
+@pytest.fixture
+def redis_broker(monkeypatch):
+    """django-q's tasks on Redis (the settings with REDIS_URL): the list of this test's own
+    they go to."""
+    monkeypatch.setattr(Conf, "BROKER_CLASS", "escalation.redis_broker.RedisDeadlineBroker")
+    monkeypatch.setattr(Conf, "REDIS", REDIS_URL)
+    monkeypatch.setattr(Conf, "DJANGO_REDIS", None)
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "CLUSTER_NAME", f"outbox-test-{uuid.uuid4().hex}")
+    queue = RedisDeadlineBroker()
+    yield queue
+    if redis_answers(REDIS_URL):
+        queue.delete_queue()
 
 
 def test_one_row_per_user_and_rerunning_the_cause_adds_nothing(ticket, agent, lead):
@@ -106,40 +137,83 @@ def test_fan_out_to_a_twenty_member_team_costs_the_same_queries_as_to_two(
 
     assert (two, twenty) == (2, 20)
     assert queries_for_two == queries_for_twenty
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # with the delivery task's row (database broker)
         notify_users(
             "escalated", Ticket.objects.get(pk=ticket.pk), team_of_twenty, key="firing:again"
         )
 
 
-def test_delivery_is_queued_only_when_the_transaction_commits(
-    ticket, agent, lead, django_capture_on_commit_callbacks
+def delivery_tasks(payloads):
+    tasks = [SignedPackage.loads(payload) for payload in payloads]
+    return [t["args"][0] for t in tasks if t["func"] == "notifications.tasks.deliver"]
+
+
+def test_with_the_database_broker_the_task_commits_and_rolls_back_with_the_rows(
+    database_broker, ticket, agent, lead
 ):
-    with (
-        mock.patch("notifications.tasks.async_task") as async_task,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    earlier = list(OrmQ.objects.values_list("pk", flat=True))  # the ticket's receipt
+
+    def queued():
+        return delivery_tasks(
+            OrmQ.objects.exclude(pk__in=earlier).values_list("payload", flat=True)
+        )
+
+    with transaction.atomic():
+        rows = notify_users("escalated", ticket, [agent, lead], key="firing:with-rows")
+        # Already a row of this transaction: nothing is left to do after commit.
+        assert queued() == [[n.pk for n in rows]]
+        assert not connection.run_on_commit
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        notify_users("escalated", ticket, [agent], key="firing:rolled-back")
+        raise RuntimeError("the change that caused the mail fails")
+    assert not Notification.objects.filter(cause="firing:rolled-back").exists()
+    assert queued() == [[n.pk for n in rows]]
+
+
+def test_with_the_redis_broker_delivery_is_queued_only_when_the_transaction_commits(
+    redis_broker, ticket, agent, lead, django_capture_on_commit_callbacks
+):
+    if not redis_answers(REDIS_URL):
+        pytest.skip(f"needs a Redis server at {REDIS_URL}")
+    with django_capture_on_commit_callbacks(execute=True):
         rows = notify_users("escalated", ticket, [agent, lead], key="firing:commit")
-        assert async_task.call_count == 0
+        assert redis_broker.queue_size() == 0  # a worker could not find the rows yet
 
-    assert [c.args for c in async_task.call_args_list] == [
-        ("notifications.tasks.deliver", sorted(n.pk for n in rows))
-    ]
+    waiting = redis_broker.connection.lrange(redis_broker.list_key, 0, -1)
+    assert delivery_tasks(waiting) == [[n.pk for n in rows]]
 
 
-def test_a_broker_that_is_down_loses_nothing(
-    ticket, agent, django_capture_on_commit_callbacks, settings
+def test_with_the_redis_broker_a_broker_that_is_down_loses_nothing(
+    redis_broker, ticket, agent, django_capture_on_commit_callbacks, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with (
-        mock.patch("notifications.tasks.async_task", side_effect=ConnectionError),
+        mock.patch("notifications.tasks.async_task", side_effect=ConnectionError) as broker,
         django_capture_on_commit_callbacks(execute=True),
     ):
         [row] = notify_users("escalated", ticket, [agent], key="firing:broker")
+    assert broker.call_count == 1  # told on commit, and its failure undid nothing
 
     assert delivery.sweep() >= 1
     row.refresh_from_db()
     assert row.status == "sent"
+
+
+def test_a_cause_handled_again_writes_and_queues_only_the_rows_it_lacks(
+    ticket, agent, lead, django_capture_on_commit_callbacks
+):
+    [first] = notify_users("escalated", ticket, [agent], key="firing:twice")
+    again = UserNotice("escalated", ticket, [agent, lead], key="firing:twice")
+    with (
+        mock.patch("notifications.tasks.async_task") as async_task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ids = notify_many([again], new_cause=True, ids_only=True)
+
+    [added] = Notification.objects.filter(cause="firing:twice").exclude(pk=first.pk)
+    assert (added.recipient, ids) == (lead, [added.pk])
+    assert [c.args[1] for c in async_task.call_args_list] == [[added.pk]]
 
 
 def test_retries_back_off_over_more_than_an_hour_before_giving_up(settings):
