@@ -7,7 +7,7 @@ roles in one query each, existing keys in one, one bulk insert that returns the 
 import hashlib
 from dataclasses import dataclass
 
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from incidents import rows as incidents_rows
@@ -40,11 +40,23 @@ def insert(rows, ids_only=False):
     """Insert `rows` (dicts of values; a row whose key is taken, by an earlier or a concurrent
     writer, is skipped) and queue their delivery. Returns the rows written, or only their ids,
     in the order of their ids."""
-    ids = sorted(incidents_rows.insert(Notification, rows, skip_conflicts=True, returning_ids=True))
+    ids = sorted(_insert_returning_ids(rows))
     queue(ids)
     if ids_only or not ids:
         return ids
     return list(Notification.objects.filter(pk__in=ids).order_by("id"))
+
+
+def _insert_returning_ids(rows):
+    if connections[router.db_for_write(Notification)].features.can_return_rows_from_bulk_insert:
+        return incidents_rows.insert(Notification, rows, skip_conflicts=True, returning_ids=True)
+    # SQLite before 3.35 has no RETURNING: read the rows back by key, and leave out those that
+    # were there before (they were queued when they were written).
+    keys = [row["idempotency_key"] for row in rows]
+    before = set(Notification.objects.filter(idempotency_key__in=keys).values_list("pk", flat=True))
+    incidents_rows.insert(Notification, rows, skip_conflicts=True)
+    after = Notification.objects.filter(idempotency_key__in=keys).values_list("pk", flat=True)
+    return [pk for pk in after if pk not in before]
 
 
 def queue(ids):

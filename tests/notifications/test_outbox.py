@@ -200,9 +200,11 @@ def test_with_the_redis_broker_a_broker_that_is_down_loses_nothing(
     assert row.status == "sent"
 
 
+@pytest.mark.parametrize("returning", [True, False], ids=["RETURNING", "SQLite before 3.35"])
 def test_a_cause_handled_again_writes_and_queues_only_the_rows_it_lacks(
-    ticket, agent, lead, django_capture_on_commit_callbacks
+    ticket, agent, lead, django_capture_on_commit_callbacks, monkeypatch, returning
 ):
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
     [first] = notify_users("escalated", ticket, [agent], key="firing:twice")
     again = UserNotice("escalated", ticket, [agent, lead], key="firing:twice")
     with (
