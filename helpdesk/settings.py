@@ -168,6 +168,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the qcluster workers share one file: WAL lets readers run beside a
     # writer, IMMEDIATE takes the write lock at BEGIN (no lock upgrade deadlocks), and the
     # busy timeout makes a writer wait instead of failing with "database is locked".
+    # Kept open: closing the last connection to a WAL file checkpoints and syncs it, and a new
+    # one replays the PRAGMAs; per request that cost ~2 ms CPU per ticket created.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -182,7 +185,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

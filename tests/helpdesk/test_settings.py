@@ -15,6 +15,7 @@ from helpdesk import settings as s
 db = s.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST"),
+    "conn_max_age": db.get("CONN_MAX_AGE"), "health_checks": db.get("CONN_HEALTH_CHECKS"),
     "q_cluster": sorted(s.Q_CLUSTER), "broker": s.Q_CLUSTER["broker_class"],
     "cache": s.CACHES["default"]["BACKEND"], "email_backend": s.EMAIL_BACKEND,
     "email_host": getattr(s, "EMAIL_HOST", None), "email_port": getattr(s, "EMAIL_PORT", None),
@@ -69,6 +70,7 @@ def test_embedded_default_is_sqlite_database_broker_and_console_email():
 
     assert shown["engine"] == "django.db.backends.sqlite3"
     assert shown["name"] == str(BASE_DIR / "db.sqlite3")
+    assert (shown["conn_max_age"], shown["health_checks"]) == (600, True)
     assert "orm" in shown["q_cluster"] and "redis" not in shown["q_cluster"]
     assert shown["email_backend"] == "django.core.mail.backends.console.EmailBackend"
     assert shown["cache"].endswith("LocMemCache")
