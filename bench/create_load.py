@@ -8,8 +8,9 @@ staff only). Then, for each system, interleaved over `--rounds`:
 * in-process: `--creates` POSTs to /api/tickets/ in a row through Django's test client,
   with the queries each costs;
 * served: gunicorn, as docs/operations.md runs Tierdesk in production (`--workers` sync
-  workers, no qcluster: mails wait in the outbox; `--conn-max-age` for both, default 0 as
-  in the settings for SQLite), and a loopback load generator in this
+  workers, no qcluster: mails wait in the outbox; each system's connections as it ships them,
+  Tierdesk's SQLite ones kept 600 s and the peer's Django default of one per request, unless
+  `--conn-max-age` sets both), and a loopback load generator in this
   process (asyncio, `--connections` concurrent connections, a new one per request since sync
   workers close them) POSTing JSON tickets for `--seconds`. It reports creates/s, median and
   p95 latency, and the server's peak memory: the largest sum of VmRSS over the master and its
@@ -17,7 +18,7 @@ staff only). Then, for each system, interleaved over `--rounds`:
 
 Prints one table and saves bench/results/create_load-<stamp>.json/.md. Usage:
     python bench/create_load.py [--seconds 20] [--connections 8] [--workers 2]
-        [--creates 300] [--rounds 2] [--conn-max-age 0] [--no-peer] [--profile]
+        [--creates 300] [--rounds 2] [--conn-max-age S] [--no-peer] [--profile]
 """
 
 import argparse
@@ -56,7 +57,8 @@ def our_env(db, conn_max_age):
     env.update(
         SECRET_KEY="bench",
         DEBUG="false",
-        DATABASE_URL=f"sqlite:///{db}?conn_max_age={conn_max_age}",
+        DATABASE_URL=f"sqlite:///{db}"
+        + ("" if conn_max_age is None else f"?conn_max_age={conn_max_age}"),
         DJANGO_SETTINGS_MODULE="helpdesk.settings",
         PYTHONPATH=str(ROOT),
         LOG_LEVEL="WARNING",
@@ -140,7 +142,8 @@ def serve_ours(env, workers):
 
 def serve_peer(db, args):
     cmd = [sys.executable, str(PEER), "serve", "--db", db, "--workers", str(args.workers)]
-    cmd += ["--conn-max-age", str(args.conn_max_age)]
+    if args.conn_max_age is not None:
+        cmd += ["--conn-max-age", str(args.conn_max_age)]
     return subprocess.Popen([*cmd, "--bind", f"127.0.0.1:{PEER_PORT}"], cwd=ROOT)
 
 
@@ -393,8 +396,8 @@ def main():
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=0,
-        help="CONN_MAX_AGE for both servers (0, the default: a connection per request)",
+        help="CONN_MAX_AGE for both servers (default: each as it ships, Tierdesk's SQLite "
+        "connections kept 600 s, the peer's Django default 0: a connection per request)",
     )
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--profile", action="store_true", help="pyinstrument our in-process run")

@@ -23,7 +23,8 @@ def queue_delivery(notification_ids):
     # With the database broker the tasks are rows, written in one transaction: the caller's
     # when there is one (no savepoint: they commit or roll back with it). And outside a
     # transaction django-q's broker calls close_old_connections(), which closes a connection
-    # that has no CONN_MAX_AGE (SQLite's) in the middle of the request that queued the mail.
+    # whose CONN_MAX_AGE is 0 (a DATABASE_URL may ask for that) in the middle of the request
+    # that queued the mail.
     one = transaction.atomic(using=Conf.ORM, savepoint=False) if Conf.ORM else nullcontext()
     with one:
         for start in range(0, len(ids), CHUNK):
