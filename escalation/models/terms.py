@@ -114,8 +114,7 @@ def _calendar(policy):
 
 def _escalation_terms(team_id, priority):
     candidates = [
-        (p, _ids(p["team_ids"]), p["priorities"] or [], p["id"])
-        for p in ESCALATION_POLICIES.rows()
+        (p, _ids(p["team_ids"]), p["priorities"] or [], p["id"]) for p in ESCALATION_POLICIES.rows()
     ]
     policy = most_specific(candidates, team_id, priority)
     if policy is None:

@@ -1,0 +1,160 @@
+"""Write transactions on the embedded SQLite default queue on a file lock (helpdesk.sqlite3)."""
+
+import fcntl
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import OperationalError, connection, transaction
+
+from helpdesk.sqlite3.writer_lock import WriterLock
+from tests.escalation.processes import ROOT, child_env
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded default only"),
+    pytest.mark.django_db(transaction=True),
+]
+
+# Holds the lock until told to write; then writes and commits, as another writer would.
+HOLDER = """
+import fcntl, sqlite3, sys, time
+database, lock = sys.argv[1], open(sys.argv[1] + ".writer-lock", "a")
+fcntl.flock(lock, fcntl.LOCK_EX)
+print("holding", flush=True)
+sys.stdin.readline()
+db = sqlite3.connect(database, isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO auth_group (name) VALUES ('from the holder')")
+db.execute("COMMIT")
+released = time.monotonic()
+fcntl.flock(lock, fcntl.LOCK_UN)
+print(released, flush=True)
+sys.stdin.readline()
+"""
+
+# 40 small write transactions through Django, as a second web worker makes them.
+WRITER = """
+import django, sys
+django.setup()
+from django.contrib.auth.models import Group
+from django.db import transaction
+for n in range(40):
+    with transaction.atomic():
+        group = Group.objects.create(name=f"{sys.argv[1]}-{n}")
+        Group.objects.filter(pk=group.pk).update(name=f"{sys.argv[1]}-{n}!")
+"""
+
+
+def lock_path():
+    return f"{connection.settings_dict['NAME']}.writer-lock"
+
+
+def lock_is_free():
+    """Whether another open file (as another process has) could take the lock right now."""
+    with open(lock_path(), "a") as other:
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(other, fcntl.LOCK_UN)
+        return True
+
+
+@pytest.fixture
+def holder():
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, connection.settings_dict["NAME"]],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline() == "holding\n"
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_a_transaction_holds_the_lock_until_commit_and_savepoints_keep_it():
+    with transaction.atomic():
+        Group.objects.create(name="first")
+        assert not lock_is_free()
+        with transaction.atomic():
+            Group.objects.create(name="inner")
+        assert not lock_is_free()
+    assert lock_is_free()
+
+
+def test_the_lock_is_released_after_a_rollback_and_after_an_exception():
+    with transaction.atomic():
+        Group.objects.create(name="rolled back")
+        transaction.set_rollback(True)
+    assert lock_is_free()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Group.objects.create(name="failed")
+        raise RuntimeError("the view failed")
+    assert lock_is_free()
+    assert not Group.objects.filter(name__in=["rolled back", "failed"]).exists()
+
+
+def test_a_writer_waits_for_a_holder_in_another_process_and_starts_when_it_commits(holder):
+    def commit():
+        holder.stdin.write("commit\n")
+        holder.stdin.flush()
+
+    started = time.monotonic()
+    threading.Timer(0.3, commit).start()
+    with transaction.atomic():
+        entered = time.monotonic()
+        assert Group.objects.filter(name="from the holder").exists()
+    released = float(holder.stdout.readline())
+
+    assert started + 0.3 <= released <= entered
+    assert entered - released < 0.1
+
+
+def test_a_stuck_holder_gives_database_is_locked_after_the_timeout(holder, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.3)
+    connection.close()  # the next connection reads the timeout
+
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="database is locked"), transaction.atomic():
+        Group.objects.create(name="never")
+    assert 0.3 <= time.monotonic() - started < 2
+
+    holder.stdin.write("commit\n")
+    holder.stdin.flush()
+    holder.stdout.readline()
+    with transaction.atomic():
+        Group.objects.create(name="after the holder")
+    assert lock_is_free()  # the abandoned wait let go of the lock it got in the end
+
+
+def test_two_processes_writing_at_once_all_succeed():
+    env = child_env()
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, name], cwd=ROOT, env=env)
+        for name in ("a", "b")
+    ]
+    assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    assert Group.objects.filter(name__endswith="!").count() == 80
+
+
+def test_a_forked_child_does_not_share_its_parents_lock(tmp_path):
+    lock = WriterLock(str(tmp_path / "db.sqlite3.writer-lock"), timeout=0.2)
+    lock.acquire()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit code
+        try:
+            lock.acquire()
+        except Exception:
+            os._exit(0)  # it waited for the parent, as a separate process must
+        os._exit(1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert lock.held
+    lock.release()
