@@ -10,6 +10,8 @@ fields), as bulk_create would.
 Only the field types these paths use are accepted, so nothing is written in a form Django
 would not write."""
 
+import sqlite3
+
 from django.db import NotSupportedError, connections, models, router
 from django.utils import timezone
 
@@ -65,7 +67,7 @@ def _insert_returning_ids(connection, model, head, one, tail, params):
     if not connection.features.can_return_rows_from_bulk_insert:
         raise NotSupportedError("rows: RETURNING needs PostgreSQL or SQLite 3.35 or later")
     returning = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
-    limit = connection.features.max_query_params or 60_000
+    limit = _parameter_limit(connection)
     chunk = max(limit // len(params[0]), 1)
     ids = []
     with connection.cursor() as cursor:
@@ -91,7 +93,7 @@ def update_each(model, changes, *, same=None, where=None):
     same = {_field(model, name): value for name, value in (same or {}).items()}
     where = {_field(model, name): value for name, value in (where or {}).items()}
     per_row = 2 * len(fields) + 1
-    limit = connection.features.max_query_params or 60_000
+    limit = _parameter_limit(connection)
     chunk = max((limit - len(same) - len(where)) // per_row, 1)
     keys, changed = list(changes), 0
     for start in range(0, len(keys), chunk):
@@ -159,3 +161,14 @@ def _once_per_value(adapt):
         return known[1]
 
     return adapt_once
+
+
+def _parameter_limit(connection):
+    """How many parameters one statement may bind. Django assumes 999 for every SQLite, the
+    limit of versions before 3.32; the library in use says its own (32,766 since then, more in
+    some builds: taken up to 32,766), so a burst's outbox rows go in one statement or a few,
+    not in chunks of 70."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return min(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER), 32_766)
+    return connection.features.max_query_params or 60_000

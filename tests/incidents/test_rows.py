@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from escalation.models import Holiday
 from incidents import rows
@@ -47,9 +47,23 @@ def test_insert_skips_a_taken_unique_value_only_when_asked(make_ticket, customer
     assert not Ticket.objects.filter(reference="HD-NEW-2").exists()  # the statement rolled back
 
 
-def test_update_each_gives_every_row_its_own_values_across_chunks(make_ticket, customer):
+@pytest.fixture
+def small_statements(monkeypatch):
+    """Statements of at most 999 parameters, as on SQLite before 3.32: several per call."""
+    monkeypatch.setattr(rows, "_parameter_limit", lambda connection: 999)
+
+
+def test_sqlite_statements_take_as_many_parameters_as_the_library_allows(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL takes 65,535 whatever Django says")
+    assert rows._parameter_limit(connection) >= 32_766 > connection.features.max_query_params
+
+
+def test_update_each_gives_every_row_its_own_values_across_chunks(
+    make_ticket, customer, small_statements
+):
     tickets = [make_ticket(customer, subject=f"t{n}") for n in range(3)]
-    # Far more rows than one SQLite statement may carry parameters for (999): several chunks.
+    # Far more rows than one statement of 999 parameters carries: several chunks.
     start = tickets[0].created_at
     changes = {
         t.pk: {"response_due_at": start + timedelta(minutes=n), "subject": f"moved {n}"}
@@ -86,10 +100,12 @@ def test_a_field_type_it_does_not_adapt_is_refused():
         rows.insert(Holiday, [{"calendar_id": 1, "date": date(2026, 1, 1)}])
 
 
-def test_insert_returning_ids_gives_the_new_rows_ids_and_skips_taken_ones(make_ticket, customer):
+def test_insert_returning_ids_gives_the_new_rows_ids_and_skips_taken_ones(
+    make_ticket, customer, small_statements
+):
     taken = make_ticket(customer).reference
     row = {"requester_id": customer.pk, "subject": "many", "description": "x"}
-    # More rows than one SQLite statement may carry parameters for (999): several statements.
+    # More rows than one statement of 999 parameters carries: several statements.
     new = [{**row, "reference": f"HD-MANY-{n}"} for n in range(120)]
 
     ids = rows.insert(
