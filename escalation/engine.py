@@ -117,8 +117,10 @@ def _mark_fired(firings, now):
 
 
 class _Judge:
-    """Judges a batch's firings: each ticket's plan is computed once, and whether a repeat's
-    level still waits to fire is read for the whole batch in one query."""
+    """Judges a batch's firings: each firing against its own kind and level of its ticket's
+    plan (`planner.plan_of`: the arithmetic of one level, not of every level), computed once per
+    batch, and whether a repeat's level still waits to fire read for the whole batch in one
+    query."""
 
     def __init__(self, tickets, clocks_of, firings, now):
         self.tickets, self.clocks_of, self.now = tickets, clocks_of, now
@@ -134,18 +136,20 @@ class _Judge:
                 ).values_list("ticket_id", "kind", "level", "anchor_at")
             )
 
-    def wanted(self, ticket_id):
-        if ticket_id not in self.plans:
-            ticket = self.tickets[ticket_id]
-            plans = self.clocks_of[ticket_id].planned_firings(ticket)
-            self.plans[ticket_id] = {p.key: p for p in plans}
-        return self.plans[ticket_id]
+    def wanted(self, firing):
+        """The firings the plan wants now of `firing`'s ticket, kind and level, by key."""
+        part = (firing.ticket_id, firing.kind, firing.level)
+        if part not in self.plans:
+            ticket, clock = self.tickets[firing.ticket_id], self.clocks_of[firing.ticket_id]
+            plans = clock.planned_firings(ticket, kind=firing.kind, level=firing.level)
+            self.plans[part] = {p.key: p for p in plans}
+        return self.plans[part]
 
     def __call__(self, firing):
         """The state a claimed firing should move to: fired, back to pending, held, skipped,
         or cancelled, judged against the ticket as it is now."""
         now, ticket = self.now, self.tickets[firing.ticket_id]
-        wanted = self.wanted(firing.ticket_id)
+        wanted = self.wanted(firing)
         plan = wanted.get(firing.key)
         if plan is None:
             return Firing.State.CANCELLED

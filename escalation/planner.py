@@ -98,9 +98,10 @@ def breach_plan(state: TicketState) -> list[PlannedFiring]:
 
 
 def level_plan(
-    state: TicketState, policy: dict | None, calendar: Calendar | None
+    state: TicketState, policy: dict | None, calendar: Calendar | None, only: int | None = None
 ) -> list[PlannedFiring]:
-    """The policy's level firings (and repeats of the last level) still in force for `state`."""
+    """The policy's level firings (and repeats of the last level) still in force for `state`;
+    `only`: those of the level with this order alone."""
     if not policy or not state.active:
         return []
     levels = sorted(policy.get("levels", []), key=lambda level: level["order"])
@@ -109,6 +110,8 @@ def level_plan(
     anchors = state.anchors
     plans = []
     for level in levels:
+        if only is not None and level["order"] != only:
+            continue
         anchor_at = anchors.get(level["anchor"])
         if anchor_at is None or (state.acknowledged_at and level["anchor"] != "resolution_due"):
             continue
@@ -163,5 +166,18 @@ def is_moot(firing: PlannedFiring, now: datetime) -> bool:
 
 def plan(state: TicketState, policy: dict | None, calendar: Calendar | None) -> list[PlannedFiring]:
     """Every firing the ticket should have, breaches included, ordered by due time."""
-    firings = breach_plan(state) + level_plan(state, policy, calendar)
+    return _in_due_order(breach_plan(state) + level_plan(state, policy, calendar))
+
+
+def plan_of(
+    state: TicketState, policy: dict | None, calendar: Calendar | None, kind: str, level: int
+) -> list[PlannedFiring]:
+    """The firings of `plan` with this kind and level, and only their arithmetic: the engine
+    judges a claimed firing against them (and a repeat against its level's other repeats)."""
+    if kind == "level":
+        return _in_due_order(level_plan(state, policy, calendar, only=level))
+    return [firing for firing in breach_plan(state) if firing.kind == kind]
+
+
+def _in_due_order(firings):
     return sorted(firings, key=lambda f: (f.due_at, f.kind != "level", f.level, f.repeat))

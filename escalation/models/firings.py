@@ -123,11 +123,14 @@ class TicketClock(models.Model):
             active=ticket.status not in ("resolved", "closed"),
         )
 
-    def planned_firings(self, ticket):
+    def planned_firings(self, ticket, kind=None, level=None):
         """Every firing the planner wants for `ticket` now (none on a calendar that never
-        opens: no deadline can be computed there)."""
+        opens: no deadline can be computed there); with `kind` and `level`, those alone."""
         try:
-            return planner.plan(self.ticket_state(ticket), self.policy, self.business_calendar())
+            state, calendar = self.ticket_state(ticket), self.business_calendar()
+            if kind is None:
+                return planner.plan(state, self.policy, calendar)
+            return planner.plan_of(state, self.policy, calendar, kind, level)
         except NeverOpens:
             return []
 
