@@ -62,6 +62,7 @@ test-postgres: install ## The suite on PostgreSQL (skipped with a reason when no
 bench: install ## Every benchmark beside django-helpdesk 2.6.1, then one table (bench/results/, docs/benchmarks.md)
 	SECRET_KEY=bench DEBUG=false $(PY) bench/engine_throughput.py
 	SECRET_KEY=bench DEBUG=false $(PY) bench/create_load.py
+	$(PY) bench/create_floor.py
 	SECRET_KEY=bench DEBUG=false $(PY) bench/escalation_latency.py
 	$(MAKE) bench-pages
 	$(PY) bench/summary.py
