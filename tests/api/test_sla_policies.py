@@ -1,5 +1,7 @@
 """/api/sla-policies/: a policy with its per-priority targets, written in one request."""
 
+from datetime import datetime, timedelta
+
 from escalation.models import SLAPolicy
 from escalation.models.terms import frozen_terms
 
@@ -73,3 +75,31 @@ def test_unknown_team_is_a_field_error(api, supervisor):
 
 def test_agents_get_403(api, agent):
     assert api(agent).get("/api/sla-policies/").status_code == 403
+
+
+def test_a_new_target_applies_to_the_next_ticket_opened(api, supervisor, customer, teams):
+    """Policies are kept per process between tickets; a supervisor's change reaches the next."""
+    teams["desk"].is_intake = True
+    teams["desk"].save(update_fields=["is_intake"])
+    admin, requester = api(supervisor), api(customer)
+    policy = admin.post(
+        "/api/sla-policies/",
+        {
+            "name": "Gold",
+            "is_default": True,
+            "targets": TARGETS + [{**TARGETS[1], "priority": "P3"}],
+        },
+        format="json",
+    ).json()
+    body = {"subject": "VPN", "description": "Drops"}
+
+    def response_minutes():
+        ticket = requester.post("/api/tickets/", body, format="json").json()
+        opened = datetime.fromisoformat(ticket["created_at"])
+        return (datetime.fromisoformat(ticket["response_due_at"]) - opened) / timedelta(minutes=1)
+
+    assert response_minutes() == 60
+    faster = [{**t, "first_response_seconds": 600} for t in policy["targets"]]
+    changed = admin.patch(f"/api/sla-policies/{policy['id']}/", {"targets": faster}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert response_minutes() == 10

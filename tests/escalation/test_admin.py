@@ -237,6 +237,7 @@ def test_supervisor_adds_an_sla_policy_and_only_one_default(as_supervisor, teams
 
 def test_supervisor_edits_the_priority_matrix_in_the_list(as_supervisor):
     cell = PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P4")
+    assert PriorityMatrixEntry.priority_for("low", "low") == "P4"  # and now kept per process
 
     response = as_supervisor.post(
         url(PriorityMatrixEntry, "changelist"),
