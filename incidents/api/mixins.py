@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import get_script_prefix
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -32,10 +33,23 @@ class IgnoreAccept(DefaultContentNegotiation):
 class LocationOnCreateMixin:
     """A 201 carries `Location`: the new object's URL."""
 
+    PK = "0pk0"  # stands for the key in the reversed route: the router's `[^/.]+` takes it
+    _routes = {}
+
     def get_success_headers(self, data):
         if "id" not in data:
             return {}
-        return {"Location": self.reverse_action("detail", args=[data["id"]])}
+        return {"Location": self.location(data["id"])}
+
+    def location(self, pk):
+        """The object's absolute URL, on the host the request named. The detail route's path is
+        reversed once per viewset (and script prefix): reversing it through every URL pattern
+        cost 2% of a ticket's create."""
+        key = (type(self), get_script_prefix())
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = self.reverse_action("detail", args=[self.PK], request=None)
+        return self.request.build_absolute_uri(route.replace(f"/{self.PK}/", f"/{pk}/", 1))
 
 
 class ProtectedDestroyMixin:

@@ -69,7 +69,12 @@ def ticket_action(summary, request=None, **kwargs):
         responses={200: s.TicketSerializer, **ERRORS},
     ),
 )
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TicketViewSet(
+    LocationOnCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.TicketSerializer
     permission_classes = viewsets.GenericViewSet.permission_classes + [TicketActionPermission]
     filterset_class = TicketFilter
@@ -125,11 +130,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             channel=Ticket.Channel.API,
             actor=request.user,
         )
-        location = self.reverse_action("detail", args=[ticket.pk])
         return Response(
             s.TicketSerializer(ticket).data,
             status=status.HTTP_201_CREATED,
-            headers={"Location": location},
+            headers={"Location": self.location(ticket.pk)},
         )
 
     def partial_update(self, request, pk=None):

@@ -27,6 +27,17 @@ TICKET_FIELDS = {
 }
 
 
+def test_location_names_the_new_ticket_on_the_host_asked(api, customer):
+    client = api(customer)
+    body = {"subject": "Laptop", "description": "Won't boot"}
+    for host in ("localhost", "127.0.0.1", "localhost"):
+        response = client.post("/api/tickets/", body, format="json", HTTP_HOST=host)
+        assert response.status_code == 201
+        pk = response.json()["id"]
+        assert response.headers["Location"] == f"http://{host}/api/tickets/{pk}/"
+        assert client.get(response.headers["Location"]).json()["id"] == pk
+
+
 def test_list_is_paginated_and_scoped_to_the_requester(api, customer, other_customer, make_ticket):
     mine = make_ticket(customer)
     make_ticket(other_customer)
