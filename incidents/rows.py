@@ -24,17 +24,17 @@ PLAIN = (
 )
 
 
-def insert(model, rows, *, skip_conflicts=False, returning_ids=False):
+def insert(model, rows, *, skip_conflicts=False, returning_ids=False, using=None):
     """INSERT `rows` (dicts with the same keys) with one executemany; a row whose unique value
     is taken already is skipped when `skip_conflicts` (and only then: any other failure
-    raises).
+    raises). `using`: the database, when not the router's for writing `model`.
 
     `returning_ids`: write them instead in multi-row statements (as many rows a statement as
     the database takes parameters) that return the primary keys of the rows written, in no
     particular order; a skipped row has none. Saves reading them back by their unique values."""
     if not rows:
         return [] if returning_ids else None
-    connection = connections[router.db_for_write(model)]
+    connection = connections[using or router.db_for_write(model)]
     names = list(rows[0])
     given = [_field(model, name) for name in names]
     defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]

@@ -10,14 +10,16 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
+from django_q.tasks import async_task
 
 from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
 from incidents.models import Membership, Ticket
-from notifications import delivery
+from notifications import delivery, tasks
 from notifications.models import Notification, NotificationPreference, Webhook
 from notifications.outbox import UserNotice, notify_many, notify_users, notify_webhooks
 
@@ -148,6 +150,41 @@ def delivery_tasks(payloads):
     return [t["args"][0] for t in tasks if t["func"] == "notifications.tasks.deliver"]
 
 
+@contextlib.contextmanager
+def tasks_queued():
+    """The ids of each delivery task queued in the block (the database broker's rows)."""
+    earlier, queued = list(OrmQ.objects.values_list("pk", flat=True)), []
+    yield queued
+    queued += delivery_tasks(OrmQ.objects.exclude(pk__in=earlier).values_list("payload", flat=True))
+
+
+def test_a_task_row_is_the_one_async_task_writes(database_broker, ticket, agent):
+    """Written without async_task (notifications.tasks.write_task_rows), the task must still be
+    what the workers run: the same package on the same list, ready now."""
+    with mock.patch("django_q.brokers.orm.ORM.enqueue") as enqueue:
+        async_task("notifications.tasks.deliver", [7, 8], save=False, task_name="outbox-deliver")
+    theirs = SignedPackage.loads(enqueue.call_args.args[0])
+    before = timezone.now()
+    tasks.write_task_rows("notifications.tasks.deliver", [[7, 8], [9]], name="outbox-deliver")
+    rows = list(OrmQ.objects.order_by("-pk")[:2])[::-1]
+    ours = [SignedPackage.loads(row.payload) for row in rows]
+
+    assert [task["args"] for task in ours] == [([7, 8],), ([9],)]
+    varying = {"id", "started"}
+    for task in ours:
+        assert set(task) == set(theirs)
+        assert {k: task[k] for k in set(task) - varying} == {
+            k: v for k, v in theirs.items() if k not in varying and k != "args"
+        } | {"args": task["args"]}
+        assert task["id"] != theirs["id"] and len(task["id"]) == len(theirs["id"])
+        assert before <= task["started"] <= timezone.now()
+    assert ours[0]["id"] != ours[1]["id"]
+    broker = get_broker()
+    assert {row.key for row in rows} == {broker.list_key}
+    assert all(row.lock <= timezone.now() for row in rows)  # the broker hands it out now
+    assert broker.queue_size() >= 2
+
+
 def test_with_the_database_broker_the_task_commits_and_rolls_back_with_the_rows(
     database_broker, ticket, agent, lead
 ):
@@ -207,15 +244,12 @@ def test_a_cause_handled_again_writes_and_queues_only_the_rows_it_lacks(
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
     [first] = notify_users("escalated", ticket, [agent], key="firing:twice")
     again = UserNotice("escalated", ticket, [agent, lead], key="firing:twice")
-    with (
-        mock.patch("notifications.tasks.async_task") as async_task,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with tasks_queued() as queued, django_capture_on_commit_callbacks(execute=True):
         ids = notify_many([again], new_cause=True, ids_only=True)
 
     [added] = Notification.objects.filter(cause="firing:twice").exclude(pk=first.pk)
     assert (added.recipient, ids) == (lead, [added.pk])
-    assert [c.args[1] for c in async_task.call_args_list] == [[added.pk]]
+    assert queued == [[added.pk]]
 
 
 def test_retries_back_off_over_more_than_an_hour_before_giving_up(settings):
@@ -263,10 +297,7 @@ def test_admin_lists_the_outbox_by_status_and_retries_failed_rows(
     assert failed.body == "" and f"{ticket.reference} was escalated to" in detail.text
     assert 'name="body"' not in detail.text  # shown, not editable
 
-    with (
-        mock.patch("notifications.tasks.async_task") as async_task,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with tasks_queued() as queued, django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/admin/notifications/notification/",
             {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]},
@@ -274,4 +305,4 @@ def test_admin_lists_the_outbox_by_status_and_retries_failed_rows(
     failed.refresh_from_db()
     sent.refresh_from_db()
     assert (failed.status, failed.attempts, sent.status) == ("queued", 0, "sent")
-    assert [c.args[1] for c in async_task.call_args_list] == [[failed.pk]]
+    assert queued == [[failed.pk]]
