@@ -275,10 +275,11 @@ async def load(port, request_for, seconds, connections, server_pid):
     }
 
 
-def http_post(port, token, body):
+def http_post(port, token, body, path="/api/tickets/"):
+    """A JSON POST of `body` to `path` with a token, as raw bytes for one_request."""
     payload = json.dumps(body).encode()
     return (
-        f"POST /api/tickets/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Authorization: Token {token}\r\nContent-Type: application/json\r\n"
         f"Accept: application/json\r\nContent-Length: {len(payload)}\r\n"
         "Connection: close\r\n\r\n"
