@@ -11,6 +11,8 @@ Only the field types these paths use are accepted, so nothing is written in a fo
 would not write."""
 
 import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import NotSupportedError, connections, models, router
 from django.utils import timezone
@@ -35,21 +37,12 @@ def insert(model, rows, *, skip_conflicts=False, returning_ids=False, using=None
     if not rows:
         return [] if returning_ids else None
     connection = connections[using or router.db_for_write(model)]
-    names = list(rows[0])
-    given = [_field(model, name) for name in names]
-    defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
-    fixed = tuple(_adapter(f, connection)(_default(f)) for f in defaults)
-    quote = connection.ops.quote_name
-    columns = [f.column for f in given] + [f.column for f in defaults]
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(column) for column in columns)}) VALUES "
-    )
-    one = f"({', '.join(['%s'] * len(columns))})"
+    names = tuple(rows[0])
+    shape = _shape(model, names, connection.alias)
+    fixed = tuple(_adapter(f, connection)(_default(f)) for f in shape.defaults)
     tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     # Only datetimes and JSON need adapting; each distinct object is adapted once.
-    adapters = [(i, _adapter(field, connection)) for i, field in enumerate(given)]
-    converted = [(i, _once_per_value(adapt)) for i, adapt in adapters if adapt is not _as_is]
+    converted = [(i, _once_per_value(_adapter(field, connection))) for i, field in shape.adapted]
     params = []
     for row in rows:
         values = [row[name] for name in names]
@@ -58,9 +51,38 @@ def insert(model, rows, *, skip_conflicts=False, returning_ids=False, using=None
         params.append((*values, *fixed))
     if not returning_ids:
         with connection.cursor() as cursor:
-            cursor.executemany(head + one + tail, params)
+            cursor.executemany(shape.head + shape.one + tail, params)
         return None
-    return _insert_returning_ids(connection, model, head, one, tail, params)
+    return _insert_returning_ids(connection, model, shape.head, shape.one, tail, params)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What an INSERT of these columns into this table is, whatever its rows."""
+
+    head: str  # INSERT INTO "table" ("column", …) VALUES
+    one: str  # one row's placeholders
+    defaults: tuple  # the fields the rows leave out, which take their default
+    adapted: tuple  # (position, field) of the given values that need adapting
+
+
+@lru_cache(maxsize=128)
+def _shape(model, names, alias):
+    """Worked out once per (model, columns, database): finding the fields a row leaves out
+    compared every field with every field named, which cost more than the insert itself."""
+    connection = connections[alias]
+    given = [_field(model, name) for name in names]
+    defaults = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
+    quote = connection.ops.quote_name
+    columns = [f.column for f in given] + [f.column for f in defaults]
+    head = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(column) for column in columns)}) VALUES "
+    )
+    adapted = tuple(
+        (i, field) for i, field in enumerate(given) if _adapter(field, connection) is not _as_is
+    )
+    return _Shape(head, f"({', '.join(['%s'] * len(columns))})", tuple(defaults), adapted)
 
 
 def _insert_returning_ids(connection, model, head, one, tail, params):
