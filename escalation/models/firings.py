@@ -167,7 +167,10 @@ class Firing(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         SKIPPED = "skipped", "Skipped (superseded)"
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="firings")
+    # Indexed by firing_ticket_state_idx, which starts with it.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="firings", db_index=False
+    )
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LEVEL)
     level = models.PositiveSmallIntegerField(default=0)
