@@ -106,9 +106,9 @@ class TicketViewSet(
         """A page of ids, filtered and ordered, then that page's tickets by id: the ids come from
         the (team, …) indexes alone, where reading whole rows to sort them meant reading every
         ticket the agent may see."""
-        ids = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        )
+        # Filtered first, then narrowed to what the user may see (see visible_to).
+        tickets = self.filter_queryset(Ticket.objects.all()).visible_to(request.user)
+        ids = self.paginate_queryset(tickets.values_list("pk", flat=True))
         tickets = Ticket.objects.order_by().in_bulk(ids)
         page = [tickets[pk] for pk in ids if pk in tickets]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

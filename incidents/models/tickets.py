@@ -35,7 +35,13 @@ class TicketQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Tickets `user` may see: supervisors all; agents their teams', those moved away from
         their teams (escalated on, still readable to the team that had them) and their own;
-        customers their own requests. The one place this rule lives; pages and API both use it."""
+        customers their own requests. The one place this rule lives; pages and API both use it.
+
+        Narrow a list first, then ask this: an agent's tickets are the union of four branches,
+        each a copy of the queryset it is called on, so every filter already applied goes into
+        every branch and each branch finds its rows on an index with it (`team AND breached` on
+        ticket_team_breached_idx). Filtered afterwards, the branches' rows were all read first
+        and the filter tried on each: 16,639 of them for an agent's `?breached=true` at 100k."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if roles.is_supervisor(user):
@@ -53,11 +59,11 @@ class TicketQuerySet(models.QuerySet):
                 .order_by()
                 .values("ticket_id")
             )
-            return self.filter(
-                Q(team_id__in=teams)
-                | Q(AmongIds(models.F("pk"), moved_away))
-                | Q(assignee=user)
-                | Q(requester=user)
+            return (
+                self.filter(team_id__in=teams)
+                | self.filter(AmongIds(models.F("pk"), moved_away))
+                | self.filter(assignee=user)
+                | self.filter(requester=user)
             )
         return self.filter(requester=user)
 
@@ -158,12 +164,18 @@ class Ticket(TicketLifecycle, models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             # The API's ?breached=true: a fifth of all tickets are breached (history included), so
             # its capped count finds 10,001 an agent can see; these give visible_to's team and
-            # assignee branches their breached tickets alone, for PostgreSQL's BitmapOr.
+            # assignee branches their breached tickets alone (PostgreSQL's BitmapOr, SQLite's
+            # MULTI-INDEX OR), and ?unassigned=true the team's unassigned ones.
             models.Index(
                 fields=["team"], condition=Q(breached=True), name="ticket_team_breached_idx"
             ),
             models.Index(
                 fields=["assignee"], condition=Q(breached=True), name="ticket_assignee_breached_idx"
+            ),
+            models.Index(
+                fields=["team"],
+                condition=Q(assignee__isnull=True),
+                name="ticket_team_unassigned_idx",
             ),
         ]
         constraints = [
