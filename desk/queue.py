@@ -64,12 +64,19 @@ def page_rows(ids):
     return [tickets[pk] for pk in ids if pk in tickets]
 
 
-def apply_view(tickets, view, user, now):
-    """Narrow by a saved view: mine, unassigned, at_risk, breached or team:<slug>."""
+def column_view(tickets, view, user):
+    """Narrow by a saved view on the ticket's own columns (mine, unassigned); apply_view does
+    the others."""
     if view == "mine":
         return tickets.filter(assignee=user)
     if view == "unassigned":
         return tickets.filter(assignee__isnull=True)
+    return tickets
+
+
+def apply_view(tickets, view, user, now):
+    """Narrow by a saved view on the urgency or the team: at_risk, breached or team:<slug>
+    (with_urgency's annotations first; column_view did mine and unassigned)."""
     if view == "at_risk":
         return tickets.filter(
             queue_rank=1, next_due__gte=now, next_due__lt=deadlines.at_risk_horizon(now)
