@@ -47,13 +47,13 @@ def with_urgency(tickets, now):
 
 
 def page_of_ids(tickets, number, per_page):
-    """A page of the queue's ticket ids. Up to the count cap they are read in one query and
+    """A page of the queue's ticket ids. The first count cap + 1 are read in one query and
     counted in Python: a COUNT read every matching row a second time, and a search has to read
-    each row to match its text. Past the cap, CappedPaginator counts and pages by offset."""
+    each row to match its text. A page among them is taken from them; past them,
+    CappedPaginator reads the page by its offset."""
     ids = tickets.values_list("pk", flat=True)
-    cap = CappedPaginator.count_cap
-    first = list(ids[: cap + 1])
-    return CappedPaginator(first if len(first) <= cap else ids, per_page).get_page(number)
+    first = list(ids[: CappedPaginator.count_cap + 1])
+    return CappedPaginator(ids, per_page, head=first).get_page(number)
 
 
 def page_rows(ids):

@@ -19,6 +19,17 @@ COUNT_CAP = 1_000
 class CappedPaginator(Paginator):
     count_cap = COUNT_CAP
 
+    def __init__(self, object_list, per_page, *args, head=None, **kwargs):
+        """`head`: the first count_cap + 1 items of a queryset `object_list`, when the caller
+        has read them already (or all of them, if fewer): then nothing is counted again and a
+        page among them is taken from them."""
+        if head is not None and len(head) <= self.count_cap:
+            object_list = head  # every item: the pages are slices of it
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.head = head
+        if head is not None:
+            self._counted = min(len(head), self.count_cap + 1)
+
     @cached_property
     def _counted(self):
         """The number of items, up to count_cap + 1 (one more tells that there are more)."""
@@ -53,7 +64,10 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        items = list(self.object_list[bottom : bottom + self.per_page])
+        if self.head is not None and bottom + self.per_page <= len(self.head):
+            items = self.head[bottom : bottom + self.per_page]
+        else:
+            items = list(self.object_list[bottom : bottom + self.per_page])
         if not items and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(items, number, self)
