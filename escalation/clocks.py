@@ -183,7 +183,8 @@ def _move_all(moves):
             times = {row.pk: {"due_at": due, "anchor_at": anchor} for row, _, due, anchor in group}
             rows.update_each(Firing, times, same={"state": state}, where={"state": read})
         else:
-            Firing.objects.filter(pk__in=[m[0].pk for m in group], state=read).update(state=state)
+            keys = [m[0].pk for m in group]
+            rows.update_all(Firing, keys, {"state": state}, where={"state": read})
 
 
 def firing_row(ticket, plan, now, holding):

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -271,11 +271,26 @@ class Attachment(models.Model):
 
 class TicketEventQuerySet(models.QuerySet):
     def record_all(self, events):
-        """The bulk form of Ticket.record: insert many events at once, then announce each."""
-        created = self.bulk_create(events)
-        for event in created:
+        """The bulk form of Ticket.record: insert many events at once, then announce each.
+
+        Written by incidents.rows where the database returns the new ids (bulk_create cost
+        about 230 µs an event, most of a burst's event writing); the ids come back in the
+        order the rows were written, which Django's own bulk_create relies on too."""
+        connection = connections[self.db]
+        if not connection.features.can_return_rows_from_bulk_insert:
+            # SQLite before 3.35 gives a bulk insert's rows no ids back, and a receiver keys
+            # its work by the event's id: one insert each.
+            for event in events:
+                event.save(using=self.db, force_insert=True)
+        elif events:
+            fields = ["ticket_id", "kind", "actor_id", "at", "before", "after", "data"]
+            values = [{name: getattr(event, name) for name in fields} for event in events]
+            ids = rows.insert(TicketEvent, values, returning_ids=True, using=self.db)
+            for event, pk in zip(events, ids, strict=True):
+                event.pk, event._state.adding, event._state.db = pk, False, self.db
+        for event in events:
             ticket_event.send(sender=Ticket, event=event)
-        return created
+        return events
 
 
 class TicketEvent(models.Model):

@@ -119,3 +119,44 @@ def test_insert_returning_ids_gives_the_new_rows_ids_and_skips_taken_ones(
     assert sorted(ids) == sorted(stored.values_list("pk", flat=True))
     assert sorted(stored.values_list("reference", flat=True)) == sorted(r["reference"] for r in new)
     assert rows.insert(Ticket, new[:3], skip_conflicts=True, returning_ids=True) == []
+
+
+def test_update_all_sets_the_same_values_where_the_condition_still_holds(make_ticket, customer):
+    tickets = [make_ticket(customer, subject=f"t{n}") for n in range(5)]
+    Ticket.objects.filter(pk=tickets[0].pk).update(status="open")
+    keys = [t.pk for t in tickets[:4]]
+    changed = rows.update_all(Ticket, keys, {"priority": "P1"}, where={"status": "new"})
+    assert changed == 3  # the open one no longer meets the condition
+    got = dict(Ticket.objects.values_list("pk", "priority"))
+    first, last = tickets[0].priority, tickets[4].priority
+    assert [got[t.pk] for t in tickets] == [first, "P1", "P1", "P1", last]
+    assert rows.update_all(Ticket, [], {"priority": "P2"}) == 0
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["RETURNING", "SQLite before 3.35"])
+def test_record_all_gives_each_event_its_own_row_and_announces_it(
+    make_ticket, customer, monkeypatch, returning
+):
+    from incidents.signals import ticket_event
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
+    tickets = [make_ticket(customer, subject=f"t{n}") for n in range(3)]
+    events = [
+        TicketEvent(ticket=t, kind="escalated", data={"level": n}, after={"n": n})
+        for n, t in enumerate(tickets)
+    ]
+    heard = []
+
+    def listen(sender, event, **kwargs):
+        heard.append(event.pk)
+
+    ticket_event.connect(listen)
+    try:
+        recorded = TicketEvent.objects.record_all(events)
+    finally:
+        ticket_event.disconnect(listen)
+    assert [e.pk for e in recorded] == heard and None not in heard
+    stored = {e.pk: e for e in TicketEvent.objects.filter(pk__in=heard)}
+    for n, event in enumerate(recorded):
+        assert event._state.adding is False
+        assert (stored[event.pk].ticket_id, stored[event.pk].data) == (tickets[n].pk, {"level": n})
