@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from desk import queue
 from incidents.models import Ticket
 from incidents.paging import CappedPaginator
 
@@ -206,3 +207,14 @@ def test_query_count_does_not_grow_with_rows(client_for, agent, customer, teams,
         return len(queries)
 
     assert count(10) == count(100)
+
+
+def test_a_capped_count_reads_with_a_thousands_separator(client_for, supervisor, monkeypatch):
+    ids = list(range(1, CappedPaginator.count_cap + 2))  # one more than the cap: "more than"
+
+    def capped(tickets, number, per_page):
+        return CappedPaginator(ids, per_page, head=ids).get_page(number)
+
+    monkeypatch.setattr(queue, "page_of_ids", capped)
+    page = client_for(supervisor).get(reverse("desk:home")).content.decode()
+    assert "More than 1,000 tickets" in page
