@@ -1,8 +1,11 @@
 """Attachments in and out: the limits (settings ATTACHMENT_MAX_BYTES and ATTACHMENT_TYPES),
-checked before anything is stored, and the one way a stored file is sent back."""
+checked before anything is stored, the one way a stored file is sent back, and no file left on
+disk by a save that failed."""
 
+import contextvars
 import mimetypes
 import os
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import FileResponse
@@ -49,3 +52,31 @@ def as_download(attachment):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+_stored = contextvars.ContextVar("stored_uploads", default=None)
+
+
+@contextmanager
+def removed_if_not_saved():
+    """Around a transaction that stores uploads (Ticket.attach): if the block fails, its
+    transaction is rolled back and the files it stored are deleted again, so no file stays on
+    disk that no row names. Wrap the `transaction.atomic()`, not the other way round: the
+    files go once the rollback is certain."""
+    stored = []
+    token = _stored.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    finally:
+        _stored.reset(token)
+
+
+def remember_stored(field_file):
+    """Note a file just stored for removed_if_not_saved (outside it, nothing to do)."""
+    stored = _stored.get()
+    if stored is not None and field_file.name:
+        stored.append((field_file.storage, field_file.name))

@@ -63,7 +63,7 @@ def new_ticket(request):
     form = NewTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
+        with uploads.removed_if_not_saved(), transaction.atomic():
             ticket = Ticket.open_ticket(
                 requester=request.user,
                 subject=data["subject"],
@@ -146,7 +146,7 @@ def reply(request, ticket_id):
         messages.error(request, _("This ticket can no longer take replies."))
         return redirect("portal:ticket", item.pk)
     try:
-        with transaction.atomic():
+        with uploads.removed_if_not_saved(), transaction.atomic():
             answer = item.add_reply(request.user, form.cleaned_data["body"])
             _attach_all(item, request.user, form.cleaned_data["attachments"], reply=answer)
     except TransitionError:

@@ -282,7 +282,7 @@ class TicketViewSet(
             if refused.too_large:
                 raise FileTooLarge({"file": [str(refused)]}) from None
             raise ValidationError({"file": [str(refused)]}) from None
-        with transaction.atomic():
+        with uploads.removed_if_not_saved(), transaction.atomic():
             attachment = ticket.attach(request.user, data["file"], content_type, reply=reply)
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .. import roles
+from .. import roles, uploads
 from .priority import PriorityMatrixEntry
 from .teams import Team
 
@@ -291,8 +291,13 @@ class TicketLifecycle:
         return self.events.filter(kind="rated", at__gte=self.resolved_at).exists()
 
     def attach(self, uploaded_by, upload, content_type, reply=None):
-        """Store one already-validated upload on the ticket (or on one of its replies)."""
-        return self.attachments.create(
+        """Store one already-validated upload on the ticket (or on one of its replies).
+
+        The file is written to storage before its row; if the row is not saved the file is
+        deleted again, and inside uploads.removed_if_not_saved() so is every file of a
+        transaction that fails later."""
+        attachment = self.attachments.model(
+            ticket=self,
             reply=reply,
             file=upload,
             filename=upload.name,
@@ -300,6 +305,14 @@ class TicketLifecycle:
             size=upload.size,
             uploaded_by=uploaded_by,
         )
+        try:
+            attachment.save(force_insert=True)
+        except BaseException:
+            if attachment.file.name and attachment.file._committed:
+                attachment.file.storage.delete(attachment.file.name)
+            raise
+        uploads.remember_stored(attachment.file)
+        return attachment
 
     def rate(self, actor, rating, comment="", at=None):
         if self.status not in ("resolved", "closed"):

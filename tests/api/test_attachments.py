@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 
 from incidents.models import Attachment
 
@@ -79,3 +80,22 @@ def test_a_type_not_allowed_is_a_400_field_error(api, customer, desk_ticket, med
 def test_a_json_body_is_refused_with_415(api, customer, desk_ticket):
     response = api(customer).post(url(desk_ticket), {"file": "x"}, format="json")
     assert response.status_code == 415
+
+
+def test_a_row_that_fails_to_save_leaves_no_file_on_disk(
+    api, customer, desk_ticket, media, monkeypatch
+):
+    original, written = Attachment._do_insert, []
+
+    def fails(self, *args, **kwargs):
+        original(self, *args, **kwargs)  # writes the file, then the row
+        written.append(self.file.name)
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(Attachment, "_do_insert", fails)
+    client = api(customer)
+    client.raise_request_exception = False
+    assert upload(client, desk_ticket).status_code == 500
+    assert written and written[0].startswith("attachments/")  # it was in storage
+    assert not Attachment.objects.exists()
+    assert [p for p in media.rglob("*") if p.is_file()] == []

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,3 +100,41 @@ def test_subject_and_description_are_required(signed_in, customer):
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"subject", "description"}
     assert not Ticket.objects.exists()
+
+
+def stored_files(root):
+    return sorted(p.name for p in root.rglob("*") if p.is_file())
+
+
+def test_a_ticket_that_fails_to_save_leaves_no_file_on_disk(
+    signed_in, customer, upload, media_root, monkeypatch
+):
+    """The second file's insert fails once its file is written: the whole ticket rolls back,
+    and both files, already in storage, are deleted again."""
+    inserts = []
+    original = Attachment._do_insert
+
+    def second_fails(self, *args, **kwargs):
+        inserted = original(self, *args, **kwargs)  # writes the file, then the row
+        inserts.append(self.filename)
+        if len(inserts) == 2:
+            raise DatabaseError("disk I/O error")
+        return inserted
+
+    monkeypatch.setattr(Attachment, "_do_insert", second_fails)
+    client = signed_in(customer)
+    client.raise_request_exception = False
+    files = [upload("a.txt", b"first"), upload("b.txt", b"second")]
+
+    response = client.post(URL, form(attachments=files))
+
+    assert response.status_code == 500
+    assert inserts == ["a.txt", "b.txt"]  # both files were written to storage
+    assert not Ticket.objects.filter(requester=customer).exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_saved_ticket_keeps_its_files(signed_in, customer, upload, media_root):
+    signed_in(customer).post(URL, form(attachments=[upload("a.txt", b"first")]))
+    [attachment] = Attachment.objects.filter(ticket__requester=customer)
+    assert stored_files(media_root) == [attachment.file.name.rsplit("/", 1)[-1]]
