@@ -32,8 +32,10 @@ def insert(model, rows, *, skip_conflicts=False, returning_ids=False, using=None
     raises). `using`: the database, when not the router's for writing `model`.
 
     `returning_ids`: write them instead in multi-row statements (as many rows a statement as
-    the database takes parameters) that return the primary keys of the rows written, in no
-    particular order; a skipped row has none. Saves reading them back by their unique values."""
+    the database takes parameters) that return the primary keys of the rows written, in the
+    order written (as PostgreSQL and SQLite return them, and as Django's bulk_create assumes);
+    a skipped row has none, so with `skip_conflicts` they no longer line up with `rows`.
+    Saves reading them back by their unique values."""
     if not rows:
         return [] if returning_ids else None
     connection = connections[using or router.db_for_write(model)]
