@@ -1,12 +1,16 @@
-"""The next deadline of a ticket and how urgent it looks (UI "Desk": the queue row's badge).
+"""How urgent a ticket's deadlines look (UI "Desk": the queue row's badge).
 
-Plain Python over a ticket's columns and `now`, so the queue, the workspace and the tests agree;
-static/desk.js applies the same thresholds to count down between page loads."""
+Which clock counts is escalation.clock_state's to say; this module turns it into words and a
+colour. static/desk.js counts the badges down between page loads with the thresholds the page
+gives it (data-at-risk-minutes, data-urgent-minutes), never a copy of its own."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+
+from escalation import clock_state
+from escalation.durations import short_duration
 
 # Under this much time left the badge turns orange; under AT_RISK_MINUTES it is amber.
 URGENT_MINUTES = 15
@@ -14,33 +18,6 @@ URGENT_MINUTES = 15
 
 def at_risk_minutes():
     return settings.AT_RISK_MINUTES
-
-
-def short_duration(seconds):
-    """At most two units, as people read them at a glance: "1d 4h", "3h 5m", "42m", "<1m"."""
-    seconds = int(abs(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    return f"{minutes}m" if minutes else "<1m"
-
-
-def next_deadline(ticket):
-    """(clock, due) of the nearest running clock: first response until acknowledged, resolution
-    unless paused; (None, None) when no clock runs."""
-    running = []
-    if ticket.acknowledged_at is None and ticket.response_due_at is not None:
-        running.append((ticket.response_due_at, "response"))
-    if ticket.sla_paused_at is None and ticket.resolution_due_at is not None:
-        running.append((ticket.resolution_due_at, "resolution"))
-    if not running or not ticket.is_active:
-        return None, None
-    due, clock = min(running)
-    return clock, due
 
 
 @dataclass(frozen=True)
@@ -61,13 +38,23 @@ class Badge:
 
 
 def badge(ticket, now):
-    """The deadline badge: words and a colour, never colour alone."""
-    clock, due = next_deadline(ticket)
-    if due is None:
-        if ticket.is_active and ticket.sla_paused_at is not None:
-            return Badge("Paused", "grey")
-        return Badge("No deadline" if ticket.is_active else "Done", "none")
-    return deadline_badge(due, now, clock)
+    """The queue row's badge: the counting clock due first (escalation.clock_state), in words
+    and a colour, never colour alone."""
+    found = clock_state.next_deadline(ticket, now)
+    if found is not None:
+        return deadline_badge(found.due, now, found.clock)
+    if clock_state.resolution_state(ticket, now).state == clock_state.PAUSED:
+        return Badge("Paused", "grey")
+    return Badge("No deadline" if ticket.is_active else "Done", "none")
+
+
+def clock_badge(state, now):
+    """The workspace's badge for one clock while it counts or stands paused; None otherwise."""
+    if state.counting:
+        return deadline_badge(state.due, now, state.clock)
+    if state.state == clock_state.PAUSED:
+        return Badge("Paused", "grey")
+    return None
 
 
 def deadline_badge(due, now, clock=None):

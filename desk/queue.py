@@ -1,6 +1,6 @@
 """The agent queue: which tickets, in what order, narrowed by a view, filters and a search."""
 
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, Subquery, Value, When
+from django.db.models import Q, Subquery
 
 from incidents import roles
 from incidents.models import Team, Ticket
@@ -15,35 +15,6 @@ VIEWS = {
     "at_risk": "At risk",
     "breached": "Breached",
 }
-
-_DONE = [Ticket.Status.RESOLVED, Ticket.Status.CLOSED]
-_RESPONSE_RUNS = Q(acknowledged_at__isnull=True, response_due_at__isnull=False)
-_RESOLUTION_RUNS = Q(sla_paused_at__isnull=True, resolution_due_at__isnull=False)
-
-
-def with_urgency(tickets, now):
-    """Annotate `next_due` (as deadlines.next_deadline computes it) and a `queue_rank`:
-    breached or overdue first, then running deadlines, then tickets without a clock, paused last."""
-    active = ~Q(status__in=_DONE)
-    both = active & _RESPONSE_RUNS & _RESOLUTION_RUNS
-    tickets = tickets.annotate(
-        next_due=Case(
-            When(both & Q(response_due_at__lt=F("resolution_due_at")), then=F("response_due_at")),
-            When(active & _RESOLUTION_RUNS, then=F("resolution_due_at")),
-            When(active & _RESPONSE_RUNS, then=F("response_due_at")),
-            default=Value(None),
-            output_field=DateTimeField(),
-        )
-    )
-    return tickets.annotate(
-        queue_rank=Case(
-            When(Q(breached=True) | Q(next_due__lt=now), then=Value(0)),
-            When(next_due__isnull=False, then=Value(1)),
-            When(sla_paused_at__isnull=True, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    ).order_by("queue_rank", F("next_due").asc(nulls_last=True), "created_at", "pk")
 
 
 def page_of_ids(tickets, number, per_page):
@@ -76,7 +47,7 @@ def column_view(tickets, view, user):
 
 def apply_view(tickets, view, user, now):
     """Narrow by a saved view on the urgency or the team: at_risk, breached or team:<slug>
-    (with_urgency's annotations first; column_view did mine and unassigned)."""
+    (Ticket.objects.with_urgency's annotations first; column_view did mine and unassigned)."""
     if view == "at_risk":
         return tickets.filter(
             queue_rank=1, next_due__gte=now, next_due__lt=deadlines.at_risk_horizon(now)

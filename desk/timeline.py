@@ -1,114 +1,20 @@
-"""What the workspace's side panel shows of a ticket's escalation: firings past and to come.
+"""The workspace's side panel: what changed while an agent typed, and the drawn SLA timeline.
 
-Past firings are the Firing rows that fired (with who was told); upcoming ones are the planner's
-(`TicketClock.planned_firings`), the same picture the engine will act on."""
+The escalation ladder itself (what fired, what was set aside, what is to come) is
+escalation.ladder's; which clock runs, pauses, stops or breached is escalation.clock_state's."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from escalation.models import Firing, TicketClock
-from escalation.preview import recipients_of
-from incidents.models import Team, TicketEvent
-from notifications.models import Notification
+from escalation import clock_state
+from incidents.models import TicketEvent
 
-from .deadlines import short_duration
-
-ANCHORS = {
-    "created": "creation",
-    "response_due": "the first-response deadline",
-    "resolution_due": "the resolution deadline",
-}
 # Events that do not change what an agent is looking at: not a reason to stop their send.
 QUIET_KINDS = ("sla_updated", "notified")
 
 
-@dataclass
-class Step:
-    at: datetime
-    title: str
-    when: str  # "on time", "late", "upcoming", "due now"
-    notified: list = field(default_factory=list)
-    changes: list = field(default_factory=list)
-    clock: str = ""  # "response", "resolution" or "created": the bar the drawn timeline puts it on
-
-
-def describe(kind, level, repeat, actions):
-    if kind == "response_breach":
-        return "First-response SLA breached"
-    if kind == "resolution_breach":
-        return "Resolution SLA breached"
-    offset = (actions or {}).get("offset_seconds", 0)
-    anchor = ANCHORS.get((actions or {}).get("anchor"), "its anchor")
-    if offset:
-        side = "before" if offset < 0 else "after"
-        where = f"{short_duration(offset)} {side} {anchor}"
-    else:
-        where = f"at {anchor}"
-    title = f"Level {level}{' warning' if offset < 0 else ''}, {where}"
-    return f"{title} (repeat {repeat})" if repeat else title
-
-
-def changes(changes_ticket, actions, teams):
-    if not changes_ticket:
-        return []
-    out = []
-    if actions.get("reassign_to"):
-        team = teams.get(actions["reassign_to"])
-        out.append(f"Moves to {team.name} (tier {team.tier})" if team else "Moves to another team")
-    if actions.get("set_priority"):
-        out.append(f"Raises priority to {actions['set_priority']}")
-    return out
-
-
-def clock_of(kind, anchor):
-    if kind == "response_breach" or anchor == "response_due":
-        return "response"
-    if kind == "resolution_breach" or anchor == "resolution_due":
-        return "resolution"
-    return "created"
-
-
 def _name(user):
     return user.get_full_name() or user.get_username()
-
-
-def escalation_steps(ticket, now):
-    """(past, upcoming) steps, each oldest first, in a fixed number of queries."""
-    fired = list(Firing.objects.filter(ticket=ticket, state=Firing.State.FIRED))
-    told = defaultdict(list)
-    notices = Notification.objects.filter(ticket=ticket, cause__startswith="firing:")
-    for notice in notices.select_related("recipient").order_by("id"):
-        told[notice.cause].append(_name(notice.recipient) if notice.recipient else notice.address)
-    clock = TicketClock.objects.filter(ticket=ticket).first()
-    done = {f.key for f in fired}
-    planned = [p for p in (clock.planned_firings(ticket) if clock else []) if p.key not in done]
-    team_ids = {(f.actions or {}).get("reassign_to") for f in [*fired, *planned]} - {None}
-    teams = Team.objects.in_bulk(team_ids) if team_ids else {}
-    past = [
-        Step(
-            at=f.fired_at or f.due_at,
-            title=describe(f.kind, f.level, f.repeat, f.actions),
-            when="late" if f.late else "on time",
-            notified=told.get(f"firing:{f.pk}", []),
-            changes=changes(f.changes_ticket, f.actions or {}, teams),
-            clock=clock_of(f.kind, f.anchor),
-        )
-        for f in sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk))
-    ]
-    people = recipients_of(planned, ticket) if planned else []
-    upcoming = [
-        Step(
-            at=p.due_at,
-            title=describe(p.kind, p.level, p.repeat, p.actions),
-            when="due now" if p.due_at <= now else "upcoming",
-            notified=[_name(u) for u in users],
-            changes=changes(p.changes_ticket, p.actions, teams),
-            clock=clock_of(p.kind, p.anchor),
-        )
-        for p, users in zip(planned, people, strict=True)
-    ]
-    return past, upcoming
 
 
 def recent_events(ticket, since):
@@ -147,10 +53,10 @@ CHART_WIDTH = 300
 CHART_PAD = 12
 ROW_HEIGHT = 46
 TOP = 22
-# Statuses in which the resolution clock stands still (escalation's PAUSED); resolved and closed
-# stop it instead when they are where the ticket is now.
-PAUSING = frozenset({"pending", "on_hold", "resolved", "closed"})
-STOPPING = frozenset({"resolved", "closed"})
+# Statuses in which the resolution clock stands still; resolved and closed stop it instead when
+# they are where the ticket is now.
+PAUSING = clock_state.STANDING
+STOPPING = clock_state.DONE
 
 
 @dataclass(frozen=True)
@@ -160,6 +66,7 @@ class Clock:
     due: datetime | None
     stopped: datetime | None = None  # acknowledged or resolved
     paused: tuple = ()  # ((start, end or None), ...)
+    late: bool | None = None  # breached (clock_state); None: judged from `stopped` alone
 
 
 @dataclass
@@ -221,29 +128,31 @@ def _step_clock(step, keys):
 
 def step_text(step, fmt):
     """The marker's tooltip: which level, when, who was (or will be) told and what changes."""
-    if step.when in ("late", "on time"):
+    if step.fired:
         head = f"{step.title}: fired {step.when}, {fmt(step.at)}."
         told = f"Told: {', '.join(step.notified)}." if step.notified else "Told: nobody."
     else:
-        head = f"{step.title}: due {fmt(step.at)}."
+        held = " (held while the ticket is paused)" if step.when == "held" else ""
+        head = f"{step.title}: due {fmt(step.at)}{held}."
         told = f"Will tell: {', '.join(step.notified) or 'nobody named'}."
     return " ".join([head, told, *(f"{c}." for c in step.changes)])
 
 
 def ticket_clocks(ticket, now):
-    """The ticket's clocks for `sla_chart`, pauses read from its status changes (one query)."""
+    """The ticket's clocks for `sla_chart` as escalation.clock_state reads them, with the
+    pauses drawn from its status changes (one query)."""
     changes = ticket.events.filter(kind=TicketEvent.Kind.STATUS_CHANGED).order_by("at", "id")
     pairs = [(at, (after or {}).get("status")) for at, after in changes.values_list("at", "after")]
+    response, resolution = clock_state.clock_states(ticket, now)
     return [
-        Clock("response", "First response", ticket.response_due_at, ticket.acknowledged_at),
-        Clock(
-            "resolution",
-            "Resolution",
-            ticket.resolution_due_at,
-            ticket.resolved_at if not ticket.is_active else None,
-            paused_spans(pairs, now),
-        ),
+        _clock(response, "First response"),
+        _clock(resolution, "Resolution", paused_spans(pairs, now)),
     ]
+
+
+def _clock(state, label, paused=()):
+    stopped = state.since if state.state == clock_state.STOPPED else None
+    return Clock(state.clock, label, state.due, stopped, paused, late=state.late)
 
 
 def sla_chart(created, now, clocks, past, upcoming, fmt=None, width=CHART_WIDTH):
@@ -297,7 +206,8 @@ def _note(clock, state, fmt):
     if state == "no target":
         return "no target"
     if state == "stopped":
-        late = " (after its due time)" if clock.stopped > clock.due else ""
+        late = clock.late if clock.late is not None else clock.stopped > clock.due
+        late = " (after its due time)" if late else ""
         return f"stopped {fmt(clock.stopped)}{late}"
     return {
         "paused": f"paused (was due {fmt(clock.due)})",
@@ -305,11 +215,18 @@ def _note(clock, state, fmt):
     }.get(state, f"due {fmt(clock.due)}")
 
 
+# The chart's words for escalation.clock_state's states.
+CHART_STATES = {
+    clock_state.NONE: "no target",
+    clock_state.RUNNING: "running",
+    clock_state.PAUSED: "paused",
+    clock_state.STOPPED: "stopped",
+    clock_state.BREACHED: "overdue",
+}
+
+
 def _state(clock, now):
-    if clock.due is None:
-        return "no target"
-    if clock.stopped:
-        return "stopped"
-    if clock.paused and clock.paused[-1][1] is None:
-        return "paused"
-    return "overdue" if clock.due <= now else "running"
+    pausing = clock.paused and clock.paused[-1][1] is None and not clock.stopped
+    halt = clock.stopped or (clock.paused[-1][0] if pausing else None)
+    found = clock_state.state_at(clock.key, clock.due, halt, now, stops=not pausing)
+    return CHART_STATES[found.state]

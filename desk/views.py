@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from escalation import clock_state, ladder
 from incidents import roles
 from incidents.models import SavedReply, Team, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
@@ -57,7 +58,7 @@ def home(request):
     # the views on it after: no index serves them, and in every branch they cost more.
     tickets = queue.column_view(filters.narrow(Ticket.objects.all()), view, request.user)
     tickets = queue.search(tickets.visible_to(request.user), request.GET.get("q", ""))
-    tickets = queue.apply_view(queue.with_urgency(tickets, now), view, request.user, now)
+    tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
     page = queue.page_of_ids(tickets, request.GET.get("page"), PAGE_SIZE)
     rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
     if request.htmx:
@@ -102,27 +103,28 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     """Render the workspace; after a refused send, `kept` holds what was typed and `changed`
     the events that happened meanwhile."""
     now = timezone.now()
-    past, upcoming = timeline.escalation_steps(item, now)
+    steps = ladder.ladder(item, now)
     chart = timeline.sla_chart(
-        item.created_at, now, timeline.ticket_clocks(item, now), past, upcoming, fmt=_when
+        item.created_at, now, timeline.ticket_clocks(item, now), steps.past, steps.upcoming, _when
     )
     replies = item.replies.select_related("author").prefetch_related("attachments")
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
     higher = Team.objects.filter(tier__gt=item.team.tier) if item.team else Team.objects.all()
-    response = None
-    if item.response_due_at and not item.acknowledged_at:
-        response = deadlines.deadline_badge(item.response_due_at, now, "response")
+    response, resolution = clock_state.clock_states(item, now)
     context = {
         "ticket": item,
         "replies": replies,
         "loose_attachments": loose,
         "version": timeline.version(item).isoformat(),
         "badge": deadlines.badge(item, now),
-        "response_badge": response,
-        "resolution_badge": _resolution_badge(item, now),
-        "past_steps": past,
-        "upcoming_steps": upcoming,
+        "response_clock": response,
+        "resolution_clock": resolution,
+        "response_badge": deadlines.clock_badge(response, now),
+        "resolution_badge": deadlines.clock_badge(resolution, now),
+        "past_steps": steps.past,
+        "history_steps": steps.history,
+        "upcoming_steps": steps.upcoming,
         "chart": chart,
         "statuses": _status_choices(item),
         "members": members,
@@ -139,14 +141,6 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
 
 def _when(moment):
     return date_format(timezone.localtime(moment), "D j M, H:i")
-
-
-def _resolution_badge(item, now):
-    if item.resolution_due_at is None or not item.is_active:
-        return None
-    if item.sla_paused_at is not None:
-        return deadlines.Badge("Paused", "grey")
-    return deadlines.deadline_badge(item.resolution_due_at, now, "resolution")
 
 
 def _status_choices(item):

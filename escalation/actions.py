@@ -15,6 +15,8 @@ from incidents.roles import SUPERVISORS
 from notifications import outbox
 from notifications.models import Notification, Webhook
 
+from .moves import move_reason
+
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 BREACH_TARGETS = ("assignee", "team_leads")
 
@@ -149,7 +151,11 @@ class _Moves:
                 team_id=team_id, assignee_id=assignee_id, priority=priority, updated_at=stamp
             )
         rows.insert(TicketEvent, self.events)  # not announced: see docs/architecture.md
-        replan(tickets, now, refreeze=True)
+        moved = {}
+        for event in self.events:
+            ticket = self.moved[event["ticket_id"]]
+            moved.setdefault(ticket.pk, move_reason(event["kind"], ticket, event["data"]))
+        replan(tickets, now, refreeze=True, moved=moved)
 
 
 def _breach(firing, ticket):

@@ -13,16 +13,20 @@ from .models import Firing, TicketClock
 from .models.firings import HOLDING
 
 
-def refresh(ticket, now, refreeze=False, created=False):
+def refresh(ticket, now, refreeze=False, created=False, moved=""):
     """Bring the clock, the ticket's due times and its planned firings up to date."""
-    return refresh_many([ticket], now, refreeze=refreeze, created=created)[0]
+    moves = {ticket.pk: moved} if moved else None
+    return refresh_many([ticket], now, refreeze=refreeze, created=created, moved=moves)[0]
 
 
-def refresh_many(tickets, now, refreeze=False, created=False, clocks=None):
+def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved=None):
     """`refresh` for many tickets in a constant number of queries (the engine re-plans every
     ticket a batch of firings moved at once). `created`: the tickets are new, so they have no
     clock and no firing yet and none is read. `clocks`: the tickets' clocks by ticket id, when
-    the caller has read them already (in this transaction)."""
+    the caller has read them already (in this transaction). `moved`: {ticket id: why} for the
+    tickets whose team or priority changed at `now` ("the ticket moved to Database"): the levels
+    of their new plan due by then are passed over, never fired (SPEC "Moves keep the ladder
+    honest")."""
     if created:
         clocks = {}
     elif clocks is None:
@@ -44,7 +48,8 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None):
     fresh = {id(clock) for clock in new_clocks}
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
-    reconcile_many([(t, clocks[t.pk].planned_firings(t)) for t in tickets], now, created)
+    planned = [(t, clocks[t.pk].planned_firings(t)) for t in tickets]
+    reconcile_many(planned, now, created, moved=moved)
     return [clocks[t.pk] for t in tickets]
 
 
@@ -94,11 +99,12 @@ def _write_due_times(tickets, clocks):
     for ticket in tickets:
         clock = clocks[ticket.pk]
         response, resolution = clock.due_times(ticket.created_at)
-        paused_at = clock.paused_since if ticket.status in HOLDING else None
+        # Since when the resolution clock stands still (paused, or stopped by the resolution):
+        # clock_state reads it for every standing status.
         fields = {
             "response_due_at": response,
             "resolution_due_at": resolution,
-            "sla_paused_at": paused_at,
+            "sla_paused_at": clock.paused_since,
         }
         if any(getattr(ticket, name) != value for name, value in fields.items()):
             for name, value in fields.items():
@@ -113,13 +119,9 @@ def _write_due_times(tickets, clocks):
 DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
 
 
-def reconcile(ticket, plans, now):
-    """Make the ticket's firing rows match the plan: create, hold, release or cancel."""
-    reconcile_many([(ticket, plans)], now)
-
-
-def reconcile_many(planned, now, created=False):
-    """`reconcile` for many (ticket, plans): one read, one insert, one update per moved state."""
+def reconcile_many(planned, now, created=False, moved=None):
+    """Make the tickets' firing rows match their plans: create, hold, release, cancel or pass
+    over; one read, one insert, one update per kind of change. `moved` as in refresh_many."""
     existing = {}
     if not created:
         existing = Firing.objects.filter(ticket__in=[t for t, _ in planned])
@@ -130,37 +132,88 @@ def reconcile_many(planned, now, created=False):
     new_rows, moves = [], []
     for ticket, plans in planned:
         wanted = {p.key: p for p in plans}
-        holding = ticket.status in HOLDING
+        change = _Change(ticket, now, (moved or {}).get(ticket.pk, ""))
         new_rows += [
-            firing_row(ticket, p, now, holding)
+            row
             for key, p in wanted.items()
-            if key not in existing and not planner.is_moot(p, now)
+            if key not in existing and (row := change.new_row(p)) is not None
         ]
-        had = rows_of.get(ticket.pk, [])
-        moves += [move for row in had if (move := _moved(row, wanted, holding))]
+        moves += [move for row in rows_of.get(ticket.pk, []) if (move := change.move(row, wanted))]
     rows.insert(Firing, new_rows, skip_conflicts=True)
-    _move_all(moves)
+    _move_all(moves, now)
 
 
-# What _moved reads of a firing row (as a named tuple: a burst re-plans thousands of rows).
-MOVED_FIELDS = ("pk", "ticket_id", "key", "state", "due_at", "anchor_at")
+# What _Change.move reads of a firing row (as a named tuple: a burst re-plans thousands of rows).
+MOVED_FIELDS = ("pk", "ticket_id", "key", "kind", "anchor", "state", "due_at", "anchor_at")
+# Rows no re-plan touches again: they happened, or a later repeat was sent in their place.
+FINAL = (Firing.State.FIRED, Firing.State.SKIPPED)
+# Rows that will fire when their time comes.
+WAITING = (Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD)
 
 
-def _moved(row, wanted, holding):
-    """(row, state, due_at, anchor_at) the row should move to, or None if it stays."""
-    if row.state in (Firing.State.FIRED, Firing.State.SKIPPED):
-        return None
-    plan = wanted.get(row.key)
-    if plan is None:
-        if row.state == Firing.State.CANCELLED:
+class _Change:
+    """How one ticket's re-plan at `now` moves its firing rows; `moved`: why its team or
+    priority changed at `now`, or "" when neither did."""
+
+    def __init__(self, ticket, now, moved):
+        self.ticket, self.now, self.moved = ticket, now, moved
+        self.holding = ticket.status in HOLDING
+
+    def new_row(self, plan):
+        """The values of a new row for `plan`, or None when it is not worth planting."""
+        if self.passes_over(plan, None):
+            return firing_row(self.ticket, plan, self.now, self.holding, _PASSED, self.why())
+        if planner.is_moot(plan, self.now):
             return None
-        return row, Firing.State.CANCELLED, row.due_at, row.anchor_at
-    state = _state_for(plan, holding)
-    if row.state == Firing.State.CLAIMED and state == Firing.State.PENDING:
-        state = Firing.State.CLAIMED  # a worker has it; it re-checks the plan before acting
-    if row.state != state or row.due_at != plan.due_at or row.anchor_at != plan.anchor_at:
-        return row, state, plan.due_at, plan.anchor_at
-    return None
+        return firing_row(self.ticket, plan, self.now, self.holding)
+
+    def passes_over(self, plan, row):
+        """A move passes over a level of the new plan due by the moment of the move, unless the
+        row was owed already (overdue and waiting before the move: after downtime it still
+        fires once, late). A move is not downtime."""
+        if not self.moved or plan.kind != Firing.Kind.LEVEL or plan.due_at > self.now:
+            return False
+        return row is None or not (row.state in WAITING and row.due_at <= self.now)
+
+    def move(self, row, wanted):
+        """(row, state, due_at, anchor_at, outcome or None) the row should move to, or None."""
+        if row.state in FINAL:
+            return None
+        plan = wanted.get(row.key)
+        if plan is None:
+            if row.state in (Firing.State.CANCELLED, _PASSED):
+                return None
+            why = self.moved or cancelled_because(row, self.ticket)
+            return row, Firing.State.CANCELLED, row.due_at, row.anchor_at, self.why(why)
+        if self.passes_over(plan, row):
+            if row.state == _PASSED:
+                return None
+            return row, _PASSED, plan.due_at, plan.anchor_at, self.why()
+        if row.state == _PASSED and plan.due_at <= self.now:
+            return None  # passed over, and not due again later: it stays so
+        state = _state_for(plan, self.holding)
+        if row.state == Firing.State.CLAIMED and state == Firing.State.PENDING:
+            state = Firing.State.CLAIMED  # a worker has it; it re-checks the plan before acting
+        if row.state != state or row.due_at != plan.due_at or row.anchor_at != plan.anchor_at:
+            return row, state, plan.due_at, plan.anchor_at, None
+        return None
+
+    def why(self, text=None):
+        return {"why": text or self.moved, "at": self.now.isoformat()}
+
+
+_PASSED = Firing.State.PASSED
+
+
+def cancelled_because(row, ticket):
+    """Why the plan no longer wants `row`, in words for the ladder (escalation.ladder)."""
+    if ticket.status in ("resolved", "closed"):
+        return f"the ticket was {ticket.status}"
+    if row.anchor == "resolution_due" and ticket.status in HOLDING:
+        return "the resolution clock was paused"
+    if row.anchor != "resolution_due" and ticket.acknowledged_at is not None:
+        return "the ticket was acknowledged"
+    return "the ticket's escalation policy changed"
 
 
 def _state_for(plan, holding):
@@ -170,24 +223,30 @@ def _state_for(plan, holding):
     return Firing.State.PENDING
 
 
-def _move_all(moves):
-    """Conditional updates, one per (state read, state wanted): never touches a row a worker
-    fired in the meantime. Only rows whose due time moved need a per-row value."""
+def _move_all(moves, now):
+    """Conditional updates, one per (state read, state wanted, why): never touches a row a
+    worker fired in the meantime. Only rows whose due time moved need a per-row value."""
     groups = {}
     for move in moves:
-        row, state, due_at, anchor_at = move
+        row, state, due_at, anchor_at, outcome = move
         timed = due_at != row.due_at or anchor_at != row.anchor_at
-        groups.setdefault((row.state, state, timed), []).append(move)
-    for (read, state, timed), group in groups.items():
+        why = outcome["why"] if outcome else None
+        groups.setdefault((row.state, state, timed, why), []).append(move)
+    for (read, state, timed, _why), group in groups.items():
+        same = {"state": state}
+        if group[0][4] is not None:
+            same["outcome"] = group[0][4]
         if timed:
-            times = {row.pk: {"due_at": due, "anchor_at": anchor} for row, _, due, anchor in group}
-            rows.update_each(Firing, times, same={"state": state}, where={"state": read})
+            times = {
+                row.pk: {"due_at": due, "anchor_at": anchor} for row, _, due, anchor, _ in group
+            }
+            rows.update_each(Firing, times, same=same, where={"state": read})
         else:
             keys = [m[0].pk for m in group]
-            rows.update_all(Firing, keys, {"state": state}, where={"state": read})
+            rows.update_all(Firing, keys, same, where={"state": read})
 
 
-def firing_row(ticket, plan, now, holding):
+def firing_row(ticket, plan, now, holding, state=None, outcome=None):
     """A new firing row's values (see incidents.rows.insert)."""
     return {
         "ticket_id": ticket.pk,
@@ -199,9 +258,13 @@ def firing_row(ticket, plan, now, holding):
         "anchor_at": plan.anchor_at,
         "due_at": plan.due_at,
         "actions": plan.actions,
-        "state": _state_for(plan, holding),
+        "state": state or _state_for(plan, holding),
         "created_at": now,
+        "outcome": outcome or NO_OUTCOME,
     }
+
+
+NO_OUTCOME = {}  # shared by every new row (rows.insert adapts each distinct object once)
 
 
 def tell_supervisors_of_calendar(clock, ticket):

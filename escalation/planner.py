@@ -1,13 +1,15 @@
 """Escalation planning: ticket state + frozen policy + calendar + now → the firings it should have.
 
 Plain Python over plain values (no ORM), so the preview, the engine and the tests share one
-answer. A firing is named by its `key`: the policy, level and repeat, and the deadline instant it
-is anchored to. Re-planning an unchanged ticket yields the same keys (nothing new fires); moving a
-deadline yields new keys (the warning is re-armed for the new deadline)."""
+answer. A firing is named by its `key`: the ticket, the policy, the level and the repeat, and
+nothing else (SPEC "Moves keep the ladder honest"): re-planning plants nothing new, a deadline
+that moves moves the firing's due time, not its identity, and each (ticket, policy, level,
+repeat) fires at most once over the ticket's life, whatever moves and re-freezes come."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from . import clock_state
 from .business_time import Calendar, add_business
 
 
@@ -22,6 +24,12 @@ class TicketState:
     acknowledged_at: datetime | None = None
     paused_since: datetime | None = None
     active: bool = True
+    resolved_at: datetime | None = None
+
+    @property
+    def resolved_or_paused(self):
+        """When an inactive ticket's clocks stopped: its resolution, else its clock's pause."""
+        return self.resolved_at or self.paused_since
 
     @property
     def anchors(self):
@@ -65,22 +73,18 @@ def changes_ticket(kind, repeat, actions):
     )
 
 
-def _stamp(moment):
-    # In UTC: the same instant must give the same key whatever zone it was read in.
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ.%f")
-
-
 def breach_plan(state: TicketState) -> list[PlannedFiring]:
-    """A breach firing per clock that has a deadline and was not stopped before it."""
+    """A breach firing per clock whose deadline comes while it runs (clock_state.breaches)."""
     plans = []
-    # Resolving an unacknowledged ticket stops its first-response clock too.
-    response_stop = state.acknowledged_at or (None if state.active else state.paused_since)
+    response_halt = clock_state.response_halt(
+        state.acknowledged_at, None if state.active else state.resolved_or_paused
+    )
     clocks = (
-        ("response_breach", "response_due", state.response_due, response_stop),
+        ("response_breach", "response_due", state.response_due, response_halt),
         ("resolution_breach", "resolution_due", state.resolution_due, state.paused_since),
     )
-    for kind, anchor, due, stopped_at in clocks:
-        if due is None or (stopped_at is not None and stopped_at <= due):
+    for kind, anchor, due, halted_at in clocks:
+        if not clock_state.breaches(due, halted_at):
             continue
         # One row per clock: its due time follows the deadline until it fires, then never again.
         plans.append(
@@ -139,11 +143,13 @@ def _repeats(state, policy, level, first, calendar):
     ]
 
 
+def level_key(ticket_id, policy_id, level, repeat):
+    """The identity of a level firing: it fires at most once over the ticket's life."""
+    return f"t{ticket_id}:p{policy_id}:l{level}:r{repeat}"
+
+
 def _level_firing(state, policy, level, repeat, anchor_at, due):
-    key = (
-        f"t{state.ticket_id}:p{policy.get('id')}:l{level['order']}:r{repeat}:"
-        f"{level['anchor']}@{_stamp(anchor_at)}"
-    )
+    key = level_key(state.ticket_id, policy.get("id"), level["order"], repeat)
     return PlannedFiring(
         key=key,
         kind="level",

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from incidents.signals import ticket_event
 
 from . import clocks
+from .moves import move_reason
 
 # Events that start, stop, pause or move a clock; the second group also re-selects the targets
 # and the escalation policy (SPEC: "a change of priority or team re-selects the targets").
@@ -25,4 +26,5 @@ def on_ticket_event(sender, event, **kwargs):
             event.at,
             refreeze=event.kind in REFREEZES,
             created=event.kind == "created",  # a new ticket: no clock, no firing to read
+            moved=move_reason(event.kind, event.ticket, event.data),
         )

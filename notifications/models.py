@@ -11,6 +11,16 @@ class NotificationQuerySet(models.QuerySet):
         """Queued rows whose next attempt has come: what delivery and the health check count."""
         return self.filter(status=Notification.Status.QUEUED, next_attempt_at__lte=now)
 
+    def told_by_cause(self, causes):
+        """{cause: [who was told, by name or address, in the order written]} for these causes."""
+        told = {}
+        rows = self.filter(cause__in=causes).select_related("recipient").order_by("id")
+        for row in rows:
+            person = row.recipient
+            name = (person.get_full_name() or person.get_username()) if person else row.address
+            told.setdefault(row.cause, []).append(name)
+        return told
+
 
 class Notification(models.Model):
     """An outbox row: one message to one recipient, written in the transaction that caused it

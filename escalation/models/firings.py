@@ -6,13 +6,13 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
-from .. import planner
+from .. import clock_state, planner
 from ..business_time import NeverOpens, add_business, business_time_between
 from .calendars import NEVER_OPENS, calendar_from_snapshot
 from .terms import frozen_terms
 
 # The resolution clock stands still while the ticket waits on someone else or is done.
-PAUSED = frozenset({"pending", "on_hold", "resolved", "closed"})
+PAUSED = clock_state.STANDING
 # Statuses in which nothing fires: the ticket waits on the customer or a third party.
 HOLDING = frozenset({"pending", "on_hold"})
 
@@ -128,7 +128,8 @@ class TicketClock(models.Model):
             resolution_due=resolution,
             acknowledged_at=ticket.acknowledged_at,
             paused_since=self.paused_since,
-            active=ticket.status not in ("resolved", "closed"),
+            active=ticket.status not in clock_state.DONE,
+            resolved_at=getattr(ticket, "resolved_at", None),
         )
 
     def planned_firings(self, ticket, kind=None, level=None):
@@ -158,9 +159,11 @@ class FiringQuerySet(models.QuerySet):
 class Firing(models.Model):
     """One planned (ticket, level, repeat) or breach; the row that makes firing exactly-once.
 
-    `key` names the firing (ticket, policy, level, repeat and the deadline it is anchored to);
-    it is unique, so planning the same thing twice is a no-op, and `state` moves forward only
-    through conditional updates, so two workers can never both fire it."""
+    `key` names the firing (ticket, policy, level and repeat; planner.level_key); it is unique,
+    so planning the same thing twice is a no-op and nothing fires twice over the ticket's life,
+    and `state` moves forward only through conditional updates, so two workers can never both
+    fire it. `outcome` says why a firing was set aside (passed over, cancelled):
+    {"why": "...", "at": iso instant}."""
 
     class Kind(models.TextChoices):
         LEVEL = "level", "Escalation level"
@@ -174,6 +177,7 @@ class Firing(models.Model):
         FIRED = "fired", "Fired"
         CANCELLED = "cancelled", "Cancelled"
         SKIPPED = "skipped", "Skipped (superseded)"
+        PASSED = "passed", "Passed over (due before a move)"
 
     # Indexed by firing_ticket_state_idx, which starts with it.
     ticket = models.ForeignKey(
@@ -206,7 +210,15 @@ class Firing(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    state__in=["pending", "held", "claimed", "fired", "cancelled", "skipped"]
+                    state__in=[
+                        "pending",
+                        "held",
+                        "claimed",
+                        "fired",
+                        "cancelled",
+                        "skipped",
+                        "passed",
+                    ]
                 ),
                 name="firing_state_valid",
             ),
@@ -215,6 +227,10 @@ class Firing(models.Model):
 
     def __str__(self):
         return f"{self.key} [{self.state}]"
+
+    @property
+    def is_warning(self):
+        return self.kind == self.Kind.LEVEL and (self.actions or {}).get("offset_seconds", 0) < 0
 
     @property
     def changes_ticket(self):

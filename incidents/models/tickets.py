@@ -67,6 +67,34 @@ class TicketQuerySet(models.QuerySet):
             )
         return self.filter(requester=user)
 
+    def with_urgency(self, now):
+        """Annotate `next_due` (the counting clock due first) and `queue_rank`, and order by them:
+        breached or overdue first, then running deadlines, then tickets with no running clock,
+        paused ones last. The SQL form of escalation.clock_state.urgency, which states the rule
+        (a test holds the two together on generated tickets)."""
+        active = ~Q(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        response = active & Q(acknowledged_at__isnull=True, response_due_at__isnull=False)
+        resolution = active & Q(sla_paused_at__isnull=True, resolution_due_at__isnull=False)
+        earlier = Q(response_due_at__lt=models.F("resolution_due_at"))
+        tickets = self.annotate(
+            next_due=models.Case(
+                models.When(response & resolution & earlier, then=models.F("response_due_at")),
+                models.When(resolution, then=models.F("resolution_due_at")),
+                models.When(response, then=models.F("response_due_at")),
+                default=models.Value(None),
+                output_field=models.DateTimeField(),
+            )
+        )
+        return tickets.annotate(
+            queue_rank=models.Case(
+                models.When(Q(breached=True) | Q(next_due__lte=now), then=models.Value(0)),
+                models.When(next_due__isnull=False, then=models.Value(1)),
+                models.When(active & Q(sla_paused_at__isnull=False), then=models.Value(3)),
+                default=models.Value(2),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("queue_rank", models.F("next_due").asc(nulls_last=True), "created_at", "pk")
+
     def active(self):
         # Named statuses rather than "not resolved or closed": an IN list can use the
         # (team, status, …) indexes, a NOT IN cannot. The check constraint keeps the two equal.

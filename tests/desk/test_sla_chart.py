@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from desk.timeline import Clock, Step, paused_spans, sla_chart
+from desk.timeline import Clock, paused_spans, sla_chart
+from escalation.ladder import Step
 from tests.conftest import utc
 from tests.escalation.sla_setup import HOUR, escalation_policy, run_engine, sla_policy
 

@@ -74,13 +74,20 @@ def test_a_paused_clock_has_no_resolution_levels_and_a_resolved_ticket_no_levels
     assert done == []
 
 
-def test_moving_a_deadline_changes_the_keys_of_the_levels_hanging_on_it():
+def test_moving_a_deadline_moves_the_due_times_of_its_levels_not_their_keys():
     created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
-    before = {p.key for p in plan(state(created), POLICY, None)}
+    before = {p.key: p.due_at for p in plan(state(created), POLICY, None)}
     later = state(created, resolution_due=created + timedelta(hours=6))
-    after = {p.key for p in plan(later, POLICY, None)}
-    changed = before ^ after
-    assert changed and all(":l3:" in key for key in changed)
+    after = {p.key: p.due_at for p in plan(later, POLICY, None)}
+    assert set(before) == set(after)
+    moved = {key for key in before if before[key] != after[key]}
+    assert moved and all(":l3:" in key or "resolution_breach" in key for key in moved)
+
+
+def test_a_level_is_named_by_ticket_policy_level_and_repeat_alone():
+    created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+    keys = {p.key for p in plan(state(created), POLICY, None) if p.kind == "level"}
+    assert keys and all(key.count(":") == 3 and key.startswith("t1:p") for key in keys)
 
 
 def test_a_warning_first_planned_after_its_deadline_is_moot():

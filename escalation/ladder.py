@@ -1,0 +1,155 @@
+"""A ticket's escalation ladder as people read it: what fired, what was set aside and why, and
+what is still to come (the workspace's side panel and its drawn timeline).
+
+Read from the firing rows the engine works from, not re-planned beside them: an entry to come is
+a row that will fire, an entry that fired is a row that did, and one passed over, cancelled or
+skipped says why (SPEC "Moves keep the ladder honest")."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+
+from incidents.models import Team
+from notifications.models import Notification
+
+from .durations import short_duration
+from .models import Firing
+from .preview import recipients_of
+
+ANCHORS = {
+    "created": "creation",
+    "response_due": "the first-response deadline",
+    "resolution_due": "the resolution deadline",
+}
+TO_COME = (Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD)
+# The step's `when`, by the row's state (fired rows say "on time" or "late").
+SET_ASIDE = {
+    Firing.State.PASSED: "passed over",
+    Firing.State.CANCELLED: "cancelled",
+    Firing.State.SKIPPED: "skipped",
+}
+
+
+@dataclass
+class Step:
+    at: datetime
+    title: str
+    # "on time" or "late" (fired); "passed over", "cancelled" or "skipped" (set aside, `why`
+    # says why); "upcoming", "due now" or "held" (to come).
+    when: str
+    notified: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    clock: str = ""  # "response", "resolution" or "created": the bar the drawn timeline puts it on
+    why: str = ""
+    why_at: datetime | None = None
+
+    @property
+    def fired(self):
+        return self.when in ("on time", "late")
+
+    @property
+    def set_aside(self):
+        return self.when in SET_ASIDE.values()
+
+
+@dataclass
+class Ladder:
+    past: list  # fired, oldest first
+    set_aside: list  # levels passed over, cancelled or skipped, by due time
+    upcoming: list  # to come, by due time
+
+    @property
+    def history(self):
+        """What fired and what was set aside, in one list by time."""
+        return sorted([*self.past, *self.set_aside], key=lambda step: step.at)
+
+
+def ladder(ticket, now):
+    """The ticket's ladder at `now`, in a fixed number of queries."""
+    firings = list(Firing.objects.filter(ticket=ticket).order_by("due_at", "pk"))
+    fired = [f for f in firings if f.state == Firing.State.FIRED]
+    told = Notification.objects.told_by_cause([f"firing:{f.pk}" for f in fired])
+    team_ids = {(f.actions or {}).get("reassign_to") for f in firings} - {None}
+    teams = Team.objects.in_bulk(team_ids) if team_ids else {}
+    to_come = [f for f in firings if f.state in TO_COME]
+    people = recipients_of(to_come, ticket) if to_come else []
+    past = [
+        _step(f, teams, "late" if f.late else "on time", told.get(f"firing:{f.pk}", []))
+        for f in sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk))
+    ]
+    # A breach set aside is one that did not happen: nothing to tell.
+    aside = [_aside(f, teams) for f in firings if f.state in SET_ASIDE and f.kind == "level"]
+    upcoming = [
+        _step(f, teams, _to_come(f, now), [_name(u) for u in users])
+        for f, users in zip(to_come, people, strict=True)
+    ]
+    return Ladder(past, aside, upcoming)
+
+
+def _to_come(firing, now):
+    if firing.state == Firing.State.HELD:
+        return "held"
+    return "due now" if firing.due_at <= now else "upcoming"
+
+
+def _step(firing, teams, when, notified):
+    at = firing.fired_at if firing.state == Firing.State.FIRED and firing.fired_at else None
+    return Step(
+        at=at or firing.due_at,
+        title=describe(firing.kind, firing.level, firing.repeat, firing.actions),
+        when=when,
+        notified=notified,
+        changes=changes(firing.changes_ticket, firing.actions or {}, teams),
+        clock=clock_of(firing.kind, firing.anchor),
+    )
+
+
+def _aside(firing, teams):
+    step = _step(firing, teams, SET_ASIDE[firing.state], [])
+    outcome = firing.outcome or {}
+    step.why = outcome.get("why") or (
+        "a later repeat was sent instead" if firing.state == Firing.State.SKIPPED else ""
+    )
+    step.why_at = parse_datetime(outcome["at"]) if outcome.get("at") else None
+    return step
+
+
+def describe(kind, level, repeat, actions):
+    if kind == "response_breach":
+        return "First-response SLA breached"
+    if kind == "resolution_breach":
+        return "Resolution SLA breached"
+    offset = (actions or {}).get("offset_seconds", 0)
+    anchor = ANCHORS.get((actions or {}).get("anchor"), "its anchor")
+    if offset:
+        side = "before" if offset < 0 else "after"
+        where = f"{short_duration(offset)} {side} {anchor}"
+    else:
+        where = f"at {anchor}"
+    title = f"Level {level}{' warning' if offset < 0 else ''}, {where}"
+    return f"{title} (repeat {repeat})" if repeat else title
+
+
+def changes(changes_ticket, actions, teams):
+    if not changes_ticket:
+        return []
+    out = []
+    if actions.get("reassign_to"):
+        team = teams.get(actions["reassign_to"])
+        out.append(f"Moves to {team.name} (tier {team.tier})" if team else "Moves to another team")
+    if actions.get("set_priority"):
+        out.append(f"Raises priority to {actions['set_priority']}")
+    return out
+
+
+def clock_of(kind, anchor):
+    if kind == "response_breach" or anchor == "response_due":
+        return "response"
+    if kind == "resolution_breach" or anchor == "resolution_due":
+        return "resolution"
+    return "created"
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()
