@@ -67,6 +67,7 @@ class Clock:
     stopped: datetime | None = None  # acknowledged or resolved
     paused: tuple = ()  # ((start, end or None), ...)
     late: bool | None = None  # breached (clock_state); None: judged from `stopped` alone
+    state: str = ""  # clock_state's state of it now; "": judged from `stopped` and `paused`
 
 
 @dataclass
@@ -152,7 +153,7 @@ def ticket_clocks(ticket, now):
 
 def _clock(state, label, paused=()):
     stopped = state.since if state.state == clock_state.STOPPED else None
-    return Clock(state.clock, label, state.due, stopped, paused, late=state.late)
+    return Clock(state.clock, label, state.due, stopped, paused, state.late, state.state)
 
 
 def sla_chart(created, now, clocks, past, upcoming, fmt=None, width=CHART_WIDTH):
@@ -226,6 +227,8 @@ CHART_STATES = {
 
 
 def _state(clock, now):
+    if clock.state:
+        return CHART_STATES[clock.state]
     pausing = clock.paused and clock.paused[-1][1] is None and not clock.stopped
     halt = clock.stopped or (clock.paused[-1][0] if pausing else None)
     found = clock_state.state_at(clock.key, clock.due, halt, now, stops=not pausing)

@@ -5,12 +5,13 @@ planner's; this module moves their answers in and out of rows across the three m
 function takes `now` (an event's time), never reads the wall clock."""
 
 from incidents import rows
-from incidents.models import Ticket
+from incidents.models import Ticket, TicketEvent
 from notifications import outbox
 
 from . import actions, planner
 from .models import Firing, TicketClock
 from .models.firings import HOLDING
+from .moves import move_reason
 
 
 def refresh(ticket, now, refreeze=False, created=False, moved=""):
@@ -49,7 +50,11 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
     planned = [(t, clocks[t.pk].planned_firings(t)) for t in tickets]
-    reconcile_many(planned, now, created, moved=moved)
+    # When each ticket's terms were last frozen again by a move (frozen_at at creation is not).
+    moved_at = {
+        t.pk: clocks[t.pk].frozen_at for t in tickets if clocks[t.pk].frozen_at > t.created_at
+    }
+    reconcile_many(planned, now, created, moved=moved, moved_at=moved_at)
     return [clocks[t.pk] for t in tickets]
 
 
@@ -119,9 +124,10 @@ def _write_due_times(tickets, clocks):
 DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
 
 
-def reconcile_many(planned, now, created=False, moved=None):
+def reconcile_many(planned, now, created=False, moved=None, moved_at=None):
     """Make the tickets' firing rows match their plans: create, hold, release, cancel or pass
-    over; one read, one insert, one update per kind of change. `moved` as in refresh_many."""
+    over; one read, one insert, one update per kind of change. `moved` as in refresh_many;
+    `moved_at`: {ticket id: when its terms were last frozen again by a move}."""
     existing = {}
     if not created:
         existing = Firing.objects.filter(ticket__in=[t for t, _ in planned])
@@ -132,7 +138,9 @@ def reconcile_many(planned, now, created=False, moved=None):
     new_rows, moves = [], []
     for ticket, plans in planned:
         wanted = {p.key: p for p in plans}
-        change = _Change(ticket, now, (moved or {}).get(ticket.pk, ""))
+        change = _Change(
+            ticket, now, (moved or {}).get(ticket.pk, ""), (moved_at or {}).get(ticket.pk)
+        )
         new_rows += [
             row
             for key, p in wanted.items()
@@ -152,11 +160,13 @@ WAITING = (Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD)
 
 
 class _Change:
-    """How one ticket's re-plan at `now` moves its firing rows; `moved`: why its team or
-    priority changed at `now`, or "" when neither did."""
+    """How one ticket's re-plan at `now` moves its firing rows. `moved`: why its team or
+    priority changed at `now`, or "" when neither did; `moved_at`: when its terms were last
+    frozen again by a move (now, or earlier), or None."""
 
-    def __init__(self, ticket, now, moved):
+    def __init__(self, ticket, now, moved, moved_at=None):
         self.ticket, self.now, self.moved = ticket, now, moved
+        self.moved_at = now if moved else moved_at
         self.holding = ticket.status in HOLDING
 
     def new_row(self, plan):
@@ -168,10 +178,13 @@ class _Change:
         return firing_row(self.ticket, plan, self.now, self.holding)
 
     def passes_over(self, plan, row):
-        """A move passes over a level of the new plan due by the moment of the move, unless the
-        row was owed already (overdue and waiting before the move: after downtime it still
-        fires once, late). A move is not downtime."""
-        if not self.moved or plan.kind != Firing.Kind.LEVEL or plan.due_at > self.now:
+        """A level due by the ticket's latest move is passed over, never fired: planned at the
+        move, or later (the ticket moved while resolved, and was reopened). Unless its row was
+        owed already (overdue and waiting: after downtime it still fires once, late). A move is
+        not downtime."""
+        if self.moved_at is None or plan.kind != Firing.Kind.LEVEL:
+            return False
+        if plan.due_at > self.moved_at:
             return False
         return row is None or not (row.state in WAITING and row.due_at <= self.now)
 
@@ -199,7 +212,23 @@ class _Change:
         return None
 
     def why(self, text=None):
+        if text is None and not self.moved:
+            return {"why": self._earlier_move(), "at": self.moved_at.isoformat()}
         return {"why": text or self.moved, "at": self.now.isoformat()}
+
+    def _earlier_move(self):
+        """Why the ticket's terms were frozen at `moved_at`, read from its events (only when
+        a level of that move is planned later, as on a reopen)."""
+        event = (
+            TicketEvent.objects.filter(
+                ticket_id=self.ticket.pk,
+                kind__in=[TicketEvent.Kind.TEAM_CHANGED, TicketEvent.Kind.PRIORITY_CHANGED],
+                at=self.moved_at,
+            )
+            .order_by("id")
+            .first()
+        )
+        return move_reason(event.kind, self.ticket, event.data) if event else "the ticket moved"
 
 
 _PASSED = Firing.State.PASSED

@@ -43,6 +43,7 @@ class Step:
     clock: str = ""  # "response", "resolution" or "created": the bar the drawn timeline puts it on
     why: str = ""
     why_at: datetime | None = None
+    key: str = ""  # the firing's
 
     @property
     def fired(self):
@@ -102,6 +103,7 @@ def _step(firing, teams, when, notified):
         notified=notified,
         changes=changes(firing.changes_ticket, firing.actions or {}, teams),
         clock=clock_of(firing.kind, firing.anchor),
+        key=firing.key,
     )
 
 

@@ -6,6 +6,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from escalation import clock_state
+
 WORDS = {
     "new": gettext_lazy("We're working on it"),
     "open": gettext_lazy("We're working on it"),
@@ -35,8 +37,9 @@ def short_time(value, now=None):
 def hear_from_us(ticket, now=None):
     """When the customer will hear from us: by the first-response due time, or soon."""
     now = now or timezone.now()
-    if ticket.response_due_at and ticket.response_due_at > now:
-        when = short_time(ticket.response_due_at, now)
+    response = clock_state.response_state(ticket, now)
+    if response.state == clock_state.RUNNING:
+        when = short_time(response.due, now)
         return _("You'll hear from us by %(when)s.") % {"when": when}
     return _("You'll hear from us soon.")
 
