@@ -127,7 +127,8 @@ def seed(now=None, rng_seed=RANDOM_SEED):
 
 def seed_teams():
     teams = {}
-    # At most one intake team: the demo's is the Service Desk.
+    # Exactly one intake team: the demo's is the Service Desk, the one the migrations made on a
+    # fresh install (same slug). Another team that has the flag gives it up first.
     Team.objects.filter(is_intake=True).exclude(slug=INTAKE_TEAM).update(is_intake=False)
     for slug, name, tier, escalates_to, email in TEAMS:
         teams[slug], _ = Team.objects.update_or_create(

@@ -5,8 +5,12 @@ ticket admin shows them and offers actions that call those methods, never raw fi
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as delete_and_confirm
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
 from . import roles
 from .models import (
@@ -38,6 +42,34 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["escalates_to"]
     inlines = [MembershipInline]
+    actions = ["delete_selected"]
+
+    def save_model(self, request, obj, form, change):
+        obj.save_moving_intake()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's delete page, unless it is the intake team: back to the team, with why."""
+        team = self.get_object(request, unquote(object_id))
+        allowed = team is not None and self.has_delete_permission(request, team)
+        if allowed and self._refused(request, team):
+            return redirect("admin:incidents_team_change", team.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(description=delete_and_confirm.short_description, permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's delete action, unless the selection holds the intake team."""
+        if self._refused(request, queryset):
+            return None
+        return delete_and_confirm(self, request, queryset)
+
+    def _refused(self, request, teams):
+        """Whether the model refuses deleting `teams` (a team or a queryset), said to the user."""
+        try:
+            teams.validate_delete()
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return True
+        return False
 
 
 @admin.register(PriorityMatrixEntry)

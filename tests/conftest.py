@@ -37,7 +37,9 @@ def make_user(db):
 
 @pytest.fixture
 def teams(db):
-    """Service Desk (tier 1) → Application Support (tier 2) → Engineering (tier 3)."""
+    """Service Desk (tier 1, the intake team) → Application Support (tier 2) → Engineering
+    (tier 3). The Service Desk is the one the migrations made, or made anew where a
+    transactional test emptied the database."""
     eng = Team.objects.create(
         name="Engineering", slug="engineering", tier=3, email="eng@example.com"
     )
@@ -48,12 +50,15 @@ def teams(db):
         escalates_to=eng,
         email="apps@example.com",
     )
-    desk = Team.objects.create(
-        name="Service Desk",
+    desk, _ = Team.objects.update_or_create(
         slug="service-desk",
-        tier=1,
-        escalates_to=apps,
-        email="desk@example.com",
+        defaults={
+            "name": "Service Desk",
+            "tier": 1,
+            "escalates_to": apps,
+            "email": "desk@example.com",
+            "is_intake": True,
+        },
     )
     return {"desk": desk, "apps": apps, "eng": eng}
 

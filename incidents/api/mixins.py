@@ -1,5 +1,6 @@
 """Behaviour shared by the API's model viewsets."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import get_script_prefix
@@ -53,11 +54,16 @@ class LocationOnCreateMixin:
 
 
 class ProtectedDestroyMixin:
-    """Deleting something still in use answers 409 with the reason instead of a server error."""
+    """Deleting something still in use, or that its model's `validate_delete()` refuses (the
+    intake team), answers 409 with the reason instead of a server error."""
 
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
+                if hasattr(instance, "validate_delete"):
+                    instance.validate_delete()
                 instance.delete()
         except ProtectedError as exc:
             raise Conflict(f"{instance} is still in use and cannot be deleted.") from exc
+        except ValidationError as exc:
+            raise Conflict(" ".join(exc.messages)) from exc

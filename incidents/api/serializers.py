@@ -162,10 +162,15 @@ class MemberSerializer(serializers.Serializer):
 
 class TeamSerializer(serializers.ModelSerializer):
     members = MemberSerializer(many=True, source="memberships", required=False)
+    is_intake = serializers.BooleanField(
+        required=False,
+        help_text="Takes every ticket that names no team. There is always exactly one: `true` "
+        "moves the flag here from the team that had it; `false` on the intake team is refused.",
+    )
 
     class Meta:
         model = Team
-        fields = ["id", "name", "slug", "tier", "escalates_to", "email", "members"]
+        fields = ["id", "name", "slug", "tier", "escalates_to", "email", "is_intake", "members"]
 
     def validate_tier(self, value):
         if value < 1:
@@ -179,7 +184,8 @@ class TeamSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
-        """Escalation only climbs: the next tier must be higher, the previous ones lower."""
+        """Escalation only climbs: the next tier must be higher, the previous ones lower. The
+        intake flag moves, never goes (the model's rule)."""
         instance = self.instance
         target = attrs.get("escalates_to", instance.escalates_to if instance else None)
         tier = attrs.get("tier", instance.tier if instance else 1)
@@ -196,22 +202,23 @@ class TeamSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"tier": "Teams that escalate to this one must stay at a lower tier."}
             )
+        if instance is not None and "is_intake" in attrs:
+            instance.validate_intake(attrs["is_intake"])
         return attrs
 
     def create(self, validated_data):
-        members = validated_data.pop("memberships", [])
-        with transaction.atomic():
-            team = super().create(validated_data)
-            self._replace_members(team, members)
-        return team
+        validated_data.setdefault("memberships", [])
+        return self.update(Team(), validated_data)
 
     def update(self, instance, validated_data):
         members = validated_data.pop("memberships", None)
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
         with transaction.atomic():
-            team = super().update(instance, validated_data)
+            instance.save_moving_intake()
             if members is not None:
-                self._replace_members(team, members)
-        return team
+                self._replace_members(instance, members)
+        return instance
 
     @staticmethod
     def _replace_members(team, members):

@@ -312,7 +312,10 @@ class TicketViewSet(
     partial_update=extend_schema(summary="Change a team (supervisors)"),
     destroy=extend_schema(
         summary="Delete a team no ticket uses (supervisors)",
-        responses={204: None, 409: OpenApiResponse(description="Tickets still use it.")},
+        responses={
+            204: None,
+            409: OpenApiResponse(description="Tickets still use it, or it is the intake team."),
+        },
     ),
 )
 class TeamViewSet(LocationOnCreateMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):

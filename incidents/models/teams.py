@@ -1,9 +1,24 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from .. import configuration, roles
+
+# There is always an intake team (SPEC "Tickets"): a migration makes one, and the flag only moves.
+INTAKE_STAYS = "There is always an intake team: make another team the intake team instead."
+
+
+class TeamQuerySet(models.QuerySet):
+    def validate_delete(self):
+        """Refuse deleting these teams if they hold the intake team: there is always one."""
+        intake = self.filter(is_intake=True).first()
+        if intake is not None:
+            raise ValidationError(
+                f"{intake.name} is the intake team and cannot be deleted. "
+                "Make another team the intake team first.",
+                code="intake_team",
+            )
 
 
 class Team(models.Model):
@@ -20,11 +35,13 @@ class Team(models.Model):
         "intake team",
         default=False,
         help_text="Takes every ticket that names no team (portal, API, email, desk). "
-        "At most one team.",
+        "Exactly one team: ticking it here takes it from the team that had it.",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["tier", "name"]
@@ -44,9 +61,42 @@ class Team(models.Model):
     def __str__(self):
         return f"{self.name} (tier {self.tier})"
 
+    def clean(self):
+        self.validate_intake(self.is_intake)
+
+    def validate_intake(self, is_intake):
+        """Refuse taking the flag off the intake team: it moves to another team, never goes.
+
+        Judged by the stored row: a form has already set the new value on `self`."""
+        if is_intake or self.pk is None:
+            return
+        if Team.objects.filter(pk=self.pk, is_intake=True).exists():
+            raise ValidationError({"is_intake": ValidationError(INTAKE_STAYS, code="intake_team")})
+
+    def validate_constraints(self, exclude=None):
+        """A team flagged intake takes the flag over when saved (`save_moving_intake`), so the
+        one-intake constraint holds by the move: no clash to report."""
+        if self.is_intake:
+            exclude = {*(exclude or ()), "is_intake"}
+        super().validate_constraints(exclude=exclude)
+
+    def save_moving_intake(self):
+        """Save the team; flagged intake, it takes the flag from the team that had it, in the
+        same transaction, so there is exactly one intake team after as before."""
+        with transaction.atomic():
+            if self.is_intake:
+                # The other team first: the constraint allows one flag at every statement.
+                Team.objects.filter(is_intake=True).exclude(pk=self.pk).update(is_intake=False)
+            self.save()
+
+    def validate_delete(self):
+        """Refuse deleting the intake team (`TeamQuerySet.validate_delete`)."""
+        Team.objects.filter(pk=self.pk).validate_delete()
+
     @classmethod
     def intake(cls):
-        """The team a ticket that names none lands in: the marked one, else the lowest tier.
+        """The team a ticket that names none lands in: the marked one (a migration makes one),
+        else the lowest tier (a database emptied behind the migrations' back).
         (A new instance each time, from values kept under the configuration's stamp.)"""
         values = configuration.cached("intake-team", cls._intake_values)
         if values is None:

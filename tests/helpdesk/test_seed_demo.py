@@ -13,8 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from escalation.models import BusinessCalendar, EscalationPolicy, Firing, SLAPolicy
+from helpdesk.demo import seed_teams
 from incidents import roles
-from incidents.models import Ticket, TicketEvent
+from incidents.models import Team, Ticket, TicketEvent
 from notifications.models import Notification
 
 
@@ -123,6 +124,26 @@ def test_demo_people_and_configuration(client):
     dana = User.objects.get(username="dana")
     assert roles.is_agent(dana) and not dana.is_staff
     assert User.objects.get(username="lena").memberships.get().role == "lead"
+
+
+@pytest.mark.django_db
+def test_the_demo_service_desk_is_the_intake_team_the_install_made():
+    installed = Team.objects.get(is_intake=True)
+
+    teams = seed_teams()
+
+    assert list(Team.objects.filter(is_intake=True)) == [teams["service-desk"]]
+    assert teams["service-desk"].pk == installed.pk
+    assert teams["service-desk"].escalates_to == teams["application-support"]
+
+
+@pytest.mark.django_db
+def test_the_demo_takes_the_intake_flag_from_another_team():
+    Team(name="Front Line", slug="front-line", tier=1, is_intake=True).save_moving_intake()
+
+    teams = seed_teams()
+
+    assert list(Team.objects.filter(is_intake=True)) == [teams["service-desk"]]
 
 
 @pytest.mark.django_db

@@ -161,3 +161,88 @@ def test_supervisor_cannot_change_ticket_fields_in_the_admin(
     assert response.status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == "new"
+
+
+def team_form(team, **changes):
+    """The team's change form as the admin posts it, with `changes` (False unticks a box)."""
+    data = {
+        "name": team.name,
+        "slug": team.slug,
+        "tier": team.tier,
+        "escalates_to": team.escalates_to_id or "",
+        "email": team.email,
+        "is_intake": "on" if team.is_intake else "",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+        "memberships-MIN_NUM_FORMS": 0,
+        "memberships-MAX_NUM_FORMS": 1000,
+    }
+    data.update({k: ("on" if v is True else "" if v is False else v) for k, v in changes.items()})
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_unticking_the_intake_team_is_refused_with_a_message(client, supervisor, teams):
+    client.force_login(supervisor)
+    desk = teams["desk"]
+
+    response = client.post(url(Team, "change", desk.pk), team_form(desk, is_intake=False))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].errors == {
+        "is_intake": ["There is always an intake team: make another team the intake team instead."]
+    }
+    assert Team.objects.get(is_intake=True) == desk
+
+
+def test_ticking_another_team_moves_the_intake_flag(client, supervisor, teams):
+    client.force_login(supervisor)
+    apps = teams["apps"]
+
+    response = client.post(url(Team, "change", apps.pk), team_form(apps, is_intake=True))
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert list(Team.objects.filter(is_intake=True)) == [apps]
+
+
+def test_deleting_the_intake_team_is_refused_with_a_message(client, supervisor, teams):
+    client.force_login(supervisor)
+    desk = teams["desk"]
+
+    for send in (client.get, client.post):
+        response = send(url(Team, "delete", desk.pk), {"post": "yes"}, follow=True)
+        assert response.redirect_chain == [(url(Team, "change", desk.pk), 302)]
+        assert messages_of(response) == [
+            "Service Desk is the intake team and cannot be deleted. "
+            "Make another team the intake team first."
+        ]
+    assert Team.objects.filter(pk=desk.pk).exists()
+    response = client.post(url(Team, "delete", teams["eng"].pk), {"post": "yes"})
+    assert response.status_code == 302 and not Team.objects.filter(slug="engineering").exists()
+
+
+def test_delete_action_refuses_a_selection_holding_the_intake_team(client, supervisor, teams):
+    client.force_login(supervisor)
+    everyone = [team.pk for team in teams.values()]
+
+    for confirmed in ({}, {"post": "yes"}):
+        response = client.post(
+            url(Team, "changelist"),
+            {"action": "delete_selected", "_selected_action": everyone, **confirmed},
+            follow=True,
+        )
+        assert messages_of(response) == [
+            "Service Desk is the intake team and cannot be deleted. "
+            "Make another team the intake team first."
+        ]
+    assert Team.objects.count() == 3
+
+    others = [teams["apps"].pk, teams["eng"].pk]
+    client.post(
+        url(Team, "changelist"),
+        {"action": "delete_selected", "_selected_action": others, "post": "yes"},
+    )
+    assert list(Team.objects.all()) == [teams["desk"]]

@@ -11,7 +11,7 @@ NEW = {"subject": "VPN down", "description": "Cannot connect since this morning.
 @pytest.fixture
 def intake(teams):
     teams["apps"].is_intake = True
-    teams["apps"].save(update_fields=["is_intake"])
+    teams["apps"].save_moving_intake()
     return teams["apps"]
 
 
@@ -43,11 +43,13 @@ def test_agent_may_choose_a_team(api, agent, teams):
 
 
 def test_without_a_marked_intake_team_the_lowest_tier_takes_it(customer, teams):
+    Team.objects.update(is_intake=False)  # behind the models' back: no rule refuses it
     ticket = Ticket.open_ticket(requester=customer, subject="a", description="b")
     assert ticket.team == teams["desk"]
 
 
 def test_without_any_team_a_ticket_has_none(customer):
+    Team.objects.all().delete()  # a database emptied behind the migrations' back
     ticket = Ticket.open_ticket(requester=customer, subject="a", description="b")
     assert ticket.team is None
 
