@@ -142,7 +142,7 @@ def check_what_is_to_come(ticket, now):
 
 
 @settings(
-    max_examples=300,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
