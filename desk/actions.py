@@ -1,105 +1,99 @@
-"""The workspace's POST actions. Each refuses a stale form, calls the same lifecycle method as the
-API, shows a TransitionError's message, and redirects back to the ticket."""
+"""The workspace's POST actions. Each parses its form, refuses one out of date or stale, calls
+the same lifecycle method as the API, and redirects back to the ticket; a refusal renders the
+workspace again with its message and what was typed."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
-from incidents.models import Priority, Team, Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import timeline
+from .forms import (
+    OUT_OF_DATE,
+    ActionForm,
+    AssignForm,
+    EscalateForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    problems,
+)
 from .views import agent_required, render_workspace, visible_ticket
 
 ACTIONS = {}
 
 
-def action(name, allowed):
-    """Register an action under `name`, done only by users `allowed(user, ticket)` admits."""
+def action(name, form_class, allowed):
+    """Register an action under `name`: its input parsed by `form_class`, done only by users
+    `allowed(user, ticket)` admits."""
 
     def register(perform):
-        ACTIONS[name] = (perform, allowed)
+        ACTIONS[name] = (perform, form_class, allowed)
         return perform
 
     return register
 
 
-@action("take", permissions.can_change_ticket)
-def take(request, ticket):
-    ticket.update(request.user, assignee=request.user)
+def _name(user):
+    return user.get_full_name() or user.get_username()
+
+
+@action("take", ActionForm, permissions.can_change_ticket)
+def take(user, ticket, data):
+    ticket.update(user, assignee=user)
     return f"You took {ticket.reference}."
 
 
-@action("acknowledge", permissions.can_acknowledge)
-def acknowledge(request, ticket):
-    if ticket.acknowledge(request.user) is None:
+@action("acknowledge", ActionForm, permissions.can_acknowledge)
+def acknowledge(user, ticket, data):
+    if ticket.acknowledge(user) is None:
         return f"{ticket.reference} was already acknowledged."
     return f"{ticket.reference} acknowledged."
 
 
-@action("status", permissions.can_change_ticket)
-def change_status(request, ticket):
-    status = request.POST.get("status", "")
-    if status not in Ticket.Status.values:
-        raise TransitionError("Choose a status.")
-    ticket.update(request.user, status=status)
+@action("status", StatusForm, permissions.can_change_ticket)
+def change_status(user, ticket, data):
+    ticket.update(user, status=data["status"])
     return f"Status is now {ticket.get_status_display().lower()}."
 
 
-@action("assign", permissions.can_change_ticket)
-def assign(request, ticket):
-    value = request.POST.get("assignee", "")
-    assignee = None
-    if value:
-        team_members = ticket.team.memberships.values("user_id") if ticket.team else []
-        assignee = get_user_model().objects.filter(pk=value, pk__in=team_members).first()
-        if assignee is None:
-            raise TransitionError("Choose a member of the ticket's team.")
-    ticket.update(request.user, assignee=assignee)
-    who = assignee.get_full_name() or assignee.get_username() if assignee else "nobody"
-    return f"{ticket.reference} is assigned to {who}."
+@action("assign", AssignForm, permissions.can_change_ticket)
+def assign(user, ticket, data):
+    assignee = data["assignee"]
+    ticket.update(user, assignee=assignee)
+    return f"{ticket.reference} is assigned to {_name(assignee) if assignee else 'nobody'}."
 
 
-@action("priority", permissions.can_change_ticket)
-def override_priority(request, ticket):
-    priority = request.POST.get("priority", "")
-    reason = request.POST.get("reason", "").strip()
-    if priority not in Priority.values:
-        raise TransitionError("Choose a priority from P1 to P4.")
-    if not reason:
-        raise TransitionError("Give a reason for overriding the priority.")
-    ticket.set_priority(request.user, priority, reason=reason)
+@action("priority", PriorityForm, permissions.can_change_ticket)
+def override_priority(user, ticket, data):
+    ticket.update(user, priority=data["priority"], reason=data["reason"])
     return f"Priority is now {ticket.priority}."
 
 
-@action("escalate", permissions.can_escalate)
-def escalate(request, ticket):
-    team = None
-    if request.POST.get("team"):
-        team = Team.objects.filter(pk=request.POST["team"]).first()
-        if team is None:
-            raise TransitionError("That team does not exist.")
-    ticket.escalate(request.user, request.POST.get("reason", ""), team=team)
-    return f"Escalated to {ticket.team.name} (tier {ticket.team.tier})."
+@action("escalate", EscalateForm, permissions.can_escalate)
+def escalate(user, ticket, data):
+    ticket.escalate(user, data["reason"], team=data["team"], assignee=data["assignee"])
+    team = f"{ticket.team.name} (tier {ticket.team.tier})"
+    if data["assignee"]:
+        return f"Escalated to {_name(data['assignee'])} of {team}."
+    return f"Escalated to {team}."
 
 
-@action("resolve", permissions.can_resolve)
-def resolve(request, ticket):
+@action("resolve", ActionForm, permissions.can_resolve)
+def resolve(user, ticket, data):
     if ticket.status == "resolved":
         raise TransitionError("This ticket is already resolved.")
-    ticket.resolve(request.user)
+    ticket.resolve(user)
     return f"{ticket.reference} resolved."
 
 
-@action("reopen", permissions.can_reopen)
-def reopen(request, ticket):
-    ticket.reopen(request.user)
+@action("reopen", ActionForm, permissions.can_reopen)
+def reopen(user, ticket, data):
+    ticket.reopen(user)
     return f"{ticket.reference} reopened."
 
 
@@ -108,55 +102,68 @@ def reopen(request, ticket):
 def act(request, ticket_id, action):
     if action not in ACTIONS:
         raise Http404
-    perform, allowed = ACTIONS[action]
+    perform, form_class, allowed = ACTIONS[action]
+    form = form_class(request.POST)
     with transaction.atomic():
         ticket = visible_ticket(request, ticket_id, lock=True)
-        if not allowed(request.user, ticket):
-            raise PermissionDenied
-        refused = refuse_if_stale(request, ticket)
+        refused = _refused(request, ticket, form, allowed)
         if refused:
             return refused
         try:
-            messages.success(request, perform(request, ticket))
+            done = perform(request.user, ticket, form.cleaned_data)
         except TransitionError as exc:
-            messages.error(request, str(exc))
+            return _refuse(request, ticket, str(exc))
+    messages.success(request, done)
     return redirect("desk:ticket", ticket.pk)
 
 
 @require_POST
 @agent_required
 def reply(request, ticket_id):
-    internal = request.POST.get("visibility") == "internal"
-    body = request.POST.get("body", "").strip()
+    form = ReplyForm(request.POST)
+    internal = form["visibility"].value() == "internal"
+    allowed = permissions.can_write_internal if internal else permissions.can_reply
     with transaction.atomic():
         ticket = visible_ticket(request, ticket_id, lock=True)
-        if internal and not permissions.can_write_internal(request.user):
-            raise PermissionDenied
-        refused = refuse_if_stale(request, ticket)
+        refused = _refused(request, ticket, form, allowed)
         if refused:
             return refused
-        if not body:
-            messages.error(request, "Write a reply or a note before sending.")
-            return render_workspace(request, ticket, kept=request.POST, status=400)
         try:
-            ticket.add_reply(request.user, body, internal=internal)
+            ticket.add_reply(request.user, form.cleaned_data["body"], internal=internal)
         except TransitionError as exc:
-            messages.error(request, str(exc))
-            return render_workspace(request, ticket, kept=request.POST, status=400)
+            return _refuse(request, ticket, str(exc))
     messages.success(request, "Internal note added." if internal else "Reply sent.")
     return redirect("desk:ticket", ticket.pk)
 
 
-def refuse_if_stale(request, ticket):
-    """If the ticket changed since the form was rendered, render it again with what changed and
-    the typed text kept (status 409); otherwise None."""
-    seen = parse_datetime(request.POST.get("updated_at", ""))
-    if seen is not None:
-        changed = timeline.recent_events(ticket, seen)
-        if not changed and ticket.updated_at <= seen:
-            return None
-    else:
-        changed = []
+def _refused(request, ticket, form, allowed):
+    """The workspace again if the form may not be acted on, with the typed text kept: not the
+    user's to change (403), out of date (400), changed since it was shown (409), or a value
+    refused (400). None if it may."""
+    if not allowed(request.user, ticket):
+        return _refuse(request, ticket, permissions.refusal(request.user, ticket), status=403)
+    if not form.is_valid() and "updated_at" in form.errors:
+        return _refuse(request, ticket, OUT_OF_DATE)
+    stale = refuse_if_stale(request, ticket, form.cleaned_data["updated_at"])
+    if stale:
+        return stale
+    if form.errors:
+        return _refuse(request, ticket, problems(form))
+    return None
+
+
+def _refuse(request, ticket, message, status=400):
+    messages.error(request, message)
+    ticket.refresh_from_db()  # a refused change may have left the instance half-changed
+    return render_workspace(request, ticket, kept=request.POST, status=status)
+
+
+def refuse_if_stale(request, ticket, seen):
+    """If the ticket changed since the form was rendered (`seen`), render it again with what
+    changed and the typed text kept (status 409); otherwise None."""
+    changed = timeline.recent_events(ticket, seen)
+    if not changed and ticket.updated_at <= seen:
+        return None
     messages.error(
         request,
         f"{ticket.reference} changed since you opened it, so nothing was done. "

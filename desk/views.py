@@ -1,6 +1,9 @@
 """Agent pages: parse, call the domain, render. Visibility is `Ticket.objects.visible_to`,
 the same rule the API applies."""
 
+from collections import defaultdict
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
@@ -8,15 +11,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from escalation import clock_state, ladder
-from incidents import roles
-from incidents.models import SavedReply, Team, Ticket
+from incidents import permissions, roles
+from incidents.models import Membership, SavedReply, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
 from . import deadlines, queue, timeline
-from .forms import QueueFilters
-
-# Statuses a bulk edit may set; "new" is where tickets start, never where they go back to.
-STATUSES = [(value, label) for value, label in Ticket.Status.choices if value != "new"]
+from .forms import BULK_STATUSES, QueueFilters, problems
 
 PAGE_SIZE = 50
 
@@ -48,25 +48,35 @@ def visible_ticket(request, ticket_id, lock=False):
 @agent_required
 def home(request):
     """The queue, most urgent first."""
+    return render_queue(request, request.GET, request.get_full_path())
+
+
+def render_queue(request, query, here, status=200):
+    """The queue as `query` (its filters, view, search and page) narrows it, shown at `here`.
+    A refused value is left out and said in a message, with status 400."""
     now = timezone.now()
-    view = request.GET.get("view", "")
     teams = queue.team_choices()
     agents = list(queue.desk_agents())
-    filters = QueueFilters(request.GET, teams=teams, agents=agents)
+    filters = QueueFilters(query, teams=teams, agents=agents)
+    if not filters.is_valid():
+        status = 400
+        if not request.htmx:
+            messages.error(request, problems(filters))
+    view, search = filters.cleaned_data.get("view", ""), filters.cleaned_data.get("q", "")
     # The filters on the ticket's own columns first, then what the agent may see: each branch
     # of visible_to finds them on its own index (see visible_to). The search, the urgency and
     # the views on it after: no index serves them, and in every branch they cost more.
     tickets = queue.column_view(filters.narrow(Ticket.objects.all()), view, request.user)
-    tickets = queue.search(tickets.visible_to(request.user), request.GET.get("q", ""))
+    tickets = queue.search(tickets.visible_to(request.user), search)
     tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
-    page = queue.page_of_ids(tickets, request.GET.get("page"), PAGE_SIZE)
+    page = queue.page_of_ids(tickets, filters.cleaned_data.get("page"), PAGE_SIZE)
     rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
-        return render(request, "desk/_queue_rows.html", {"rows": rows})
+        return render(request, "desk/_queue_rows.html", {"rows": rows}, status=status)
     views = [(key, label) for key, label in queue.VIEWS.items()]
     views += [(f"team:{t.slug}", t.name) for t in teams]
-    query = request.GET.copy()
+    query = query.copy()
     query.pop("page", None)
     return render(
         request,
@@ -78,11 +88,13 @@ def home(request):
             "view": view,
             "views": views,
             "query": query.urlencode(),
+            "here": here,
             "agents": agents,
-            "bulk_statuses": STATUSES,
+            "bulk_statuses": BULK_STATUSES,
             "at_risk_minutes": deadlines.at_risk_minutes(),
             "urgent_minutes": deadlines.URGENT_MINUTES,
         },
+        status=status,
     )
 
 
@@ -110,7 +122,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     replies = item.replies.select_related("author").prefetch_related("attachments")
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
-    higher = Team.objects.filter(tier__gt=item.team.tier) if item.team else Team.objects.all()
+    can_change = permissions.can_change_ticket(request.user, item)
     response, resolution = clock_state.clock_states(item, now)
     context = {
         "ticket": item,
@@ -128,7 +140,12 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "chart": chart,
         "statuses": _status_choices(item),
         "members": members,
-        "higher_teams": list(higher.order_by("tier", "name")),
+        "can_change": can_change,
+        "can_take": can_change and any(m.pk == request.user.pk for m in members),
+        "can_reply": permissions.can_reply(request.user, item),
+        "can_reopen": permissions.can_reopen(request.user, item),
+        "refusal": None if can_change else permissions.refusal(request.user, item),
+        **(_escalation_choices(item) if can_change and item.is_active else {}),
         "priorities": Ticket._meta.get_field("priority").choices,
         "kept": kept or {},
         "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
@@ -137,6 +154,23 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "urgent_minutes": deadlines.URGENT_MINUTES,
     }
     return render(request, "desk/ticket.html", context, status=status)
+
+
+def _escalation_choices(item):
+    """What the escalate form offers: the teams up a tier and across (Ticket.escalation_targets)
+    and, by team, the people of those and of the ticket's own team."""
+    targets = list(item.escalation_targets())
+    tier = item.team.tier if item.team else 0
+    teams = ([item.team] if item.team else []) + targets
+    people = defaultdict(list)
+    memberships = Membership.objects.filter(team__in=teams, user__is_active=True)
+    for membership in memberships.select_related("user").order_by("user__username"):
+        people[membership.team_id].append(membership.user)
+    return {
+        "teams_up": [t for t in targets if t.tier > tier],
+        "teams_across": [t for t in targets if t.tier == tier],
+        "people_by_team": [(t, people[t.pk]) for t in teams if people[t.pk]],
+    }
 
 
 def _when(moment):

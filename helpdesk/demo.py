@@ -348,7 +348,7 @@ def play(plan, teams, people):
     )
     if plan.status == "new":
         return ticket
-    agent = _take(ticket, plan, people, plan.start_team, 0.05)
+    agent = _take(ticket, plan, people, 0.05)
     if plan.override_priority:
         lead = people[WORKERS[plan.start_team][1]]
         ticket.set_priority(
@@ -367,16 +367,18 @@ def play(plan, teams, people):
         ticket.escalate(
             agent, f"Beyond {ticket.team.name}: needs {teams[slug].name}.", team=teams[slug], at=at
         )
-        agent = _take(ticket, plan, people, slug, 0.32 + 0.15 * step)
+        agent = _take(ticket, plan, people, 0.32 + 0.15 * step)
     _finish(ticket, plan, agent, customer)
     return ticket
 
 
-def _take(ticket, plan, people, team_slug, fraction):
-    """An agent of the team takes the ticket and answers (or just acknowledges) it."""
-    agents, _lead = WORKERS[team_slug]
+def _take(ticket, plan, people, fraction):
+    """An agent of the ticket's team takes it and answers (or just acknowledges) it. The team
+    is the one it is in by then: a level of its policy may have moved it meanwhile."""
+    at = history.until(ticket, plan.at(fraction))
+    agents, _lead = WORKERS[ticket.team.slug]
     agent = people[agents[len(plan.subject) % len(agents)]]
-    ticket.assign(agent, agent, at=history.until(ticket, plan.at(fraction)))
+    ticket.assign(agent, agent, at=at)
     at = history.until(ticket, plan.at(fraction + 0.01))
     if plan.acknowledge_by_reply:
         ticket.add_reply(agent, "Thanks for reporting this, I'm looking into it now.", at=at)

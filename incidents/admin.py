@@ -10,9 +10,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 
-from . import roles
+from . import permissions, roles
 from .models import (
     Membership,
     PriorityMatrixEntry,
@@ -123,12 +124,18 @@ class ReplyInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("author")
 
 
-def _apply(modeladmin, request, queryset, action, past_tense):
-    """Run one lifecycle action per ticket; report the ones whose status refuses it."""
+def _apply(modeladmin, request, queryset, action, allowed, past_tense):
+    """Run one lifecycle action per ticket, as the desk and the API do: for the tickets the
+    user may change (`allowed`, from incidents.permissions), each in its own transaction;
+    report the ones refused, by the permission or by the ticket's state."""
     done, refused = 0, []
-    for ticket in queryset:
+    for ticket in queryset.select_related("team"):
+        if not allowed(request.user, ticket):
+            refused.append(f"{ticket.reference}: {permissions.refusal(request.user, ticket)}")
+            continue
         try:
-            getattr(ticket, action)(request.user)
+            with transaction.atomic():
+                getattr(ticket, action)(request.user)
             done += 1
         except TransitionError as exc:
             refused.append(f"{ticket.reference}: {exc}")
@@ -196,15 +203,15 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description="Acknowledge selected tickets", permissions=["change"])
     def acknowledge(self, request, queryset):
-        _apply(self, request, queryset, "acknowledge", "acknowledged")
+        _apply(self, request, queryset, "acknowledge", permissions.can_acknowledge, "acknowledged")
 
     @admin.action(description="Resolve selected tickets", permissions=["change"])
     def resolve(self, request, queryset):
-        _apply(self, request, queryset, "resolve", "resolved")
+        _apply(self, request, queryset, "resolve", permissions.can_resolve, "resolved")
 
     @admin.action(description="Close selected resolved tickets", permissions=["change"])
     def close(self, request, queryset):
-        _apply(self, request, queryset, "close", "closed")
+        _apply(self, request, queryset, "close", permissions.can_change_ticket, "closed")
 
 
 class UserAdmin(DjangoUserAdmin):

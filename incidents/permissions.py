@@ -1,17 +1,20 @@
 """Who may do what to a ticket, beyond seeing it (`Ticket.objects.visible_to`).
 
-Pages and the API both ask these functions, so a rule changes in one place. Each takes a user
-and, where the answer depends on it, a ticket the user can already see.
+Pages, the API and the admin all ask these functions, so a rule changes in one place. Each
+takes a user and, where the answer depends on it, a ticket the user can already see. What a
+change must satisfy (an assignee of the team, a reason, a tier) is the lifecycle's to decide
+(incidents.models.lifecycle).
 """
 
 from django.db.models import Q
 
 from . import roles
-from .models import TicketEvent
+from .models import Membership, TicketEvent
 
 
-def can_write_internal(user):
-    """Internal notes are written (and read) by agents only."""
+def can_write_internal(user, ticket=None):
+    """Internal notes are written (and read) by agents only: any agent who can see the ticket,
+    the team it was escalated away from too."""
     return roles.is_agent(user)
 
 
@@ -19,21 +22,52 @@ def can_read_internal(user):
     return roles.is_agent(user)
 
 
-def can_change_ticket(user, ticket=None):
-    """Status, priority, assignee and team are the desk's to change, never the requester's."""
-    return roles.is_agent(user)
+def can_change_ticket(user, ticket):
+    """Status, assignee, priority, team: changed by supervisors, the members of the ticket's
+    current team and its assignee; never by the requester. The team a ticket was escalated away
+    from still reads it (`Ticket.objects.visible_to`) and adds internal notes, nothing more."""
+    if roles.is_supervisor(user):
+        return True
+    if not roles.is_agent(user):
+        return False
+    return ticket.assignee_id == user.pk or ticket.team_id in _team_ids(user)
 
 
-def can_acknowledge(user, ticket=None):
-    return roles.is_agent(user)
+def can_acknowledge(user, ticket):
+    return can_change_ticket(user, ticket)
 
 
-def can_escalate(user, ticket=None):
-    return roles.is_agent(user)
+def can_escalate(user, ticket):
+    return can_change_ticket(user, ticket)
 
 
-def can_resolve(user, ticket=None):
-    return roles.is_agent(user)
+def can_resolve(user, ticket):
+    return can_change_ticket(user, ticket)
+
+
+def can_reply(user, ticket):
+    """A public reply: the requester, and the agents who may change the ticket."""
+    return ticket.requester_id == user.pk or can_change_ticket(user, ticket)
+
+
+def refusal(user, ticket):
+    """Why `user` may not change `ticket`, in words for the desk, the API and the admin."""
+    if roles.is_agent(user) and ticket.team is not None:
+        return (
+            f"{ticket.reference} is with {ticket.team.name} now: your team may read it and add "
+            "internal notes, not change it."
+        )
+    return "You are not allowed to do this to the ticket."
+
+
+def _team_ids(user):
+    """The ids of the teams `user` is a member of, read once per user object (a bulk edit
+    asks for every ticket it changes)."""
+    cached = getattr(user, "_tierdesk_team_ids", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+        user._tierdesk_team_ids = cached
+    return cached
 
 
 def can_mark_solved(user, ticket):
@@ -42,8 +76,8 @@ def can_mark_solved(user, ticket):
 
 
 def can_reopen(user, ticket):
-    """The requester may reopen their own resolved ticket; agents may reopen any they see."""
-    return roles.is_agent(user) or ticket.requester_id == user.pk
+    """The requester may reopen their own resolved ticket; agents those they may change."""
+    return ticket.requester_id == user.pk or can_change_ticket(user, ticket)
 
 
 def can_open_for_others(user):

@@ -74,6 +74,13 @@ class NewTicketForm(forms.Form):
     )
 
 
+class TicketSearchForm(forms.Form):
+    """The filters of the customer's ticket list."""
+
+    q = forms.CharField(required=False, max_length=200)
+    show = forms.ChoiceField(required=False, choices=[("", ""), ("open", ""), ("closed", "")])
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
     attachments = AttachmentsField(label=_("Attachments"), help_text=_("Optional."))

@@ -18,7 +18,7 @@ from incidents.models import Attachment, Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import status
-from .forms import NewTicketForm, RatingForm, ReplyForm
+from .forms import NewTicketForm, RatingForm, ReplyForm, TicketSearchForm
 
 PAGE_SIZE = 25
 
@@ -31,8 +31,13 @@ def _ticket_for(request, ticket_id):
 
 @login_required
 def my_tickets(request):
-    show = request.GET.get("show", "")
-    query = request.GET.get("q", "").strip()
+    search = TicketSearchForm(request.GET)
+    status_code = 200
+    if not search.is_valid():
+        status_code = 400
+        messages.error(request, _("Your search could not be read, so it was left out."))
+    show = search.cleaned_data.get("show", "")
+    query = search.cleaned_data.get("q", "")
     tickets = Ticket.objects.filter(requester=request.user)
     if show == "open":
         tickets = tickets.filter(status__in=status.OPEN_STATUSES)
@@ -50,6 +55,7 @@ def my_tickets(request):
         request,
         "portal/my_tickets.html",
         {"page": page, "show": show, "query": query},
+        status=status_code,
     )
 
 

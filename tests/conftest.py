@@ -113,6 +113,14 @@ def utc(*args):
     return datetime(*args, tzinfo=UTC)
 
 
+def held_after_leaving(ticket, user):
+    """Assign `ticket` to `user` as a member of its team, who then leaves the team and keeps it:
+    the one way a ticket is held outside its team, as the lifecycle assigns members only."""
+    membership, _ = Membership.objects.get_or_create(user=user, team=ticket.team)
+    ticket.assign(None, user)
+    membership.delete()
+
+
 @pytest.fixture(autouse=True)
 def fresh_throttles():
     """Throttle counters live in the cache; each test starts with a clean allowance."""

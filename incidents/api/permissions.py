@@ -35,4 +35,7 @@ class TicketActionPermission(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         rule = getattr(view, "ticket_rules", {}).get(view.action)
-        return rule is None or rule(request.user, obj)
+        if rule is None or rule(request.user, obj):
+            return True
+        self.message = rules.refusal(request.user, obj)
+        return False

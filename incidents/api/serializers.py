@@ -96,18 +96,43 @@ class TicketUpdateSerializer(FreshFields, serializers.Serializer):
     """What an agent may PATCH; each field goes through the ticket's lifecycle method."""
 
     status = serializers.ChoiceField(Ticket.Status.choices, required=False)
-    priority = serializers.ChoiceField(Priority.choices, required=False)
-    assignee = IdField(queryset=roles.agents(), required=False, allow_null=True)
-    team = IdField(queryset=Team.objects.all(), required=False)
+    priority = serializers.ChoiceField(
+        Priority.choices, required=False, help_text="An override: give a `reason` with it."
+    )
+    assignee = IdField(
+        queryset=roles.agents(),
+        required=False,
+        allow_null=True,
+        help_text="A member of the ticket's team, or null for nobody.",
+    )
+    team = IdField(
+        queryset=Team.objects.all(),
+        required=False,
+        help_text="Supervisors: any team. Agents: a manual escalation, to a team of a higher "
+        "or the same tier, with a `reason`.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why: needed with a priority override and with an agent's change of team; "
+        "recorded on the ticket's timeline (internal).",
+    )
 
 
 class EscalateSerializer(FreshFields, serializers.Serializer):
-    reason = serializers.CharField(help_text="Why the ticket needs a higher tier.")
+    reason = serializers.CharField(help_text="Why the ticket needs escalating (internal).")
     team = IdField(
         queryset=Team.objects.all(),
         required=False,
         allow_null=True,
-        help_text="A team of a higher tier; defaults to the current team's next tier.",
+        help_text="A team of a higher tier, or another of the same tier; defaults to the "
+        "current team's next tier.",
+    )
+    assignee = AgentField(
+        required=False,
+        allow_null=True,
+        help_text="A member of the target team to take the ticket. With no `team`, a member "
+        "of the ticket's own team (a hierarchical escalation).",
     )
 
 

@@ -40,11 +40,13 @@ UPLOAD_OVERHEAD = 16 * 1024
 
 
 def transition(func, *args, **kwargs):
-    """Run a lifecycle action, turning a refused transition into a 400 with its message."""
+    """Run a lifecycle action, turning a refusal into a 400 with its message as the `detail`,
+    and under the field it is about when it names one."""
     try:
         return func(*args, **kwargs)
     except TransitionError as exc:
-        raise ValidationError({"detail": str(exc)}) from exc
+        detail = {"detail": str(exc)} | ({exc.field: [str(exc)]} if exc.field else {})
+        raise ValidationError(detail) from exc
 
 
 def ticket_action(summary, request=None, **kwargs):
@@ -66,6 +68,15 @@ def ticket_action(summary, request=None, **kwargs):
     ),
     partial_update=extend_schema(
         summary="Change status, priority, assignee or team (agents)",
+        description=(
+            "Each change follows the rules of the desk: the assignee is a member of the "
+            "ticket's team; a priority override needs a `reason`; a supervisor moves the "
+            "ticket to any team (the `reason` is optional and recorded), while an agent's "
+            "change of `team` is a manual escalation (a higher tier or one across, with a "
+            "`reason`). Only supervisors, the ticket's team and its assignee change a ticket: "
+            "the team it was escalated away from gets a 403. A refused change is a 400 naming "
+            "its field."
+        ),
         request=s.TicketUpdateSerializer,
         responses={200: s.TicketSerializer, **ERRORS},
     ),
@@ -164,12 +175,27 @@ class TicketViewSet(
         transition(ticket.acknowledge, request.user)
         return self._ticket(ticket)
 
-    @ticket_action("Escalate to a higher tier with a reason (agents)", request=s.EscalateSerializer)
+    @ticket_action(
+        "Escalate with a reason: up a tier, across, or to a person (agents)",
+        request=s.EscalateSerializer,
+        description=(
+            "To the team's next tier by default, or to a chosen team of a higher or the same "
+            "tier, never a lower one; `assignee` names a member of that team to take it, or, "
+            "with no `team`, a member of the ticket's own team (a hierarchical escalation). "
+            "Raises `escalation_level`."
+        ),
+    )
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         ticket = self.get_object()
         data = self._validated(s.EscalateSerializer, request.data)
-        transition(ticket.escalate, request.user, data["reason"], team=data.get("team"))
+        transition(
+            ticket.escalate,
+            request.user,
+            data["reason"],
+            team=data.get("team"),
+            assignee=data.get("assignee"),
+        )
         return self._ticket(ticket)
 
     @ticket_action("Resolve (agents)")
@@ -288,8 +314,10 @@ class TicketViewSet(
 
     def _add_reply(self, ticket, request):
         data = self._validated(s.ReplyCreateSerializer, request.data)
-        if data["internal"] and not rules.can_write_internal(request.user):
+        if data["internal"] and not rules.can_write_internal(request.user, ticket):
             raise ValidationError({"internal": ["Only agents can write internal notes."]})
+        if not data["internal"] and not rules.can_reply(request.user, ticket):
+            raise PermissionDenied(rules.refusal(request.user, ticket))
         reply = transition(ticket.add_reply, request.user, data["body"], internal=data["internal"])
         return Response(s.ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 

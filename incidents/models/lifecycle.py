@@ -8,12 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import roles, uploads
-from .priority import PriorityMatrixEntry
+from .priority import Priority, PriorityMatrixEntry
 from .teams import Team
 
 
 class TransitionError(ValueError):
-    """A lifecycle action that the ticket's current state does not allow."""
+    """A lifecycle action that the ticket's state or the rules of a change do not allow.
+
+    `field` names the input the refusal is about (the API answers `{field: [message]}`)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 # Status changes an agent may make directly; resolve/reopen/close have their own actions.
@@ -29,6 +35,10 @@ ALLOWED_STATUS_CHANGES = {
 
 def _now(at):
     return at or timezone.now()
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()
 
 
 class TicketLifecycle:
@@ -89,10 +99,13 @@ class TicketLifecycle:
     # (it may drop the assignee), the status last (it may pause the clocks the others re-select).
     EDITABLE = ("team", "assignee", "priority", "status")
 
-    def update(self, actor, at=None, **changes):
+    def update(self, actor, at=None, reason="", **changes):
         """Apply an agent's edit of several fields in one transaction, an event for each change.
 
-        The API's PATCH and the desk's forms both call this, so an edit follows one set of rules.
+        The API's PATCH, the desk's forms and the admin's actions call this or the methods it
+        calls, so an edit follows one set of rules (SPEC "Moves keep the ladder honest"):
+        `reason` goes with a move (move_to_team) and a priority override (set_priority).
+        Who may edit at all is incidents.permissions.can_change_ticket.
         """
         unknown = set(changes) - set(self.EDITABLE)
         if unknown:
@@ -100,11 +113,11 @@ class TicketLifecycle:
         at = _now(at)
         with transaction.atomic():
             if "team" in changes:
-                self.move_to_team(actor, changes["team"], at=at)
+                self.move_to_team(actor, changes["team"], reason=reason, at=at)
             if "assignee" in changes:
                 self.assign(actor, changes["assignee"], at=at)
             if "priority" in changes:
-                self.set_priority(actor, changes["priority"], at=at)
+                self.set_priority(actor, changes["priority"], reason=reason, at=at)
             if "status" in changes:
                 self.change_status(actor, changes["status"], at=at)
         return self
@@ -200,8 +213,11 @@ class TicketLifecycle:
         return reply
 
     def assign(self, actor, assignee, at=None):
+        """Give the ticket to an active member of its team, or to nobody (None)."""
         if assignee == self.assignee:
             return None
+        if assignee is not None:
+            self._refuse_unless_member(assignee, self.team)
         at = _now(at)
         before = self.assignee_id
         with transaction.atomic():
@@ -215,10 +231,21 @@ class TicketLifecycle:
                 after={"assignee": assignee.pk if assignee else None},
             )
 
-    def move_to_team(self, actor, team, at=None, **data):
+    def move_to_team(self, actor, team, reason="", at=None):
+        """Move the ticket to another team. A supervisor may move it to any team, with or
+        without a reason; for anyone else a move is a manual escalation, under its rules."""
+        if team is None:
+            raise TransitionError("Choose a team.", field="team")
         if team == self.team:
             return None
-        at = _now(at)
+        if not roles.is_supervisor(actor):
+            return self.escalate(actor, reason, team=team, at=at)
+        reason = (reason or "").strip()
+        return self._move(actor, team, _now(at), **({"reason": reason} if reason else {}))
+
+    def _move(self, actor, team, at, **data):
+        if team == self.team:
+            return None
         before = self.team_id
         with transaction.atomic():
             self.team = team
@@ -236,10 +263,16 @@ class TicketLifecycle:
                 **data,
             )
 
-    def set_priority(self, actor, priority, at=None, override=True, **data):
-        """Change priority; an agent's change is an override the matrix no longer touches."""
+    def set_priority(self, actor, priority, at=None, override=True, reason=""):
+        """Change priority. A person's change is an override, which needs a reason and which the
+        matrix no longer touches; the engine's raises (override=False) need none."""
         if priority == self.priority:
             return None
+        if priority not in Priority.values:
+            raise TransitionError("Choose a priority from P1 to P4.", field="priority")
+        reason = (reason or "").strip()
+        if override and not reason:
+            raise TransitionError("Give a reason for overriding the priority.", field="reason")
         at = _now(at)
         before = self.priority
         with transaction.atomic():
@@ -253,26 +286,30 @@ class TicketLifecycle:
                 before={"priority": before},
                 after={"priority": priority},
                 override=override,
-                **data,
+                **({"reason": reason} if reason else {}),
             )
 
-    def escalate(self, actor, reason, team=None, at=None):
-        """Manual (functional) escalation to the next tier, or a chosen higher-tier team."""
+    def escalate(self, actor, reason, team=None, assignee=None, at=None):
+        """Manual escalation (SPEC "Escalation policies"), always with a reason: up to a higher
+        tier (the team's next tier by default), across to another team of the same tier, or to
+        a named member of either; a member named with no team is a hierarchical escalation
+        within the ticket's own team. Never down a tier. Raises `escalation_level`."""
         if not self.is_active:
             raise TransitionError("Only an active ticket can be escalated.")
-        if not (reason or "").strip():
-            raise TransitionError("Give a reason for the escalation.")
-        target = team or (self.team.escalates_to if self.team else None)
-        if target is None:
-            raise TransitionError("This team has no next tier; choose a team to escalate to.")
-        if self.team and target.tier <= self.team.tier:
-            raise TransitionError("Escalate to a team of a higher tier.")
+        reason = (reason or "").strip()
+        if not reason:
+            raise TransitionError("Give a reason for the escalation.", field="reason")
+        target = self._escalation_target(team, assignee)
+        if assignee is not None:
+            self._refuse_unless_member(assignee, target)
         at = _now(at)
         with transaction.atomic():
             before = {"team": self.team_id, "escalation_level": self.escalation_level}
             self.escalation_level += 1
             self.save(update_fields=["escalation_level", "updated_at"])
-            self.move_to_team(actor, target, at=at, escalation=True)
+            self._move(actor, target, at, escalation=True)
+            if assignee is not None:
+                self.assign(actor, assignee, at=at)
             return self.record(
                 "escalated",
                 actor=actor,
@@ -280,8 +317,63 @@ class TicketLifecycle:
                 before=before,
                 after={"team": target.pk, "escalation_level": self.escalation_level},
                 manual=True,
-                reason=reason.strip(),
+                reason=reason,
                 level=self.escalation_level,
+                **({"assignee": assignee.pk} if assignee is not None else {}),
+            )
+
+    def escalation_targets(self):
+        """The teams a manual escalation may go to: every other team of the ticket's tier or
+        above (any team, for a ticket with none), lowest tier first."""
+        if self.team is None:
+            return Team.objects.order_by("tier", "name")
+        others = Team.objects.filter(tier__gte=self.team.tier).exclude(pk=self.team_id)
+        return others.order_by("tier", "name")
+
+    def _escalation_target(self, team, assignee):
+        current = self.team
+        if team is None and assignee is not None and current is not None:
+            target = current  # to a person of the ticket's own team
+        else:
+            target = team or (current.escalates_to if current else None)
+        if target is None:
+            raise TransitionError(
+                "This team has no next tier; choose a team to escalate to.", field="team"
+            )
+        if current is None:
+            return target
+        if target.tier < current.tier:
+            raise TransitionError(
+                f"Escalate up a tier or across to a team of tier {current.tier}, "
+                f"never down to tier {target.tier}.",
+                field="team",
+            )
+        if target == current and assignee is None:
+            raise TransitionError(
+                f"The ticket is with {current.name} already: choose another team or a person.",
+                field="team",
+            )
+        if target == current and assignee.pk == self.assignee_id:
+            raise TransitionError(
+                f"{_name(assignee)} has this ticket already: choose someone else or another team.",
+                field="assignee",
+            )
+        return target
+
+    @staticmethod
+    def _refuse_unless_member(user, team):
+        """An assignee is an active member of the ticket's team (SPEC "Moves keep the ladder
+        honest"), so the people who work a queue hold its tickets."""
+        if team is None:
+            raise TransitionError(
+                "This ticket has no team: move it to a team before assigning it.",
+                field="assignee",
+            )
+        if not user.is_active:
+            raise TransitionError(f"{_name(user)}'s account is not active.", field="assignee")
+        if not team.memberships.filter(user_id=user.pk).exists():
+            raise TransitionError(
+                f"{_name(user)} is not a member of {team.name}.", field="assignee"
             )
 
     def is_rated(self):

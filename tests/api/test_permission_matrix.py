@@ -11,6 +11,7 @@ from datetime import time
 import pytest
 
 from escalation.models import BusinessCalendar, EscalationPolicy, SLAPolicy
+from tests.conftest import held_after_leaving
 
 WHO = ("customer_a", "customer_b", "other_agent", "team_agent", "supervisor")
 TICKET = "/api/tickets/{ticket}/"
@@ -39,7 +40,7 @@ MATRIX = [
     ("get", "/api/tickets/", None, (200, 200, 200, 200, 200)),
     ("post", "/api/tickets/", {"subject": "s", "description": "d"}, (201,) * 5),
     ("get", TICKET, None, (200, 404, 404, 200, 200)),
-    ("patch", TICKET, {"priority": "P1"}, (403, 404, 404, 200, 200)),
+    ("patch", TICKET, {"priority": "P1", "reason": "VIP"}, (403, 404, 404, 200, 200)),
     ("put", TICKET, {}, (405, 405, 405, 405, 405)),
     ("delete", TICKET, None, (405, 405, 405, 405, 405)),
     ("get", TICKET + "replies/", None, (200, 404, 404, 200, 200)),
@@ -119,7 +120,7 @@ def test_agent_of_another_team_lists_none_of_the_desks_tickets(api, people, worl
 
 
 def test_assigned_ticket_is_visible_to_its_assignee_from_another_team(api, people, desk_ticket):
-    desk_ticket.assign(people["supervisor"], people["other_agent"])
+    held_after_leaving(desk_ticket, people["other_agent"])
     response = api(people["other_agent"]).get(f"/api/tickets/{desk_ticket.pk}/")
     assert response.status_code == 200
 

@@ -60,3 +60,13 @@ def test_closed_ticket_takes_no_replies(api, agent, desk_ticket):
 def test_replies_of_an_unseen_ticket_are_404(api, other_customer, desk_ticket):
     assert api(other_customer).get(url(desk_ticket)).status_code == 404
     assert api(other_customer).post(url(desk_ticket), {"body": "hi"}).status_code == 404
+
+
+def test_the_team_a_ticket_left_adds_internal_notes_only(api, agent, desk_ticket):
+    desk_ticket.escalate(agent, "Needs tier 2")
+    client = api(agent)
+    response = client.post(url(desk_ticket), {"body": "Hello again"}, format="json")
+    assert response.status_code == 403
+    note = client.post(url(desk_ticket), {"body": "Context", "internal": True}, format="json")
+    assert note.status_code == 201
+    assert list(desk_ticket.replies.values_list("body", flat=True)) == ["Context"]

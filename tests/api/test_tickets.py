@@ -147,7 +147,7 @@ def test_agent_patches_status_priority_assignee_and_team(
     client = api(agent)
     response = client.patch(
         f"/api/tickets/{desk_ticket.pk}/",
-        {"status": "open", "priority": "P1", "assignee": agent.pk},
+        {"status": "open", "priority": "P1", "assignee": agent.pk, "reason": "Outage"},
         format="json",
     )
     assert response.status_code == 200
@@ -158,7 +158,9 @@ def test_agent_patches_status_priority_assignee_and_team(
     assert override.data["override"] is True and override.actor == agent
 
     response = client.patch(
-        f"/api/tickets/{desk_ticket.pk}/", {"team": teams["apps"].pk}, format="json"
+        f"/api/tickets/{desk_ticket.pk}/",
+        {"team": teams["apps"].pk, "reason": "Tier 2 knows the app"},
+        format="json",
     )
     assert response.json()["team"] == teams["apps"].pk
     assert response.json()["assignee"] is None  # the tier-1 agent does not work tier 2

@@ -87,3 +87,20 @@ def test_an_offsite_next_is_ignored(client_for, agent, desk_ticket):
         next="https://evil.example/desk/",
     )
     assert response["Location"] == reverse("desk:home")
+
+
+def test_tickets_escalated_away_are_refused(client_for, agent, customer, teams, make_ticket):
+    moved, kept = (
+        make_ticket(customer, team=teams["desk"]),
+        make_ticket(customer, team=teams["desk"]),
+    )
+    moved.escalate(agent, "Needs tier 2")
+    response = post(
+        client_for(agent), ticket=[moved.pk, kept.pk], action="status", status="on_hold"
+    )
+    moved.refresh_from_db()
+    kept.refresh_from_db()
+    assert (moved.status, kept.status) == ("new", "on_hold")
+    [message] = texts(response)
+    assert message.startswith(f"Changed 1 ticket: {kept.reference}. Refused 1: {moved.reference}: ")
+    assert "Application Support" in message

@@ -58,7 +58,10 @@ def test_refused_page_carries_the_new_version_so_a_resend_works(
 
 def test_missing_version_is_refused(client_for, agent, desk_ticket):
     response = client_for(agent).post(reverse("desk:reply", args=[desk_ticket.pk]), {"body": "hi"})
-    assert response.status_code == 409 and desk_ticket.replies.count() == 0
+    assert response.status_code == 400 and desk_ticket.replies.count() == 0
+    assert (
+        "out of date" in response.content.decode() and ">hi</textarea>" in response.content.decode()
+    )
 
 
 def test_own_earlier_action_does_not_block_the_next(client_for, agent, desk_ticket):

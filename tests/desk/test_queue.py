@@ -11,6 +11,7 @@ from django.utils import timezone
 from desk import queue
 from incidents.models import Ticket
 from incidents.paging import CappedPaginator
+from tests.conftest import held_after_leaving
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_agent_sees_their_teams_and_their_own_tickets(
     mine = make_ticket(customer, team=teams["desk"], subject="Desk queue")
     other = make_ticket(customer, team=teams["apps"], subject="Tier 2 only")
     assigned = make_ticket(customer, team=teams["eng"], subject="Assigned to me")
-    assigned.assign(None, agent)
+    held_after_leaving(assigned, agent)
     refs = references(client_for(agent).get(reverse("desk:home")))
     assert set(refs) == {mine.reference, assigned.reference}
     assert other.reference not in refs
@@ -139,7 +140,7 @@ def test_views_mine_unassigned_breached_and_team(client_for, agent, customer, te
     set_due(breached, breached=True)
     breached.assign(None, agent)
     escalated = make_ticket(customer, team=teams["apps"])
-    escalated.assign(None, agent)
+    held_after_leaving(escalated, agent)
     client = client_for(agent)
     get = lambda view: set(references(client.get(reverse("desk:home"), {"view": view})))  # noqa: E731
     assert get("mine") == {mine.reference, breached.reference, escalated.reference}

@@ -38,7 +38,7 @@ def test_a_team_change_reselects_the_targets_measured_from_creation(
     )
     ticket = make_ticket(customer, team=teams["desk"], at=berlin(2025, 6, 2, 9, 0))
     assert ticket.response_due_at == berlin(2025, 6, 2, 13, 0)
-    ticket.move_to_team(agent, teams["eng"], at=berlin(2025, 6, 2, 9, 30))
+    ticket.move_to_team(agent, teams["eng"], reason="A code bug", at=berlin(2025, 6, 2, 9, 30))
     ticket.refresh_from_db()
     assert ticket.response_due_at == berlin(2025, 6, 2, 10, 0)
     assert ticket.resolution_due_at == berlin(2025, 6, 2, 11, 0)
@@ -57,7 +57,7 @@ def test_the_priority_matrix_sets_the_priority_and_an_override_survives(
     ticket.refresh_from_db()
     assert ticket.priority == "P2"
     assert ticket.events.get(kind="created").after["priority"] == "P2"
-    ticket.set_priority(agent, "P4", at=berlin(2025, 6, 2, 9, 5))
+    ticket.set_priority(agent, "P4", at=berlin(2025, 6, 2, 9, 5), reason="Cosmetic")
     ticket.refresh_from_db()
     assert (ticket.priority, ticket.priority_overridden) == ("P4", True)
 

@@ -82,7 +82,7 @@ def test_a_warning_that_fired_is_not_rearmed_when_its_deadline_moves(
     assert fired(ticket) == [("level", 1, 0)]
 
     # P4 answers within 8 business hours: 12:30 Monday + 8h = 12:30 Tuesday.
-    ticket.set_priority(agent, "P4", at=berlin(2025, 6, 2, 16, 20))
+    ticket.set_priority(agent, "P4", at=berlin(2025, 6, 2, 16, 20), reason="Can wait")
     ticket.refresh_from_db()
     assert ticket.response_due_at == berlin(2025, 6, 3, 12, 30)
     assert run_engine(berlin(2025, 6, 2, 16, 30)) == 0  # the old deadline is gone

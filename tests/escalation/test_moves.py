@@ -92,7 +92,7 @@ def test_a_priority_change_refreezes_the_same_policy_and_nothing_refires(
     assert run_engine(at(16, 45)) == 1  # the warning, 15 min before 17:00
 
     # P1 answers within two hours: the deadline is now 11:00, long gone at 16:50.
-    ticket.set_priority(supervisor, "P1", at=at(16, 50), reason="the whole floor is down")
+    ticket.set_priority(supervisor, "P1", at=at(16, 50), reason="Payroll is down")
     assert run_engine(at(16, 50, 1)) == 1  # the breach of the new target is recorded, once
     assert run_engine(at(20, 59, 59)) == 0  # (the P1 resolution target falls at 21:00)
     assert [(kind, lvl) for kind, lvl, _ in fired(ticket)] == [
@@ -118,7 +118,7 @@ def test_lowering_the_priority_moves_what_has_not_fired_and_refires_nothing(
     ticket = make_ticket(customer, team=targets["desk"], at=at(9))
     assert run_engine(at(16, 45)) == 1
 
-    ticket.set_priority(supervisor, "P4", at=at(16, 50), reason="a workaround holds")  # 10 h: the deadline moves to 19:00
+    ticket.set_priority(supervisor, "P4", at=at(16, 50), reason="A workaround")  # 10 h: to 19:00
     assert run_engine(at(18, 45)) == 0  # the warning was given once, for this ticket, ever
     assert run_engine(at(19)) == 2  # level 2 and the breach, at the new deadline
     assert [lvl for kind, lvl, _ in fired(ticket) if kind == "level"] == [1, 2]

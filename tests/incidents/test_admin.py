@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from incidents.models import Team, Ticket
@@ -246,3 +247,32 @@ def test_delete_action_refuses_a_selection_holding_the_intake_team(client, super
         {"action": "delete_selected", "_selected_action": others, "post": "yes"},
     )
     assert list(Team.objects.all()) == [teams["desk"]]
+
+
+def test_admin_actions_follow_the_ticket_rules(client, agent, make_ticket, customer, teams):
+    """A staff agent of the team a ticket was escalated away from may not resolve it there
+    either: the action says so, it is no server error, and the ticket stays as it was."""
+    agent.is_staff = True
+    agent.save()
+    agent.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_ticket", "change_ticket"])
+    )
+    moved = make_ticket(customer, team=teams["desk"])
+    moved.escalate(agent, "Needs tier 2")
+    mine = make_ticket(customer, team=teams["desk"])
+    client.force_login(agent)
+
+    response = client.post(
+        url(Ticket, "changelist"),
+        {"action": "resolve", "_selected_action": [moved.pk, mine.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    moved.refresh_from_db()
+    mine.refresh_from_db()
+    assert (moved.status, mine.status) == ("new", "resolved")
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith(f"{moved.reference}: ") and "Application Support" in m for m in messages
+    )

@@ -78,3 +78,14 @@ def test_query_count_does_not_grow_with_rows(
     # five whether 5 or 50 tickets.
     with django_assert_num_queries(5):
         client.get(URL)
+
+
+@pytest.mark.parametrize("query", [{"q": "VPN\x00"}, {"show": "\x00"}, {"q": "x" * 300}])
+def test_a_search_that_cannot_be_read_is_a_400_listing_every_ticket(
+    signed_in, make_ticket, customer, query
+):
+    mine = make_ticket(customer, subject="VPN drops")
+    response = signed_in(customer).get(URL, query)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert mine.reference in page and "could not be read" in page
