@@ -13,8 +13,9 @@ from django.utils.dateparse import parse_datetime
 from incidents.models import Team
 from notifications.models import Notification
 
+from . import planner
 from .durations import short_duration
-from .models import Firing
+from .models import EscalationPolicy, Firing
 from .preview import recipients_of
 
 ANCHORS = {
@@ -44,6 +45,7 @@ class Step:
     why: str = ""
     why_at: datetime | None = None
     key: str = ""  # the firing's
+    policy: str | None = None  # the id of the policy a level comes from
 
     @property
     def fired(self):
@@ -73,6 +75,7 @@ def ladder(ticket, now):
     told = Notification.objects.told_by_cause([f"firing:{f.pk}" for f in fired])
     team_ids = {(f.actions or {}).get("reassign_to") for f in firings} - {None}
     teams = Team.objects.in_bulk(team_ids) if team_ids else {}
+    named = _policy_names(firings)
     to_come = [f for f in firings if f.state in TO_COME]
     people = recipients_of(to_come, ticket) if to_come else []
     past = [
@@ -85,7 +88,21 @@ def ladder(ticket, now):
         _step(f, teams, _to_come(f, now), [_name(u) for u in users])
         for f, users in zip(to_come, people, strict=True)
     ]
+    for step in [*past, *aside, *upcoming]:
+        if step.policy in named:
+            step.title = f"{named[step.policy]}: {step.title}"
     return Ladder(past, aside, upcoming)
+
+
+def _policy_names(firings):
+    """{policy id: name} when the ticket's levels come from more than one policy (it moved
+    between teams), so each entry can say whose ladder it is on; {} otherwise."""
+    ids = {planner.policy_of(f.key) for f in firings if f.kind == Firing.Kind.LEVEL} - {None}
+    if len(ids) < 2:
+        return {}
+    numeric = [int(pk) for pk in ids if pk.isdigit()]
+    names = EscalationPolicy.objects.filter(pk__in=numeric).values_list("pk", "name")
+    return {str(pk): name for pk, name in names}
 
 
 def _to_come(firing, now):
@@ -104,6 +121,7 @@ def _step(firing, teams, when, notified):
         changes=changes(firing.changes_ticket, firing.actions or {}, teams),
         clock=clock_of(firing.kind, firing.anchor),
         key=firing.key,
+        policy=planner.policy_of(firing.key),
     )
 
 

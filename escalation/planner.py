@@ -148,6 +148,12 @@ def level_key(ticket_id, policy_id, level, repeat):
     return f"t{ticket_id}:p{policy_id}:l{level}:r{repeat}"
 
 
+def policy_of(key):
+    """The policy id (as text) a level firing's key names, or None for a breach's."""
+    parts = key.split(":")
+    return parts[1][1:] if len(parts) >= 4 and parts[1].startswith("p") else None
+
+
 def _level_firing(state, policy, level, repeat, anchor_at, due):
     key = level_key(state.ticket_id, policy.get("id"), level["order"], repeat)
     return PlannedFiring(

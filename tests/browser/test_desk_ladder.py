@@ -67,7 +67,7 @@ def test_an_escalated_ticket_shows_each_level_once_and_what_was_passed_over(
     assert Notification.objects.filter(cause__startswith="firing:").count() == sent_before
 
     steps = page.locator(".desk-timeline li")
-    expect(steps.filter(has_text="Fired on time")).to_have_count(2)
+    expect(steps.filter(has_text="Fired on time")).to_have_count(3)  # two levels, the breach
     expect(steps.filter(has_text="Passed over")).to_have_count(2)
     expect(steps.filter(has_text="The ticket was escalated to Application Support")).to_have_count(
         2
