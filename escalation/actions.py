@@ -9,25 +9,22 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from incidents import rows
 from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
 from notifications import outbox
 from notifications.models import Notification, Webhook
 
-from .moves import move_reason
-
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 BREACH_TARGETS = ("assignee", "team_leads")
 
 
-def perform_many(firings, tickets, now, replan):
-    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked); `replan`
-    re-freezes and re-plans the tickets moved (clocks.refresh_many: clocks imports this module).
+def perform_many(firings, tickets, now):
+    """Apply every fired firing of a batch to its ticket (`tickets` by id, locked).
 
     A batch moves at most one firing per ticket (the engine defers the rest): tickets are
-    reassigned and raised in bulk, their events written at once and their clocks re-planned
-    together, so the queries do not grow with the firings that move tickets either."""
+    reassigned and raised in bulk and their events recorded as one batch, which the declared
+    reactions handle like any person's change (incidents/reactions.py: the clocks re-frozen
+    and re-planned together), so the queries do not grow with the firings that move tickets."""
     if not firings:
         return
     moves = _Moves(firings, tickets)
@@ -41,7 +38,7 @@ def perform_many(firings, tickets, now, replan):
         events.append(event)
         asks.append(ask)
     _save_tickets(firings, tickets)
-    moves.save(now, replan)
+    moves.save()
     TicketEvent.objects.record_all(events)
     _notify(firings, tickets, asks)
 
@@ -81,8 +78,8 @@ class _Moves:
 
     What Ticket.move_to_team and Ticket.set_priority do for a person, for many tickets: the
     same fields, the same `team_changed`/`priority_changed` events (escalation=True, the level),
-    then the clocks re-frozen and re-planned in bulk (`replan`) instead of one
-    `ticket_event` refresh per event."""
+    recorded as one batch (TicketEvent.objects.record_all), so the reactions re-freeze and
+    re-plan the moved tickets' clocks together."""
 
     def __init__(self, firings, tickets):
         moving = [f for f in firings if f.changes_ticket]
@@ -127,35 +124,29 @@ class _Moves:
     def _record(self, ticket, kind, now, before, after, firing, **data):
         self.moved[ticket.pk] = ticket
         self.events.append(
-            {
-                "ticket_id": ticket.pk,
-                "kind": kind,
-                "at": now,
-                "before": before,
-                "after": after,
-                "data": {**data, "escalation": True, "level": firing.level},
-            }
+            TicketEvent(
+                ticket=ticket,
+                kind=kind,
+                at=now,
+                before=before,
+                after=after,
+                data={**data, "escalation": True, "level": firing.level},
+            )
         )
 
-    def save(self, now, replan):
+    def save(self):
         if not self.moved:
             return
-        tickets = list(self.moved.values())
         stamp = timezone.now()
         groups = defaultdict(list)
-        for ticket in tickets:
+        for ticket in self.moved.values():
             ticket.updated_at = stamp
             groups[(ticket.team_id, ticket.assignee_id, ticket.priority)].append(ticket.pk)
         for (team_id, assignee_id, priority), ids in groups.items():
             Ticket.objects.filter(pk__in=ids).update(
                 team_id=team_id, assignee_id=assignee_id, priority=priority, updated_at=stamp
             )
-        rows.insert(TicketEvent, self.events)  # not announced: see docs/architecture.md
-        moved = {}
-        for event in self.events:
-            ticket = self.moved[event["ticket_id"]]
-            moved.setdefault(ticket.pk, move_reason(event["kind"], ticket, event["data"]))
-        replan(tickets, now, refreeze=True, moved=moved)
+        TicketEvent.objects.record_all(self.events)
 
 
 def _breach(firing, ticket):

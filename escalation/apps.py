@@ -9,7 +9,6 @@ class EscalationConfig(AppConfig):
     def ready(self):
         from incidents import configuration
 
-        from . import receivers  # noqa: F401  (connects to incidents' ticket_event)
         from .models import (
             BusinessCalendar,
             EscalationLevel,

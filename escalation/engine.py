@@ -9,7 +9,6 @@ died is handed out again by the sweep."""
 import logging
 import uuid
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
-from . import actions, clocks
+from . import actions
 from .models import Firing, TicketClock
 from .models.firings import HOLDING
 
@@ -97,8 +96,7 @@ def fire_batch(firing_ids, now):
                 )
         to_fire = verdicts.get(Firing.State.FIRED, [])
         _mark_fired(to_fire, now)
-        replan = partial(clocks.refresh_many, clocks=clocks_of)
-        actions.perform_many(to_fire, tickets, now, replan=replan)
+        actions.perform_many(to_fire, tickets, now)
     return len(to_fire), later
 
 

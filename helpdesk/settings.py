@@ -99,8 +99,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "django_htmx",
-    # Order matters: escalation's ticket_event receiver runs before notifications' one, so
-    # mails carry current due times (docs/architecture.md).
+    # The order in which ticket events reach escalation and notifications is declared in
+    # helpdesk/apps.py (incidents/reactions.py), not by this list.
     "helpdesk",
     "incidents",
     "escalation",

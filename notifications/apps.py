@@ -9,7 +9,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from incidents import timeline
 
-        from . import receivers  # noqa: F401  (connects to incidents' ticket_event)
         from .timeline import notification_entries
 
         timeline.register_source(notification_entries)

@@ -58,10 +58,19 @@ class TicketLifecycle:
         actor=None,
         at=None,
     ):
-        """Create a ticket and its `created` event; its priority comes from the editable matrix
-        (the escalation app reacts to the event: SLA clocks and the escalation plan).
+        """Create a ticket and its `created` event; its priority comes from the editable matrix.
+        A ticket that names no team goes to the intake team (SPEC "Tickets").
 
-        A ticket that names no team goes to the intake team (SPEC "Tickets")."""
+        Recording the event (`record`) hands it to the declared reactions, in this order and
+        in this transaction (incidents/reactions.py, docs/architecture.md):
+
+        1. `escalation.reactions.keep_clocks`: the clock freezes the SLA targets and the
+           escalation policy, the due-time columns are written and the firings planned;
+        2. `notifications.reactions.write_outbox`: the receipt to the requester, with its
+           delivery task.
+
+        The engine then fires the planned firings at their due times, and the delivery
+        workers send the outbox rows."""
         at = _now(at)
         if team is None:
             team = Team.intake()

@@ -5,8 +5,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .. import roles, rows
-from ..signals import ticket_event
+from .. import reactions, roles, rows
 from .lifecycle import TicketLifecycle, TransitionError  # noqa: F401  (re-exported)
 from .priority import Level, Priority, PriorityMatrixEntry  # noqa: F401  (re-exported)
 from .teams import Membership, Team
@@ -237,7 +236,8 @@ class Ticket(TicketLifecycle, models.Model):
         return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
 
     def record(self, kind, actor=None, before=None, after=None, at=None, **data):
-        """Append an event to the timeline and announce it to the other apps."""
+        """Append an event to the timeline and hand it to the declared reactions
+        (incidents/reactions.py: the clocks, then the outbox), in this transaction."""
         event = TicketEvent.objects.create(
             ticket=self,
             kind=kind,
@@ -247,7 +247,7 @@ class Ticket(TicketLifecycle, models.Model):
             after=after or {},
             data=data,
         )
-        ticket_event.send(sender=Ticket, event=event)
+        reactions.dispatch([event])
         return event
 
 
@@ -299,14 +299,15 @@ class Attachment(models.Model):
 
 class TicketEventQuerySet(models.QuerySet):
     def record_all(self, events):
-        """The bulk form of Ticket.record: insert many events at once, then announce each.
+        """The bulk form of Ticket.record: insert many events at once, then hand them to the
+        reactions as one batch.
 
         Written by incidents.rows where the database returns the new ids (bulk_create cost
         about 230 µs an event, most of a burst's event writing); the ids come back in the
         order the rows were written, which Django's own bulk_create relies on too."""
         connection = connections[self.db]
         if not connection.features.can_return_rows_from_bulk_insert:
-            # SQLite before 3.35 gives a bulk insert's rows no ids back, and a receiver keys
+            # SQLite before 3.35 gives a bulk insert's rows no ids back, and a reaction keys
             # its work by the event's id: one insert each.
             for event in events:
                 event.save(using=self.db, force_insert=True)
@@ -316,13 +317,12 @@ class TicketEventQuerySet(models.QuerySet):
             ids = rows.insert(TicketEvent, values, returning_ids=True, using=self.db)
             for event, pk in zip(events, ids, strict=True):
                 event.pk, event._state.adding, event._state.db = pk, False, self.db
-        for event in events:
-            ticket_event.send(sender=Ticket, event=event)
+        reactions.dispatch(events)
         return events
 
 
 class TicketEvent(models.Model):
-    """One change to a ticket: the timeline, and the trigger the escalation app reacts to."""
+    """One change to a ticket: the timeline, and what the declared reactions react to."""
 
     class Kind(models.TextChoices):
         CREATED = "created", "Created"

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from escalation.models import Holiday
-from incidents import rows
+from incidents import reactions, rows
 from incidents.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +137,6 @@ def test_update_all_sets_the_same_values_where_the_condition_still_holds(make_ti
 def test_record_all_gives_each_event_its_own_row_and_announces_it(
     make_ticket, customer, monkeypatch, returning
 ):
-    from incidents.signals import ticket_event
-
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
     tickets = [make_ticket(customer, subject=f"t{n}") for n in range(3)]
     events = [
@@ -146,15 +144,12 @@ def test_record_all_gives_each_event_its_own_row_and_announces_it(
         for n, t in enumerate(tickets)
     ]
     heard = []
-
-    def listen(sender, event, **kwargs):
-        heard.append(event.pk)
-
-    ticket_event.connect(listen)
+    declared = reactions.declared()
+    reactions.declare(*declared, lambda batch: heard.extend(e.pk for e in batch))
     try:
         recorded = TicketEvent.objects.record_all(events)
     finally:
-        ticket_event.disconnect(listen)
+        reactions.declare(*declared)
     assert [e.pk for e in recorded] == heard and None not in heard
     stored = {e.pk: e for e in TicketEvent.objects.filter(pk__in=heard)}
     for n, event in enumerate(recorded):

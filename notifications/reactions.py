@@ -1,17 +1,16 @@
 """Who hears of a ticket event: the requester of public progress, agents of their own work.
 
-The notifications app's receiver of incidents' `ticket_event`. It runs inside the event's
-transaction, after escalation's (INSTALLED_APPS order), so due times in the mails are current
-and the rows commit (or roll back) with the change. Internal notes and internal events are
-never handed to a customer kind.
+The notifications app's reaction to ticket events (incidents/reactions.py). It runs inside the
+events' transaction, after escalation's, so due times in the mails are current and the rows
+commit (or roll back) with the change. Internal notes and internal events are never handed to
+a customer kind. Escalations by a policy level are written by the engine, which knows the
+level's targets (escalation/actions.py); here only people's own changes are handled.
 """
 
 from django.contrib.auth import get_user_model
-from django.dispatch import receiver
 
 from incidents import guest_access, roles
 from incidents.models import Reply, Team
-from incidents.signals import ticket_event
 
 from . import rendering
 from .outbox import UserNotice, notify_many, notify_users, notify_webhooks
@@ -21,12 +20,12 @@ def cause(event):
     return f"event:{event.pk}"
 
 
-@receiver(ticket_event, dispatch_uid="notifications.on_ticket_event")
-def on_ticket_event(sender, event, **kwargs):
-    """Write the notifications `event` causes; other kinds of events notify nobody here."""
-    handler = HANDLERS.get(event.kind)
-    if handler is not None:
-        handler(event, event.ticket)
+def write_outbox(events):
+    """Write the notifications the events cause; other kinds of events notify nobody here."""
+    for event in events:
+        handler = HANDLERS.get(event.kind)
+        if handler is not None:
+            handler(event, event.ticket)
 
 
 def created(event, ticket):

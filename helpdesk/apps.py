@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class HelpdeskConfig(AppConfig):
+    name = "helpdesk"
+    verbose_name = "Tierdesk"
+
+    def ready(self):
+        from escalation.reactions import keep_clocks
+        from incidents import reactions
+        from notifications.reactions import write_outbox
+
+        # The one path of a change (docs/architecture.md): its events, then these, in this
+        # order. Clocks first, so a mail written for the same events carries current due times.
+        reactions.declare(keep_clocks, write_outbox)
