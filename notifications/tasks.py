@@ -1,18 +1,12 @@
 """django-q2 tasks: thin wrappers that hand ids to the delivery domain."""
 
-import uuid
 from contextlib import nullcontext
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
-from django_q.models import OrmQ
-from django_q.signing import SignedPackage
 from django_q.tasks import async_task
-
-from incidents import rows
 
 from . import delivery
 
@@ -23,43 +17,20 @@ CHUNK = 50
 
 
 def queue_delivery(notification_ids):
-    """Hand the rows to the workers, CHUNK a task. A broker that is down only delays the mail,
-    because the sweep delivers whatever stays queued."""
+    """Hand the rows to the workers, CHUNK a task, through django-q's own `async_task`. A
+    broker that is down only delays the mail, because the sweep delivers whatever stays queued.
+
+    On the database broker this runs inside the caller's transaction (outbox.queue), so the
+    task rows commit or roll back with the outbox rows. Outside a transaction django-q's
+    database broker calls close_old_connections(), which closes a connection whose
+    CONN_MAX_AGE is 0 in the middle of the request that queued the mail; in one, its tasks
+    commit or roll back with the caller's."""
     ids = list(notification_ids)
-    chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
-    if Conf.ORM and tasks_are_rows_in(Conf.ORM):
-        write_task_rows("notifications.tasks.deliver", chunks, name="outbox-deliver")
-        return
-    # Outside a transaction django-q's database broker calls close_old_connections(), which
-    # closes a connection whose CONN_MAX_AGE is 0 in the middle of the request that queued the
-    # mail; in one, its tasks commit or roll back with the caller's.
     one = transaction.atomic(using=Conf.ORM, savepoint=False) if Conf.ORM else nullcontext()
     with one:
-        for chunk in chunks:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
             async_task("notifications.tasks.deliver", chunk, save=False, task_name="outbox-deliver")
-
-
-def write_task_rows(func, args_list, *, name):
-    """Queue `func(args)` for each of `args_list` on django-q's database broker: the rows its
-    `async_task` would write (the same signed package, on the broker's list, ready now), in
-    one statement of the caller's transaction (no savepoint: they commit or roll back with it).
-
-    async_task costs a broker instance, a readable task name and a model instance per task,
-    4% of a ticket's create; no receiver listens to its `pre_enqueue` signal here."""
-    now = timezone.now()
-    task = {"name": name, "func": func, "save": False, "kwargs": {}, "started": now}
-    if Conf.CACHED:
-        task["cached"] = Conf.CACHED
-    if Conf.ACK_FAILURES:
-        task["ack_failure"] = Conf.ACK_FAILURES
-    packages = [
-        SignedPackage.dumps({**task, "id": uuid.uuid4().hex, "args": (args,)}) for args in args_list
-    ]
-    rows.insert(
-        OrmQ,
-        [{"key": Conf.CLUSTER_NAME, "payload": package, "lock": now} for package in packages],
-        using=Conf.ORM,
-    )
 
 
 def tasks_are_rows_in(alias):

@@ -2,23 +2,24 @@
 targets, and the escalation policy with its levels (SPEC "SLA policies", "Escalation policies").
 
 Every ticket opened asks this. The answer is kept per process under the configuration's stamp
-(incidents/configuration.py); reading it afresh costs two queries whatever the configuration,
-the related rows riding along as JSON columns, each compiled once per process (CompiledOnce).
+(incidents/configuration.py); reading it afresh (after a supervisor's change) costs two queries
+whatever the configuration, the related rows riding along as JSON columns.
 The choosing is done here over the few policies there are: this module is where the rules that
 choose a ticket's policies live."""
 
 from django.db.models import F
 
 from incidents import configuration
-from incidents.compiled import CompiledOnce
 
 from .aggregates import json_rows, loads
 from .calendars import BusinessCalendar
 from .policies import EscalationLevel, EscalationPolicy, most_specific
 from .sla import SLAPolicy, SLATarget
 
-SLA_POLICIES = CompiledOnce(
-    lambda: SLAPolicy.objects.annotate(
+
+def sla_policies():
+    """Every SLA policy with its teams, targets and calendar, in one query."""
+    return SLAPolicy.objects.annotate(
         team_ids=json_rows(SLAPolicy.teams.through, "slapolicy", "pk", "team"),
         target_rows=json_rows(
             SLATarget, "policy", "pk", "priority", "first_response_seconds", "resolution_seconds"
@@ -39,10 +40,11 @@ SLA_POLICIES = CompiledOnce(
         "calendar_hours",
         "calendar_holidays",
     )
-)
 
-ESCALATION_POLICIES = CompiledOnce(
-    lambda: (
+
+def escalation_policies():
+    """Every active escalation policy with its teams and levels, in one query."""
+    return (
         EscalationPolicy.objects.filter(is_active=True)
         .annotate(
             team_ids=json_rows(EscalationPolicy.teams.through, "escalationpolicy", "pk", "team"),
@@ -58,7 +60,6 @@ ESCALATION_POLICIES = CompiledOnce(
             "level_rows",
         )
     )
-)
 
 
 def frozen_terms(team_id, priority):
@@ -78,7 +79,7 @@ def _ids(rows):
 
 def _sla_terms(team_id, priority):
     """The policy naming the team (lowest id first), else the default one, else none."""
-    policies = SLA_POLICIES.rows()
+    policies = list(sla_policies())
     named = [p for p in policies if team_id is not None and team_id in _ids(p["team_ids"])]
     defaults = [p for p in policies if p["is_default"]]
     policy = min(named or defaults, key=lambda p: p["id"], default=None)
@@ -114,7 +115,7 @@ def _calendar(policy):
 
 def _escalation_terms(team_id, priority):
     candidates = [
-        (p, _ids(p["team_ids"]), p["priorities"] or [], p["id"]) for p in ESCALATION_POLICIES.rows()
+        (p, _ids(p["team_ids"]), p["priorities"] or [], p["id"]) for p in escalation_policies()
     ]
     policy = most_specific(candidates, team_id, priority)
     if policy is None:

@@ -47,34 +47,8 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @property
-    def _readable_fields(self):
-        # Every field is a read-only id, choice, flag, number or datetime that reads neither the
-        # request nor the context, so one bound set renders every ticket: building them from the
-        # model again cost about a millisecond per response (a create, a list page).
-        cls = type(self)
-        fields = cls.__dict__.get("_shared_fields")
-        if fields is None:
-            fields = tuple(cls().fields.values())
-            cls._shared_fields = fields
-        return fields
 
-
-class FreshFields:
-    """A serializer whose fields are made anew from their declared arguments, which they share,
-    instead of deep-copied: DRF deep-copies every declared field's arguments for every
-    serializer it makes, the querysets and choice lists among them (4% of a ticket's create).
-    Sharing them is safe: a related field takes `queryset.all()` on use, a choice field builds
-    its own lookup from the list."""
-
-    def get_fields(self):
-        return {
-            name: type(field)(*field._args, **field._kwargs)
-            for name, field in self._declared_fields.items()
-        }
-
-
-class TicketCreateSerializer(FreshFields, serializers.Serializer):
+class TicketCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField()
     impact = serializers.ChoiceField(Level.choices, default=Level.MEDIUM)
@@ -92,7 +66,7 @@ class TicketCreateSerializer(FreshFields, serializers.Serializer):
     )
 
 
-class TicketUpdateSerializer(FreshFields, serializers.Serializer):
+class TicketUpdateSerializer(serializers.Serializer):
     """What an agent may PATCH; each field goes through the ticket's lifecycle method."""
 
     status = serializers.ChoiceField(Ticket.Status.choices, required=False)
@@ -119,7 +93,7 @@ class TicketUpdateSerializer(FreshFields, serializers.Serializer):
     )
 
 
-class EscalateSerializer(FreshFields, serializers.Serializer):
+class EscalateSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the ticket needs escalating (internal).")
     team = IdField(
         queryset=Team.objects.all(),
@@ -168,7 +142,7 @@ class ReplySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReplyCreateSerializer(FreshFields, serializers.Serializer):
+class ReplyCreateSerializer(serializers.Serializer):
     body = serializers.CharField()
     internal = serializers.BooleanField(default=False, help_text="An internal note: agents only.")
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from escalation.models import SLATarget, TicketClock
-from escalation.models.terms import ESCALATION_POLICIES, SLA_POLICIES
+from escalation.models.terms import escalation_policies, sla_policies
 from incidents import configuration
 from incidents.models import ConfigurationStamp, PriorityMatrixEntry, Team, Ticket
 from tests.escalation.sla_setup import HOUR, sla_policy
@@ -27,7 +27,7 @@ def test_every_watched_table_has_the_trigger_after_migrate():
 def test_every_table_the_kept_queries_read_is_watched():
     """A table read under the stamp but not watched would be kept stale for ever."""
     sql = " ".join(
-        query.build().query.sql_with_params()[0] for query in (SLA_POLICIES, ESCALATION_POLICIES)
+        query().query.sql_with_params()[0] for query in (sla_policies, escalation_policies)
     )
     read = set(re.findall(r'(?:FROM|JOIN) "(\w+)"', sql))
     assert "escalation_openinghours" in read

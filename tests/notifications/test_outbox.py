@@ -10,16 +10,14 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
-from django_q.tasks import async_task
 
 from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
 from incidents.models import Membership, Ticket
-from notifications import delivery, tasks
+from notifications import delivery
 from notifications.models import Notification, NotificationPreference, Webhook
 from notifications.outbox import UserNotice, notify_many, notify_users, notify_webhooks
 
@@ -156,33 +154,6 @@ def tasks_queued():
     earlier, queued = list(OrmQ.objects.values_list("pk", flat=True)), []
     yield queued
     queued += delivery_tasks(OrmQ.objects.exclude(pk__in=earlier).values_list("payload", flat=True))
-
-
-def test_a_task_row_is_the_one_async_task_writes(database_broker, ticket, agent):
-    """Written without async_task (notifications.tasks.write_task_rows), the task must still be
-    what the workers run: the same package on the same list, ready now."""
-    with mock.patch("django_q.brokers.orm.ORM.enqueue") as enqueue:
-        async_task("notifications.tasks.deliver", [7, 8], save=False, task_name="outbox-deliver")
-    theirs = SignedPackage.loads(enqueue.call_args.args[0])
-    before = timezone.now()
-    tasks.write_task_rows("notifications.tasks.deliver", [[7, 8], [9]], name="outbox-deliver")
-    rows = list(OrmQ.objects.order_by("-pk")[:2])[::-1]
-    ours = [SignedPackage.loads(row.payload) for row in rows]
-
-    assert [task["args"] for task in ours] == [([7, 8],), ([9],)]
-    varying = {"id", "started"}
-    for task in ours:
-        assert set(task) == set(theirs)
-        assert {k: task[k] for k in set(task) - varying} == {
-            k: v for k, v in theirs.items() if k not in varying and k != "args"
-        } | {"args": task["args"]}
-        assert task["id"] != theirs["id"] and len(task["id"]) == len(theirs["id"])
-        assert before <= task["started"] <= timezone.now()
-    assert ours[0]["id"] != ours[1]["id"]
-    broker = get_broker()
-    assert {row.key for row in rows} == {broker.list_key}
-    assert all(row.lock <= timezone.now() for row in rows)  # the broker hands it out now
-    assert broker.queue_size() >= 2
 
 
 def test_with_the_database_broker_the_task_commits_and_rolls_back_with_the_rows(
