@@ -49,11 +49,6 @@ def claim_due(now=None, limit=500):
     return list(Firing.objects.filter(claimed_by=token).values_list("pk", flat=True))
 
 
-def fire(firing_id, now=None):
-    """Fire one firing if it is still due and still wanted. Returns True when it acted."""
-    return fire_batch([firing_id], now or timezone.now())[0] == 1
-
-
 def fire_batch(firing_ids, now):
     """Fire a batch in one transaction: judge each firing against its ticket as it is now,
     mark the ones that act `fired` and perform their effects. Returns (how many acted, ids

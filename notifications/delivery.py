@@ -47,16 +47,6 @@ def due(now):
     )
 
 
-def claim(notification_id, now):
-    """Take the row for this worker; True only for the one worker whose update changed it."""
-    return bool(due(now).filter(pk=notification_id).update(claimed_until=now + CLAIM_DURATION))
-
-
-def deliver(notification_id, now=None):
-    """Send one queued notification if it is due and unclaimed; True when it went out."""
-    return deliver_many([notification_id], now=now)[0] == 1
-
-
 def deliver_many(ids, now=None, budget_seconds=40):
     """Claim the rows (one conditional update), send them one by one, each marked sent as soon
     as it went out; stop after `budget_seconds`, well inside the queue's task timeout even when

@@ -94,7 +94,7 @@ def test_ticket_opened_through_the_api_gets_due_times_and_escalates(
     assert firing.due_at.isoformat().replace("+00:00", "Z") == body["response_due_at"]
 
     # Nobody acknowledges in time: inject the clock at the deadline and let the engine fire.
-    assert engine.fire(firing.pk, now=firing.due_at + timedelta(seconds=1))
+    assert engine.fire_many([firing.pk], now=firing.due_at + timedelta(seconds=1)) == 1
     entries = timeline(api(agent), body["id"])
     escalated = [e for e in entries if e["kind"] == "escalated"]
     assert len(escalated) == 1

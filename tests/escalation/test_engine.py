@@ -214,8 +214,8 @@ def test_firing_twice_is_a_noop(setup, make_ticket, customer):
     ticket = open_at(make_ticket, customer, setup, berlin(2025, 6, 2, 12, 30))
     firing = Firing.objects.get(ticket=ticket, kind="level")
     now = berlin(2025, 6, 2, 16, 15) + timedelta(seconds=1)
-    assert engine.fire(firing.pk, now=now) is True
-    assert engine.fire(firing.pk, now=now) is False
+    assert engine.fire_many([firing.pk], now=now) == 1
+    assert engine.fire_many([firing.pk], now=now) == 0
     assert Notification.objects.filter(cause=f"firing:{firing.pk}").count() == 1
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from notifications import email
-from notifications.delivery import claim, deliver, sweep
+from notifications.delivery import CLAIM_DURATION, sweep
 from notifications.models import Notification
 from notifications.outbox import notify_users
+from tests.mails import deliver
 
 
 @pytest.fixture(autouse=True)
@@ -151,8 +152,12 @@ def test_a_worker_dying_between_send_and_mark_causes_one_duplicate_with_the_same
 ):
     [row] = notify_users("assigned", ticket, [agent], key="event:crash")
     now = timezone.now()
-    assert claim(row.pk, now)
-    email.send(row)  # sent, then the worker died before recording it
+    # A worker claimed it, sent it, and died before recording it.
+    claimed = Notification.objects.filter(pk=row.pk, claimed_until__isnull=True).update(
+        claimed_until=now + CLAIM_DURATION, claimed_by="the-worker-that-died"
+    )
+    assert claimed == 1
+    email.send(row)
 
     assert deliver(row.pk, now=now + timedelta(minutes=1)) is False  # still held by the claim
     assert deliver(row.pk, now=now + timedelta(minutes=6)) is True

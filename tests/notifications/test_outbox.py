@@ -20,6 +20,7 @@ from incidents.models import Membership, Ticket
 from notifications import delivery
 from notifications.models import Notification, NotificationPreference, Webhook
 from notifications.outbox import UserNotice, notify_many, notify_users, notify_webhooks
+from tests.mails import deliver
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
@@ -240,7 +241,7 @@ def test_a_row_that_keeps_failing_fails_after_the_last_attempt(ticket, settings)
 
     now = timezone.now()
     for _ in range(3):
-        delivery.deliver(row.pk, now=now)
+        deliver(row.pk, now=now)
         row.refresh_from_db()
         now = row.next_attempt_at
 

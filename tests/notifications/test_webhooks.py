@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from notifications.delivery import deliver
 from notifications.models import Notification, Webhook
 from notifications.outbox import notify_webhooks
+from tests.mails import deliver
 
 
 @pytest.fixture

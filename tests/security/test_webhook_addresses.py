@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from escalation.admin import EscalationLevelForm
 from notifications import webhooks
 from notifications.admin import WebhookForm
-from notifications.delivery import deliver
 from notifications.models import Notification
 from notifications.outbox import notify_webhooks
+from tests.mails import deliver
 
 INSIDE = [
     "http://127.0.0.1:8000/hook",
