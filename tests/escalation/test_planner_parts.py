@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from escalation.planner import TicketState, plan, plan_of
 
-from .test_business_time_properties import calendars
+from .business_time.strategies import calendars
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 ANCHORS = ["created", "response_due", "resolution_due"]
