@@ -1,6 +1,6 @@
 """How long does business-time arithmetic take, before and after issue 9?
 
-Runs the same cases against the current ``escalation/business_time.py`` ("after") and the
+Runs the same cases against the current ``escalation/business_time/`` ("after") and the
 version before issue 9 ("before": ``BEFORE_REV``, the parent of issue 9's first commit to the
 module, loaded at runtime from ``git show <rev>:…`` into a throwaway module; no copy of the old
 code is kept), and prints the median and p99 per call, measured
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from escalation import business_time as after_module  # noqa: E402
 
-# Parent of d7318cc, issue 9's first commit to escalation/business_time.py.
+# Parent of d7318cc, issue 9's first commit to escalation/business_time/.
 BEFORE_REV = "f8cc19faf555"
 H = 3600
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -39,7 +39,7 @@ ONE_HOUR_A_WEEK = ((0, 10 * H, 11 * H),)  # Mondays 10-11
 def old_module(rev):
     """The business_time module of git revision ``rev``, as a fresh module object."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:escalation/business_time.py"],
+        ["git", "-C", str(ROOT), "show", f"{rev}:escalation/business_time/"],
         check=True,
         capture_output=True,
         text=True,
@@ -48,7 +48,7 @@ def old_module(rev):
     spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up
-    exec(compile(source, f"{rev}:escalation/business_time.py", "exec"), module.__dict__)
+    exec(compile(source, f"{rev}:escalation/business_time/", "exec"), module.__dict__)
     return module
 
 
