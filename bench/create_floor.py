@@ -4,7 +4,7 @@ A minimal project in this file: one model (a subject, a description, an owner, a
 DRF token authentication, a `CreateAPIView` with a `ModelSerializer`, one middleware, SQLite in
 WAL mode with the options Tierdesk uses, and connections kept as Tierdesk ships them for SQLite
 (`CONN_MAX_AGE` 600 with health checks; Django's plain sqlite3 backend, not Tierdesk's
-`helpdesk.sqlite3`, which bench may not import). `POST /api/notes/` inserts one row and
+`dbtools.sqlite3`, which bench may not import). `POST /api/notes/` inserts one row and
 answers 201 with it. Tierdesk's create does the same plus a ticket's event, clock, firings, due
 times and receipt, so this is what any create costs before it does any work of its own.
 

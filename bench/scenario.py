@@ -104,9 +104,9 @@ def plant(tag, count, due_at_for, moving=False):
     """Bulk-plant `count` tickets whose one level is due at due_at_for(n): the rows the planner
     would make, written in bulk so planting 10,000 takes seconds, not minutes. `moving`: the
     level also reassigns the ticket to tier 2 and raises it to P1."""
+    from dbtools import rows
     from escalation import clocks
     from escalation.models import Firing, TicketClock
-    from incidents import rows
     from incidents.models import Ticket
 
     now = timezone.now()

@@ -7,7 +7,7 @@ class EscalationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from incidents import configuration
+        from dbtools import configuration
 
         from .models import (
             BusinessCalendar,

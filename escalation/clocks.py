@@ -4,7 +4,7 @@ The clock's rules are `TicketClock`'s methods, the arithmetic business_time's an
 planner's; this module moves their answers in and out of rows across the three models. Every
 function takes `now` (an event's time), never reads the wall clock."""
 
-from incidents import rows
+from dbtools import rows
 from incidents.models import Ticket, TicketEvent
 from notifications import outbox
 
@@ -276,7 +276,7 @@ def _move_all(moves, now):
 
 
 def firing_row(ticket, plan, now, holding, state=None, outcome=None):
-    """A new firing row's values (see incidents.rows.insert)."""
+    """A new firing row's values (see dbtools.rows.insert)."""
     return {
         "ticket_id": ticket.pk,
         "key": plan.key,

@@ -168,9 +168,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the qcluster workers share one file: WAL lets readers run beside a
     # writer, IMMEDIATE takes the write lock at BEGIN (no lock upgrade deadlocks), and the
     # busy timeout makes a writer wait instead of failing with "database is locked".
-    # helpdesk.sqlite3 queues write transactions on a file lock, so a waiting writer starts the
+    # dbtools.sqlite3 queues write transactions on a file lock, so a waiting writer starts the
     # moment the previous one commits, not when SQLite's busy handler next wakes it.
-    DATABASES["default"]["ENGINE"] = "helpdesk.sqlite3"
+    DATABASES["default"]["ENGINE"] = "dbtools.sqlite3"
     # Kept open: closing the last connection to a WAL file checkpoints and syncs it, and a new
     # one replays the PRAGMAs; per request that cost ~2 ms CPU per ticket created.
     DATABASES["default"].setdefault("CONN_MAX_AGE", 600)

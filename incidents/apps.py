@@ -8,7 +8,8 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import configuration
+        from dbtools import configuration
+
         from .models import PriorityMatrixEntry, Team
 
         configuration.watch(Team, PriorityMatrixEntry)

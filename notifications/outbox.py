@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from incidents import rows as incidents_rows
+from dbtools import rows as row_writer
 
 from . import delivery, recipients, rendering, tasks, webhooks
 from .models import Notification
@@ -49,12 +49,12 @@ def insert(rows, ids_only=False):
 
 def _insert_returning_ids(rows):
     if connections[router.db_for_write(Notification)].features.can_return_rows_from_bulk_insert:
-        return incidents_rows.insert(Notification, rows, skip_conflicts=True, returning_ids=True)
+        return row_writer.insert(Notification, rows, skip_conflicts=True, returning_ids=True)
     # SQLite before 3.35 has no RETURNING: read the rows back by key, and leave out those that
     # were there before (they were queued when they were written).
     keys = [row["idempotency_key"] for row in rows]
     before = set(Notification.objects.filter(idempotency_key__in=keys).values_list("pk", flat=True))
-    incidents_rows.insert(Notification, rows, skip_conflicts=True)
+    row_writer.insert(Notification, rows, skip_conflicts=True)
     after = Notification.objects.filter(idempotency_key__in=keys).values_list("pk", flat=True)
     return [pk for pk in after if pk not in before]
 

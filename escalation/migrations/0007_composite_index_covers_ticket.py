@@ -4,7 +4,7 @@ every ticket opened writes eight firings (issue 11)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from incidents.migration_tools import without_own_index
+from dbtools.migration_tools import without_own_index
 
 
 class Migration(migrations.Migration):

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dbtools.aggregates import json_rows
+
 from ..business_time import Calendar, NeverOpens
-from .aggregates import json_rows
 
 MIDNIGHT = time(0, 0)
 

@@ -4,10 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from dbtools.aggregates import AsJSON, json_rows, loads
 from incidents.models import Team
 from incidents.models.tickets import Priority
-
-from .aggregates import AsJSON, json_rows, loads
 
 NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
 MAX_OFFSET_SECONDS = 90 * 86400

@@ -2,16 +2,16 @@
 targets, and the escalation policy with its levels (SPEC "SLA policies", "Escalation policies").
 
 Every ticket opened asks this. The answer is kept per process under the configuration's stamp
-(incidents/configuration.py); reading it afresh (after a supervisor's change) costs two queries
+(dbtools/configuration.py); reading it afresh (after a supervisor's change) costs two queries
 whatever the configuration, the related rows riding along as JSON columns.
 The choosing is done here over the few policies there are: this module is where the rules that
 choose a ticket's policies live."""
 
 from django.db.models import F
 
-from incidents import configuration
+from dbtools import configuration
+from dbtools.aggregates import json_rows, loads
 
-from .aggregates import json_rows, loads
 from .calendars import BusinessCalendar
 from .policies import EscalationLevel, EscalationPolicy, most_specific
 from .sla import SLAPolicy, SLATarget
@@ -65,7 +65,7 @@ def escalation_policies():
 def frozen_terms(team_id, priority):
     """The fields of a clock frozen now for a (team, priority) ticket (see TicketClock.freeze).
 
-    Kept under the configuration's stamp (incidents/configuration.py), so opening a ticket
+    Kept under the configuration's stamp (dbtools/configuration.py), so opening a ticket
     costs one query here until a supervisor changes a policy. Shared: never change it."""
     return configuration.cached(
         ("frozen-terms", team_id, priority),

@@ -8,13 +8,13 @@ MODELS = ["prioritymatrixentry"]
 
 
 def forward(apps, schema_editor):
-    from incidents.migration_tools import move_content_types
+    from dbtools.migration_tools import move_content_types
 
     move_content_types(apps, "escalation", "incidents", MODELS)
 
 
 def backward(apps, schema_editor):
-    from incidents.migration_tools import move_content_types
+    from dbtools.migration_tools import move_content_types
 
     move_content_types(apps, "incidents", "escalation", MODELS)
 

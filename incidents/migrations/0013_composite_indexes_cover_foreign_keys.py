@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from incidents.migration_tools import without_own_index
+from dbtools.migration_tools import without_own_index
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@ from django.db import models
 
 class ConfigurationStamp(models.Model):
     """One row whose `stamp` database triggers replace with a random value whenever a table
-    holding configuration changes (see incidents/configuration.py)."""
+    holding configuration changes (see dbtools/configuration.py)."""
 
     stamp = models.CharField(max_length=64)
 

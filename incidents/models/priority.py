@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from .. import configuration
+from dbtools import configuration
 
 
 class Level(models.TextChoices):

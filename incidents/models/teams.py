@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 
-from .. import configuration, roles
+from dbtools import configuration
+
+from .. import roles
 
 # There is always an intake team (SPEC "Tickets"): a migration makes one, and the flag only moves.
 INTAKE_STAYS = "There is always an intake team: make another team the intake team instead."

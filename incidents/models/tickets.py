@@ -5,7 +5,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .. import reactions, roles, rows
+from dbtools import rows
+
+from .. import reactions, roles
 from .lifecycle import TicketLifecycle, TransitionError  # noqa: F401  (re-exported)
 from .priority import Level, Priority, PriorityMatrixEntry  # noqa: F401  (re-exported)
 from .teams import Membership, Team
@@ -226,10 +228,8 @@ class Ticket(TicketLifecycle, models.Model):
         super().save(*args, **kwargs)
         if self.reference is None:
             # The reference is the primary key made readable, so it can never collide.
-            # One plain UPDATE (incidents.rows): every create pays it, and compiling a queryset
-            # update cost several times what the database spends on it.
             self.reference = f"HD-{self.pk}"
-            rows.update_each(Ticket, {self.pk: {"reference": self.reference}})
+            Ticket.objects.filter(pk=self.pk).update(reference=self.reference)
 
     @property
     def is_active(self):
@@ -302,7 +302,7 @@ class TicketEventQuerySet(models.QuerySet):
         """The bulk form of Ticket.record: insert many events at once, then hand them to the
         reactions as one batch.
 
-        Written by incidents.rows where the database returns the new ids (bulk_create cost
+        Written by dbtools.rows where the database returns the new ids (bulk_create cost
         about 230 µs an event, most of a burst's event writing); the ids come back in the
         order the rows were written, which Django's own bulk_create relies on too."""
         connection = connections[self.db]

@@ -21,13 +21,13 @@ KINDS = [
 
 
 def forward(apps, schema_editor):
-    from incidents.migration_tools import move_content_types
+    from dbtools.migration_tools import move_content_types
 
     move_content_types(apps, "escalation", "notifications", MODELS)
 
 
 def backward(apps, schema_editor):
-    from incidents.migration_tools import move_content_types
+    from dbtools.migration_tools import move_content_types
 
     move_content_types(apps, "notifications", "escalation", MODELS)
 

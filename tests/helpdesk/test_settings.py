@@ -68,7 +68,7 @@ def test_embedded_default_is_sqlite_database_broker_and_console_email():
         pytest.skip("a local .env sets DATABASE_URL or EMAIL_URL")
     shown = settings_for()
 
-    assert shown["engine"] == "helpdesk.sqlite3"
+    assert shown["engine"] == "dbtools.sqlite3"
     assert shown["name"] == str(BASE_DIR / "db.sqlite3")
     assert (shown["conn_max_age"], shown["health_checks"]) == (600, True)
     assert "orm" in shown["q_cluster"] and "redis" not in shown["q_cluster"]

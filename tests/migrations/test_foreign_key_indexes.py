@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from incidents import configuration
+from dbtools import configuration
 
 BEFORE = [("incidents", "0012_configuration_stamp"), ("escalation", "0006_bounds")]
 AFTER = [

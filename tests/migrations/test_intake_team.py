@@ -4,7 +4,7 @@ stamp replaced so no process keeps the old answer."""
 
 import pytest
 
-from incidents import configuration
+from dbtools import configuration
 
 BEFORE = [("incidents", "0014_team_unassigned_index")]
 AFTER = [("incidents", "0015_always_an_intake_team")]

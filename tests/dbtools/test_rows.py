@@ -1,4 +1,4 @@
-"""incidents.rows: many rows in one statement, stored exactly as Django would store them."""
+"""dbtools.rows: many rows in one statement, stored exactly as Django would store them."""
 
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from dbtools import rows
 from escalation.models import Holiday
-from incidents import reactions, rows
+from incidents import reactions
 from incidents.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db

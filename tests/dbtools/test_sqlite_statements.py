@@ -1,4 +1,4 @@
-"""helpdesk.sqlite3's cursor rewrites "%s" placeholders as Django's does, keeping short ones."""
+"""dbtools.sqlite3's cursor rewrites "%s" placeholders as Django's does, keeping short ones."""
 
 import pytest
 from django.db import connection
@@ -6,7 +6,7 @@ from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpdesk.sqlite3 import base
+from dbtools.sqlite3 import base
 
 # Statement text made of the pieces that matter to the rewrite: placeholders, escaped percent
 # signs, an escaped literal "%s", quotes and plain words.

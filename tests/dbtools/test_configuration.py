@@ -5,9 +5,9 @@ import re
 import pytest
 from django.db import connection, transaction
 
+from dbtools import configuration
 from escalation.models import SLATarget, TicketClock
 from escalation.models.terms import escalation_policies, sla_policies
-from incidents import configuration
 from incidents.models import ConfigurationStamp, PriorityMatrixEntry, Team, Ticket
 from tests.escalation.sla_setup import HOUR, sla_policy
 

@@ -1,4 +1,4 @@
-"""Write transactions on the embedded SQLite default queue on a file lock (helpdesk.sqlite3)."""
+"""Write transactions on the embedded SQLite default queue on a file lock (dbtools.sqlite3)."""
 
 import fcntl
 import os
@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import OperationalError, connection, transaction
 
-from helpdesk.sqlite3.writer_lock import WriterLock
+from dbtools.sqlite3.writer_lock import WriterLock
 from tests.escalation.processes import ROOT, child_env
 
 pytestmark = [
