@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from escalation.api import views as escalation_views
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
-from incidents.api.auth import ObtainToken
+from incidents.api.auth import ObtainToken, RevokeToken
 from notifications.api import NotificationPreferencesView
 
 router = DefaultRouter()
@@ -22,6 +22,7 @@ router.register(
 app_name = "api"
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
+    path("auth/token/revoke/", RevokeToken.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path(

@@ -143,6 +143,8 @@ AXES_COOLOFF_MESSAGE = (
     "Too many failed logins for this account from your address. "
     f"Try again in {int(AXES_COOLOFF_TIME.total_seconds() // 60)} minutes."
 )
+# The lockout as a page of the site: until when, and a link to reset the password.
+AXES_LOCKOUT_CALLABLE = "helpdesk.security.lockout_response"
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
@@ -235,8 +237,11 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# Accounts allauth never enrolled (staff, admin-made customers) sign in without a confirmation.
-ACCOUNT_FORMS = {"login": "helpdesk.accounts.LoginForm"}
+# The rule of incidents.addresses on the login form; sign-up as slow for a taken address as
+# for a new one; reset links that record no unconfirmed address; a new password revokes tokens.
+ACCOUNT_FORMS = {"login": "helpdesk.accounts.LoginForm", "signup": "helpdesk.accounts.SignupForm"}
+ACCOUNT_ADAPTER = "helpdesk.accounts.AccountAdapter"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "helpdesk.reset_tokens.ResetTokens"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tierdesk] "
@@ -252,6 +257,9 @@ ACCOUNT_RATE_LIMITS = {
 GUEST_LINK_MAX_AGE_DAYS = env("GUEST_LINK_MAX_AGE_DAYS")
 GUEST_SUBMISSIONS_PER_IP_HOUR = env.int("GUEST_SUBMISSIONS_PER_IP_HOUR", default=10)
 GUEST_SUBMISSIONS_PER_EMAIL_HOUR = env.int("GUEST_SUBMISSIONS_PER_EMAIL_HOUR", default=5)
+# Tickets a signed-in customer may open per user, API and portal together (DRF rate syntax);
+# each one mails a receipt. Agents are not counted.
+TICKET_CREATE_RATE = env.str("TICKET_CREATE_RATE", default="10/hour")
 
 # Email: console by default; EMAIL_URL=smtp+tls://user:pass@host:587 (STARTTLS) or
 # smtp+ssl://user:pass@host:465 for a real server.

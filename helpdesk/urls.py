@@ -2,6 +2,7 @@ from allauth.account import views as account_views
 from django.contrib import admin
 from django.urls import include, path
 
+from .accounts import sign_out_everywhere_view
 from .health import healthz
 from .views import home
 
@@ -15,6 +16,11 @@ urlpatterns = [
     # `logout`. Django's own LoginView is not mounted: it would let an unconfirmed address in.
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
+    path(
+        "accounts/sign-out-everywhere/",
+        sign_out_everywhere_view,
+        name="account_sign_out_everywhere",
+    ),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -9,11 +9,13 @@ from django.contrib.admin.actions import delete_selected as delete_and_confirm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 
-from . import permissions, roles
+from . import addresses, permissions, roles
+from .api.auth import revoke_tokens
 from .models import (
     Membership,
     PriorityMatrixEntry,
@@ -214,13 +216,29 @@ class TicketAdmin(admin.ModelAdmin):
         _apply(self, request, queryset, "close", permissions.can_change_ticket, "closed")
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password form; a new password revokes the user's API tokens, as on the site."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        revoke_tokens(user)
+        return user
+
+
 class UserAdmin(DjangoUserAdmin):
     """Django's user admin, searchable, and viewable by supervisors.
 
     Supervisors pick people for team memberships and escalation levels through autocomplete,
-    which needs view access to users; editing users stays with those granted it."""
+    which needs view access to users; editing users stays with those granted it. The address
+    an admin gives a user counts as confirmed (incidents.addresses)."""
 
     list_filter = [*DjangoUserAdmin.list_filter, "memberships__team"]
+    change_password_form = PasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "email" in form.changed_data:
+            addresses.confirm(obj)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or roles.is_supervisor(request.user)

@@ -39,6 +39,9 @@ def created(event, ticket):
             "guest_url": rendering.guest_url(ticket),
             "set_password_url": rendering.guest_password_url(ticket),
         }
+    elif ticket.held:
+        # Sent in their name without signing in: the mail asks them to confirm it is theirs.
+        context = {"confirm_url": rendering.guest_url(ticket)}
     # Only the ids back: nothing here reads the stored row, and a whole row costs an instance.
     notice = UserNotice("received", ticket, [requester], cause(event), context)
     notify_many([notice], new_cause=True, ids_only=True)

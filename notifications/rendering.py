@@ -35,7 +35,7 @@ CLOCK_ALIASES = {
 }
 # The only event data a customer email may show; anything else a caller passes is dropped.
 CUSTOMER_EVENT_KEYS = frozenset(
-    {"reply_body", "reply_author", "rating_url", "guest_url", "set_password_url"}
+    {"reply_body", "reply_author", "rating_url", "guest_url", "set_password_url", "confirm_url"}
 )
 
 
@@ -48,8 +48,9 @@ def desk_url(ticket):
 
 
 def portal_url(ticket):
-    """The ticket's page; a guest requester (no password) gets the signed link instead."""
-    if guest_access.is_guest(ticket.requester):
+    """The ticket's page; a guest requester (no password), or the owner of the address a held
+    ticket names, gets the signed link instead."""
+    if ticket.held or guest_access.is_guest(ticket.requester):
         return guest_url(ticket)
     return site_url(ticket_path("portal:ticket", ticket.pk))
 
@@ -77,7 +78,7 @@ def guest_password_url(ticket):
 
 
 def rating_url(ticket):
-    if guest_access.is_guest(ticket.requester):
+    if ticket.held or guest_access.is_guest(ticket.requester):
         return guest_url(ticket)
     return site_url(reverse("portal:rate", args=[ticket.pk]))
 

@@ -26,18 +26,19 @@ from .views import _attach_all, _reply_allowed, _ticket_page
 
 
 def requester_for(email, name=""):
-    """The user tickets from `email` belong to: an existing one, else a new guest."""
+    """The user tickets from `email` belong to, and whether it existed: an existing one (any
+    case of the address), else a new guest."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     if user is not None:
-        return user
+        return user, True
     username = email[:150]
     if User.objects.filter(username__iexact=username).exists():
         username = f"{email[:140]}-{User.objects.count()}"
     user = User(username=username, email=email, first_name=name[:150])
     user.set_unusable_password()
     user.save()
-    return user
+    return user, False
 
 
 def _throttled(request, email):
@@ -57,7 +58,10 @@ def guest_new(request):
         if _throttled(request, data["email"]):
             return render(request, "429.html", status=429)
         with transaction.atomic():
-            requester = requester_for(data["email"], data["name"])
+            requester, existed = requester_for(data["email"], data["name"])
+            # Anyone may type an address: a ticket in the name of someone we already know is
+            # held from their account (and their tickets from this visitor) until the link
+            # mailed to that address confirms it.
             ticket = Ticket.open_ticket(
                 requester=requester,
                 subject=data["subject"],
@@ -65,6 +69,7 @@ def guest_new(request):
                 impact=data["impact"],
                 urgency=data["urgency"],
                 channel=Ticket.Channel.PORTAL,
+                held=existed,
             )
             _attach_all(ticket, requester, data["attachments"])
         ticket.refresh_from_db()
@@ -97,15 +102,30 @@ def guest_ticket(request, token):
     item = _guest_ticket(request, token)
     if item is None:
         return _link_invalid(request)
+    if item.held:
+        return _confirm_hold(request, item, token)
     if not guest_access.is_guest(item.requester):
         # They have an account now: the ticket is behind their sign-in like any other.
         return redirect("portal:ticket", item.pk)
     return _ticket_page(request, item, guest_token=token)
 
 
-def _guest_or_none(request, token):
+def _confirm_hold(request, item, token):
+    """A held ticket's mailed link: the address's owner confirms (POST) that it is theirs."""
+    if request.method != "POST":
+        return render(request, "portal/guest_confirm.html", {"ticket": item})
+    item.release_hold()
+    messages.success(
+        request, _("Confirmed: %(reference)s is yours.") % {"reference": item.reference}
+    )
+    return redirect("portal:guest-ticket", token)
+
+
+def _guest_or_none(request, token, held=False):
     item = _guest_ticket(request, token)
     if item is None or not guest_access.is_guest(item.requester):
+        return None
+    if item.held and not held:
         return None
     return item
 
@@ -159,8 +179,9 @@ def guest_attachment(request, token, attachment_id):
 def guest_password(request, token):
     """Choose a password: the guest becomes an account holder, signed in, with their tickets.
 
-    The link reached them at their address, so that address counts as confirmed."""
-    item = _guest_or_none(request, token)
+    The link reached them at their address, so that address (and this ticket, if it was held)
+    counts as confirmed."""
+    item = _guest_or_none(request, token, held=True)
     if item is None:
         return _link_invalid(request)
     user = item.requester
@@ -173,6 +194,7 @@ def guest_password(request, token):
                 email__iexact=user.email,
                 defaults={"email": user.email, "verified": True, "primary": True},
             )
+            item.release_hold()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your account is ready. Here are your tickets."))
         return redirect("portal:home")

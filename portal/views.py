@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import permissions, uploads
+from incidents.api.throttling import TicketCreateThrottle
 from incidents.models import Attachment, Ticket
 from incidents.models.lifecycle import TransitionError
 
@@ -38,7 +39,7 @@ def my_tickets(request):
         messages.error(request, _("Your search could not be read, so it was left out."))
     show = search.cleaned_data.get("show", "")
     query = search.cleaned_data.get("q", "")
-    tickets = Ticket.objects.filter(requester=request.user)
+    tickets = Ticket.objects.requested_by(request.user)
     if show == "open":
         tickets = tickets.filter(status__in=status.OPEN_STATUSES)
     elif show == "closed":
@@ -68,6 +69,8 @@ def _attach_all(ticket, user, attachments, reply=None):
 def new_ticket(request):
     form = NewTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        if not TicketCreateThrottle().allow_request(request, None):
+            return render(request, "429.html", status=429)
         data = form.cleaned_data
         with uploads.removed_if_not_saved(), transaction.atomic():
             ticket = Ticket.open_ticket(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from .. import roles
+from .. import addresses, roles
 from ..compiled import CompiledOnce
 
 
@@ -14,21 +14,26 @@ def _user_fields():
     return [field.attname for field in get_user_model()._meta.concrete_fields]
 
 
-# The token's user and their group names (a row per group, one with none), compiled once.
+# The token's user, whether their address awaits confirmation, and their group names (a row
+# per group, one with none), compiled once.
 TOKEN_ROWS = CompiledOnce(
     lambda key: (
         get_user_model()
         .objects.filter(auth_token__key=key)
-        .values_list(*_user_fields(), "auth_token__created", "groups__name")
+        .annotate(unconfirmed=addresses.unconfirmed())
+        .values_list(*_user_fields(), "auth_token__created", "unconfirmed", "groups__name")
     ),
     as_dicts=False,
 )
 
 
+UNCONFIRMED = _("Confirm your email address first: follow the link we mailed you.")
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication in one compiled query that also reads the user's groups:
-    every API request pays it, and almost every endpoint asks the caller's role
-    (incidents.roles), which cost a query of its own."""
+    """DRF's token authentication in one compiled query that also reads the user's groups and
+    whether their address is confirmed: every API request pays it, and almost every endpoint
+    asks the caller's role (incidents.roles), which cost a query of its own."""
 
     def authenticate_credentials(self, key):
         rows = TOKEN_ROWS.rows(key)
@@ -38,9 +43,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user = get_user_model().from_db(connection.alias, fields, rows[0][: len(fields)])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if rows[0][-2]:
+            raise exceptions.AuthenticationFailed(UNCONFIRMED)
         roles.remember_groups(user, [row[-1] for row in rows if row[-1] is not None])
         token = Token.from_db(
-            connection.alias, ["key", "user_id", "created"], [key, user.pk, rows[0][-2]]
+            connection.alias, ["key", "user_id", "created"], [key, user.pk, rows[0][-3]]
         )
         token.user = user
         return user, token

@@ -9,7 +9,10 @@ in any `duration`, and the same Retry-After."""
 from array import array
 from bisect import bisect_right
 
+from django.conf import settings
 from rest_framework import throttling
+
+from .. import roles
 
 
 class CompactHistory:
@@ -47,3 +50,19 @@ class AnonRateThrottle(CompactHistory, throttling.AnonRateThrottle):
 
 class UserRateThrottle(CompactHistory, throttling.UserRateThrottle):
     pass
+
+
+class TicketCreateThrottle(UserRateThrottle):
+    """Tickets a customer may open, through the API and the portal together, at
+    TICKET_CREATE_RATE: each one mails a receipt, so a stream of them is a stream of mail to
+    one inbox. Agents open tickets for callers all day and are not counted."""
+
+    scope = "ticket-create"
+
+    def get_rate(self):
+        return settings.TICKET_CREATE_RATE
+
+    def allow_request(self, request, view):
+        if roles.is_agent(request.user):
+            return True
+        return super().allow_request(request, view)

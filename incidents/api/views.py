@@ -24,6 +24,7 @@ from . import serializers as s
 from .filters import TicketFilter
 from .mixins import FileTooLarge, IgnoreAccept, LocationOnCreateMixin, ProtectedDestroyMixin
 from .permissions import AgentsReadSupervisorsWrite, TicketActionPermission
+from .throttling import TicketCreateThrottle
 
 # Statuses the schema cannot read off a view's configuration; helpdesk.schema adds the rest.
 ERRORS = {
@@ -113,6 +114,12 @@ class TicketViewSet(
 
     def get_queryset(self):
         return Ticket.objects.visible_to(self.request.user)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(TicketCreateThrottle())
+        return throttles
 
     def list(self, request):
         """A page of ids, filtered and ordered, then that page's tickets by id: the ids come from

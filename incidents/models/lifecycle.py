@@ -57,6 +57,7 @@ class TicketLifecycle:
         team=None,
         actor=None,
         at=None,
+        held=False,
     ):
         """Create a ticket and its `created` event; its priority comes from the editable matrix.
         A ticket that names no team goes to the intake team (SPEC "Tickets").
@@ -70,7 +71,8 @@ class TicketLifecycle:
            delivery task.
 
         The engine then fires the planned firings at their due times, and the delivery
-        workers send the outbox rows."""
+        workers send the outbox rows. A `held` ticket is hidden from its requester until
+        release_hold."""
         at = _now(at)
         if team is None:
             team = Team.intake()
@@ -90,6 +92,7 @@ class TicketLifecycle:
                 team=team,
                 created_at=at,
                 priority=priority,
+                held=held,
             )
             ticket.record(
                 "created",
@@ -103,6 +106,13 @@ class TicketLifecycle:
                 },
             )
         return ticket
+
+    def release_hold(self):
+        """The requester followed the mailed link: the ticket joins their account. True when
+        this call released it (a conditional update, so two clicks release it once)."""
+        released = type(self).objects.filter(pk=self.pk, held=True).update(held=False)
+        self.held = False
+        return bool(released)
 
     # The fields an agent edits on a ticket, in the order an edit applies them: the team first
     # (it may drop the assignee), the status last (it may pause the clocks the others re-select).

@@ -36,7 +36,8 @@ class TicketQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Tickets `user` may see: supervisors all; agents their teams', those moved away from
         their teams (escalated on, still readable to the team that had them) and their own;
-        customers their own requests. The one place this rule lives; pages and API both use it.
+        customers their own requests, except those held until the mailed link confirms them
+        (`held`). The one place this rule lives; pages and API both use it.
 
         Narrow a list first, then ask this: an agent's tickets are the union of four branches,
         each a copy of the queryset it is called on, so every filter already applied goes into
@@ -64,9 +65,13 @@ class TicketQuerySet(models.QuerySet):
                 self.filter(team_id__in=teams)
                 | self.filter(AmongIds(models.F("pk"), moved_away))
                 | self.filter(assignee=user)
-                | self.filter(requester=user)
+                | self.requested_by(user)
             )
-        return self.filter(requester=user)
+        return self.requested_by(user)
+
+    def requested_by(self, user):
+        """`user`'s own requests, less those held until the mailed link confirms them."""
+        return self.filter(requester=user, held=False)
 
     def with_urgency(self, now):
         """Annotate `next_due` (the counting clock due first) and `queue_rank`, and order by them:
@@ -162,6 +167,10 @@ class Ticket(TicketLifecycle, models.Model):
     breached = models.BooleanField(default=False, db_index=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
+    # Filed without signing in for an address that already has a user: whoever typed it may not
+    # own it, so the requester sees the ticket only once the mailed link confirms it
+    # (release_hold). Agents see it meanwhile, marked as such.
+    held = models.BooleanField(default=False, db_default=False)
 
     ACTIVE_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD]
 
