@@ -7,36 +7,33 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from .. import addresses, roles
-from ..compiled import CompiledOnce
 
 
 def _user_fields():
     return [field.attname for field in get_user_model()._meta.concrete_fields]
 
 
-# The token's user, whether their address awaits confirmation, and their group names (a row
-# per group, one with none), compiled once.
-TOKEN_ROWS = CompiledOnce(
-    lambda key: (
+def token_rows(key):
+    """The token's user, when the token was made, whether their address awaits confirmation,
+    and their group names: a row per group (one with none), in one query."""
+    return list(
         get_user_model()
         .objects.filter(auth_token__key=key)
         .annotate(unconfirmed=addresses.unconfirmed())
         .values_list(*_user_fields(), "auth_token__created", "unconfirmed", "groups__name")
-    ),
-    as_dicts=False,
-)
+    )
 
 
 UNCONFIRMED = _("Confirm your email address first: follow the link we mailed you.")
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication in one compiled query that also reads the user's groups and
-    whether their address is confirmed: every API request pays it, and almost every endpoint
-    asks the caller's role (incidents.roles), which cost a query of its own."""
+    """DRF's token authentication in one query that also reads the user's groups and whether
+    their address is confirmed: every API request pays it, and almost every endpoint asks the
+    caller's role (incidents.roles), which cost a query of its own."""
 
     def authenticate_credentials(self, key):
-        rows = TOKEN_ROWS.rows(key)
+        rows = token_rows(key)
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         fields = _user_fields()
