@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import guest_access, permissions, uploads
+from incidents.clients import client_ip
 from incidents.models import Ticket
 from incidents.models.lifecycle import TransitionError
 
@@ -41,9 +42,7 @@ def requester_for(email, name=""):
 
 
 def _throttled(request, email):
-    ip_ok = throttle.hit(
-        "guest-ip", throttle.client_ip(request), settings.GUEST_SUBMISSIONS_PER_IP_HOUR
-    )
+    ip_ok = throttle.hit("guest-ip", client_ip(request), settings.GUEST_SUBMISSIONS_PER_IP_HOUR)
     email_ok = throttle.hit("guest-email", email, settings.GUEST_SUBMISSIONS_PER_EMAIL_HOUR)
     return not (ip_ok and email_ok)
 

@@ -22,7 +22,3 @@ def hit(scope, ident, limit, window=WINDOW_SECONDS):
         cache.set(key, 1, window)
         count = 1
     return count <= limit
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")

@@ -179,9 +179,7 @@ def test_what_the_desk_shows_to_come_fires_and_nothing_fires_twice_or_late(
         # priority raise can put its new deadline behind us.)
         standing = standing_spans(ticket, now + timedelta(days=3))
         late = Firing.objects.filter(ticket=ticket, state="fired", kind="level", late=True)
-        assert [
-            f.key for f in late if not any(a <= f.due_at < b for a, b in standing)
-        ] == []
+        assert [f.key for f in late if not any(a <= f.due_at < b for a, b in standing)] == []
         # Each firing acted once: one escalated (or breached) event per fired row.
         events = TicketEvent.objects.filter(ticket=ticket, kind__in=["escalated", "breached"])
         assert sorted(e.data["firing"] for e in events if "firing" in e.data) == sorted(
