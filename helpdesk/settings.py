@@ -216,6 +216,14 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
 ATTACHMENT_MAX_BYTES = env("ATTACHMENT_MAX_BYTES")
 ATTACHMENT_TYPES = env("ATTACHMENT_TYPES")
+# Nobody fills the disk: the files of one message together, and every file a ticket holds.
+ATTACHMENT_MAX_REQUEST_BYTES = env.int("ATTACHMENT_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_MAX_TICKET_BYTES = env.int("ATTACHMENT_MAX_TICKET_BYTES", default=100 * 1024 * 1024)
+ATTACHMENT_MAX_TICKET_FILES = env.int("ATTACHMENT_MAX_TICKET_FILES", default=50)
+# Replies (portal, guest links, API) and requests carrying files, per person (an account, or a
+# guest's link and address) in DRF's rate syntax; over it, a 429.
+REPLY_THROTTLE = env.str("REPLY_THROTTLE", default="60/hour")
+UPLOAD_THROTTLE = env.str("UPLOAD_THROTTLE", default="60/hour")
 # How long after resolution a customer may still reopen a ticket.
 REOPEN_WINDOW_DAYS = env("REOPEN_WINDOW_DAYS")
 
