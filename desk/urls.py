@@ -8,5 +8,10 @@ urlpatterns = [
     path("bulk/", bulk.bulk, name="bulk"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
+    path(
+        "tickets/<int:ticket_id>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
     path("tickets/<int:ticket_id>/<slug:action>/", actions.act, name="act"),
 ]

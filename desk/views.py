@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from escalation import clock_state, ladder
-from incidents import permissions, roles
+from incidents import permissions, roles, uploads
 from incidents.models import Membership, SavedReply, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
@@ -109,6 +109,15 @@ def ticket(request, ticket_id):
         reply = SavedReply.objects.for_team(item.team_id).filter(pk=int(saved)).first()
         kept = {"body": reply.body} if reply else None
     return render_workspace(request, item, kept=kept)
+
+
+@agent_required
+def attachment(request, ticket_id, attachment_id):
+    """A file of a ticket this agent may see, through the rule the API and the portal use (never
+    a link into MEDIA_ROOT); another's ticket or file is a 404."""
+    item = visible_ticket(request, ticket_id)
+    found = permissions.visible_attachments(request.user, item.attachments.all())
+    return uploads.as_download(get_object_or_404(found, pk=attachment_id))
 
 
 def render_workspace(request, item, *, kept=None, changed=None, status=200):

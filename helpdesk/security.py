@@ -7,12 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils import timezone
-from rest_framework.throttling import BaseThrottle
 
-
-def client_ip(request):
-    """REMOTE_ADDR, or with NUM_PROXIES > 0 the address the nearest trusted proxy saw."""
-    return BaseThrottle().get_ident(request)
+from incidents.clients import client_ip  # AXES_CLIENT_IP_CALLABLE names it here
 
 
 def _typed_name(request, credentials):

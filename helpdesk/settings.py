@@ -135,6 +135,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failed logins are rows in the database, which every web process shares (not the cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # The same client address as the API throttles (REMOTE_ADDR unless NUM_PROXIES is set).
 AXES_CLIENT_IP_CALLABLE = "helpdesk.security.client_ip"
 # allauth's form calls the field `login` (an email or a username); the admin's `username`.
@@ -218,6 +220,14 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
 ATTACHMENT_MAX_BYTES = env("ATTACHMENT_MAX_BYTES")
 ATTACHMENT_TYPES = env("ATTACHMENT_TYPES")
+# Nobody fills the disk: the files of one message together, and every file a ticket holds.
+ATTACHMENT_MAX_REQUEST_BYTES = env.int("ATTACHMENT_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_MAX_TICKET_BYTES = env.int("ATTACHMENT_MAX_TICKET_BYTES", default=100 * 1024 * 1024)
+ATTACHMENT_MAX_TICKET_FILES = env.int("ATTACHMENT_MAX_TICKET_FILES", default=50)
+# Replies (portal, guest links, API) and requests carrying files, per person (an account, or a
+# guest's link and address) in DRF's rate syntax; over it, a 429.
+REPLY_THROTTLE = env.str("REPLY_THROTTLE", default="60/hour")
+UPLOAD_THROTTLE = env.str("UPLOAD_THROTTLE", default="60/hour")
 # How long after resolution a customer may still reopen a ticket.
 REOPEN_WINDOW_DAYS = env("REOPEN_WINDOW_DAYS")
 
@@ -371,12 +381,33 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if REDIS_URL:
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+# Throttle counters, allauth's rate limits: one cache for every web process, or a limit counts
+# once per process. Redis with REDIS_URL, otherwise the database (its table made by helpdesk's
+# migration 0001); CACHE_URL (django-environ syntax) overrides both.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+elif REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.DatabaseCache",
+            "LOCATION": "tierdesk_cache",
+            # Past MAX_ENTRIES the cache drops a third of its keys, counters included: far
+            # more than the clients an hour brings, so nobody empties it to reset a limit.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# How many web processes serve: gunicorn's own default, and exported by gunicorn.conf.py from
+# its -w. More than one with a cache each keeps alone would multiply every limit.
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
+if WEB_CONCURRENCY > 1 and CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
+    raise environ.ImproperlyConfigured(
+        f"{WEB_CONCURRENCY} web processes cannot share a per-process cache (LocMemCache): set "
+        "REDIS_URL, or leave CACHE_URL unset for the database cache."
+    )
 
 LOGGING = {
     "version": 1,

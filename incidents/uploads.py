@@ -1,6 +1,7 @@
-"""Attachments in and out: the limits (settings ATTACHMENT_MAX_BYTES and ATTACHMENT_TYPES),
-checked before anything is stored, the one way a stored file is sent back, and no file left on
-disk by a save that failed."""
+"""Attachments in and out: the limits (settings ATTACHMENT_MAX_BYTES and ATTACHMENT_TYPES per
+file, ATTACHMENT_MAX_REQUEST_BYTES per message, ATTACHMENT_MAX_TICKET_BYTES and
+ATTACHMENT_MAX_TICKET_FILES per ticket), checked before anything is stored, the one way a stored
+file is sent back, and no file left on disk by a save that failed."""
 
 import contextvars
 import mimetypes
@@ -8,6 +9,7 @@ import os
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db.models import Count, Sum
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 
@@ -40,6 +42,34 @@ def checked_content_type(upload):
             f"{', '.join(settings.ATTACHMENT_TYPES)}."
         )
     return content_type
+
+
+def check_request(files):
+    """UploadRefused when the files of one message are together over the per-message limit."""
+    total = sum(upload.size for upload in files)
+    if total > settings.ATTACHMENT_MAX_REQUEST_BYTES:
+        raise UploadRefused(
+            f"These files are {filesizeformat(total)} together. One message can carry up to "
+            f"{filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES)}.",
+            too_large=True,
+        )
+
+
+def check_ticket_quota(attachments, files):
+    """UploadRefused when `files` would take a ticket (its `attachments`) past its quota."""
+    held = attachments.aggregate(count=Count("pk"), total=Sum("size"))
+    count, total = held["count"] + len(files), (held["total"] or 0)
+    if count > settings.ATTACHMENT_MAX_TICKET_FILES:
+        raise UploadRefused(
+            f"This ticket has {held['count']} files and can hold up to "
+            f"{settings.ATTACHMENT_MAX_TICKET_FILES}. Please send a link to the rest instead."
+        )
+    if total + sum(upload.size for upload in files) > settings.ATTACHMENT_MAX_TICKET_BYTES:
+        raise UploadRefused(
+            f"This ticket already holds {filesizeformat(total)} of files and can hold up to "
+            f"{filesizeformat(settings.ATTACHMENT_MAX_TICKET_BYTES)}. Please send a link to "
+            "the rest instead."
+        )
 
 
 def as_download(attachment):

@@ -34,6 +34,10 @@ class AttachmentsField(forms.FileField):
                 errors.append(str(refused))
         if errors:
             raise forms.ValidationError(errors)
+        try:
+            uploads.check_request([upload for upload, _content_type in cleaned])
+        except uploads.UploadRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
         return cleaned
 
 

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import guest_access, permissions, uploads
+from incidents.clients import client_ip
 from incidents.models import Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import status, throttle
 from .forms import GuestTicketForm, ReplyForm
-from .views import _attach_all, _reply_allowed, _ticket_page
+from .views import _attach_all, _refused, _reply_allowed, _ticket_page, _too_many
 
 
 def requester_for(email, name=""):
@@ -42,9 +43,7 @@ def requester_for(email, name=""):
 
 
 def _throttled(request, email):
-    ip_ok = throttle.hit(
-        "guest-ip", throttle.client_ip(request), settings.GUEST_SUBMISSIONS_PER_IP_HOUR
-    )
+    ip_ok = throttle.hit("guest-ip", client_ip(request), settings.GUEST_SUBMISSIONS_PER_IP_HOUR)
     email_ok = throttle.hit("guest-email", email, settings.GUEST_SUBMISSIONS_PER_EMAIL_HOUR)
     return not (ip_ok and email_ok)
 
@@ -55,23 +54,29 @@ def guest_new(request):
     form = GuestTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _throttled(request, data["email"]):
-            return render(request, "429.html", status=429)
-        with transaction.atomic():
-            requester, existed = requester_for(data["email"], data["name"])
-            # Anyone may type an address: a ticket in the name of someone we already know is
-            # held from their account (and their tickets from this visitor) until the link
-            # mailed to that address confirms it.
-            ticket = Ticket.open_ticket(
-                requester=requester,
-                subject=data["subject"],
-                description=data["description"],
-                impact=data["impact"],
-                urgency=data["urgency"],
-                channel=Ticket.Channel.PORTAL,
-                held=existed,
-            )
-            _attach_all(ticket, requester, data["attachments"])
+        if _throttled(request, data["email"]) or (
+            data["attachments"] and not throttle.allows(request, files=True)
+        ):
+            return _too_many(request)
+        try:
+            with uploads.removed_if_not_saved(), transaction.atomic():
+                requester, existed = requester_for(data["email"], data["name"])
+                # Anyone may type an address: a ticket in the name of someone we already know
+                # is held from their account (and their tickets from this visitor) until the
+                # link mailed to that address confirms it.
+                ticket = Ticket.open_ticket(
+                    requester=requester,
+                    subject=data["subject"],
+                    description=data["description"],
+                    impact=data["impact"],
+                    urgency=data["urgency"],
+                    channel=Ticket.Channel.PORTAL,
+                    held=existed,
+                )
+                _attach_all(ticket, requester, data["attachments"])
+        except uploads.UploadRefused as refused:
+            form = _refused(form, refused)
+            return render(request, "portal/guest_new.html", {"form": form}, status=400)
         ticket.refresh_from_db()
         return render(
             request,
@@ -141,10 +146,16 @@ def guest_reply(request, token):
     if not _reply_allowed(item):
         messages.error(request, _("This ticket can no longer take replies."))
         return redirect("portal:guest-ticket", token)
+    files = form.cleaned_data["attachments"]
+    if not throttle.allows(request, reply=True, files=bool(files), guest_ticket=item):
+        return _too_many(request)
     try:
-        with transaction.atomic():
+        with uploads.removed_if_not_saved(), transaction.atomic():
             answer = item.add_reply(item.requester, form.cleaned_data["body"])
-            _attach_all(item, item.requester, form.cleaned_data["attachments"], reply=answer)
+            _attach_all(item, item.requester, files, reply=answer)
+    except uploads.UploadRefused as refused:
+        form = _refused(form, refused)
+        return _ticket_page(request, item, reply_form=form, code=400, guest_token=token)
     except TransitionError:
         messages.error(request, _("This ticket is closed and can no longer take replies."))
     else:

@@ -18,7 +18,7 @@ from incidents.api.throttling import TicketCreateThrottle
 from incidents.models import Attachment, Ticket
 from incidents.models.lifecycle import TransitionError
 
-from . import status
+from . import status, throttle
 from .forms import NewTicketForm, RatingForm, ReplyForm, TicketSearchForm
 
 PAGE_SIZE = 25
@@ -61,8 +61,18 @@ def my_tickets(request):
 
 
 def _attach_all(ticket, user, attachments, reply=None):
-    for upload, content_type in attachments:
-        ticket.attach(user, upload, content_type, reply=reply)
+    """Ticket.attach_all; its UploadRefused is for the caller to show under the form's field."""
+    ticket.attach_all(user, attachments, reply=reply)
+
+
+def _refused(form, refused):
+    """A refusal of the files as a whole (a message or a ticket over its limit), on the field."""
+    form.add_error("attachments", str(refused))
+    return form
+
+
+def _too_many(request):
+    return render(request, "429.html", status=429)
 
 
 @login_required
@@ -72,16 +82,22 @@ def new_ticket(request):
         if not TicketCreateThrottle().allow_request(request, None):
             return render(request, "429.html", status=429)
         data = form.cleaned_data
-        with uploads.removed_if_not_saved(), transaction.atomic():
-            ticket = Ticket.open_ticket(
-                requester=request.user,
-                subject=data["subject"],
-                description=data["description"],
-                impact=data["impact"],
-                urgency=data["urgency"],
-                channel=Ticket.Channel.PORTAL,
-            )
-            _attach_all(ticket, request.user, data["attachments"])
+        if data["attachments"] and not throttle.allows(request, files=True):
+            return _too_many(request)
+        try:
+            with uploads.removed_if_not_saved(), transaction.atomic():
+                ticket = Ticket.open_ticket(
+                    requester=request.user,
+                    subject=data["subject"],
+                    description=data["description"],
+                    impact=data["impact"],
+                    urgency=data["urgency"],
+                    channel=Ticket.Channel.PORTAL,
+                )
+                _attach_all(ticket, request.user, data["attachments"])
+        except uploads.UploadRefused as refused:
+            form = _refused(form, refused)
+            return render(request, "portal/new_ticket.html", {"form": form}, status=400)
         ticket.refresh_from_db()  # the escalation app has set the due times meanwhile
         messages.success(
             request,
@@ -154,10 +170,15 @@ def reply(request, ticket_id):
     if not _reply_allowed(item):
         messages.error(request, _("This ticket can no longer take replies."))
         return redirect("portal:ticket", item.pk)
+    files = form.cleaned_data["attachments"]
+    if not throttle.allows(request, reply=True, files=bool(files)):
+        return _too_many(request)
     try:
         with uploads.removed_if_not_saved(), transaction.atomic():
             answer = item.add_reply(request.user, form.cleaned_data["body"])
-            _attach_all(item, request.user, form.cleaned_data["attachments"], reply=answer)
+            _attach_all(item, request.user, files, reply=answer)
+    except uploads.UploadRefused as refused:
+        return _ticket_page(request, item, reply_form=_refused(form, refused), code=400)
     except TransitionError:
         messages.error(request, _("This ticket is closed and can no longer take replies."))
     else:

@@ -66,3 +66,37 @@ class TicketCreateThrottle(UserRateThrottle):
         if roles.is_agent(request.user):
             return True
         return super().allow_request(request, view)
+
+
+class ContributionThrottle(CompactHistory, throttling.SimpleRateThrottle):
+    """What a person adds to tickets (replies, files), counted per account, or for a guest per
+    client address and per guest link (`extra` idents). POSTs only: reading is not throttled.
+
+    The rate is read from settings at each request (REPLY_THROTTLE, UPLOAD_THROTTLE); the
+    portal asks the same classes as the API, so a person has one allowance everywhere."""
+
+    setting = None
+
+    def __init__(self, ident=None):
+        self.ident = ident
+        super().__init__()
+
+    def get_rate(self):
+        return getattr(settings, self.setting)
+
+    def get_cache_key(self, request, view):
+        if request.method != "POST":
+            return None
+        ident = self.ident
+        if ident is None:
+            user = request.user
+            ident = f"user-{user.pk}" if user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ReplyRateThrottle(ContributionThrottle):
+    scope, setting = "replies", "REPLY_THROTTLE"
+
+
+class UploadRateThrottle(ContributionThrottle):
+    scope, setting = "uploads", "UPLOAD_THROTTLE"

@@ -24,7 +24,7 @@ from . import serializers as s
 from .filters import TicketFilter
 from .mixins import FileTooLarge, IgnoreAccept, LocationOnCreateMixin, ProtectedDestroyMixin
 from .permissions import AgentsReadSupervisorsWrite, TicketActionPermission
-from .throttling import TicketCreateThrottle
+from .throttling import ReplyRateThrottle, TicketCreateThrottle, UploadRateThrottle
 
 # Statuses the schema cannot read off a view's configuration; helpdesk.schema adds the rest.
 ERRORS = {
@@ -38,6 +38,9 @@ WHOLE_LIST = {"filter_backends": [], "pagination_class": None}
 
 # Multipart framing and the optional `reply` field around the file: at most this many bytes.
 UPLOAD_OVERHEAD = 16 * 1024
+# Adding to a ticket is throttled on top of the per-user rate (REPLY_THROTTLE, UPLOAD_THROTTLE).
+THROTTLED_REPLIES = [*viewsets.GenericViewSet.throttle_classes, ReplyRateThrottle]
+THROTTLED_UPLOADS = [*viewsets.GenericViewSet.throttle_classes, UploadRateThrottle]
 
 
 def transition(func, *args, **kwargs):
@@ -230,7 +233,7 @@ class TicketViewSet(
         request=s.ReplyCreateSerializer,
         responses={201: s.ReplySerializer, **ERRORS},
     )
-    @action(detail=True, methods=["get", "post"], **WHOLE_LIST)
+    @action(detail=True, methods=["get", "post"], throttle_classes=THROTTLED_REPLIES, **WHOLE_LIST)
     def replies(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "POST":
@@ -260,12 +263,21 @@ class TicketViewSet(
         request={"multipart/form-data": s.AttachmentUploadSerializer},
         responses={
             201: s.AttachmentSerializer,
-            400: OpenApiResponse(description="No file, a type not allowed, or not your reply."),
+            400: OpenApiResponse(
+                description="No file, a type not allowed, the ticket's file quota reached "
+                "(ATTACHMENT_MAX_TICKET_BYTES, ATTACHMENT_MAX_TICKET_FILES), or not your reply."
+            ),
             404: ERRORS[404],
             413: OpenApiResponse(description="The file is larger than ATTACHMENT_MAX_BYTES."),
         },
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser], **WHOLE_LIST)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        throttle_classes=THROTTLED_UPLOADS,
+        **WHOLE_LIST,
+    )
     def attachments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "POST":
@@ -311,12 +323,14 @@ class TicketViewSet(
             raise ValidationError({"detail": "A closed ticket takes no more files."})
         try:
             content_type = uploads.checked_content_type(data["file"])
+            with uploads.removed_if_not_saved(), transaction.atomic():
+                [attachment] = ticket.attach_all(
+                    request.user, [(data["file"], content_type)], reply=reply
+                )
         except uploads.UploadRefused as refused:
             if refused.too_large:
                 raise FileTooLarge({"file": [str(refused)]}) from None
             raise ValidationError({"file": [str(refused)]}) from None
-        with uploads.removed_if_not_saved(), transaction.atomic():
-            attachment = ticket.attach(request.user, data["file"], content_type, reply=reply)
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     def _add_reply(self, ticket, request):

@@ -401,6 +401,21 @@ class TicketLifecycle:
             return False
         return self.events.filter(kind="rated", at__gte=self.resolved_at).exists()
 
+    def attach_all(self, uploaded_by, files, reply=None):
+        """Store the already-validated (upload, content_type) pairs of one message, or none:
+        UploadRefused, before anything is stored, when they are over the per-message limit or
+        would take the ticket past its quota. Run it in the transaction that saves the message,
+        inside uploads.removed_if_not_saved()."""
+        uploads_only = [upload for upload, _content_type in files]
+        uploads.check_request(uploads_only)
+        if files:
+            with transaction.atomic():
+                # Two messages at once must not both fit under the quota they share.
+                type(self).objects.select_for_update().filter(pk=self.pk).values("pk").get()
+                uploads.check_ticket_quota(self.attachments.all(), uploads_only)
+                return [self.attach(uploaded_by, *pair, reply=reply) for pair in files]
+        return []
+
     def attach(self, uploaded_by, upload, content_type, reply=None):
         """Store one already-validated upload on the ticket (or on one of its replies).
 

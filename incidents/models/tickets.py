@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
@@ -278,7 +280,9 @@ class Reply(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"attachments/{instance.ticket_id}/{filename}"
+    """A random stored name: the original lives in `filename` only, so a file's path is never
+    guessed from its ticket and name (files are served by access-checked views only)."""
+    return f"attachments/{instance.ticket_id}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):

@@ -3,12 +3,15 @@
 from array import array
 from types import SimpleNamespace
 
+import pytest
 from django.core.cache import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework import throttling
 
 from incidents.api.throttling import UserRateThrottle
+
+pytestmark = pytest.mark.django_db  # the cache is a table of the database (settings.CACHES)
 
 
 class Clock:

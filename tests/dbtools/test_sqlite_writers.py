@@ -16,7 +16,9 @@ from tests.escalation.processes import ROOT, child_env
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded default only"),
-    pytest.mark.django_db(transaction=True),
+    # Serialized like every transactional test here: its flush then leaves the content types
+    # for the next one to restore, instead of making them anew under other ids.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 # Holds the lock until told to write; then writes and commits, as another writer would.

@@ -32,7 +32,15 @@ BASELINE = {
     "REDIS_URL": "",
     "DEFAULT_FROM_EMAIL": "Help <help@example.com>",
 }
-CONTROLLED = ("DATABASE_URL", "EMAIL_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")
+CONTROLLED = (
+    "DATABASE_URL",
+    "EMAIL_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "CACHE_URL",
+    "WEB_CONCURRENCY",
+)
 
 
 def dotenv_sets(name):
@@ -73,7 +81,7 @@ def test_embedded_default_is_sqlite_database_broker_and_console_email():
     assert (shown["conn_max_age"], shown["health_checks"]) == (600, True)
     assert "orm" in shown["q_cluster"] and "redis" not in shown["q_cluster"]
     assert shown["email_backend"] == "django.core.mail.backends.console.EmailBackend"
-    assert shown["cache"].endswith("LocMemCache")
+    assert shown["cache"] == "helpdesk.cache.DatabaseCache"  # shared by every web process
 
 
 def test_postgres_and_redis_come_from_the_environment():
@@ -131,3 +139,15 @@ def test_debug_runs_with_a_development_key():
 
     assert shown["debug"] is True
     assert shown["secret"]
+
+
+def test_more_than_one_web_process_refuses_a_per_process_cache():
+    result = run_settings(CACHE_URL="locmemcache://", WEB_CONCURRENCY="3")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: 3 web processes cannot share a per-process cache" in (
+        result.stderr
+    )
+    assert settings_for(CACHE_URL="locmemcache://", WEB_CONCURRENCY="1")["cache"].endswith(
+        "LocMemCache"
+    )
+    assert settings_for(WEB_CONCURRENCY="3")["cache"] == "helpdesk.cache.DatabaseCache"

@@ -135,6 +135,11 @@ def test_anonymous_callers_are_refused(api, db, method):
     assert response.status_code == 401
 
 
+# Every API request reads and writes its throttle's counter in the database cache (none with
+# Redis): the same 6 queries whatever the request does.
+THROTTLE_QUERIES = 6
+
+
 def count_queries(client, method, *args):
     with CaptureQueriesContext(connection) as captured:
         response = getattr(client, method)(URL, *args, format="json")
@@ -149,5 +154,5 @@ def test_query_count_does_not_grow_with_the_kinds_changed(api, agent):
 
     reading = count_queries(client, "get")
     assert count_queries(client, "patch", one) == count_queries(client, "patch", four)
-    assert count_queries(client, "get") == reading <= 3
-    assert count_queries(client, "patch", four) <= 5
+    assert count_queries(client, "get") == reading <= 3 + THROTTLE_QUERIES
+    assert count_queries(client, "patch", four) <= 5 + THROTTLE_QUERIES
