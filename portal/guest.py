@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +23,8 @@ from incidents.models import Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import status, throttle
-from .forms import GuestTicketForm, ReplyForm
-from .views import _attach_all, _refused, _reply_allowed, _ticket_page, _too_many
+from .forms import GuestTicketForm
+from .views import _attach_all, _refused, _ticket_page, _too_many, send_reply
 
 
 def requester_for(email, name=""):
@@ -140,27 +141,8 @@ def guest_reply(request, token):
     item = _guest_or_none(request, token)
     if item is None:
         return _link_invalid(request)
-    form = ReplyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _ticket_page(request, item, reply_form=form, code=400, guest_token=token)
-    if not _reply_allowed(item):
-        messages.error(request, _("This ticket can no longer take replies."))
-        return redirect("portal:guest-ticket", token)
-    files = form.cleaned_data["attachments"]
-    if not throttle.allows(request, reply=True, files=bool(files), guest_ticket=item):
-        return _too_many(request)
-    try:
-        with uploads.removed_if_not_saved(), transaction.atomic():
-            answer = item.add_reply(item.requester, form.cleaned_data["body"])
-            _attach_all(item, item.requester, files, reply=answer)
-    except uploads.UploadRefused as refused:
-        form = _refused(form, refused)
-        return _ticket_page(request, item, reply_form=form, code=400, guest_token=token)
-    except TransitionError:
-        messages.error(request, _("This ticket is closed and can no longer take replies."))
-    else:
-        messages.success(request, _("Your reply was sent."))
-    return redirect("portal:guest-ticket", token)
+    back = reverse("portal:guest-ticket", args=[token])
+    return send_reply(request, item, item.requester, back, guest_token=token)
 
 
 @require_POST

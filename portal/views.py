@@ -164,26 +164,35 @@ def ticket(request, ticket_id):
 @require_POST
 def reply(request, ticket_id):
     item = _ticket_for(request, ticket_id)
+    return send_reply(request, item, request.user, reverse("portal:ticket", args=[item.pk]))
+
+
+def send_reply(request, item, author, back, guest_token=None):
+    """A customer's reply and its files, from their ticket page or a guest link: one form, one
+    set of rules; only who writes and where the page is differ. Answers the page again (400)
+    with the typed text on bad input, else goes `back` with a message."""
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _ticket_page(request, item, reply_form=form, code=400)
+        return _ticket_page(request, item, reply_form=form, code=400, guest_token=guest_token)
     if not _reply_allowed(item):
         messages.error(request, _("This ticket can no longer take replies."))
-        return redirect("portal:ticket", item.pk)
+        return redirect(back)
     files = form.cleaned_data["attachments"]
-    if not throttle.allows(request, reply=True, files=bool(files)):
+    guest = {"guest_ticket": item} if guest_token else {}
+    if not throttle.allows(request, reply=True, files=bool(files), **guest):
         return _too_many(request)
     try:
         with uploads.removed_if_not_saved(), transaction.atomic():
-            answer = item.add_reply(request.user, form.cleaned_data["body"])
-            _attach_all(item, request.user, files, reply=answer)
+            answer = item.add_reply(author, form.cleaned_data["body"])
+            _attach_all(item, author, files, reply=answer)
     except uploads.UploadRefused as refused:
-        return _ticket_page(request, item, reply_form=_refused(form, refused), code=400)
+        form = _refused(form, refused)
+        return _ticket_page(request, item, reply_form=form, code=400, guest_token=guest_token)
     except TransitionError:
         messages.error(request, _("This ticket is closed and can no longer take replies."))
     else:
         messages.success(request, _("Your reply was sent."))
-    return redirect("portal:ticket", item.pk)
+    return redirect(back)
 
 
 @login_required
