@@ -1,18 +1,50 @@
 """Django's database cache, with an `incr` two web processes cannot both read before either
-writes: the shared cache when there is no Redis (settings.CACHES)."""
+writes, and a `set` in one statement: the shared cache when there is no Redis (settings.CACHES).
+
+Every API request counts itself against its throttles here, so a write costs what it must: one
+INSERT … ON CONFLICT DO UPDATE (SQLite 3.24+, PostgreSQL), where Django's own set counts the
+table's rows, reads the key and updates it in a savepoint (5 queries). The table is trimmed on
+one write in CULL_EVERY, by Django's own set."""
 
 import base64
 import pickle
+import random
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache.backends import db
 from django.db import connections, router, transaction
 from django.utils import timezone
+
+CULL_EVERY = 200
 
 
 class DatabaseCache(db.DatabaseCache):
     def __init__(self, table, params):
         super().__init__(table, params)
         self.table = table
+
+    def set(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None):
+        if random.randrange(CULL_EVERY) == 0:
+            return super().set(key, value, timeout, version)  # counts rows, culls past the max
+        key = self.make_and_validate_key(key, version=version)
+        alias = router.db_for_write(self.cache_model_class)
+        connection = connections[alias]
+        table, quote = connection.ops.quote_name(self.table), connection.ops.quote_name
+        seconds = self.get_backend_timeout(timeout)  # an instant (time.time() + timeout) or None
+        expires = datetime.max if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)
+        if not settings.USE_TZ:
+            expires = expires.replace(tzinfo=None)
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        stored = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "
+                f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) DO UPDATE SET "
+                f"{quote('value')} = excluded.{quote('value')}, "
+                f"{quote('expires')} = excluded.{quote('expires')}",
+                [key, stored, expires],
+            )
 
     def incr(self, key, delta=1, version=None):
         """Add `delta` to a counter under a row lock (SQLite: the write lock), keeping its expiry.

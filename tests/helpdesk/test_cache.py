@@ -1,0 +1,47 @@
+"""The shared database cache (no Redis): a write is one statement, and it reads back what it
+wrote, across keys, overwrites and expiry; incr keeps counting."""
+
+import pytest
+from django.core.cache import cache, caches
+
+from helpdesk import cache as shared
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def never_cull(monkeypatch):
+    monkeypatch.setattr(shared.random, "randrange", lambda n: 1)
+
+
+def test_the_default_cache_is_the_shared_database_one():
+    assert isinstance(caches["default"], shared.DatabaseCache)
+
+
+def test_a_write_is_one_statement_and_reads_back(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        cache.set("throttle_user_7", [1.5, 2.5], 60)
+    with django_assert_num_queries(1):
+        cache.set("throttle_user_7", [3.5], 60)  # an overwrite, in place
+    assert cache.get("throttle_user_7") == [3.5]
+    assert cache.get("throttle_user_8") is None
+
+
+def test_an_expired_or_zero_timeout_value_is_gone_and_none_keeps_it():
+    cache.set("gone", "x", 0)
+    assert cache.get("gone") is None
+    cache.set("kept", "y", None)
+    assert cache.get("kept") == "y"
+
+
+def test_incr_counts_on_a_value_set_in_one_statement():
+    cache.set("count", 1, 60)
+    assert cache.incr("count") == 2
+    assert cache.incr("count", 5) == 7
+    assert cache.get("count") == 7
+
+
+def test_one_write_in_cull_every_is_djangos_own(monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(shared.random, "randrange", lambda n: 0)
+    cache.set("via-django", "z", 60)
+    assert cache.get("via-django") == "z"
