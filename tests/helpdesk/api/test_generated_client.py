@@ -17,7 +17,7 @@ pytest.importorskip("openapi_python_client", reason="openapi-python-client (dev 
 # The live server thread sees only committed rows; serialized_rollback restores the groups.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PACKAGE = "tierdesk_client"
-CONFIG = Path(__file__).resolve().parents[2] / "docs" / "client-config.yaml"
+CONFIG = Path(__file__).resolve().parents[3] / "docs" / "client-config.yaml"
 
 
 def generator():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # The same pinned version `make lint-api` runs.
 REDOCLY = os.environ.get("REDOCLY", "npx --yes @redocly/cli@2.77.0").split()
 
