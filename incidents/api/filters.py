@@ -1,5 +1,7 @@
 """List filters for tickets (SPEC "API": status, priority, team, assignee, breached)."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +23,27 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 instant, read as UTC: ISO allows UTC offsets PostgreSQL refuses (past
+    ±15:59, as in `…T14:37:40-21:28`), and near the years 1 and 9999 the instant may not exist
+    in UTC at all: a 400 with the field then, never a database error."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "Enter an instant between the years 1 and 9999.", code="invalid"
+            ) from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class TicketFilter(django_filters.FilterSet):
     # Columns of the ticket itself, so no duplicates to remove: the DISTINCT a multiple choice
     # adds by default made PostgreSQL sort the agent's whole list in parallel workers.
@@ -38,8 +61,8 @@ class TicketFilter(django_filters.FilterSet):
     active = django_filters.BooleanFilter(
         method="filter_active", help_text="true: neither resolved nor closed."
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Ticket

@@ -198,3 +198,19 @@ def test_customer_cannot_patch_their_own_ticket(api, customer, desk_ticket):
     assert response.status_code == 403
     desk_ticket.refresh_from_db()
     assert desk_ticket.priority != "P1"
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        "0777-10-22T14:37:40.3477-21:28",  # an offset ISO allows and PostgreSQL refuses
+        "2025-06-02T09:00:00+15:59",
+        "0001-01-01T00:30:00+01:00",  # before the year 1 in UTC
+    ],
+)
+def test_a_created_filter_with_any_iso_offset_is_an_answer_not_a_server_error(api, agent, instant):
+    for name in ("created_before", "created_after"):
+        response = api(agent).get("/api/tickets/", {name: instant})
+        assert response.status_code in (200, 400), response.content
+        if response.status_code == 400:
+            assert name in response.json()
