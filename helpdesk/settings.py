@@ -251,7 +251,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # for a new one; reset links that record no unconfirmed address; a new password revokes tokens.
 ACCOUNT_FORMS = {"login": "helpdesk.accounts.LoginForm", "signup": "helpdesk.accounts.SignupForm"}
 ACCOUNT_ADAPTER = "helpdesk.accounts.AccountAdapter"
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "helpdesk.reset_tokens.ResetTokens"
+# Django's own generator (bound to the password, last login and email): allauth's default
+# records an unconfirmed address for an account that had none, on an anonymous request.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tierdesk] "
