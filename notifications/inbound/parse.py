@@ -2,6 +2,7 @@
 unknown or wrong charset labels, HTML-only bodies. Its text, files and threading headers."""
 
 import html
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import policy
@@ -194,7 +195,9 @@ def _files(message, body):
         inline_image = content_type.startswith("image/") and disposition != "attachment"
         if not (disposition == "attachment" or filename or inline_image):
             continue  # another text alternative of the body
-        files.append(File(filename or f"part-{number}", content_type, _payload(part)))
+        if not filename:
+            filename = f"part-{number}{mimetypes.guess_extension(content_type) or ''}"
+        files.append(File(filename, content_type, _payload(part)))
     return files
 
 
