@@ -76,13 +76,16 @@ def headers_of(notification):
         return {}
     reference = (notification.payload.get("ticket") or {}).get("reference") or f"HD-{ticket_id}"
     thread = thread_id(ticket_id)
-    internal = notification.kind not in notification.CUSTOMER_KINDS
-    return {
-        "Reply-To": reply_address(reference, internal=internal),
+    headers = {
         "References": thread,
         "In-Reply-To": thread,
         "X-Tierdesk-Ticket": reference,
     }
+    if settings.MAIL_INBOUND:
+        # Only when mail is taken in: a Reply-To nobody reads would promise an answer.
+        internal = notification.kind not in notification.CUSTOMER_KINDS
+        headers["Reply-To"] = reply_address(reference, internal=internal)
+    return headers
 
 
 def build_message(notification, connection=None):

@@ -86,7 +86,9 @@ def _guest_ticket(request, token):
 
 
 def _link_invalid(request):
-    return render(request, "portal/guest_link_invalid.html", status=404)
+    # Answering a mail helps only where mail is taken in (MAIL_INBOUND).
+    context = {"replies_by_mail": settings.MAIL_INBOUND}
+    return render(request, "portal/guest_link_invalid.html", context, status=404)
 
 
 def guest_ticket(request, token):

@@ -15,6 +15,7 @@ from tests.mails import deliver
 @pytest.fixture(autouse=True)
 def sender(settings):
     settings.DEFAULT_FROM_EMAIL = "Tierdesk <help@desk.example>"
+    settings.MAIL_INBOUND = True
 
 
 @pytest.fixture
