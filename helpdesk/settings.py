@@ -292,7 +292,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # when one of them takes mail in (MAIL_INBOUND, on by itself with an inbox).
 MAIL_INBOX_URL = env.str("MAIL_INBOX_URL", default="")
 MAIL_INBOUND = env.bool("MAIL_INBOUND", default=bool(MAIL_INBOX_URL))
-MAIL_INBOX_POLL_SECONDS = env.int("MAIL_INBOX_POLL_SECONDS", default=60)
 INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=25 * 1024 * 1024)
 INBOUND_TICKETS_PER_SENDER_HOUR = env.int("INBOUND_TICKETS_PER_SENDER_HOUR", default=20)
 # authserv-ids of the receiving MTAs whose Authentication-Results headers are believed.
