@@ -7,6 +7,7 @@ taken: moved to the folder `?taken=Folder` names, else flagged with the keyword 
 fetches it again and ingest, which knows it by its Message-ID and hash (InboundMail), takes
 nothing twice and only marks it."""
 
+import contextlib
 import imaplib
 import logging
 import ssl
@@ -147,7 +148,5 @@ def _ok(answer, what):
 
 
 def _logout(imap):
-    try:
+    with contextlib.suppress(imaplib.IMAP4.error, OSError):
         imap.logout()
-    except (imaplib.IMAP4.error, OSError):
-        pass

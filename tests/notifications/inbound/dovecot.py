@@ -1,6 +1,7 @@
 """A real IMAP server for the poller's tests: Debian's dovecot, started with a configuration of
 its own in a temporary directory, on a free port of 127.0.0.1, plain-text logins."""
 
+import contextlib
 import imaplib
 import os
 import pwd
@@ -103,10 +104,8 @@ class Dovecot:
     def stop(self):
         pid_file = self.root / "run" / "master.pid"
         if pid_file.exists():
-            try:
+            with contextlib.suppress(ProcessLookupError, ValueError):
                 os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
-            except (ProcessLookupError, ValueError):
-                pass
 
     def log(self):
         path = self.root / "dovecot.log"
