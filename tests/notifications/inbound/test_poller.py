@@ -14,7 +14,7 @@ from ..conftest import free_port
 from .conftest import corpus
 from .dovecot import Dovecot
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
