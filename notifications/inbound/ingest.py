@@ -18,7 +18,7 @@ from incidents import addresses, guest_access, permissions, roles, uploads
 from incidents.models import Ticket
 
 from ..models import InboundMail
-from . import bounces, matching, noise
+from . import authentication, bounces, matching, noise
 from .attachments import accepted_files
 from .parse import parse
 
@@ -87,7 +87,9 @@ def _take(raw, digest, mail, now, retry):
         raise Refused(f"no usable sender address ({mail.sender or 'none'})") from None
     user = _known(mail.sender)
     target = matching.target_of(mail)
-    plan = _plan(user, target, now)
+    # A forged staff address (DMARC failed, says a trusted MTA) writes as a stranger would.
+    spoofed = user is not None and roles.is_agent(user) and authentication.dmarc_failed(mail)
+    plan = None if spoofed else _plan(user, target, now)
     if plan is None and retry is None and _over_limit(mail.sender, now):
         reason = (
             f"more than {settings.INBOUND_TICKETS_PER_SENDER_HOUR} new tickets from "
@@ -98,7 +100,7 @@ def _take(raw, digest, mail, now, retry):
         with uploads.removed_if_not_saved(), transaction.atomic():
             row = _claim(raw, digest, mail, now, retry)
             if plan is None:
-                ticket, reason = _open(mail, raw, user, target, now)
+                ticket, reason = _open(mail, raw, user, target, now, spoofed)
                 row.opened_ticket = True
             else:
                 ticket, reason = _answer(mail, raw, plan, now)
@@ -170,17 +172,19 @@ def _claim(raw, digest, mail, now, retry):
     )
 
 
-def _open(mail, raw, user, target, now):
+def _open(mail, raw, user, target, now, spoofed=False):
     held = False
     if user is None:
         user, _existed = guest_access.requester_for(mail.sender, mail.sender_name)
     else:
         # As for a guest form naming a known address: an account that never confirmed its
-        # address does not get tickets in its name on a From line's word.
-        held = not addresses.is_confirmed(user)
-    text = mail.text or "(The mail had no text.)"
+        # address, or a forged staff address, gets no ticket in its name on a From line's word
+        # until the mailed link confirms it.
+        held = spoofed or not addresses.is_confirmed(user)
+    notes = ["(Not verified: the sender's domain failed DMARC.)"] if spoofed else []
     if target is not None:
-        text = f"(Follow-up to {target.ticket.reference}.)\n\n{text}"
+        notes.append(f"(Follow-up to {target.ticket.reference}.)")
+    text = "\n\n".join([*notes, mail.text or "(The mail had no text.)"])
     files, refusals = accepted_files(mail.files, None)
     ticket = Ticket.open_ticket(
         requester=user,
