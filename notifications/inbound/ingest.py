@@ -173,9 +173,9 @@ def _claim(raw, digest, mail, now, retry):
 
 
 def _open(mail, raw, user, target, now, spoofed=False):
-    held = False
     if user is None:
-        user, _existed = guest_access.requester_for(mail.sender, mail.sender_name)
+        # A stranger becomes a guest; an address of a closed (inactive) account is held.
+        user, held = guest_access.requester_for(mail.sender, mail.sender_name)
     else:
         # As for a guest form naming a known address: an account that never confirmed its
         # address, or a forged staff address, gets no ticket in its name on a From line's word
