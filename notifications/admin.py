@@ -196,9 +196,19 @@ admin.site.register(InboundMail, InboundMailAdmin)
 class RejectedMailAdmin(InboundMailAdmin):
     """Mail kept aside: a supervisor reads it, retries it or deletes it."""
 
+    list_display = ("received_at", "sender", "short_reason", "subject")
+    list_filter = ()
     readonly_fields = ("reason", "received_at", "status", "sender", "subject", "message")
     fields = readonly_fields
     actions = ["retry", "discard"]
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Rejected mail: read a message, retry it or delete it"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"title": "Rejected mail", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).kept_aside()

@@ -280,6 +280,7 @@ class MailAddress(models.Model):
     class Meta:
         ordering = ["address"]
         verbose_name = "bouncing address"
+        verbose_name_plural = "bouncing addresses"
 
     def __str__(self):
         return self.address

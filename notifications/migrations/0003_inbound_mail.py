@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'bouncing address',
+                'verbose_name_plural': 'bouncing addresses',
                 'ordering': ['address'],
             },
         ),

@@ -1,26 +1,9 @@
-"""Mail from the corpus (tests/notifications/inbound/mail_corpus, made for these tests), with
-the ticket, outbox row and sender it answers filled in."""
-
-from pathlib import Path
+"""Email in: our sender address, mail taken in, files under a temporary MEDIA_ROOT, and the
+customer's ticket and receipt the corpus's replies answer (corpus.py)."""
 
 import pytest
 
 from notifications.models import Notification
-
-CORPUS = Path(__file__).parent / "mail_corpus"
-
-
-def corpus(name, ticket=None, notification=None, sender="alice@example.com"):
-    raw = (CORPUS / name).read_bytes()
-    values = {
-        b"@@FROM@@": sender,
-        b"@@REF@@": ticket.reference if ticket else "HD-0",
-        b"@@TICKET@@": ticket.pk if ticket else 0,
-        b"@@NOTE@@": notification.pk if notification else 0,
-    }
-    for token, value in values.items():
-        raw = raw.replace(token, str(value).encode())
-    return raw
 
 
 @pytest.fixture(autouse=True)

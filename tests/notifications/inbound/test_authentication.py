@@ -5,7 +5,7 @@ import pytest
 from incidents.models import Ticket
 from notifications.inbound.ingest import ingest
 
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 

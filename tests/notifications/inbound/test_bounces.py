@@ -6,7 +6,7 @@ from notifications.inbound.ingest import ingest
 from notifications.models import MailAddress, Notification
 from notifications.recipients import eligible
 
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from incidents.models import Ticket
 from notifications.inbound.ingest import ingest
 from notifications.models import InboundMail, Notification
 
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 

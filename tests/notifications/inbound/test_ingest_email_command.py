@@ -13,7 +13,7 @@ from django.core.management import call_command
 from incidents.models import Ticket
 from notifications.models import InboundMail
 
-from .conftest import CORPUS, corpus
+from .corpus import CORPUS, corpus
 
 pytestmark = pytest.mark.django_db
 

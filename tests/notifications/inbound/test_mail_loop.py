@@ -8,7 +8,7 @@ from notifications.inbound.ingest import ingest
 from notifications.models import Notification
 from tests.mails import deliver
 
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from notifications.inbound.ingest import ingest
 
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 

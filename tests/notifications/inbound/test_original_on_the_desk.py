@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from notifications.inbound.ingest import ingest
 
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from notifications.inbound.parse import html_to_text, parse
 
-from .conftest import corpus
+from .corpus import corpus
 
 
 @pytest.mark.parametrize(

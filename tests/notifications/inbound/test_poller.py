@@ -11,7 +11,7 @@ from notifications.models import InboundMail
 
 from ...escalation.processes import output, spawn
 from ..conftest import free_port
-from .conftest import corpus
+from .corpus import corpus
 from .dovecot import Dovecot
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

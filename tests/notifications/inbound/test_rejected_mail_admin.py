@@ -9,7 +9,7 @@ from notifications.inbound.ingest import ingest
 from notifications.models import InboundMail, RejectedMail
 
 from ...admin_pages import assert_agent_sent_to_login, url
-from .conftest import corpus
+from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def test_a_supervisor_reads_the_message(client, supervisor, rejected):
 
     assert "no usable sender address" in page
     assert "Body after broken headers." in page
+    assert "Retry this mail" in page and 'name="_save"' not in page
 
 
 def test_retry_takes_a_held_mail(client, supervisor, held):
