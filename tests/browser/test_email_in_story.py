@@ -10,7 +10,7 @@ from notifications.inbound.ingest import ingest
 from notifications.models import RejectedMail
 
 from ..notifications.inbound.corpus import corpus
-from .pages import look, sign_in
+from .pages import look, signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -21,14 +21,6 @@ def mail_in(settings, tmp_path):
     settings.MAIL_INBOUND = True
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.INBOUND_TICKETS_PER_SENDER_HOUR = 0  # every new ticket by mail is held
-
-
-def signed_in_page(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    sign_in(context, live_server, user)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 def test_a_held_mail_let_through_and_read_on_the_desk(
