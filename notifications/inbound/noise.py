@@ -29,6 +29,10 @@ def ignored_because(mail):
     """Why `mail` is ignored, in a few words, or "" when a person wrote it."""
     if own_message(mail):
         return "our own message"
+    if mail.sender.split("@")[0] in ("mailer-daemon", "postmaster"):
+        return "delivery report without a status"
+    if header(mail.message, "Return-Path").strip() == "<>":
+        return "automatic mail (empty Return-Path)"
     auto = header(mail.message, "Auto-Submitted").strip().lower()
     if auto and auto.split(";")[0].strip() != "no":
         return f"automatic mail (Auto-Submitted: {auto[:40]})"

@@ -62,3 +62,12 @@ def test_mail_from_our_own_address_is_ignored(teams):
     )
 
     assert ingest(raw).reason == "our own message"
+
+
+def test_a_mailer_daemon_without_a_report_and_a_null_return_path_are_ignored(teams):
+    raw = corpus("new_multipart_alternative.eml")
+    daemon = raw.replace(b"Carol Stranger <carol@newcomer.example>", b"MAILER-DAEMON@mx.example")
+    null_path = b"Return-Path: <>\r\n" + raw
+
+    assert ingest(daemon).reason == "delivery report without a status"
+    assert ingest(null_path).reason == "automatic mail (empty Return-Path)"
