@@ -41,6 +41,10 @@ class Refused(Exception):
     """A message that cannot be taken as it is: it is kept aside with this reason."""
 
 
+class AlreadyTaken(Exception):
+    """Another process (a second poller, a second click on Retry) took the message first."""
+
+
 def ingest(raw, *, now=None, retry=None):
     """Take one message (bytes). `retry`: a kept-aside InboundMail a supervisor retries, which
     skips the per-sender hold."""
@@ -106,9 +110,13 @@ def _take(raw, digest, mail, now, retry):
                 ticket, reason = _answer(mail, raw, plan, now)
             row.status, row.reason, row.ticket = Status.TAKEN, reason, ticket
             row.save()
-    except IntegrityError:
-        # The same message, taken meanwhile by another process.
+    except AlreadyTaken:
         return Outcome(Status.IGNORED, "already taken")
+    except IntegrityError:
+        taken = InboundMail.objects.filter(message_id=mail.message_id[:998], digest=digest)
+        if retry is None and taken.exists():
+            return Outcome(Status.IGNORED, "already taken")  # by another process, meanwhile
+        raise
     return Outcome(Status.TAKEN, reason, ticket)
 
 
@@ -158,8 +166,8 @@ def _claim(raw, digest, mail, now, retry):
     message fails on its unique key and takes nothing."""
     if retry is not None:
         row = InboundMail.objects.select_for_update().get(pk=retry.pk)
-        if row.status == Status.TAKEN:
-            raise IntegrityError("already taken")
+        if row.status in (Status.TAKEN, Status.IGNORED):
+            raise AlreadyTaken
         return row
     return InboundMail.objects.create(
         received_at=now,

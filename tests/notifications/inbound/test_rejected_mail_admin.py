@@ -5,7 +5,7 @@ import os
 import pytest
 
 from incidents.models import Ticket
-from notifications.inbound.ingest import ingest
+from notifications.inbound.ingest import ingest, retry
 from notifications.models import InboundMail, RejectedMail
 
 from ...admin_pages import assert_agent_sent_to_login, url
@@ -90,3 +90,15 @@ def test_delete_removes_the_row_and_its_stored_message(client, supervisor, rejec
 
 def test_agents_do_not_reach_it(client, agent):
     assert_agent_sent_to_login(client, agent, RejectedMail)
+
+
+def test_a_second_retry_of_the_same_mail_takes_nothing(held):
+    with held.raw.open("rb") as stored:
+        raw = stored.read()
+    stale = RejectedMail.objects.get(pk=held.pk)  # a second supervisor's page, loaded first
+
+    first, second = retry(held), ingest(raw, retry=stale)
+
+    assert (first.status, second.status, second.reason) == ("taken", "ignored", "already taken")
+    assert Ticket.objects.count() == 1
+    assert InboundMail.objects.get().status == "taken"
