@@ -2,7 +2,6 @@
 traceback, whatever comes in on standard input."""
 
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +12,10 @@ from django.core.management import call_command
 from incidents.models import Ticket
 from notifications.models import InboundMail
 
+from ...escalation.processes import ROOT, child_env
 from .corpus import CORPUS, corpus
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(monkeypatch, raw, capsys):
@@ -107,30 +105,18 @@ def test_pythons_own_email_test_messages_never_make_a_traceback(monkeypatch, cap
 
 
 @pytest.mark.slow
-def test_the_real_command_from_a_pipe(tmp_path):
-    """One run of the real process (an MTA's view): stdin in, one line and the code out."""
-    env = {
-        **os.environ,
-        "SECRET_KEY": "test-secret",
-        "DEBUG": "false",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_real_command_from_a_pipe(teams, tmp_path):
+    """One run of the real process on the test database (an MTA's view): stdin in, one line
+    and the exit code out."""
+    manage = [sys.executable, str(ROOT / "manage.py"), "ingest_email"]
+    mail = (CORPUS / "new_multipart_alternative.eml").read_bytes()
+    env = child_env(MEDIA_ROOT=tmp_path / "media")
 
-    taken = subprocess.run(
-        [*manage, "ingest_email"],
-        input=(CORPUS / "new_multipart_alternative.eml").read_bytes(),
-        env=env,
-        capture_output=True,
-        cwd=ROOT,
-    )
-    usage = subprocess.run(
-        [*manage, "ingest_email", "--bogus"], input=b"", env=env, capture_output=True, cwd=ROOT
-    )
+    taken = subprocess.run(manage, input=mail, env=env, capture_output=True, cwd=ROOT)
+    usage = subprocess.run([*manage, "--bogus"], input=b"", env=env, capture_output=True, cwd=ROOT)
 
-    assert (taken.returncode, taken.stdout.decode().strip()) == (0, "taken: opened HD-1")
+    reference = Ticket.objects.get().reference
+    assert (taken.returncode, taken.stdout.decode().strip()) == (0, f"taken: opened {reference}")
     assert usage.returncode == 2 and usage.stderr.decode().count("\n") == 1
     assert b"Traceback" not in taken.stderr + usage.stderr

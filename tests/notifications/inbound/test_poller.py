@@ -45,19 +45,22 @@ def reply_mail(ticket, n):
 
 
 def test_twenty_messages_and_a_poller_killed_halfway_each_become_one_ticket_or_reply(
-    dovecot, customer_ticket, teams
+    dovecot, customer_ticket, teams, tmp_path
 ):
     dovecot.deliver(
         [new_ticket_mail(n) if n % 2 else reply_mail(customer_ticket, n) for n in range(20)]
     )
 
-    crashed = spawn(["-m", "tests.notifications.inbound.crashing_poller", dovecot.url, "10"])
+    media = {"MEDIA_ROOT": tmp_path / "media"}
+    crashed = spawn(
+        ["-m", "tests.notifications.inbound.crashing_poller", dovecot.url, "10"], **media
+    )
     crashed.wait(timeout=120)
     assert crashed.returncode == -9, output(crashed)
     assert InboundMail.objects.count() == 10
     assert sum("$Tierdesk" in flags for flags in dovecot.flags()) == 9  # the 10th: unmarked
 
-    restarted = spawn(["manage.py", "poll_inbox", "--url", dovecot.url])
+    restarted = spawn(["manage.py", "poll_inbox", "--url", dovecot.url], **media)
     restarted.wait(timeout=120)
     assert restarted.returncode == 0, output(restarted)
 
