@@ -9,6 +9,7 @@ from incidents.models import Ticket
 from notifications.inbound.ingest import ingest
 from notifications.models import InboundMail, Notification
 
+from ...escalation.sla_setup import HOUR, sla_policy
 from .corpus import corpus
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,28 @@ def test_a_closed_ticket_answered_by_its_customer_opens_a_new_one(customer_ticke
     outcome = ingest(corpus("gmail_reply.eml", customer_ticket, receipt))
 
     assert outcome.status == "taken" and outcome.ticket != customer_ticket
+
+
+def test_a_mailed_ticket_gets_its_clocks_and_its_receipt_as_on_the_portal(teams):
+    sla_policy(None, response=HOUR, resolution=8 * HOUR)
+
+    ticket = ingest(corpus("new_multipart_alternative.eml")).ticket
+
+    ticket.refresh_from_db()
+    assert ticket.response_due_at == ticket.created_at + timedelta(hours=1)
+    assert ticket.resolution_due_at == ticket.created_at + timedelta(hours=8)
+    assert Notification.objects.filter(ticket=ticket, kind="received").count() == 1
+
+
+def test_a_reply_that_reopens_a_pending_ticket_restarts_its_clock(customer_ticket, receipt, agent):
+    sla_policy(None, response=HOUR, resolution=8 * HOUR)
+    ticket = ingest(corpus("new_multipart_alternative.eml")).ticket
+    ticket.change_status(agent, "pending")
+    ticket.refresh_from_db()
+    assert ticket.sla_paused_at is not None
+
+    raw = corpus("outlook_reply_no_threading.eml", ticket, sender="carol@newcomer.example")
+    ingest(raw)
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.sla_paused_at) == ("open", None)
