@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from escalation.api import oncall as oncall_views
 from escalation.api import views as escalation_views
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
@@ -18,6 +19,8 @@ router.register("sla-policies", escalation_views.SLAPolicyViewSet, basename="sla
 router.register(
     "escalation-policies", escalation_views.EscalationPolicyViewSet, basename="escalation-policy"
 )
+router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
+router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")
 
 app_name = "api"
 urlpatterns = [
@@ -30,6 +33,7 @@ urlpatterns = [
         NotificationPreferencesView.as_view(),
         name="notification-preferences",
     ),
+    path("teams/<int:pk>/on-call/", oncall_views.TeamOnCallView.as_view(), name="team-on-call"),
     *router.urls,
     # Last: any other path under /api/ is a JSON 404 (DEBUG or not), never an HTML page.
     re_path(r"^.*$", unknown_api_path),

@@ -1,6 +1,7 @@
 from .calendars import BusinessCalendar, Holiday, OpeningHours
 from .firings import Firing, TicketClock
 from .policies import EscalationLevel, EscalationPolicy
+from .rotations import OnCallOverride, Rotation, RotationMember
 from .sla import SLAPolicy, SLATarget
 
 __all__ = [
@@ -9,7 +10,10 @@ __all__ = [
     "EscalationPolicy",
     "Firing",
     "Holiday",
+    "OnCallOverride",
     "OpeningHours",
+    "Rotation",
+    "RotationMember",
     "SLAPolicy",
     "SLATarget",
     "TicketClock",

@@ -20,6 +20,8 @@ ADD_PAGE = {
     "escalation.escalationpolicy": 200,
     "escalation.firing": 403,
     "escalation.ticketclock": 403,
+    "escalation.rotation": 200,
+    "escalation.oncalloverride": 200,
     "incidents.prioritymatrixentry": 200,
     "notifications.notification": 403,
     "notifications.webhook": 200,
