@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import actions, bulk, views
+from . import actions, availability, bulk, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("me/", availability.availability, name="availability"),
+    path(
+        "me/absences/<int:absence_id>/cancel/",
+        availability.cancel_absence,
+        name="cancel-absence",
+    ),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
     path(

@@ -8,6 +8,7 @@ from escalation.api import oncall as oncall_views
 from escalation.api import views as escalation_views
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
+from incidents.api.absences import AbsenceViewSet
 from incidents.api.auth import ObtainToken, RevokeToken
 from notifications.api import NotificationPreferencesView
 
@@ -19,6 +20,7 @@ router.register("sla-policies", escalation_views.SLAPolicyViewSet, basename="sla
 router.register(
     "escalation-policies", escalation_views.EscalationPolicyViewSet, basename="escalation-policy"
 )
+router.register("out-of-office", AbsenceViewSet, basename="out-of-office")
 router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
 router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")
 

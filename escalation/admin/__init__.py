@@ -26,7 +26,12 @@ from ..models.policies import NOTIFY_TARGETS
 from .display import JSONChoicesField, ZoneField, duration
 from .preview import preview_view
 
-NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
+NOTIFY_LABELS = {
+    "team": "Whole team",
+    "team_leads": "Team leads",
+    "on_call": "On call (primary)",
+    "on_call_secondary": "On call (secondary)",
+}
 NOTIFY_CHOICES = [(t, NOTIFY_LABELS.get(t, t.capitalize())) for t in NOTIFY_TARGETS]
 
 

@@ -1,33 +1,10 @@
-"""Supervisors keep the on-call rotations and overrides in the admin: give their group the
-models' permissions."""
+"""Supervisors keep the on-call rotations and overrides in the admin."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODELS = ["rotation", "rotationmember", "oncalloverride"]
-CODENAMES = [f"{action}_{model}" for model in MODELS for action in ("add", "change", "delete", "view")]
+from dbtools.migration_tools import group_grants
 
-
-def _permissions(apps):
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(content_type__app_label="escalation", codename__in=CODENAMES)
-
-
-def grant(apps, schema_editor):
-    # Permissions are normally made after migrate; the group needs them now.
-    app_config = apps.get_app_config("escalation")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    supervisors, _ = Group.objects.get_or_create(name="supervisors")
-    supervisors.permissions.add(*_permissions(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="supervisors"):
-        group.permissions.remove(*_permissions(apps))
+grant, revoke = group_grants("supervisors", "escalation", ["rotation", "rotationmember", "oncalloverride"])
 
 
 class Migration(migrations.Migration):

@@ -8,7 +8,14 @@ from dbtools.aggregates import AsJSON, json_rows, loads
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
-NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
+NOTIFY_TARGETS = (
+    "assignee",
+    "team",
+    "team_leads",
+    "supervisors",
+    "on_call",
+    "on_call_secondary",
+)
 MAX_OFFSET_SECONDS = 90 * 86400
 
 

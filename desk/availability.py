@@ -1,0 +1,99 @@
+"""An agent's own page: when they are on call, and their out of office with a deputy.
+
+Setting an absence that overlaps one of their on-call shifts is said before saving: the page
+lists the shifts it would leave, and saving then takes a second, explicit "Save anyway"."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from escalation import oncall
+from incidents import roles
+from incidents.models import Absence, Membership
+
+from .forms import problems
+from .views import agent_required
+
+AHEAD = timedelta(days=14)
+LAYER_NAMES = {1: "primary", 2: "secondary"}
+
+
+class AbsenceForm(forms.ModelForm):
+    start = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    class Meta:
+        model = Absence
+        fields = ["start", "end", "deputy", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.user = user
+        self.fields["deputy"].queryset = roles.agents().exclude(pk=user.pk).order_by("username")
+        self.fields["deputy"].empty_label = "No deputy"
+        self.fields["deputy"].help_text = "Told instead of you while you are away."
+        zone = timezone.get_current_timezone_name()
+        self.fields["start"].label = f"Away from ({zone})"
+        self.fields["end"].label = f"Back at ({zone})"
+
+
+def my_shifts(user, start, end):
+    """The user's on-call time in [start, end): (team, layer name, segment), by start."""
+    memberships = Membership.objects.filter(user=user).select_related("team")
+    teams = {m.team_id: m.team for m in memberships}
+    plan = oncall.schedule(list(teams), start, end)
+    found = [
+        (teams[team_id], LAYER_NAMES[layer], segment)
+        for (team_id, layer), segments in plan.items()
+        for segment in segments
+        if segment.user == user.pk
+    ]
+    return sorted(found, key=lambda row: row[2].start)
+
+
+def conflicts(user, start, end):
+    """The user's on-call time an absence over [start, end) would leave."""
+    return my_shifts(user, start, end)
+
+
+@agent_required
+def availability(request):
+    now = timezone.now()
+    form = AbsenceForm(request.POST or None, user=request.user)
+    clashes = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            clashes = conflicts(request.user, data["start"], data["end"])
+            if not clashes or request.POST.get("confirm") == "yes":
+                absence = form.save(commit=False)
+                absence.created_by = request.user
+                absence.save()
+                messages.success(request, "Out of office saved.")
+                return redirect("desk:availability")
+        else:
+            messages.error(request, problems(form))
+    status = 400 if request.method == "POST" and (form.errors or clashes) else 200
+    context = {
+        "form": form,
+        "clashes": clashes,
+        "shifts": my_shifts(request.user, now, now + AHEAD),
+        "absences": Absence.objects.filter(user=request.user, end__gt=now).select_related("deputy"),
+        "deputising": Absence.objects.filter(deputy=request.user, end__gt=now).select_related(
+            "user"
+        ),
+    }
+    return render(request, "desk/availability.html", context, status=status)
+
+
+@agent_required
+@require_POST
+def cancel_absence(request, absence_id):
+    absence = get_object_or_404(Absence, pk=absence_id, user=request.user)
+    absence.delete()
+    messages.success(request, "Out of office removed.")
+    return redirect("desk:availability")
