@@ -50,9 +50,7 @@ def perform_many(firings, tickets, now):
     )
     for event, people in zip(events, reached, strict=True):
         if people.skipped:
-            event.data["skipped"] = [
-                {"user": away, "told_instead": deputy} for away, deputy in people.skipped
-            ]
+            event.data["skipped"] = people.skipped
     TicketEvent.objects.record_all(events)
     _notify(firings, tickets, reached)
 
@@ -216,8 +214,8 @@ def recipients_many(asks):
 
 @dataclass
 class Reached:
-    """Who one ask reaches: `users` (active, by id), `skipped` ((away id, stand-in id or None),
-    incidents.availability), and `named` (did its targets name anyone at all)."""
+    """Who one ask reaches: `users` (active, by id), `skipped` (who was away and who was told
+    instead, ids and names: incidents.availability), and `named` (did its targets name anyone)."""
 
     users: list
     skipped: list = dataclasses.field(default_factory=list)
@@ -242,12 +240,35 @@ def reach_many(asks, now=None):
         availability.reach(sorted(ids), at, away.at(at)) if ids else availability.Reach()
         for ids, (*_, at) in zip(wanted, asks, strict=True)
     ]
-    every = set().union(*(r.told for r in reaches))
-    users = get_user_model().objects.filter(pk__in=every, is_active=True).in_bulk()
+    every = set().union(*(r.told for r in reaches), *(_ids_of(r.skipped) for r in reaches))
+    people = get_user_model().objects.filter(pk__in=every).in_bulk()
+    users = {pk: user for pk, user in people.items() if user.is_active}
     return [
-        Reached([users[pk] for pk in sorted(r.told) if pk in users], r.skipped, bool(ids))
+        Reached(
+            [users[pk] for pk in sorted(r.told) if pk in users],
+            [_skip(away, deputy, people) for away, deputy in r.skipped],
+            bool(ids),
+        )
         for r, ids in zip(reaches, wanted, strict=True)
     ]
+
+
+def _ids_of(skipped):
+    return {pk for pair in skipped for pk in pair if pk is not None}
+
+
+def _skip(away, deputy, people):
+    """What the timeline keeps of one skip: ids and names, so it reads without a query."""
+    return {
+        "user": away,
+        "name": _display(people.get(away)),
+        "told_instead": deputy,
+        "told_instead_name": _display(people.get(deputy)) if deputy else None,
+    }
+
+
+def _display(user):
+    return (user.get_full_name() or user.get_username()) if user else "someone"
 
 
 def _members(asks):

@@ -16,7 +16,7 @@ from notifications.models import Notification
 from . import planner
 from .durations import short_duration
 from .models import EscalationPolicy, Firing
-from .preview import recipients_of
+from .preview import reach_of
 
 ANCHORS = {
     "created": "creation",
@@ -46,6 +46,7 @@ class Step:
     why_at: datetime | None = None
     key: str = ""  # the firing's
     policy: str | None = None  # the id of the policy a level comes from
+    skipped: list = field(default_factory=list)  # "Ana is away: Ben told instead", …
 
     @property
     def fired(self):
@@ -77,21 +78,44 @@ def ladder(ticket, now):
     teams = Team.objects.in_bulk(team_ids) if team_ids else {}
     named = _policy_names(firings)
     to_come = [f for f in firings if f.state in TO_COME]
-    people = recipients_of(to_come, ticket) if to_come else []
+    reached = reach_of(to_come, ticket, now) if to_come else []
+    skipped = _skipped_when_fired(ticket) if fired else {}
     past = [
         _step(f, teams, "late" if f.late else "on time", told.get(f"firing:{f.pk}", []))
         for f in sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk))
     ]
+    for step, firing in zip(
+        past, sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk)), strict=True
+    ):
+        step.skipped = skip_lines(skipped.get(firing.pk, []))
     # A breach set aside is one that did not happen: nothing to tell.
     aside = [_aside(f, teams) for f in firings if f.state in SET_ASIDE and f.kind == "level"]
     upcoming = [
-        _step(f, teams, _to_come(f, now), [_name(u) for u in users])
-        for f, users in zip(to_come, people, strict=True)
+        _step(f, teams, _to_come(f, now), [_name(u) for u in people.users])
+        for f, people in zip(to_come, reached, strict=True)
     ]
+    for step, people in zip(upcoming, reached, strict=True):
+        step.skipped = skip_lines(people.skipped)
     for step in [*past, *aside, *upcoming]:
         if step.policy in named:
             step.title = f"{named[step.policy]}: {step.title}"
     return Ladder(past, aside, upcoming)
+
+
+def _skipped_when_fired(ticket):
+    """{firing id: the skips its escalated event recorded} (escalation.actions.reach_many)."""
+    events = ticket.events.filter(kind="escalated", data__has_key="skipped")
+    return {data.get("firing"): data["skipped"] for data in events.values_list("data", flat=True)}
+
+
+def skip_lines(skipped):
+    """One sentence per person skipped for being away."""
+    return [
+        f"{s['name']} is away: {s['told_instead_name']} told instead"
+        if s.get("told_instead")
+        else f"{s['name']} is away, no deputy: skipped"
+        for s in skipped
+    ]
 
 
 def _policy_names(firings):

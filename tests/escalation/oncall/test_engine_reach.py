@@ -84,7 +84,9 @@ def test_an_away_person_is_skipped_and_their_deputy_told_with_the_timeline_sayin
     assert run_engine(berlin(2026, 6, 2, 8, 55)) == 1
     assert told(ticket) == ["ben"]
     event = ticket.events.get(kind="escalated")
-    assert event.data["skipped"] == [{"user": ana.pk, "told_instead": ben.pk}]
+    assert event.data["skipped"] == [
+        {"user": ana.pk, "name": "ana", "told_instead": ben.pk, "told_instead_name": "ben"}
+    ]
 
 
 def test_the_away_rule_covers_team_targets_and_named_users_and_no_deputy_means_skipped(
@@ -124,3 +126,29 @@ def test_an_absence_that_has_ended_changes_nothing(rotation, make_ticket, custom
     run_engine(berlin(2026, 6, 2, 8, 55))
     assert told(ticket) == ["ana"]
     assert "skipped" not in ticket.events.get(kind="escalated").data
+
+
+def test_the_ladder_says_who_was_skipped_and_who_the_next_level_would_reach(
+    rotation, make_ticket, customer, teams, crew
+):
+    from escalation import ladder
+
+    ana, ben, cem = crew[:3]
+    Absence.objects.create(
+        user=ana, start=berlin(2026, 6, 1), end=berlin(2026, 6, 2, 9), deputy=ben
+    )
+    sla_policy(None, response=HOUR, resolution=8 * HOUR)
+    escalation_policy(
+        [
+            {"anchor": "created", "offset_seconds": 600, "notify": ["on_call"]},
+            # Due Wed 3 Jun 09:10: cem's shift by then, and no one away.
+            {"anchor": "created", "offset_seconds": 87900, "notify": ["on_call"]},
+        ]
+    )
+    ticket = make_ticket(customer, team=teams["desk"], at=berlin(2026, 6, 2, 8, 45))
+    run_engine(berlin(2026, 6, 2, 8, 55))
+    found = ladder.ladder(ticket, berlin(2026, 6, 2, 9))
+    assert found.past[0].notified == ["ben"]
+    assert found.past[0].skipped == ["ana is away: ben told instead"]
+    level_2 = [step for step in found.upcoming if step.title.startswith("Level 2")]
+    assert [(step.notified, step.skipped) for step in level_2] == [(["cem"], [])]
