@@ -14,7 +14,7 @@ from django.utils import timezone
 from incidents import availability
 from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
-from notifications import outbox
+from notifications import contacts, outbox
 from notifications.models import Notification, Webhook
 
 from . import oncall
@@ -340,6 +340,13 @@ def _notify(firings, tickets, reached):
         )
     # A firing fires once (its row moved to `fired` in this transaction): its keys are new.
     outbox.notify_many(notices, new_cause=True, ids_only=True)
+    contacts.notify_many(
+        [
+            (tickets[f.ticket_id], f.actions.get("notify_contacts") or [], f"firing:{f.pk}")
+            for f in firings
+            if f.kind == "level" and (f.actions or {}).get("notify_contacts")
+        ]
+    )
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
         url = (firing.actions or {}).get("webhook_url")

@@ -31,4 +31,5 @@ class EscalationConfig(AppConfig):
             EscalationPolicy.teams.through,
             EscalationLevel,
             EscalationLevel.notify_users.through,
+            EscalationLevel.notify_contacts.through,
         )

@@ -11,6 +11,7 @@ from incidents.api import views as incidents_views
 from incidents.api.absences import AbsenceViewSet
 from incidents.api.auth import ObtainToken, RevokeToken
 from notifications.api import NotificationPreferencesView
+from notifications.contacts_api import ContactViewSet
 
 router = DefaultRouter()
 router.register("tickets", incidents_views.TicketViewSet, basename="ticket")
@@ -20,6 +21,7 @@ router.register("sla-policies", escalation_views.SLAPolicyViewSet, basename="sla
 router.register(
     "escalation-policies", escalation_views.EscalationPolicyViewSet, basename="escalation-policy"
 )
+router.register("contacts", ContactViewSet, basename="contact")
 router.register("out-of-office", AbsenceViewSet, basename="out-of-office")
 router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
 router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")

@@ -200,6 +200,8 @@ def subject_line(kind, info, event):
         text = f"Re: {ref} {title}"
     elif kind == "resolved":
         text = f"{ref} Resolved: {title}"
+    elif kind == "contact_update":
+        text = f"{ref} Update: {title}"
     elif kind == "assigned":
         text = f"{ref} Assigned to you: {title}"
     elif kind == "escalated":

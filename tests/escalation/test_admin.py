@@ -25,6 +25,7 @@ ADD_PAGE = {
     "incidents.prioritymatrixentry": 200,
     "notifications.notification": 403,
     "notifications.webhook": 200,
+    "notifications.contact": 200,
     "notifications.notificationpreference": 200,
 }
 MODELS = [
