@@ -17,7 +17,7 @@ from incidents.roles import SUPERVISORS
 from notifications import contacts, outbox
 from notifications.models import Notification, Webhook
 
-from . import oncall
+from . import fallthrough, oncall
 
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 BREACH_TARGETS = ("assignee", "team_leads")
@@ -51,8 +51,10 @@ def perform_many(firings, tickets, now):
     for event, people in zip(events, reached, strict=True):
         if people.skipped:
             event.data["skipped"] = people.skipped
+    through = fallthrough.fall_through(firings, tickets, events, reached, now, reach_many)
     TicketEvent.objects.record_all(events)
-    _notify(firings, tickets, reached)
+    fallthrough.bring_forward(through, now)
+    _notify(firings, tickets, reached, {f.pk for f in through})
 
 
 def _escalate(firing, ticket, now, moves):
@@ -323,10 +325,13 @@ def _named(ticket, targets, user_ids, members, supervisors, holders):
     return ids
 
 
-def _notify(firings, tickets, reached):
+def _notify(firings, tickets, reached, nobody=()):
+    """`nobody`: ids of the firings whose own targets reached no one (fallthrough)."""
     notices = []
     for firing, users in zip(firings, [r.users for r in reached], strict=True):
         kind, data = notice_kind(firing), firing_data(firing)
+        if firing.pk in nobody:
+            data["nobody"] = True
         notices.append(
             outbox.UserNotice(
                 kind,

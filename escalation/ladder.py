@@ -8,6 +8,7 @@ skipped says why (SPEC "Moves keep the ladder honest")."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from incidents.models import Team
@@ -87,7 +88,7 @@ def ladder(ticket, now):
     for step, firing in zip(
         past, sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk)), strict=True
     ):
-        step.skipped = skip_lines(skipped.get(firing.pk, []))
+        step.skipped = skip_lines(skipped.get(firing.pk, {}))
     # A breach set aside is one that did not happen: nothing to tell.
     aside = [_aside(f, teams) for f in firings if f.state in SET_ASIDE and f.kind == "level"]
     upcoming = [
@@ -95,7 +96,7 @@ def ladder(ticket, now):
         for f, people in zip(to_come, reached, strict=True)
     ]
     for step, people in zip(upcoming, reached, strict=True):
-        step.skipped = skip_lines(people.skipped)
+        step.skipped = skip_lines({"skipped": people.skipped})
     for step in [*past, *aside, *upcoming]:
         if step.policy in named:
             step.title = f"{named[step.policy]}: {step.title}"
@@ -103,19 +104,28 @@ def ladder(ticket, now):
 
 
 def _skipped_when_fired(ticket):
-    """{firing id: the skips its escalated event recorded} (escalation.actions.reach_many)."""
-    events = ticket.events.filter(kind="escalated", data__has_key="skipped")
-    return {data.get("firing"): data["skipped"] for data in events.values_list("data", flat=True)}
+    """{firing id: its escalated event's data} for the levels that skipped someone away or
+    reached no one (escalation.actions.reach_many, escalation.fallthrough)."""
+    events = ticket.events.filter(kind="escalated").filter(
+        Q(data__has_key="skipped") | Q(data__has_key="nobody")
+    )
+    return {data.get("firing"): data for data in events.values_list("data", flat=True)}
 
 
-def skip_lines(skipped):
-    """One sentence per person skipped for being away."""
-    return [
+def skip_lines(data):
+    """One sentence per person skipped for being away, and one when no one was available."""
+    lines = [
         f"{s['name']} is away: {s['told_instead_name']} told instead"
         if s.get("told_instead")
         else f"{s['name']} is away, no deputy: skipped"
-        for s in skipped
+        for s in data.get("skipped", [])
     ]
+    if data.get("nobody"):
+        lines.append(
+            f"No one available at level {data.get('level')}: the leads and supervisors were "
+            "told, and the next level fired at once"
+        )
+    return lines
 
 
 def _policy_names(firings):

@@ -95,7 +95,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 AGENT_KIND_LABELS = ", ".join(
-    label for kind, label in Notification.Kind.choices if kind not in Notification.CUSTOMER_KINDS
+    label for kind, label in Notification.Kind.choices if kind not in Notification.PUBLIC_KINDS
 )
 
 

@@ -47,9 +47,13 @@ class Notification(models.Model):
         BREACH = "breach", "SLA breach"
         CONTACT_UPDATE = "contact_update", "Update for an outside contact"
 
-    # Kinds a customer may ever receive; everything else is for agents, leads and supervisors.
-    # An outside contact gets `contact_update`, which says what a customer would read.
-    CUSTOMER_KINDS = frozenset({"received", "reply", "resolved", "contact_update"})
+    # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
+    # and supervisors.
+    CUSTOMER_KINDS = frozenset({"received", "reply", "resolved"})
+    # What outside contacts get: what a customer would read (notifications.contacts).
+    CONTACT_KINDS = frozenset({"contact_update"})
+    # Kinds rendered from the public view of a ticket only.
+    PUBLIC_KINDS = CUSTOMER_KINDS | CONTACT_KINDS
     # Kinds an escalation level sends to the people it names whatever their preferences.
     FORCED_KINDS = frozenset({"escalated", "sla_warning"})
 
