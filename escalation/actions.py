@@ -31,6 +31,7 @@ def perform_many(firings, tickets, now):
     reassigned and raised in bulk and their events recorded as one batch, which the declared
     reactions handle like any person's change (incidents/reactions.py: the clocks re-frozen
     and re-planned together), so the queries do not grow with the firings that move tickets."""
+    firings = fallthrough.hold(firings, tickets, now, reach_many) if firings else firings
     if not firings:
         return
     moves = _Moves(firings, tickets)

@@ -218,10 +218,10 @@ class _Change:
         if row.state == Firing.State.CLAIMED and state == Firing.State.PENDING:
             state = Firing.State.CLAIMED  # a worker has it; it re-checks the plan before acting
         due_at = plan.due_at
-        if state in WAITING and (row.outcome or {}).get("brought_forward"):
-            # Brought forward when the level before reached nobody (fallthrough): it keeps
-            # its earlier time while it still waits.
-            due_at = min(row.due_at, plan.due_at)
+        if state in WAITING and row.state in WAITING and (row.outcome or {}).get("rescheduled"):
+            # Brought forward or held for a shift (escalation.fallthrough): it keeps its own
+            # time while it still waits.
+            due_at = row.due_at
         if row.state != state or row.due_at != due_at or row.anchor_at != plan.anchor_at:
             return row, state, due_at, plan.anchor_at, None
         return None

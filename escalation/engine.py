@@ -146,7 +146,7 @@ class _Judge:
         plan = wanted.get(firing.key)
         if plan is None:
             return Firing.State.CANCELLED
-        if firing.due_at > now or (plan.due_at > now and not brought_forward(firing)):
+        if firing.due_at > now or (plan.due_at > now and not rescheduled(firing)):
             return Firing.State.PENDING  # the deadline moved out while the firing was queued
         if firing.kind == Firing.Kind.LEVEL and ticket.status in HOLDING:
             return Firing.State.HELD
@@ -169,9 +169,10 @@ class _Judge:
         return (firing.ticket_id, firing.kind, firing.level, firing.anchor_at) in self.waiting
 
 
-def brought_forward(firing):
-    """Was the level brought forward because the one before reached nobody (fallthrough)?"""
-    return bool((firing.outcome or {}).get("brought_forward"))
+def rescheduled(firing):
+    """Was the level brought forward or held for a shift (escalation.fallthrough)? Then its
+    own due time stands."""
+    return bool((firing.outcome or {}).get("rescheduled"))
 
 
 def skip_overdue_repeats(firings, now):

@@ -169,7 +169,17 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "slug", "tier", "escalates_to", "email", "is_intake", "members"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "tier",
+            "escalates_to",
+            "email",
+            "is_intake",
+            "hold_for_next_shift",
+            "members",
+        ]
 
     def validate_tier(self, value):
         if value < 1:

@@ -39,6 +39,11 @@ class Team(models.Model):
         help_text="Takes every ticket that names no team (portal, API, email, desk). "
         "Exactly one team: ticking it here takes it from the team that had it.",
     )
+    hold_for_next_shift = models.BooleanField(
+        default=False,
+        help_text="When a level's on-call targets reach no one, wait for the next shift to "
+        "start and page it then, instead of telling the leads and firing the next level at once.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )

@@ -77,3 +77,37 @@ def test_a_level_with_someone_to_tell_does_not_fall_through(
     run_engine(berlin(2026, 6, 2, 10, 10))
     assert "nobody" not in ticket.events.get(kind="escalated").data
     assert Firing.objects.get(ticket=ticket, level=2).due_at == berlin(2026, 6, 2, 13)
+
+
+def test_a_team_that_holds_waits_for_the_next_shift_and_pages_it_then(
+    make_user, make_ticket, customer, teams, lead
+):
+    desk = teams["desk"]
+    desk.hold_for_next_shift = True
+    desk.save()
+    ana, ben = (make_user(name, role="agent") for name in ("ana", "ben"))
+    for person in (ana, ben):
+        Membership.objects.create(user=person, team=desk, role="agent")
+    builders.rotation(desk, [ana, ben], date(2026, 6, 1), zone="Europe/Berlin")
+    Absence.objects.create(user=ana, start=berlin(2026, 6, 1, 18), end=berlin(2026, 6, 2, 9))
+    sla_policy(None, response=24 * HOUR, resolution=48 * HOUR)
+    escalation_policy([{"anchor": "created", "offset_seconds": 600, "notify": ["on_call"]}])
+    ticket = make_ticket(customer, team=desk, at=berlin(2026, 6, 1, 20))
+
+    run_engine(berlin(2026, 6, 1, 20, 10))
+    firing = Firing.objects.get(ticket=ticket, level=1)
+    assert (firing.state, firing.due_at) == (Firing.State.PENDING, berlin(2026, 6, 2, 9))
+    assert not Notification.objects.filter(cause=f"firing:{firing.pk}").exists()
+    held = ticket.events.get(kind="level_held")
+    assert held.data["until"] == "2026-06-02T07:00:00+00:00"  # 09:00 in Berlin
+    assert not ticket.events.filter(kind="escalated").exists()
+    # A reply re-plans the clocks: the held level keeps waiting for the shift.
+    ticket.add_reply(customer, "Anyone there?", at=berlin(2026, 6, 1, 21))
+    firing.refresh_from_db()
+    assert firing.due_at == berlin(2026, 6, 2, 9)
+
+    assert run_engine(berlin(2026, 6, 2, 8, 59, 59)) == 0
+    assert run_engine(berlin(2026, 6, 2, 9)) == 1
+    firing.refresh_from_db()
+    assert firing.state == Firing.State.FIRED and not firing.late
+    assert told(ticket, f"firing:{firing.pk}") == ["ben"]
