@@ -3,8 +3,6 @@
 Setting an absence that overlaps one of their on-call shifts is said before saving: the page
 lists the shifts it would leave, and saving then takes a second, explicit "Save anyway"."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +14,8 @@ from incidents import roles
 from incidents.models import Absence, Membership
 
 from .forms import problems
+from .on_call import AHEAD, LAYER_NAMES
 from .views import agent_required
-
-AHEAD = timedelta(days=14)
-LAYER_NAMES = {1: "primary", 2: "secondary"}
 
 
 class AbsenceForm(forms.ModelForm):

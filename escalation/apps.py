@@ -8,6 +8,11 @@ class EscalationConfig(AppConfig):
 
     def ready(self):
         from dbtools import configuration
+        from incidents.models import assignment
+
+        from . import oncall
+
+        assignment.provide_on_shift(oncall.on_shift)
 
         from .models import (
             BusinessCalendar,

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from .models import OnCallOverride, Rotation
 from .rotations import final, holder_at
 
+__all__ = ["OnCall", "holder_at", "on_call", "on_call_now", "on_shift", "schedule"]
+
 LAYERS = (1, 2)
 # How far `primary_until` looks for the end of the current holder's time.
 UNTIL_HORIZON = timedelta(days=62)
@@ -83,3 +85,12 @@ def _until(segments, current):
 def on_call_now(team_id, at):
     """The OnCall of one team at `at`."""
     return on_call([team_id], at)[team_id]
+
+
+def on_shift(team_id, at):
+    """The ids holding a layer of the team at `at`, or None when the team keeps no rotation
+    (incidents.assignment: then every member is on shift)."""
+    if not Rotation.objects.filter(team_id=team_id).exists():
+        return None
+    answer = on_call([team_id], at)[team_id]
+    return {pk for pk in (answer.primary, answer.secondary) if pk is not None}

@@ -178,6 +178,7 @@ class TeamSerializer(serializers.ModelSerializer):
             "email",
             "is_intake",
             "hold_for_next_shift",
+            "auto_assign",
             "members",
         ]
 
