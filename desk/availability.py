@@ -6,10 +6,12 @@ lists the shifts it would leave, and saving then takes a second, explicit "Save 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from escalation import oncall
+from escalation.models import OnCallFeed
 from incidents import roles
 from incidents.models import Absence, Membership
 
@@ -82,8 +84,20 @@ def availability(request):
         "deputising": Absence.objects.filter(deputy=request.user, end__gt=now).select_related(
             "user"
         ),
+        "feed_url": request.build_absolute_uri(
+            reverse("desk:on-call-feed", args=[OnCallFeed.for_user(request.user).token])
+        ),
     }
     return render(request, "desk/availability.html", context, status=status)
+
+
+@agent_required
+@require_POST
+def renew_feed(request):
+    """A new secret link for the calendar feed; the old one stops working."""
+    OnCallFeed.for_user(request.user, renew=True)
+    messages.success(request, "New calendar link made; the old one no longer works.")
+    return redirect("desk:availability")
 
 
 @agent_required

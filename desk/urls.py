@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import actions, availability, bulk, views
+from . import actions, availability, bulk, feed, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
     path("me/", availability.availability, name="availability"),
+    path("me/feed/", availability.renew_feed, name="renew-feed"),
+    path("on-call/<str:token>.ics", feed.feed, name="on-call-feed"),
     path(
         "me/absences/<int:absence_id>/cancel/",
         availability.cancel_absence,

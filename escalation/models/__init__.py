@@ -1,7 +1,7 @@
 from .calendars import BusinessCalendar, Holiday, OpeningHours
 from .firings import Firing, TicketClock
 from .policies import EscalationLevel, EscalationPolicy
-from .rotations import OnCallOverride, Rotation, RotationMember
+from .rotations import OnCallFeed, OnCallOverride, Rotation, RotationMember
 from .sla import SLAPolicy, SLATarget
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "EscalationPolicy",
     "Firing",
     "Holiday",
+    "OnCallFeed",
     "OnCallOverride",
     "OpeningHours",
     "Rotation",

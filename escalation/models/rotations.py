@@ -1,5 +1,7 @@
 """On-call rotations and overrides per team (SPEC "On-call, availability, major incidents")."""
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -151,3 +153,28 @@ class OnCallOverride(models.Model):
     def clean(self):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": "An override ends after it starts."})
+
+
+class OnCallFeed(models.Model):
+    """A person's secret iCalendar link to their on-call shifts; a new token retires the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return f"On-call feed of {self.user}"
+
+    @classmethod
+    def for_user(cls, user, renew=False):
+        """The user's feed, made on first use; `renew` replaces its token."""
+        feed, made = cls.objects.get_or_create(user=user, defaults={"token": new_token()})
+        if renew and not made:
+            feed.token = new_token()
+            feed.save(update_fields=["token"])
+        return feed
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
