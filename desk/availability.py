@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from escalation import oncall
-from escalation.models import OnCallFeed
+from escalation.models import CoverRequest, OnCallFeed
 from incidents import roles
-from incidents.models import Absence, Membership
+from incidents.models import Absence, Membership, Team
 
 from .forms import problems
 from .on_call import AHEAD, LAYER_NAMES
@@ -39,6 +39,34 @@ class AbsenceForm(forms.ModelForm):
         self.fields["end"].label = f"Back at ({zone})"
 
 
+class CoverForm(forms.ModelForm):
+    start = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    class Meta:
+        model = CoverRequest
+        fields = ["team", "layer", "start", "end", "asked", "note"]
+        labels = {"asked": "Ask", "layer": "Layer"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, prefix="cover", **kwargs)
+        self.instance.requested_by = user
+        self.fields["team"].queryset = Team.objects.filter(memberships__user=user)
+        self.fields["asked"].queryset = roles.agents().exclude(pk=user.pk).order_by("username")
+        zone = timezone.get_current_timezone_name()
+        self.fields["start"].label = f"From ({zone})"
+        self.fields["end"].label = f"Until ({zone})"
+
+    def clean(self):
+        data = super().clean()
+        team, asked = data.get("team"), data.get("asked")
+        if team and asked and not Membership.objects.filter(team=team, user=asked).exists():
+            self.add_error("asked", f"Not a member of {team.name}.")
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The range ends after it starts.")
+        return data
+
+
 def my_shifts(user, start, end):
     """The user's on-call time in [start, end): (team, layer name, segment), by start."""
     memberships = Membership.objects.filter(user=user).select_related("team")
@@ -62,6 +90,7 @@ def conflicts(user, start, end):
 def availability(request):
     now = timezone.now()
     form = AbsenceForm(request.POST or None, user=request.user)
+    cover = CoverForm(None, user=request.user)
     clashes = []
     if request.method == "POST":
         if form.is_valid():
@@ -84,11 +113,44 @@ def availability(request):
         "deputising": Absence.objects.filter(deputy=request.user, end__gt=now).select_related(
             "user"
         ),
+        "cover_form": cover,
+        "asked_of_me": CoverRequest.objects.filter(asked=request.user, end__gt=now).select_related(
+            "team", "requested_by"
+        ),
+        "asked_by_me": CoverRequest.objects.filter(
+            requested_by=request.user, end__gt=now
+        ).select_related("team", "asked"),
         "feed_url": request.build_absolute_uri(
             reverse("desk:on-call-feed", args=[OnCallFeed.for_user(request.user).token])
         ),
     }
     return render(request, "desk/availability.html", context, status=status)
+
+
+@agent_required
+@require_POST
+def ask_cover(request):
+    """Ask another member of a team to take a range of one's on-call time."""
+    form = CoverForm(request.POST, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Asked. The override is made when they accept.")
+    else:
+        messages.error(request, problems(form))
+    return redirect("desk:availability")
+
+
+@agent_required
+@require_POST
+def answer_cover(request, request_id, answer):
+    asked = get_object_or_404(CoverRequest, pk=request_id, asked=request.user)
+    if answer == "accept" and asked.accept(request.user):
+        messages.success(request, "You cover that range now; it is in the schedule.")
+    elif answer == "decline" and asked.decline(request.user):
+        messages.success(request, "Declined.")
+    else:
+        messages.error(request, "That request was answered already.")
+    return redirect("desk:availability")
 
 
 @agent_required

@@ -8,6 +8,12 @@ urlpatterns = [
     path("bulk/", bulk.bulk, name="bulk"),
     path("me/", availability.availability, name="availability"),
     path("me/feed/", availability.renew_feed, name="renew-feed"),
+    path("me/cover/", availability.ask_cover, name="ask-cover"),
+    path(
+        "me/cover/<int:request_id>/<slug:answer>/",
+        availability.answer_cover,
+        name="answer-cover",
+    ),
     path("on-call/<str:token>.ics", feed.feed, name="on-call-feed"),
     path(
         "me/absences/<int:absence_id>/cancel/",

@@ -107,8 +107,18 @@ class OverrideSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OnCallOverride
-        fields = ["id", "team", "layer", "user", "start", "end", "note", "created_by"]
-        read_only_fields = ["created_by"]
+        fields = [
+            "id",
+            "team",
+            "layer",
+            "user",
+            "start",
+            "end",
+            "note",
+            "covering_for",
+            "created_by",
+        ]
+        read_only_fields = ["covering_for", "created_by"]
 
     def validate(self, attrs):
         get = lambda name: attrs.get(name, getattr(self.instance, name, None))  # noqa: E731

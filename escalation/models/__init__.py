@@ -1,10 +1,11 @@
 from .calendars import BusinessCalendar, Holiday, OpeningHours
 from .firings import Firing, TicketClock
 from .policies import EscalationLevel, EscalationPolicy
-from .rotations import OnCallFeed, OnCallOverride, Rotation, RotationMember
+from .rotations import CoverRequest, OnCallFeed, OnCallOverride, Rotation, RotationMember
 from .sla import SLAPolicy, SLATarget
 
 __all__ = [
+    "CoverRequest",
     "BusinessCalendar",
     "EscalationLevel",
     "EscalationPolicy",

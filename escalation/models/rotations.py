@@ -4,8 +4,9 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from incidents.models import Team
 
@@ -128,6 +129,14 @@ class OnCallOverride(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     note = models.CharField(max_length=200, blank=True)
+    covering_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who asked to be covered (a swap accepted on the desk).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -178,3 +187,75 @@ class OnCallFeed(models.Model):
 
 def new_token():
     return secrets.token_urlsafe(32)
+
+
+class CoverRequest(models.Model):
+    """A member asks another to take their on-call time for a range; accepting makes an
+    override in the other's name that records both."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="cover_requests")
+    layer = models.PositiveSmallIntegerField(choices=Layer.choices, default=Layer.PRIMARY)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cover_requests_made"
+    )
+    asked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cover_requests"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    override = models.OneToOneField(
+        OnCallOverride, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="cover_request_ends_after_start",
+                violation_error_message="The range ends after it starts.",
+            ),
+            layer_constraint("cover_request_layer_1_or_2"),
+        ]
+
+    def __str__(self):
+        return f"{self.requested_by} asks {self.asked} to cover"
+
+    @property
+    def open(self):
+        return self.override_id is None and self.declined_at is None
+
+    def accept(self, user):
+        """The asked person takes the range: an override in their name, covering the one who
+        asked. Once: a second accept (or one by anyone else) changes nothing."""
+        if user.pk != self.asked_id or not self.open:
+            return None
+        with transaction.atomic():
+            locked = type(self).objects.select_for_update().get(pk=self.pk)
+            if not locked.open:
+                return None
+            override = OnCallOverride.objects.create(
+                team_id=self.team_id,
+                layer=self.layer,
+                user_id=self.asked_id,
+                start=self.start,
+                end=self.end,
+                covering_for_id=self.requested_by_id,
+                created_by=user,
+                note=self.note,
+            )
+            type(self).objects.filter(pk=self.pk).update(override=override)
+            self.override = override
+        return override
+
+    def decline(self, user):
+        if user.pk != self.asked_id or not self.open:
+            return False
+        return bool(
+            type(self)
+            .objects.filter(pk=self.pk, override__isnull=True, declined_at__isnull=True)
+            .update(declined_at=timezone.now())
+        )

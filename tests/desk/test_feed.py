@@ -19,7 +19,11 @@ def test_the_feed_lists_my_final_shifts_and_a_new_link_retires_the_old(
     rotation(teams["desk"], [agent, ben], today - timedelta(days=2))
     cover_start = timezone.now().replace(microsecond=0) + timedelta(days=3)
     OnCallOverride.objects.create(
-        team=teams["desk"], layer=1, user=agent, start=cover_start, end=cover_start + timedelta(hours=2)
+        team=teams["desk"],
+        layer=1,
+        user=agent,
+        start=cover_start,
+        end=cover_start + timedelta(hours=2),
     )
     client.force_login(agent)
     page = client.get("/desk/me/").content.decode()
@@ -42,4 +46,7 @@ def test_the_feed_lists_my_final_shifts_and_a_new_link_retires_the_old(
     client.force_login(agent)
     client.post("/desk/me/feed/")
     assert client.get(f"/desk/on-call/{token}.ics").status_code == 404
-    assert client.get(f"/desk/on-call/{OnCallFeed.objects.get(user=agent).token}.ics").status_code == 200
+    assert (
+        client.get(f"/desk/on-call/{OnCallFeed.objects.get(user=agent).token}.ics").status_code
+        == 200
+    )
