@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import actions, availability, bulk, feed, views
+from . import actions, availability, bulk, feed, forecast, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
     path("me/", availability.availability, name="availability"),
+    path("forecast/", forecast.forecast, name="forecast"),
     path("me/feed/", availability.renew_feed, name="renew-feed"),
     path("me/cover/", availability.ask_cover, name="ask-cover"),
     path(
