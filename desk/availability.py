@@ -46,7 +46,7 @@ class CoverForm(forms.ModelForm):
     class Meta:
         model = CoverRequest
         fields = ["team", "layer", "start", "end", "asked", "note"]
-        labels = {"asked": "Ask", "layer": "Layer"}
+        labels = {"asked": "Ask", "layer": "Layer", "note": "Message to them"}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, prefix="cover", **kwargs)

@@ -18,6 +18,14 @@ from .ladder import describe
 from .models import EscalationPolicy
 
 HOUR = timedelta(hours=1)
+TARGET_LABELS = {
+    "assignee": "the assignee",
+    "team": "the whole team",
+    "team_leads": "the team leads",
+    "supervisors": "the supervisors",
+    "on_call": "on call (primary)",
+    "on_call_secondary": "on call (secondary)",
+}
 DAYS = 14
 
 
@@ -77,7 +85,10 @@ def forecast(team, start, days=DAYS):
             policy.name,
             level["order"],
             describe("level", level["order"], 0, level),
-            ", ".join(level["notify"] + (["named people"] if level["notify_users"] else [])),
+            ", ".join(
+                [TARGET_LABELS.get(t, t) for t in level["notify"]]
+                + (["named people"] if level["notify_users"] else [])
+            ),
         )
         for at, people in zip(instants, reached[i * n : (i + 1) * n], strict=True):
             names = tuple(u.get_full_name() or u.get_username() for u in people.users)
