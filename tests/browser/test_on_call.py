@@ -3,6 +3,7 @@ warning before saving; read the forecast with a hole; download the iCalendar fee
 Screenshots at 1280 and 375 px, axe clean."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -74,6 +75,6 @@ def test_absence_conflict_forecast_hole_and_calendar_feed(
             " a.download = 'on-call.ics'; document.body.appendChild(a); a.click(); }",
             page.locator("#on-call-feed").get_attribute("href"),
         )
-    events = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")
+    events = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
     assert any(str(e["summary"]) == "On call: Service Desk (primary)" for e in events)
     assert not findings, findings
