@@ -13,7 +13,6 @@ from incidents.models import Membership
 
 from .. import oncall
 from ..models import OnCallOverride, Rotation, RotationMember
-
 from .display import ZoneField
 
 PREVIEW = timedelta(days=14)
