@@ -46,6 +46,7 @@ class Notification(models.Model):
         SLA_WARNING = "sla_warning", "SLA warning"
         BREACH = "breach", "SLA breach"
         CONTACT_UPDATE = "contact_update", "Update for an outside contact"
+        ABSENCE_CONFLICT = "absence_conflict", "A team member away during their on-call time"
 
     # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
     # and supervisors.
