@@ -47,6 +47,7 @@ class Notification(models.Model):
         BREACH = "breach", "SLA breach"
         CONTACT_UPDATE = "contact_update", "Update for an outside contact"
         ABSENCE_CONFLICT = "absence_conflict", "A team member away during their on-call time"
+        COVERAGE_HOLES = "coverage_holes", "On-call coverage holes (daily)"
 
     # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
     # and supervisors.
