@@ -46,24 +46,27 @@ def without_own_index(app_label, model_name, name, field):
     )
 
 
-def grant(apps, group_name, app_label, codenames):
-    """Give the group `group_name` (made if missing) these permissions of `app_label`, made now:
-    Django makes permissions after migrate, and a data migration needs them at once."""
+def group_grants(group_name, app_label, models):
+    """(grant, revoke) functions for RunPython: the group gets add/change/delete/view on `models`
+    of `app_label`, made now (Django makes permissions only after migrate)."""
     from django.contrib.auth.management import create_permissions
 
-    app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
-    group.permissions.add(*_permissions(apps, app_label, codenames))
+    codenames = [f"{a}_{m}" for m in models for a in ("add", "change", "delete", "view")]
 
+    def permissions(apps):
+        Permission = apps.get_model("auth", "Permission")
+        return Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
 
-def revoke(apps, group_name, app_label, codenames):
-    for group in apps.get_model("auth", "Group").objects.filter(name=group_name):
-        group.permissions.remove(*_permissions(apps, app_label, codenames))
+    def grant(apps, schema_editor):
+        app_config = apps.get_app_config(app_label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+        group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
+        group.permissions.add(*permissions(apps))
 
+    def revoke(apps, schema_editor):
+        for group in apps.get_model("auth", "Group").objects.filter(name=group_name):
+            group.permissions.remove(*permissions(apps))
 
-def _permissions(apps, app_label, codenames):
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    return grant, revoke

@@ -9,6 +9,7 @@ from . import outbox, rendering, webhooks
 from .forms import WriteOnlySecretField, kept_secret
 from .inbound import ingest, parse
 from .models import (
+    Contact,
     DeliveryAttempt,
     InboundMail,
     MailAddress,
@@ -105,7 +106,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 AGENT_KIND_LABELS = ", ".join(
-    label for kind, label in Notification.Kind.choices if kind not in Notification.CUSTOMER_KINDS
+    label for kind, label in Notification.Kind.choices if kind not in Notification.PUBLIC_KINDS
 )
 
 
@@ -156,6 +157,30 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
 
+class ContactForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        required=False, assume_scheme="https", validators=[webhooks.validate_url]
+    )
+    webhook_secret = WriteOnlySecretField()
+
+    class Meta:
+        model = Contact
+        fields = ("name", "organisation", "email", "webhook_url", "webhook_secret", "is_active")
+
+    def clean_webhook_secret(self):
+        return kept_secret(self, "webhook_secret")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """Outside contacts: a level's `notify_contacts` tells them what a customer would read."""
+
+    form = ContactForm
+    list_display = ("name", "organisation", "email", "webhook_url", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "organisation", "email")
+
+
 class InboundMailAdmin(admin.ModelAdmin):
     """Every message that came in and what became of it (read only)."""
 
@@ -183,6 +208,9 @@ class InboundMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a row is what takes a message once; Rejected mail deletes kept-aside ones
 
     @admin.display(description="reason")
     def short_reason(self, obj):
@@ -220,6 +248,9 @@ class RejectedMailAdmin(InboundMailAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm("notifications.change_rejectedmail")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("notifications.delete_rejectedmail")
 
     @admin.display(description="message")
     def message(self, obj):

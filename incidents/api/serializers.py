@@ -203,7 +203,18 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "slug", "tier", "escalates_to", "email", "is_intake", "members"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "tier",
+            "escalates_to",
+            "email",
+            "is_intake",
+            "hold_for_next_shift",
+            "auto_assign",
+            "members",
+        ]
 
     def validate_tier(self, value):
         if value < 1:

@@ -1,3 +1,4 @@
+from .absences import Absence
 from .configuration import ConfigurationStamp
 from .priority import Level, Priority, PriorityMatrixEntry
 from .saved_replies import SavedReply
@@ -5,6 +6,7 @@ from .teams import Membership, Team
 from .tickets import Attachment, Reply, Ticket, TicketEvent
 
 __all__ = [
+    "Absence",
     "Attachment",
     "ConfigurationStamp",
     "Level",

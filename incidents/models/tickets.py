@@ -335,6 +335,7 @@ class TicketEvent(models.Model):
         TEAM_CHANGED = "team_changed", "Team changed"
         PRIORITY_CHANGED = "priority_changed", "Priority changed"
         ESCALATED = "escalated", "Escalated"
+        LEVEL_HELD = "level_held", "Held for the next shift"
         BREACHED = "breached", "SLA breached"
         SLA_UPDATED = "sla_updated", "SLA due times updated"
         NOTIFIED = "notified", "Notified"

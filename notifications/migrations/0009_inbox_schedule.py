@@ -23,7 +23,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_inbound_mail_roles"),
+        ("notifications", "0008_inbound_mail_roles"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 

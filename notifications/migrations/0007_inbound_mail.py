@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('incidents', '0016_ticket_held'),
-        ('notifications', '0002_cause_and_tables'),
+        ('notifications', '0006_coverage_holes_kind'),
     ]
 
     operations = [
