@@ -3,6 +3,7 @@ reply, note or open a ticket through the lifecycle, so the clocks and the outbox
 the portal. Whatever goes wrong keeps the message aside (InboundMail, "Rejected mail")."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -196,7 +197,7 @@ def _open(mail, raw, user, target, now, spoofed=False):
     files, refusals = accepted_files(mail.files, None)
     ticket = Ticket.open_ticket(
         requester=user,
-        subject=(mail.subject or "(no subject)")[:200],
+        subject=(_without_reply_prefix(mail.subject) or "(no subject)")[:200],
         description=_with_refusals(text, refusals),
         channel=Ticket.Channel.EMAIL,
         at=now,
@@ -220,6 +221,14 @@ def _answer(mail, raw, plan, now):
     _keep_original(ticket, author, raw, now, reply=original_on)
     kind = "internal note" if plan.internal else "reply"
     return ticket, f"{kind} on {ticket.reference} from {mail.sender}"
+
+
+REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+def _without_reply_prefix(subject):
+    """`RE: AW: Fwd: x` → `x`: a new ticket's subject is what it is about."""
+    return REPLY_PREFIX.sub("", subject or "").strip()
 
 
 def _with_refusals(text, refusals):

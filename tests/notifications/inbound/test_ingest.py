@@ -81,6 +81,9 @@ def test_a_reply_long_after_resolution_opens_a_follow_up(customer_ticket, receip
     assert customer_ticket.status == "resolved"
     assert outcome.ticket != customer_ticket
     assert outcome.ticket.description.startswith(f"(Follow-up to {customer_ticket.reference}.)")
+    assert outcome.ticket.subject == (
+        f"[{customer_ticket.reference}] We received your request: Printer on fire"
+    )
 
 
 def test_someone_who_may_not_see_the_ticket_gets_a_new_one(
