@@ -63,7 +63,7 @@ def _save_clocks(clocks, refreeze):
     groups = {}
     for clock in clocks:
         terms = (clock.sla_policy_id, clock.policy_key, clock.frozen_at) if refreeze else ()
-        key = (terms, clock.paused_microseconds, clock.paused_since)
+        key = (terms, *(getattr(clock, name) for name in PAUSE_FIELDS))
         groups.setdefault(key, []).append(clock)
     fields = FROZEN_FIELDS + PAUSE_FIELDS if refreeze else PAUSE_FIELDS
     for group in groups.values():
@@ -85,7 +85,12 @@ def _split_by_values(clocks, fields):
     return split
 
 
-PAUSE_FIELDS = ["paused_microseconds", "paused_since"]
+PAUSE_FIELDS = [
+    "paused_microseconds",
+    "paused_since",
+    "stood_microseconds",
+    "stood_wall_microseconds",
+]
 FROZEN_FIELDS = [
     "sla_policy_id",
     "sla_policy_name",

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from escalation.api import views as escalation_views
+from escalation.api.reports import ReportViewSet
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
 from incidents.api.auth import ObtainToken, RevokeToken
@@ -18,6 +19,7 @@ router.register("sla-policies", escalation_views.SLAPolicyViewSet, basename="sla
 router.register(
     "escalation-policies", escalation_views.EscalationPolicyViewSet, basename="escalation-policy"
 )
+router.register("reports", ReportViewSet, basename="report")
 
 app_name = "api"
 urlpatterns = [

@@ -34,6 +34,14 @@ class TicketClock(models.Model):
         "seconds of it.",
     )
     paused_since = models.DateTimeField(null=True, blank=True)
+    # Every stretch the resolution clock stood still and then ran again (pending, on hold,
+    # resolved then reopened), deadline or not: what MTTR leaves out (docs/reports.md).
+    stood_microseconds = models.PositiveBigIntegerField(
+        default=0, db_default=0, help_text="Business time spent standing still, all pauses."
+    )
+    stood_wall_microseconds = models.PositiveBigIntegerField(
+        default=0, db_default=0, help_text="Wall time spent standing still, all pauses."
+    )
     frozen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -69,9 +77,13 @@ class TicketClock(models.Model):
             self.paused_since = now
         elif not paused and self.paused_since is not None:
             _response, deadline = self.due_times(created_at)
+            spent = business_time_between(self.business_calendar(), self.paused_since, now)
+            spent = max(spent // timedelta(microseconds=1), 0)
             if deadline is None or self.paused_since < deadline:
-                spent = business_time_between(self.business_calendar(), self.paused_since, now)
-                self.paused_microseconds += max(spent // timedelta(microseconds=1), 0)
+                self.paused_microseconds += spent
+            self.stood_microseconds += spent
+            wall = max((now - self.paused_since) // timedelta(microseconds=1), 0)
+            self.stood_wall_microseconds += wall
             self.paused_since = None
 
     def business_calendar(self):

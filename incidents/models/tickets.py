@@ -173,6 +173,8 @@ class Ticket(TicketLifecycle, models.Model):
     # own it, so the requester sees the ticket only once the mailed link confirms it
     # (release_hold). Agents see it meanwhile, marked as such.
     held = models.BooleanField(default=False, db_default=False)
+    # A practice ticket (issue 24 sets it): reports never count it.
+    drill = models.BooleanField(default=False, db_default=False)
 
     ACTIVE_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD]
 
