@@ -1,6 +1,7 @@
 """GET /api/reports/…: the supervisors' and team leads' figures (SPEC "Reports",
 docs/reports.md), as JSON or, with ?format=csv, as CSV."""
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,10 +12,14 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from incidents import permissions as rules
 
+from ..reports import agents as agent_report
+from ..reports import backlog as backlog_report
+from ..reports import escalations as escalation_report
 from ..reports import sla
 from ..reports.csv import to_csv
 from ..reports.filters import ReportFilters
@@ -27,6 +32,16 @@ class CanReadReports(permissions.BasePermission):
         return rules.can_read_reports(request.user)
 
 
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown ?format= is a field error, not DRF's 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404 as exc:
+            raise ValidationError({"format": ["Choose json or csv."]}) from exc
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """A report's rows as CSV, columns in the report's order (the view names them)."""
 
@@ -36,7 +51,7 @@ class CSVRenderer(renderers.BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         view = (renderer_context or {}).get("view")
-        return to_csv(view.csv_columns, data["rows"]).encode()
+        return to_csv(view.csv_columns, data[view.csv_table]).encode()
 
 
 FILTERS = [
@@ -48,13 +63,18 @@ FILTERS = [
 ]
 
 
-def rows_schema(name, fields):
-    """A report's JSON: the period and its rows, each of `fields` ({column: serializer field})."""
-    row = inline_serializer(name=f"{name}Row", fields=fields, many=True)
-    return inline_serializer(
-        name=f"{name}Report",
-        fields={"from": serializers.DateField(), "to": serializers.DateField(), "rows": row},
-    )
+def rows_schema(name, fields, **tables):
+    """A report's JSON: the period and its rows, each of `fields` ({column: serializer field}),
+    and any further tables ({name: columns})."""
+    body = {
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "rows": inline_serializer(name=f"{name}Row", fields=fields, many=True),
+    }
+    for table, columns in tables.items():
+        cells = {column: serializers.JSONField() for column in columns}
+        body[table] = inline_serializer(name=f"{name}{table.title()}Row", fields=cells, many=True)
+    return inline_serializer(name=f"{name}Report", fields=body)
 
 
 def _int(**kwargs):
@@ -70,10 +90,15 @@ SLA_ROW = {
 }
 
 
-def report_schema(summary, serializer):
+TABLE = OpenApiParameter(
+    "table", str, enum=["rows", "handoffs", "manual"], description="The table ?format=csv gives."
+)
+
+
+def report_schema(summary, serializer, table=False):
     return extend_schema(
         summary=summary,
-        parameters=FILTERS,
+        parameters=FILTERS + ([TABLE] if table else []),
         responses={
             200: serializer,
             400: OpenApiResponse(description="Invalid filters; field messages."),
@@ -83,12 +108,18 @@ def report_schema(summary, serializer):
     )
 
 
+def _messages(form):
+    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+
+
 class ReportViewSet(viewsets.ViewSet):
     """Each report reads the filters, counts what the reader may see and answers its rows."""
 
     permission_classes = [CanReadReports]
+    content_negotiation_class = FormatNegotiation
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     csv_columns = ()
+    csv_table = "rows"
 
     def handle_exception(self, exc):
         # Errors stay JSON, whatever format the rows were asked in.
@@ -102,9 +133,19 @@ class ReportViewSet(viewsets.ViewSet):
             raise ValidationError(_messages(form))
         return form.period()
 
-    def answer(self, period, columns, rows, filename):
+    def answer(self, period, columns, rows, filename, **tables):
+        """The period and its rows (and any further tables) as JSON; with ?format=csv the rows,
+        or the table named by ?table=, as a CSV download."""
         self.csv_columns = columns
-        response = Response({"from": period.first_day, "to": period.last_day, "rows": rows})
+        wanted = self.request.query_params.get("table")
+        if wanted and wanted != "rows":
+            if wanted not in tables:
+                raise ValidationError({"table": [f"Choose one of: rows, {', '.join(tables)}."]})
+            self.csv_table, self.csv_columns = wanted, tables[wanted][0]
+            filename = f"{filename}-{wanted}"
+        body = {"from": period.first_day, "to": period.last_day, "rows": rows}
+        body.update({name: table_rows for name, (_columns, table_rows) in tables.items()})
+        response = Response(body)
         if self.request.accepted_renderer.format == "csv":
             name = f"{filename}-{period.first_day}-{period.last_day}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -118,6 +159,46 @@ class ReportViewSet(viewsets.ViewSet):
         period = self.period(request)
         return self.answer(period, sla.COLUMNS, sla.sla_report(period, timezone.now()), "sla")
 
+    @report_schema(
+        "Escalation levels per team, hand-offs between teams, manual escalations with reasons",
+        rows_schema(
+            "Escalations",
+            {name: _int(allow_null=True) for name in escalation_report.LEVEL_COLUMNS},
+            handoffs=escalation_report.HANDOFF_COLUMNS,
+            manual=escalation_report.MANUAL_COLUMNS,
+        ),
+        table=True,
+    )
+    @action(detail=False, methods=["get"])
+    def escalations(self, request):
+        period = self.period(request)
+        found = escalation_report.escalations_report(period)
+        return self.answer(
+            period,
+            escalation_report.LEVEL_COLUMNS,
+            found["rows"],
+            "escalations",
+            handoffs=(escalation_report.HANDOFF_COLUMNS, found["handoffs"]),
+            manual=(escalation_report.MANUAL_COLUMNS, found["manual"]),
+        )
 
-def _messages(form):
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    @report_schema(
+        "Open tickets now by age band and status, per team",
+        rows_schema("Backlog", {name: _int(allow_null=True) for name in backlog_report.COLUMNS}),
+    )
+    @action(detail=False, methods=["get"])
+    def backlog(self, request):
+        period = self.period(request)
+        rows = backlog_report.backlog_report(period, timezone.now())
+        return self.answer(period, backlog_report.COLUMNS, rows, "backlog")
+
+    @report_schema(
+        "Per agent: tickets handled, first responses and their median time, reopen rate",
+        rows_schema("Agents", {name: _int(allow_null=True) for name in agent_report.COLUMNS}),
+    )
+    @action(detail=False, methods=["get"])
+    def agents(self, request):
+        period = self.period(request)
+        return self.answer(
+            period, agent_report.COLUMNS, agent_report.agents_report(period), "agents"
+        )

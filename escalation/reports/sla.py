@@ -2,9 +2,8 @@
 
 from collections import defaultdict
 
-from incidents.models import Team
-
 from .stats import median_and_p90
+from .teams import teams_in_order
 from .tickets import counted, figures
 
 COLUMNS = [
@@ -34,17 +33,11 @@ def sla_report(period, now):
     groups = defaultdict(list)
     for found in figures(counted(period), now):
         groups[found.team_id, found.priority].append(found)
-    names = team_names(team for team, _priority in groups)
+    names = {pk: name for pk, (name, _tier) in teams_in_order(t for t, _p in groups).items()}
     rows = [row(team, priority, names, group) for (team, priority), group in groups.items()]
     order = {pk: position for position, pk in enumerate(names)}
     rows.sort(key=lambda r: (order.get(r["team"], len(order)), r["priority"]))
     return rows
-
-
-def team_names(ids):
-    """{id: name} of the teams, in tier and name order."""
-    teams = Team.objects.filter(pk__in=set(ids)).order_by("tier", "name")
-    return dict(teams.values_list("pk", "name"))
 
 
 def row(team, priority, names, group):

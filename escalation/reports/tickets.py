@@ -79,14 +79,12 @@ def of(row, now, escalations=0):
     response, resolution = clock_state.clock_states(ticket, now)
     mtta = mtta_wall = mttr = mttr_wall = None
     if ticket.acknowledged_at is not None:
-        mtta = _seconds(business_time_between(calendar, ticket.created_at, ticket.acknowledged_at))
-        mtta_wall = _seconds(ticket.acknowledged_at - ticket.created_at)
+        mtta, mtta_wall = elapsed(calendar, ticket.created_at, ticket.acknowledged_at)
     stop = resolution_stop(ticket)
     if stop is not None:
-        stood, stood_wall = row["stood"] or 0, row["stood_wall"] or 0
-        ran = business_time_between(calendar, ticket.created_at, stop)
-        mttr = _seconds(ran - timedelta(microseconds=stood))
-        mttr_wall = _seconds(stop - ticket.created_at - timedelta(microseconds=stood_wall))
+        stood = timedelta(microseconds=row["stood"] or 0)
+        stood_wall = timedelta(microseconds=row["stood_wall"] or 0)
+        mttr, mttr_wall = elapsed(calendar, ticket.created_at, stop, stood, stood_wall)
     return Figures(
         team_id=row["team_id"],
         priority=row["priority"],
@@ -98,6 +96,12 @@ def of(row, now, escalations=0):
         mttr_wall=mttr_wall,
         escalations=escalations,
     )
+
+
+def elapsed(calendar, start, end, less=timedelta(0), less_wall=timedelta(0)):
+    """(business seconds, wall seconds) from `start` to `end`, less the time given."""
+    business = business_time_between(calendar, start, end) - less
+    return _seconds(business), _seconds(end - start - less_wall)
 
 
 def resolution_stop(ticket):
