@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import actions, bulk, views
+from . import actions, bulk, dashboard, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
     path(

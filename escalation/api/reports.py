@@ -72,22 +72,27 @@ def rows_schema(name, fields, **tables):
         "rows": inline_serializer(name=f"{name}Row", fields=fields, many=True),
     }
     for table, columns in tables.items():
-        cells = {column: serializers.JSONField() for column in columns}
+        cells = row_fields(columns)
         body[table] = inline_serializer(name=f"{name}{table.title()}Row", fields=cells, many=True)
     return inline_serializer(name=f"{name}Report", fields=body)
 
 
-def _int(**kwargs):
-    return serializers.IntegerField(**kwargs)
+TEXT = {"team_name", "priority", "status", "agent_name", "from_team_name", "to_team_name"}
+TEXT |= {"reference", "at", "actor", "reason"}
 
 
-SLA_ROW = {
-    "team": _int(allow_null=True),
-    "team_name": serializers.CharField(),
-    "priority": serializers.CharField(),
-    **{name: _int() for name in sla.COLUMNS[3:9]},
-    **{name: _int(allow_null=True) for name in sla.COLUMNS[9:]},
-}
+def row_fields(columns):
+    """Serializer fields documenting a report's columns: text, the reopen rate, or integers
+    (null where there is nothing to count, as a median of no values)."""
+    fields = {}
+    for name in columns:
+        if name in TEXT:
+            fields[name] = serializers.CharField()
+        elif name == "reopen_rate":
+            fields[name] = serializers.FloatField(allow_null=True)
+        else:
+            fields[name] = serializers.IntegerField(allow_null=True)
+    return fields
 
 
 TABLE = OpenApiParameter(
@@ -122,10 +127,16 @@ class ReportViewSet(viewsets.ViewSet):
     csv_table = "rows"
 
     def handle_exception(self, exc):
-        # Errors stay JSON, whatever format the rows were asked in.
+        self._as_json()  # errors stay JSON, whatever format the rows were asked in
+        return super().handle_exception(exc)
+
+    def options(self, request, *args, **kwargs):
+        self._as_json()  # so does the description of the endpoint
+        return super().options(request, *args, **kwargs)
+
+    def _as_json(self):
         self.request.accepted_renderer = renderers.JSONRenderer()
         self.request.accepted_media_type = renderers.JSONRenderer.media_type
-        return super().handle_exception(exc)
 
     def period(self, request):
         form = ReportFilters(request.query_params, rules.report_teams(request.user))
@@ -152,7 +163,8 @@ class ReportViewSet(viewsets.ViewSet):
         return response
 
     @report_schema(
-        "SLA compliance, MTTA and MTTR per team and priority", rows_schema("SLA", SLA_ROW)
+        "SLA compliance, MTTA and MTTR per team and priority",
+        rows_schema("SLA", row_fields(sla.COLUMNS)),
     )
     @action(detail=False, methods=["get"])
     def sla(self, request):
@@ -163,7 +175,7 @@ class ReportViewSet(viewsets.ViewSet):
         "Escalation levels per team, hand-offs between teams, manual escalations with reasons",
         rows_schema(
             "Escalations",
-            {name: _int(allow_null=True) for name in escalation_report.LEVEL_COLUMNS},
+            row_fields(escalation_report.LEVEL_COLUMNS),
             handoffs=escalation_report.HANDOFF_COLUMNS,
             manual=escalation_report.MANUAL_COLUMNS,
         ),
@@ -184,7 +196,7 @@ class ReportViewSet(viewsets.ViewSet):
 
     @report_schema(
         "Open tickets now by age band and status, per team",
-        rows_schema("Backlog", {name: _int(allow_null=True) for name in backlog_report.COLUMNS}),
+        rows_schema("Backlog", row_fields(backlog_report.COLUMNS)),
     )
     @action(detail=False, methods=["get"])
     def backlog(self, request):
@@ -194,7 +206,7 @@ class ReportViewSet(viewsets.ViewSet):
 
     @report_schema(
         "Per agent: tickets handled, first responses and their median time, reopen rate",
-        rows_schema("Agents", {name: _int(allow_null=True) for name in agent_report.COLUMNS}),
+        rows_schema("Agents", row_fields(agent_report.COLUMNS)),
     )
     @action(detail=False, methods=["get"])
     def agents(self, request):

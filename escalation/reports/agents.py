@@ -71,17 +71,9 @@ def agents_report(period):
 
 def _work(period):
     events = TicketEvent.objects.filter(
-        kind__in=WORK,
-        at__gte=period.start,
-        at__lt=period.end,
-        actor__isnull=False,
-        ticket__drill=False,
+        kind__in=WORK, at__gte=period.start, at__lt=period.end, actor__isnull=False
     )
-    if period.teams is not None:
-        events = events.filter(ticket__team_id__in=period.teams)
-    if period.priority:
-        events = events.filter(ticket__priority=period.priority)
-    return events
+    return period.narrow(events, ticket="ticket")
 
 
 def _first_response_medians(events):

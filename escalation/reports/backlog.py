@@ -22,11 +22,7 @@ COLUMNS = ["team", "team_name", "status", *(name for name, _ in BANDS), "total"]
 def backlog_report(period, now):
     """Active tickets (new, open, pending, on hold; drills left out) by their age at `now`,
     one row per (team, status); the period's team and priority apply, its days do not."""
-    tickets = Ticket.objects.active().filter(drill=False)
-    if period.teams is not None:
-        tickets = tickets.filter(team_id__in=period.teams)
-    if period.priority:
-        tickets = tickets.filter(priority=period.priority)
+    tickets = period.narrow(Ticket.objects.active())
     bands, older = {}, None
     for name, younger in BANDS:
         band = Q() if older is None else Q(created_at__lte=now - older)

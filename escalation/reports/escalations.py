@@ -41,18 +41,17 @@ HANDOFF_COLUMNS = [
 MANUAL_COLUMNS = ["ticket", "reference", "at", "from_team_name", "to_team_name", "actor", "reason"]
 
 
+def level_firings(period):
+    """The escalation levels' firing rows due in the period, of the tickets asked for."""
+    firings = Firing.objects.filter(
+        kind=Firing.Kind.LEVEL, due_at__gte=period.start, due_at__lt=period.end
+    )
+    return period.narrow(firings, ticket="ticket")
+
+
 def levels(period):
     """Level firings that fell due in the period, per (ticket's team, level)."""
-    firings = Firing.objects.filter(
-        kind=Firing.Kind.LEVEL,
-        due_at__gte=period.start,
-        due_at__lt=period.end,
-        ticket__drill=False,
-    )
-    if period.teams is not None:
-        firings = firings.filter(ticket__team_id__in=period.teams)
-    if period.priority:
-        firings = firings.filter(ticket__priority=period.priority)
+    firings = level_firings(period)
     cause = Concat(Value("firing:"), Cast(OuterRef("pk"), CharField()))
     firings = firings.annotate(told=Exists(Notification.objects.filter(cause=cause)))
     fired = Q(state=Firing.State.FIRED)
@@ -82,12 +81,9 @@ def levels(period):
 
 
 def _events(period, kind):
-    events = TicketEvent.objects.filter(
-        kind=kind, at__gte=period.start, at__lt=period.end, ticket__drill=False
-    )
-    if period.priority:
-        events = events.filter(ticket__priority=period.priority)
-    return events.order_by("at", "id")
+    events = TicketEvent.objects.filter(kind=kind, at__gte=period.start, at__lt=period.end)
+    # Teams: a hand-off is the lead's when it leaves or reaches one of theirs (_visible).
+    return period.narrow(events, ticket="ticket", teams=False).order_by("at", "id")
 
 
 def _visible(period, *team_ids):

@@ -25,11 +25,26 @@ class Period:
     teams: frozenset | None
     priority: str | None
 
+    def narrow(self, rows, ticket="", teams=True):
+        """`rows` (tickets, or rows reaching a ticket through the `ticket` path) of the teams
+        and priority asked for, drills left out (docs/reports.md)."""
+        prefix = f"{ticket}__" if ticket else ""
+        rows = rows.filter(**{f"{prefix}drill": False})
+        if teams and self.teams is not None:
+            rows = rows.filter(**{f"{prefix}team_id__in": self.teams})
+        if self.priority:
+            rows = rows.filter(**{f"{prefix}priority": self.priority})
+        return rows
+
 
 class ReportFilters(forms.Form):
     # Named by the query string's keys: ?from=&to=&team=&priority=
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
-    priority = forms.ChoiceField(choices=[("", "Any")] + Priority.choices, required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="Every team"
+    )
+    priority = forms.ChoiceField(
+        choices=[("", "Every priority")] + Priority.choices, required=False
+    )
 
     def __init__(self, data, readable_teams=None, today=None):
         """`readable_teams`: the team ids the reader may see, None for all."""

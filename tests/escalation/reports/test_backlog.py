@@ -15,8 +15,7 @@ def test_open_tickets_by_age_and_status(dataset):
     # B4 and E10 never answered (new, 35 and 32 days old); F2 and F3 acknowledged (open, 70 and
     # 19 days); the drill C4 (open) left out; everything else resolved.
     assert [
-        (r["team_name"], r["status"], r["from_7d_to_30d"], r["over_30d"], r["total"])
-        for r in rows
+        (r["team_name"], r["status"], r["from_7d_to_30d"], r["over_30d"], r["total"]) for r in rows
     ] == [
         ("Service Desk", "new", 0, 1, 1),
         ("Application Support", "new", 0, 1, 1),
