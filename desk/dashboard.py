@@ -143,7 +143,7 @@ def breach_rows(over_time, levels, level_numbers):
     """The trend rows with the levels fired in each bucket (by the same buckets, in order)."""
     return [
         {**row, "levels": [bucket.get(n, 0) for n in level_numbers]}
-        for row, bucket in zip(over_time, levels.values(), strict=True)
+        for row, bucket in zip(over_time, levels, strict=True)
     ]
 
 

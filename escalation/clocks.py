@@ -49,6 +49,7 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
     fresh = {id(clock) for clock in new_clocks}
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
+    _write_figures(tickets, clocks, now)
     planned = [(t, clocks[t.pk].planned_firings(t)) for t in tickets]
     # When each ticket's terms were last frozen again by a move (frozen_at at creation is not).
     moved_at = {
@@ -127,6 +128,21 @@ def _write_due_times(tickets, clocks):
 
 
 DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
+
+
+def _write_figures(tickets, clocks, now):
+    """Keep each clock's report figures (escalation/figures.py) where they changed: in one
+    statement, and none when no figure moved (an escalation, a repeat, most moves)."""
+    changed = {}
+    for ticket in tickets:
+        clock = clocks[ticket.pk]
+        found = clock.report_figures(ticket, now)
+        if any(getattr(clock, name) != value for name, value in found.items()):
+            for name, value in found.items():
+                setattr(clock, name, value)
+            if clock.pk is not None:
+                changed[clock.pk] = found
+    rows.update_each(TicketClock, changed)
 
 
 def reconcile_many(planned, now, created=False, moved=None, moved_at=None):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from incidents.models import Ticket
 
-from .. import clock_state, planner
+from .. import clock_state, figures, planner
 from ..business_time import NeverOpens, add_business, business_time_between
 from .calendars import NEVER_OPENS, calendar_from_snapshot
 from .terms import frozen_terms
@@ -43,6 +43,13 @@ class TicketClock(models.Model):
         default=0, db_default=0, help_text="Wall time spent standing still, all pauses."
     )
     frozen_at = models.DateTimeField(default=timezone.now)
+    # The ticket's report figures as of its last change (escalation/figures.py, docs/reports.md).
+    response_outcome = models.CharField(max_length=6, blank=True, default="", db_default="")
+    resolution_outcome = models.CharField(max_length=6, blank=True, default="", db_default="")
+    acknowledge_seconds = models.PositiveIntegerField(null=True, blank=True)
+    acknowledge_wall_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolve_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolve_wall_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = "ticket SLA clock"
@@ -85,6 +92,13 @@ class TicketClock(models.Model):
             wall = max((now - self.paused_since) // timedelta(microseconds=1), 0)
             self.stood_wall_microseconds += wall
             self.paused_since = None
+
+    def report_figures(self, ticket, now):
+        """{field: value} of the report figures of `ticket` on this clock at `now`."""
+        calendar = self.business_calendar()
+        return figures.figures(
+            ticket, calendar, self.stood_microseconds, self.stood_wall_microseconds, now
+        )
 
     def business_calendar(self):
         """The frozen calendar as business_time's Calendar; None means 24×7. (Kept while the

@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 
+from django.db.models import Count
+
 from .stats import median_and_p90
 from .teams import teams_in_order
-from .tickets import counted, figures
+from .tickets import TIMES, counted, escalations, outcome_counts
 
 COLUMNS = [
     "team",
@@ -25,42 +27,45 @@ COLUMNS = [
     "mttr_median_wall_seconds",
     "mttr_p90_wall_seconds",
 ]
+# The percentile columns, in the order of tickets.TIMES.
+TIME_COLUMNS = [("mtta", ""), ("mtta", "_wall"), ("mttr", ""), ("mttr", "_wall")]
 
 
 def sla_report(period, now):
     """One row per (team, priority) with tickets in `period`, by team tier and name, then
-    priority: counts, and MTTA and MTTR as median and p90 in business and wall seconds."""
-    groups = defaultdict(list)
-    for found in figures(counted(period), now):
-        groups[found.team_id, found.priority].append(found)
-    names = {pk: name for pk, (name, _tier) in teams_in_order(t for t, _p in groups).items()}
-    rows = [row(team, priority, names, group) for (team, priority), group in groups.items()]
+    priority: counts, and MTTA and MTTR as median and p90 in business and wall seconds.
+    Three queries: the counts, the escalations and the times."""
+    tickets = counted(period)
+    counts = tickets.values("team_id", "priority").annotate(
+        tickets=Count("pk"), **outcome_counts(now)
+    )
+    escalated = escalations(tickets, "team_id", "priority")
+    times = defaultdict(lambda: [[] for _ in TIMES])
+    for team, priority, *values in tickets.values_list("team_id", "priority", *TIMES):
+        found = times[team, priority]
+        for column, value in zip(found, values, strict=True):
+            if value is not None:
+                column.append(value)
+    counts = list(counts)
+    names = teams_in_order(row["team_id"] for row in counts)
     order = {pk: position for position, pk in enumerate(names)}
+    rows = [row(found, names, escalated, times) for found in counts]
     rows.sort(key=lambda r: (order.get(r["team"], len(order)), r["priority"]))
     return rows
 
 
-def row(team, priority, names, group):
-    mtta = median_and_p90([f.mtta for f in group if f.mtta is not None])
-    mtta_wall = median_and_p90([f.mtta_wall for f in group if f.mtta_wall is not None])
-    mttr = median_and_p90([f.mttr for f in group if f.mttr is not None])
-    mttr_wall = median_and_p90([f.mttr_wall for f in group if f.mttr_wall is not None])
-    return {
-        "team": team,
-        "team_name": names.get(team, ""),
-        "priority": priority,
-        "tickets": len(group),
-        "response_met": sum(f.response == "met" for f in group),
-        "response_missed": sum(f.response == "missed" for f in group),
-        "resolution_met": sum(f.resolution == "met" for f in group),
-        "resolution_missed": sum(f.resolution == "missed" for f in group),
-        "escalations": sum(f.escalations for f in group),
-        "mtta_median_seconds": mtta[0],
-        "mtta_p90_seconds": mtta[1],
-        "mttr_median_seconds": mttr[0],
-        "mttr_p90_seconds": mttr[1],
-        "mtta_median_wall_seconds": mtta_wall[0],
-        "mtta_p90_wall_seconds": mtta_wall[1],
-        "mttr_median_wall_seconds": mttr_wall[0],
-        "mttr_p90_wall_seconds": mttr_wall[1],
+def row(found, names, escalated, times):
+    key = (found["team_id"], found["priority"])
+    result = {
+        "team": key[0],
+        "team_name": names.get(key[0], ("", 0))[0],
+        "priority": key[1],
+        "tickets": found["tickets"],
+        **{name: found[name] for name in COLUMNS[4:8]},
+        "escalations": escalated.get(key, 0),
     }
+    for (figure, wall), values in zip(TIME_COLUMNS, times[key], strict=True):
+        median, p90 = median_and_p90(values)
+        result[f"{figure}_median{wall}_seconds"] = median
+        result[f"{figure}_p90{wall}_seconds"] = p90
+    return {name: result[name] for name in COLUMNS}

@@ -2,14 +2,16 @@
 Monday), MTTA and MTTR medians, clocks missed and escalation levels fired."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from ..models import Firing
 from .escalations import level_firings
 from .stats import nearest_rank
-from .tickets import counted, figures
+from .tickets import counted, deadline, escalation_events, missed_by
 
 COLUMNS = [
     "starts",
@@ -36,47 +38,72 @@ def buckets(period):
     return starts, step
 
 
-def _bucket(moment, starts, step):
-    day = timezone.localtime(moment).date()
-    index = (day - starts[0]) // step
-    return starts[min(max(index, 0), len(starts) - 1)]
+def bucket_of(instant, starts, step):
+    """An SQL expression: the index of the bucket `instant` (a field name or an expression)
+    falls in."""
+    zone = timezone.get_current_timezone()
+    ends = [datetime.combine(start + step, time(), tzinfo=zone) for start in starts]
+    if isinstance(instant, str):
+        instant = F(instant)
+    whens = [When(LessThan(instant, Value(end)), then=Value(i)) for i, end in enumerate(ends)]
+    return Case(*whens, default=Value(len(starts) - 1), output_field=IntegerField())
 
 
 def trends(period, now):
     """One row per bucket of `period`, counted as the SLA report counts (by deadline)."""
     starts, step = buckets(period)
-    groups = defaultdict(list)
-    for found in figures(counted(period), now):
-        groups[_bucket(found.deadline, starts, step)].append(found)
+    tickets = counted(period).annotate(bucket=bucket_of(deadline(), starts, step))
+    counts = {
+        row["bucket"]: row
+        for row in tickets.values("bucket").annotate(
+            tickets=Count("pk"),
+            response_missed=Count("pk", filter=missed_by("response", now)),
+            resolution_missed=Count("pk", filter=missed_by("resolution", now)),
+        )
+    }
+    escalated = (
+        escalation_events(tickets)
+        .annotate(bucket=bucket_of(deadline("ticket"), starts, step))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+    )
+    escalated = {row["bucket"]: row["n"] for row in escalated}
+    times = defaultdict(lambda: ([], []))
+    found = tickets.values_list(
+        "bucket", "sla_clock__acknowledge_seconds", "sla_clock__resolve_seconds"
+    )
+    for bucket, acknowledge, resolve in found:
+        if acknowledge is not None:
+            times[bucket][0].append(acknowledge)
+        if resolve is not None:
+            times[bucket][1].append(resolve)
     rows = []
-    for start in starts:
-        group = groups.get(start, [])  # keyed by the bucket's own start
+    for index, start in enumerate(starts):
+        row = counts.get(index, {})
         rows.append(
             {
                 "starts": max(start, period.first_day),  # a first week cut by the period
-                "tickets": len(group),
-                "mtta_median_seconds": nearest_rank(
-                    [f.mtta for f in group if f.mtta is not None], 0.5
-                ),
-                "mttr_median_seconds": nearest_rank(
-                    [f.mttr for f in group if f.mttr is not None], 0.5
-                ),
-                "response_missed": sum(f.response == "missed" for f in group),
-                "resolution_missed": sum(f.resolution == "missed" for f in group),
-                "escalations": sum(f.escalations for f in group),
+                "tickets": row.get("tickets", 0),
+                "mtta_median_seconds": nearest_rank(times[index][0], 0.5),
+                "mttr_median_seconds": nearest_rank(times[index][1], 0.5),
+                "response_missed": row.get("response_missed", 0),
+                "resolution_missed": row.get("resolution_missed", 0),
+                "escalations": escalated.get(index, 0),
             }
         )
     return rows
 
 
 def levels_over_time(period):
-    """{bucket start: {level: first firings}} of the escalation levels fired in the period,
-    and the levels seen, in order."""
+    """[{level: first firings}] per bucket of the escalation levels fired in the period, and
+    the levels seen, in order."""
     starts, step = buckets(period)
     firings = level_firings(period).filter(state=Firing.State.FIRED, repeat=0)
-    counts = {start: defaultdict(int) for start in starts}
+    firings = firings.annotate(bucket=bucket_of("due_at", starts, step))
+    counts = [defaultdict(int) for _ in starts]
     levels = set()
-    for due_at, level in firings.order_by().values_list("due_at", "level"):
-        counts[_bucket(due_at, starts, step)][level] += 1
-        levels.add(level)
+    found = firings.order_by().values("bucket", "level").annotate(n=Count("pk"))
+    for row in found:
+        counts[row["bucket"]][row["level"]] += row["n"]
+        levels.add(row["level"])
     return counts, sorted(levels)
