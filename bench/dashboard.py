@@ -79,13 +79,17 @@ def child(rounds, runs, warmup):
             }
         )
         print(json.dumps({k: v for k, v in results[-1].items() if k != "rounds"}), file=sys.stderr)
-    print("RESULT " + json.dumps({"tickets": Ticket.objects.count(), "pages": results}))
+    load = [round(x, 2) for x in os.getloadavg()]
+    print(
+        "RESULT " + json.dumps({"tickets": Ticket.objects.count(), "load": load, "pages": results})
+    )
 
 
 def report(ours, meta):
     lines = [
         f"Tierdesk {ours['tickets']:,} tickets ({meta['database']}), the last 91 days, "
-        "as the supervisor; median of rounds (spread of the round p95s)",
+        f"as the supervisor; median of rounds (spread of the round p95s); load average "
+        f"{ours.get('load')} on {os.cpu_count()} CPUs",
         "",
         "| operation | p50 ms | p95 ms | p95 spread | queries | goal p95 |",
         "|---|---|---|---|---|---|",

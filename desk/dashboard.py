@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.reports import backlog, escalations, sla, trends
+from escalation.reports import backlog, escalations, trends
 from escalation.reports.filters import ReportFilters
 from incidents import permissions
 
@@ -48,8 +48,7 @@ def csv_link(report, query, table=None):
 
 
 def figures(period, now, query):
-    compliance = sla.sla_report(period, now)
-    over_time = trends.trends(period, now)
+    compliance, over_time = trends.sla_and_trends(period, now)
     levels, level_numbers = trends.levels_over_time(period)
     waiting = backlog.backlog_report(period, now)
     moves = escalations.handoffs(period)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from ..models import Firing
 from .escalations import level_firings
+from .sla import sla_rows
 from .stats import nearest_rank
-from .tickets import counted, deadline, escalation_events, missed_by
+from .tickets import counted, deadline, escalation_events, figures
 
 COLUMNS = [
     "starts",
@@ -51,43 +52,51 @@ def bucket_of(instant, starts, step):
 
 def trends(period, now):
     """One row per bucket of `period`, counted as the SLA report counts (by deadline)."""
+    return sla_and_trends(period, now)[1]
+
+
+def sla_and_trends(period, now):
+    """(the SLA report's rows, the trend rows) of `period` from one read of the tickets'
+    figures and one of their escalations, for the dashboard, which shows both."""
     starts, step = buckets(period)
-    tickets = counted(period).annotate(bucket=bucket_of(deadline(), starts, step))
-    counts = {
-        row["bucket"]: row
-        for row in tickets.values("bucket").annotate(
-            tickets=Count("pk"),
-            response_missed=Count("pk", filter=missed_by("response", now)),
-            resolution_missed=Count("pk", filter=missed_by("resolution", now)),
-        )
-    }
+    tickets = counted(period)
+    found = list(figures(tickets, now, bucket=bucket_of(deadline(), starts, step)))
     escalated = (
         escalation_events(tickets)
         .annotate(bucket=bucket_of(deadline("ticket"), starts, step))
-        .values("bucket")
+        .values("ticket__team_id", "ticket__priority", "bucket")
         .annotate(n=Count("pk"))
     )
-    escalated = {row["bucket"]: row["n"] for row in escalated}
-    times = defaultdict(lambda: ([], []))
-    found = tickets.values_list(
-        "bucket", "sla_clock__acknowledge_seconds", "sla_clock__resolve_seconds"
-    )
-    for bucket, acknowledge, resolve in found:
+    by_row, by_bucket = defaultdict(int), defaultdict(int)
+    for row in escalated:
+        by_row[row["ticket__team_id"], row["ticket__priority"]] += row["n"]
+        by_bucket[row["bucket"]] += row["n"]
+    rows = sla_rows([row[:-1] for row in found], by_row)
+    return rows, trend_rows(found, by_bucket, starts, period)
+
+
+def trend_rows(found, escalated, starts, period):
+    groups = defaultdict(lambda: {"tickets": 0, "response": 0, "resolution": 0, "a": [], "r": []})
+    for _team, _priority, response, resolution, acknowledge, _aw, resolve, _rw, bucket in found:
+        group = groups[bucket]
+        group["tickets"] += 1
+        group["response"] += response == "missed"
+        group["resolution"] += resolution == "missed"
         if acknowledge is not None:
-            times[bucket][0].append(acknowledge)
+            group["a"].append(acknowledge)
         if resolve is not None:
-            times[bucket][1].append(resolve)
+            group["r"].append(resolve)
     rows = []
     for index, start in enumerate(starts):
-        row = counts.get(index, {})
+        group = groups[index]
         rows.append(
             {
                 "starts": max(start, period.first_day),  # a first week cut by the period
-                "tickets": row.get("tickets", 0),
-                "mtta_median_seconds": nearest_rank(times[index][0], 0.5),
-                "mttr_median_seconds": nearest_rank(times[index][1], 0.5),
-                "response_missed": row.get("response_missed", 0),
-                "resolution_missed": row.get("resolution_missed", 0),
+                "tickets": group["tickets"],
+                "mtta_median_seconds": nearest_rank(group["a"], 0.5),
+                "mttr_median_seconds": nearest_rank(group["r"], 0.5),
+                "response_missed": group["response"],
+                "resolution_missed": group["resolution"],
                 "escalations": escalated.get(index, 0),
             }
         )
