@@ -73,3 +73,21 @@ def figures(ticket, calendar, stood_us, stood_wall_us, now):
             timedelta(microseconds=stood_wall_us),
         )
     return found
+
+
+def stood_from(status_changes, calendar):
+    """(business, wall) microseconds the resolution clock stood still and ran again, from a
+    ticket's status changes [(at, new status)] in time order: what the clock keeps as it goes,
+    worked out afresh (a migration fills older clocks with it; a test checks the two agree)."""
+    stood = stood_wall = timedelta(0)
+    since = None
+    for at, status in status_changes:
+        standing = status in clock_state.STANDING
+        if standing and since is None:
+            since = at
+        elif not standing and since is not None:
+            stood += business_time_between(calendar, since, at)
+            stood_wall += at - since
+            since = None
+    micro = timedelta(microseconds=1)
+    return stood // micro, stood_wall // micro

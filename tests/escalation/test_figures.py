@@ -11,8 +11,6 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from escalation import figures
-from escalation.business_time import business_time_between
-from escalation.clock_state import STANDING
 from escalation.models import TicketClock
 from escalation.models.calendars import calendar_from_snapshot
 from escalation.reactions import MOVES_CLOCKS, REFREEZES
@@ -60,19 +58,10 @@ def recomputed(ticket, clock, now):
     """The figures worked out afresh: every stretch the ticket's status stood still (pending,
     on hold, resolved) and then ran again, summed from its events, in the clock's calendar."""
     calendar = calendar_from_snapshot(clock.calendar)
-    stood = stood_wall = timedelta(0)
-    since = None
     changes = ticket.events.filter(kind=TicketEvent.Kind.STATUS_CHANGED).order_by("at", "id")
-    for event in changes:
-        standing = event.after["status"] in STANDING
-        if standing and since is None:
-            since = event.at
-        elif not standing and since is not None:
-            stood += business_time_between(calendar, since, event.at)
-            stood_wall += event.at - since
-            since = None
-    micro = timedelta(microseconds=1)
-    return figures.figures(ticket, calendar, stood // micro, stood_wall // micro, now)
+    stood = figures.stood_from([(e.at, e.after["status"]) for e in changes], calendar)
+    assert stood == (clock.stood_microseconds, clock.stood_wall_microseconds)
+    return figures.figures(ticket, calendar, *stood, now)
 
 
 @settings(
