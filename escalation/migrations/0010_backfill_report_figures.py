@@ -54,9 +54,8 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("escalation", "0009_clock_report_figures"),
-        ("incidents", "0017_ticket_drill"),
-    ]
+    # Only the ticket columns escalation 0009 already relies on are read: no dependency on a
+    # later incidents migration, which would pull it earlier into every plan.
+    dependencies = [("escalation", "0009_clock_report_figures")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
