@@ -104,6 +104,7 @@ def figures(period, now, query):
         "reasons": escalations.manual(period)[-20:],
         "csv": {
             "sla": csv_link("sla", query),
+            "trends": csv_link("sla", query, "trends"),
             "backlog": csv_link("backlog", query),
             "levels": csv_link("escalations", query),
             "handoffs": csv_link("escalations", query, "handoffs"),

@@ -20,7 +20,7 @@ from incidents import permissions as rules
 from ..reports import agents as agent_report
 from ..reports import backlog as backlog_report
 from ..reports import escalations as escalation_report
-from ..reports import sla
+from ..reports import sla, trends
 from ..reports.csv import to_csv
 from ..reports.filters import ReportFilters
 
@@ -78,7 +78,7 @@ def rows_schema(name, fields, **tables):
 
 
 TEXT = {"team_name", "priority", "status", "agent_name", "from_team_name", "to_team_name"}
-TEXT |= {"reference", "at", "actor", "reason"}
+TEXT |= {"reference", "at", "actor", "reason", "starts"}
 
 
 def row_fields(columns):
@@ -95,15 +95,12 @@ def row_fields(columns):
     return fields
 
 
-TABLE = OpenApiParameter(
-    "table", str, enum=["rows", "handoffs", "manual"], description="The table ?format=csv gives."
-)
-
-
-def report_schema(summary, serializer, table=False):
+def report_schema(summary, serializer, table=()):
+    """`table`: the tables ?format=csv&table= may name."""
+    tables = [OpenApiParameter("table", str, enum=list(table), description="The CSV's table.")]
     return extend_schema(
         summary=summary,
-        parameters=FILTERS + ([TABLE] if table else []),
+        parameters=FILTERS + (tables if table else []),
         responses={
             200: serializer,
             400: OpenApiResponse(description="Invalid filters; field messages."),
@@ -163,13 +160,15 @@ class ReportViewSet(viewsets.ViewSet):
         return response
 
     @report_schema(
-        "SLA compliance, MTTA and MTTR per team and priority",
-        rows_schema("SLA", row_fields(sla.COLUMNS)),
+        "SLA compliance, MTTA and MTTR per team and priority, and over time",
+        rows_schema("SLA", row_fields(sla.COLUMNS), trends=trends.COLUMNS),
+        table=["rows", "trends"],
     )
     @action(detail=False, methods=["get"])
     def sla(self, request):
         period = self.period(request)
-        return self.answer(period, sla.COLUMNS, sla.sla_report(period, timezone.now()), "sla")
+        rows, over_time = trends.sla_and_trends(period, timezone.now())
+        return self.answer(period, sla.COLUMNS, rows, "sla", trends=(trends.COLUMNS, over_time))
 
     @report_schema(
         "Escalation levels per team, hand-offs between teams, manual escalations with reasons",
@@ -179,7 +178,7 @@ class ReportViewSet(viewsets.ViewSet):
             handoffs=escalation_report.HANDOFF_COLUMNS,
             manual=escalation_report.MANUAL_COLUMNS,
         ),
-        table=True,
+        table=["rows", "handoffs", "manual"],
     )
     @action(detail=False, methods=["get"])
     def escalations(self, request):

@@ -30,6 +30,7 @@ def test_a_supervisor_sees_every_section_with_numbers_as_text(client_for, superv
     assert "Application Support P3: First response met: 60%, Resolution met: 80%" in page
     assert "<td>3 / 2</td>" in page and "3h / 7h" in page
     assert "“Needs the application team”" in page
+    assert "format=csv&amp;table=trends" in page
     assert 'role="img"' in page and "<script" not in page.split("</main>")[0]
 
 

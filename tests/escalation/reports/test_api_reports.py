@@ -49,3 +49,11 @@ def test_scoped_by_role(api, lead, agent, customer, dataset, report):
 def test_a_lead_sees_their_teams_backlog_only(api, lead, dataset):
     rows = api(lead).get("/api/reports/backlog/").json()["rows"]
     assert {r["team_name"] for r in rows} == {"Service Desk"}
+
+
+def test_the_sla_report_over_time_as_csv(api, supervisor, dataset):
+    url = "/api/reports/sla/?from=2026-03-01&to=2026-03-31&format=csv&table=trends"
+    lines = read_csv(api(supervisor).get(url))
+    # Weeks from Monday, the first cut to the period: 1 March is a Sunday.
+    assert [line["starts"] for line in lines][:2] == ["2026-03-01", "2026-03-02"]
+    assert sum(int(line["tickets"]) for line in lines) == 35
