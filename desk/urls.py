@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, availability, bulk, feed, forecast, views
+from . import actions, availability, bulk, dashboard, feed, forecast, views
 
 app_name = "desk"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
         availability.cancel_absence,
         name="cancel-absence",
     ),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
     path(

@@ -173,6 +173,8 @@ class Ticket(TicketLifecycle, models.Model):
     # own it, so the requester sees the ticket only once the mailed link confirms it
     # (release_hold). Agents see it meanwhile, marked as such.
     held = models.BooleanField(default=False, db_default=False)
+    # A practice ticket (issue 24 sets it): reports never count it.
+    drill = models.BooleanField(default=False, db_default=False)
 
     ACTIVE_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD]
 
@@ -365,6 +367,8 @@ class TicketEvent(models.Model):
             models.Index(fields=["ticket", "at"], name="ticket_event_timeline_idx"),
             # visible_to looks up the tickets moved away from a team among the team changes.
             models.Index(fields=["kind", "ticket"], name="ticket_event_kind_idx"),
+            # The reports read a period's events of some kinds (escalation/reports/agents.py).
+            models.Index(fields=["kind", "at"], name="ticket_event_kind_at_idx"),
         ]
 
     def __str__(self):
