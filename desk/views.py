@@ -15,7 +15,7 @@ from incidents import permissions, roles, uploads
 from incidents.models import Membership, SavedReply, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
-from . import deadlines, queue, timeline
+from . import deadlines, history, queue, timeline
 from .forms import BULK_STATUSES, QueueFilters, problems
 
 PAGE_SIZE = 50
@@ -128,14 +128,19 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     chart = timeline.sla_chart(
         item.created_at, now, timeline.ticket_clocks(item, now), steps.past, steps.upcoming, _when
     )
-    replies = item.replies.select_related("author").prefetch_related("attachments")
+    replies = item.replies.prefetch_related("attachments")
+    show = request.GET.get("show", "all")
+    show = show if show in history.FILTERS else "all"
+    story = history.story(item, request.user, replies)
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
     can_change = permissions.can_change_ticket(request.user, item)
     response, resolution = clock_state.clock_states(item, now)
     context = {
         "ticket": item,
-        "replies": replies,
+        "story": history.shown(story, show),
+        "story_filters": list(history.FILTERS.items()),
+        "show": show,
         "loose_attachments": loose,
         "version": timeline.version(item).isoformat(),
         "badge": deadlines.badge(item, now),
