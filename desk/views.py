@@ -146,6 +146,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "badge": deadlines.badge(item, now),
         "response_clock": response,
         "resolution_clock": resolution,
+        "calendar_zone": deadlines.calendar_zone(item),
         "response_badge": deadlines.clock_badge(response, now),
         "resolution_badge": deadlines.clock_badge(resolution, now),
         "past_steps": steps.past,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from incidents import addresses
 from incidents.api.auth import revoke_tokens
+from incidents.models import Profile
 
 from . import security
 
@@ -28,6 +29,11 @@ def last_try():
         "One more wrong password and sign-ins to this account from your address pause for "
         "%(minutes)d minutes. Forgot it? Reset your password instead."
     ) % {"minutes": minutes}
+
+
+def browser_zone_field():
+    """A hidden field static/zone.js fills with the browser's time zone (no inline script)."""
+    return forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class LoginForm(AllauthLoginForm):
@@ -41,6 +47,7 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = browser_zone_field()
         self.fields["login"].label = "Email or username"
         # The page links "Forgot your password?" once, under the form.
         self.fields["password"].help_text = ""
@@ -66,6 +73,10 @@ class SignupForm(AllauthSignupForm):
     already have an account"), so the time of the answer told which addresses have accounts.
     The taken branch hashes the password too, and throws the hash away."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = browser_zone_field()
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))
@@ -78,6 +89,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_password(self, user, password):
         super().set_password(user, password)
         revoke_tokens(user)
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account keeps the zone its browser reported on the sign-up form."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            Profile.detect_zone(user, form.cleaned_data.get("time_zone"))
+        return user
 
 
 class SignOutEverywhereForm(forms.Form):

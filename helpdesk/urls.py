@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .accounts import sign_out_everywhere_view
 from .health import healthz
+from .profile import profile
 from .views import home
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
         sign_out_everywhere_view,
         name="account_sign_out_everywhere",
     ),
+    path("accounts/profile/", profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,5 +1,6 @@
 from .configuration import ConfigurationStamp
 from .priority import Level, Priority, PriorityMatrixEntry
+from .profiles import Profile
 from .saved_replies import SavedReply
 from .teams import Membership, Team
 from .tickets import Attachment, Reply, Ticket, TicketEvent
@@ -11,6 +12,7 @@ __all__ = [
     "Membership",
     "Priority",
     "PriorityMatrixEntry",
+    "Profile",
     "Reply",
     "SavedReply",
     "Team",
