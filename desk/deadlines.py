@@ -10,8 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 
 from escalation import clock_state
-from escalation.models import TicketClock
 from escalation.durations import short_duration
+from escalation.models import TicketClock
 
 # Under this much time left the badge turns orange; under AT_RISK_MINUTES it is amber.
 URGENT_MINUTES = 15

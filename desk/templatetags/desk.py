@@ -36,8 +36,10 @@ def deadline_badge(badge, reference=""):
 def _due_texts(due):
     """The due time as "D j M Y, H:i:s T" and "D j M, H:i T", from one DateFormat: formatting
     both strings through `dateformat.format` parsed them anew for every row of a queue."""
-    f = dateformat.DateFormat(timezone.localtime(due))
-    day, minute, zone = f"{f.D()} {f.j()} {f.M()}", f"{f.H()}:{f.i()}", f.T()
+    local = timezone.localtime(due)
+    f = dateformat.DateFormat(local)
+    # The datetime's own abbreviation: DateFormat.T() is empty in the hour a DST change repeats.
+    day, minute, zone = f"{f.D()} {f.j()} {f.M()}", f"{f.H()}:{f.i()}", local.tzname()
     return f"{day} {f.Y()}, {minute}:{f.s()} {zone}", f"{day}, {minute} {zone}"
 
 

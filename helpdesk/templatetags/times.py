@@ -10,7 +10,15 @@ from django.utils.html import format_html
 register = template.Library()
 
 SHORT = "D j M, H:i"
-EXACT = "D j M Y, H:i:s T (e)"
+EXACT = "D j M Y, H:i:s"
+
+
+def exact(local):
+    """ "Sun 25 Oct 2026, 02:30:00 CEST (Europe/Berlin)". The abbreviation comes from the
+    datetime itself: Django's "T" leaves it out for the hour a DST change repeats, the very
+    hour in which it tells the two apart."""
+    zone = getattr(local.tzinfo, "key", None) or local.tzname()
+    return f"{dateformat.format(local, EXACT)} {local.tzname()} ({zone})"
 
 
 @register.simple_tag
@@ -23,7 +31,7 @@ def when(moment, short=SHORT, local=None):
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         moment.isoformat(),
-        dateformat.format(local, EXACT),
+        exact(local),
         dateformat.format(local, short),
     )
 
@@ -35,7 +43,7 @@ def _place(zone_name):
 
 @register.simple_tag
 def due_in_zones(moment, zone_name, label="Due"):
-    """"Due Tue 8 Dec, 13:00 Berlin · 17:30 your time": the time in the calendar's zone and,
+    """ "Due Tue 8 Dec, 13:00 Berlin · 17:30 your time": the time in the calendar's zone and,
     when its clock reads differently there, in the reader's (UI.md: agents see theirs, plus the
     calendar's when it differs). Only the reader's, when the calendar's zone is unknown."""
     if moment is None:
