@@ -422,9 +422,19 @@ LOGGING = {
             "process=%(process)d msg=%(message)s"
         }
     },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "filters": {"no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "structured",
+            "filters": ["no_client_tracebacks"],
+        }
+    },
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own configuration gives `django` a console handler of its own under DEBUG
+        # (and mail_admins): with the root's, every warning was printed twice. One handler.
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
         # axes announces its configuration at every start; lockouts are WARNING and still show.

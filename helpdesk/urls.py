@@ -1,6 +1,8 @@
 from allauth.account import views as account_views
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from .accounts import sign_out_everywhere_view
 from .health import healthz
@@ -25,6 +27,8 @@ urlpatterns = [
     path("accounts/profile/", profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links (the admin links none).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 handler400 = "helpdesk.errors.bad_request"

@@ -15,7 +15,12 @@ def deadline_badge(badge, reference=""):
 
     Built in Python, not an included template: a queue draws one per row."""
     if not badge.due:
-        pause = mark_safe('<span aria-hidden="true">⏸ </span>') if badge.tone == "grey" else ""
+        # Two bars drawn in CSS: Debian's Chromium has no glyph for U+23F8 and drew a box.
+        pause = (
+            mark_safe('<span class="pause-icon" aria-hidden="true"></span>')
+            if badge.tone == "grey"
+            else ""
+        )
         return format_html('<span class="{}">{}{}</span>', badge.css, pause, badge.label)
     exact, short = _due_texts(badge.due)
     reference_attribute = format_html(' data-reference="{}"', reference) if reference else ""

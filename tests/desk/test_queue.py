@@ -219,3 +219,12 @@ def test_a_capped_count_reads_with_a_thousands_separator(client_for, supervisor,
     monkeypatch.setattr(queue, "page_of_ids", capped)
     page = client_for(supervisor).get(reverse("desk:home")).content.decode()
     assert "More than 1,000 tickets" in page
+
+
+def test_a_paused_badge_draws_its_icon_without_a_glyph():
+    """Debian's Chromium has no glyph for U+23F8: the icon is drawn by the stylesheet."""
+    from desk.deadlines import Badge
+    from desk.templatetags.desk import deadline_badge
+
+    html = deadline_badge(Badge("Paused", "grey"))
+    assert 'class="pause-icon"' in html and "\u23f8" not in html and "Paused" in html
