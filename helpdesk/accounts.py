@@ -75,7 +75,21 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"] = browser_zone_field()
+        # The name agents see on the desk, first: without it they saw the username allauth
+        # made up from the address ("carol.new").
+        name = forms.CharField(
+            label=gettext_lazy("Your name"),
+            max_length=150,
+            help_text=gettext_lazy("How we address you, and what our agents see."),
+            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        )
+        self.fields = {"name": name, **self.fields, "time_zone": browser_zone_field()}
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Tell us your name."))
+        return name
 
     def try_save(self, request):
         if self.account_already_exists:
@@ -91,9 +105,11 @@ class AccountAdapter(DefaultAccountAdapter):
         revoke_tokens(user)
 
     def save_user(self, request, user, form, commit=True):
-        """A new account keeps the zone its browser reported on the sign-up form."""
-        user = super().save_user(request, user, form, commit=commit)
+        """A new account keeps its name, and the zone its browser reported on the sign-up form."""
+        user = super().save_user(request, user, form, commit=False)
+        user.first_name, user.last_name = form.cleaned_data.get("name", ""), ""
         if commit:
+            user.save()
             Profile.detect_zone(user, form.cleaned_data.get("time_zone"))
         return user
 
