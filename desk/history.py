@@ -31,7 +31,7 @@ ANCHORS = {
     "resolution_due": "at the resolution deadline",
 }
 STATUS_WORDS = dict(Ticket.Status.choices)
-RATINGS = {1: "Bad", 2: "Poor", 3: "OK", 4: "Good", 5: "Great"}
+RATINGS = {1: "Very bad", 2: "Bad", 3: "OK", 4: "Good", 5: "Very good"}
 
 
 @dataclass

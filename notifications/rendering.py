@@ -79,7 +79,7 @@ def guest_password_url(ticket):
 
 def rating_url(ticket):
     if ticket.held or guest_access.is_guest(ticket.requester):
-        return guest_url(ticket)
+        return site_url(reverse("portal:guest-rate", args=[guest_access.token_for(ticket)]))
     return site_url(reverse("portal:rate", args=[ticket.pk]))
 
 

@@ -24,7 +24,7 @@ from incidents.models.lifecycle import TransitionError
 
 from . import status, throttle
 from .forms import GuestTicketForm
-from .views import _attach_all, _refused, _ticket_page, _too_many, send_reply
+from .views import _attach_all, _refused, _ticket_page, _too_many, rate_page, send_reply
 
 
 def requester_for(email, name=""):
@@ -157,6 +157,15 @@ def guest_reopen(request, token):
     else:
         messages.success(request, _("Reopened: we're on it again."))
     return redirect("portal:guest-ticket", token)
+
+
+def guest_rate(request, token):
+    """The rating the resolved mail promises a guest, through their link, once per resolution."""
+    item = _guest_or_none(request, token)
+    if item is None:
+        return _link_invalid(request)
+    back = reverse("portal:guest-ticket", args=[token])
+    return rate_page(request, item, item.requester, back)
 
 
 def guest_attachment(request, token, attachment_id):

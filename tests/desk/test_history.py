@@ -92,7 +92,7 @@ def test_the_words_say_what_changed_from_what_to_what(client_for, supervisor, st
     assert "changed the status from Open to Pending" in text
     assert "fired the level 1 escalation (at the first-response deadline)" in text
     assert "recorded a breach of the first-response SLA" in text
-    assert "rated the help Great (5/5)" in text
+    assert "rated the help Very good (5/5)" in text
     assert NOTE in text and "We are looking into it." in text
 
 
