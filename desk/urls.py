@@ -8,6 +8,7 @@ urlpatterns = [
     path("bulk/", bulk.bulk, name="bulk"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
+    path("tickets/<int:ticket_id>/follow/", actions.follow, name="follow"),
     path(
         "tickets/<int:ticket_id>/attachments/<int:attachment_id>/",
         views.attachment,

@@ -156,6 +156,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "statuses": _status_choices(item),
         "members": members,
         "can_change": can_change,
+        "following": item.followers.filter(user=request.user).exists(),
         "can_take": can_change and any(m.pk == request.user.pk for m in members),
         "can_reply": permissions.can_reply(request.user, item),
         "can_reopen": permissions.can_reopen(request.user, item),

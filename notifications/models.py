@@ -44,6 +44,7 @@ class Notification(models.Model):
         ESCALATED = "escalated", "Escalated"
         SLA_WARNING = "sla_warning", "SLA warning"
         BREACH = "breach", "SLA breach"
+        FOLLOWED = "followed", "Update on a ticket you follow"
 
     # Kinds a customer may ever receive; everything else is for agents, leads and supervisors.
     CUSTOMER_KINDS = frozenset({"received", "reply", "resolved"})

@@ -231,6 +231,10 @@ def subject_line(kind, info, event):
         text = f"{ref} Assigned to you: {title}"
     elif kind == "escalated":
         text = f"{ref} Escalated to {event.get('team') or 'the next tier'}{level_note(event)}"
+    elif kind == "followed":
+        text = (
+            f"{ref} {event.get('actor') or 'Someone'} {event.get('change', 'updated it')}: {title}"
+        )
     elif kind == "sla_warning":
         due = f" due {event['deadline_time']}" if event.get("deadline_time") else ""
         text = f"{ref} SLA warning: {event.get('clock_label') or 'deadline'}{due}"

@@ -1,4 +1,5 @@
 from .configuration import ConfigurationStamp
+from .followers import Follower
 from .priority import Level, Priority, PriorityMatrixEntry
 from .profiles import Profile
 from .saved_replies import SavedReply
@@ -8,6 +9,7 @@ from .tickets import Attachment, Reply, Ticket, TicketEvent
 __all__ = [
     "Attachment",
     "ConfigurationStamp",
+    "Follower",
     "Level",
     "Membership",
     "Priority",

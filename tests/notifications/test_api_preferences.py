@@ -8,7 +8,7 @@ from incidents.models import Membership
 from notifications.models import Notification, NotificationPreference
 
 URL = "/api/me/notification-preferences/"
-AGENT_KINDS = ["assigned", "escalated", "sla_warning", "breach"]
+AGENT_KINDS = ["assigned", "escalated", "sla_warning", "breach", "followed"]
 
 
 def kinds(response):
@@ -34,7 +34,7 @@ def test_a_customer_sees_the_three_customer_kinds_all_on(api, customer):
 
 
 @pytest.mark.parametrize("who", ["agent", "supervisor"])
-def test_agents_and_supervisors_see_the_four_agent_kinds(api, agent, supervisor, who):
+def test_agents_and_supervisors_see_the_five_agent_kinds(api, agent, supervisor, who):
     response = api({"agent": agent, "supervisor": supervisor}[who]).get(URL)
 
     assert [row["kind"] for row in response.json()] == AGENT_KINDS
@@ -87,6 +87,7 @@ def test_put_switches_several_kinds_at_once(api, agent):
         "escalated": True,
         "sla_warning": True,
         "breach": False,
+        "followed": True,
     }
     assert NotificationPreference.opted_out("breach", [agent.pk]) == {agent.pk}
 
