@@ -15,7 +15,7 @@ from incidents import permissions, roles, uploads
 from incidents.models import Membership, SavedReply, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
-from . import deadlines, history, queue, timeline
+from . import deadlines, history, presence, queue, timeline
 from .forms import BULK_STATUSES, QueueFilters, problems
 
 PAGE_SIZE = 50
@@ -71,9 +71,11 @@ def render_queue(request, query, here, status=200):
     tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
     page = queue.page_of_ids(tickets, filters.cleaned_data.get("page"), PAGE_SIZE)
     rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
+    here = presence.on_tickets([t.pk for t, _ in rows], request.user)
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
-        return render(request, "desk/_queue_rows.html", {"rows": rows}, status=status)
+        context = {"rows": rows, "presence": here}
+        return render(request, "desk/_queue_rows.html", context, status=status)
     views = [(key, label) for key, label in queue.VIEWS.items()]
     views += [(f"team:{t.slug}", t.name) for t in teams]
     query = query.copy()
@@ -83,6 +85,7 @@ def render_queue(request, query, here, status=200):
         "desk/queue.html",
         {
             "rows": rows,
+            "presence": here,
             "page": page,
             "filters": filters,
             "view": view,
@@ -157,6 +160,8 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "members": members,
         "can_change": can_change,
         "following": item.followers.filter(user=request.user).exists(),
+        "others": presence.others(item.pk, request.user),
+        "beat_seconds": presence.BEAT_SECONDS,
         "can_take": can_change and any(m.pk == request.user.pk for m in members),
         "can_reply": permissions.can_reply(request.user, item),
         "can_reopen": permissions.can_reopen(request.user, item),
@@ -196,3 +201,14 @@ def _when(moment):
 def _status_choices(item):
     allowed = ALLOWED_STATUS_CHANGES[item.status] - {"resolved", "closed"}
     return [(value, label) for value, label in Ticket.Status.choices if value in allowed]
+
+
+@agent_required
+def here(request, ticket_id):
+    """A workspace's beat (POST, `state`: viewing or typing): who else is on the ticket, as the
+    workspace shows it. Polled by htmx; the answer is the list alone."""
+    item = visible_ticket(request, ticket_id)
+    if request.method == "POST":
+        presence.beat(item.pk, request.user, request.POST.get("state", presence.VIEWING))
+    others = presence.others(item.pk, request.user)
+    return render(request, "desk/_presence.html", {"others": others})
