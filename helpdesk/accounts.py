@@ -12,8 +12,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import redirect
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from incidents import addresses
@@ -110,7 +110,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.first_name, user.last_name = form.cleaned_data.get("name", ""), ""
         if commit:
             user.save()
-            Profile.detect_zone(user, form.cleaned_data.get("time_zone"))
+            Profile.detect(user, form.cleaned_data.get("time_zone"), get_language())
         return user
 
 

@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from incidents import guest_access
 from incidents.models import Profile, Ticket
@@ -221,12 +223,13 @@ def localized(info, event, zone):
 def subject_line(kind, info, event):
     """The subject, always carrying the ticket reference so replies and filters can find it."""
     ref, title = f"[{info['reference']}]", info["subject"]
+    words = {"ref": ref, "title": title}
     if kind == "received":
-        text = f"{ref} We received your request: {title}"
+        text = _("%(ref)s We received your request: %(title)s") % words
     elif kind == "reply":
-        text = f"Re: {ref} {title}"
+        text = _("Re: %(ref)s %(title)s") % words
     elif kind == "resolved":
-        text = f"{ref} Resolved: {title}"
+        text = _("%(ref)s Resolved: %(title)s") % words
     elif kind == "assigned":
         text = f"{ref} Assigned to you: {title}"
     elif kind == "escalated":
@@ -285,7 +288,8 @@ def email_renderer(kind, info, event):
 
 def render_rows(rows):
     """Fill in the subject, text and HTML of email rows written without them, in memory (the
-    delivery worker saves them with the outcome), times in each recipient's zone (one query).
+    delivery worker saves them with the outcome), in each recipient's language and with times
+    in their zone (their profile: one query).
     The rows of one cause and zone share the ticket and event they froze: their templates are
     rendered once, and only the name differs (email_renderer)."""
     todo = [
@@ -294,14 +298,15 @@ def render_rows(rows):
         if row.channel == Notification.Channel.EMAIL and not row.body and "ticket" in row.payload
     ]  # not: a webhook, or a row rendered when it was written (before this version)
     readers = {row.recipient_id for row in todo if row.recipient_id}
-    zones = Profile.objects.zones_for(readers) if readers else {}
+    chosen = Profile.objects.reading_for(readers) if readers else {}
     renderers = {}
     for row in todo:
         info, event = row.payload["ticket"], row.payload.get("event") or {}
-        zone = zones.get(row.recipient_id, "")
-        same = (row.kind, zone, json.dumps([info, event], sort_keys=True))
+        zone, language = chosen.get(row.recipient_id, ("", ""))
+        same = (row.kind, zone, language, json.dumps([info, event], sort_keys=True))
         if same not in renderers:
-            renderers[same] = email_renderer(row.kind, *localized(info, event, zone))
+            with override(language or settings.LANGUAGE_CODE):
+                renderers[same] = email_renderer(row.kind, *localized(info, event, zone))
         subject, row.body, row.html_body = renderers[same](row.payload.get("name", ""))
         row.subject = subject[:SUBJECT_MAX]
     return rows

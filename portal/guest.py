@@ -14,12 +14,13 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import guest_access, permissions, uploads
 from incidents.clients import client_ip
-from incidents.models import Ticket
+from incidents.models import Profile, Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import status, throttle
@@ -40,6 +41,8 @@ def requester_for(email, name=""):
     user = User(username=username, email=email, first_name=name[:150])
     user.set_unusable_password()
     user.save()
+    # No sign-in to learn it from: the guest's mails speak the language their browser asked in.
+    Profile.detect(user, language=get_language())
     return user, False
 
 

@@ -1,4 +1,4 @@
-"""What a person chooses for themselves: the time zone their pages and mails show times in."""
+"""What a person chooses for themselves: the language and time zone of their pages and mails."""
 
 import zoneinfo
 
@@ -24,14 +24,20 @@ def known_zone(value):
 
 
 class ProfileQuerySet(models.QuerySet):
-    def zones_for(self, user_ids):
-        """{user id: their time zone} for the users that chose one; one query."""
-        rows = self.filter(user_id__in=user_ids).exclude(time_zone="")
-        return dict(rows.values_list("user_id", "time_zone"))
+    def reading_for(self, user_ids):
+        """{user id: (time zone, language)} of the users with a profile ("" where they chose
+        none); one query."""
+        rows = self.filter(user_id__in=user_ids).values_list("user_id", "time_zone", "language")
+        return {pk: (zone, language) for pk, zone, language in rows}
 
     def zone_of(self, user):
         """The zone `user` reads times in: theirs, else the helpdesk's (settings.TIME_ZONE)."""
-        return self.zones_for([user.pk]).get(user.pk, settings.TIME_ZONE)
+        zone, _ = self.reading_for([user.pk]).get(user.pk, ("", ""))
+        return zone or settings.TIME_ZONE
+
+    def language_of(self, user):
+        """The language `user` chose or was first seen with ("": none yet)."""
+        return self.reading_for([user.pk]).get(user.pk, ("", ""))[1]
 
 
 class Profile(models.Model):
@@ -45,18 +51,32 @@ class Profile(models.Model):
         help_text="Times on pages and in mails are shown in this zone. Empty: the helpdesk's.",
     )
 
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="Pages and mails are in this language. Empty: the browser's.",
+    )
+
     objects = ProfileQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.user}: {self.time_zone or 'default zone'}"
 
     @classmethod
-    def detect_zone(cls, user, zone):
-        """Keep the browser's zone, once, for a person who has none yet (the first sign-in);
-        return the zone they read times in."""
+    def detect(cls, user, zone="", language=""):
+        """Keep the browser's zone and language, once, for a person who has none yet (the
+        first sign-in, a guest's first ticket); return the profile."""
         zone = known_zone(zone)
+        language = language if language in dict(settings.LANGUAGES) else ""
         profile, _ = cls.objects.get_or_create(user=user)
+        changed = []
         if zone and not profile.time_zone:
             profile.time_zone = zone
-            profile.save(update_fields=["time_zone"])
-        return profile.time_zone or settings.TIME_ZONE
+            changed.append("time_zone")
+        if language and not profile.language:
+            profile.language = language
+            changed.append("language")
+        if changed:
+            profile.save(update_fields=changed)
+        return profile

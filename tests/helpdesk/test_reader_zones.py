@@ -73,7 +73,8 @@ def test_a_zone_the_browser_made_up_is_ignored(customer, client):
 def test_the_profile_page_changes_name_and_zone(customer, client):
     client.force_login(customer)
     response = client.post(
-        reverse("profile"), {"name": "Alice Liddell", "time_zone": "Europe/Berlin"}
+        reverse("profile"),
+        {"name": "Alice Liddell", "time_zone": "Europe/Berlin", "language": "en"},
     )
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -85,7 +86,9 @@ def test_the_profile_page_changes_name_and_zone(customer, client):
 
 def test_the_profile_page_refuses_an_unknown_zone_keeping_the_name(customer, client):
     client.force_login(customer)
-    response = client.post(reverse("profile"), {"name": "Alice", "time_zone": "Mars/Olympus"})
+    response = client.post(
+        reverse("profile"), {"name": "Alice", "time_zone": "Mars/Olympus", "language": "en"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Select a valid choice" in html and 'value="Alice"' in html
