@@ -48,7 +48,7 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"] = browser_zone_field()
-        self.fields["login"].label = "Email or username"
+        self.fields["login"].label = gettext_lazy("Email or username")
         # The page links "Forgot your password?" once, under the form.
         self.fields["password"].help_text = ""
 
