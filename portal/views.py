@@ -135,6 +135,7 @@ def _ticket_page(request, item, reply_form=None, code=200, guest_token=None):
         "attachments": attachments.filter(ticket=item, reply__isnull=True),
         "status_words": status.words(item.status),
         "next_step": status.next_step(item),
+        "next_moment": status.next_moment(item),
         "reply_form": reply_form or ReplyForm(),
         "urls": urls,
         "guest_token": guest_token,

@@ -22,6 +22,12 @@ def exact(local):
 
 
 @register.simple_tag
+def exact_time(moment):
+    """The exact instant in the reader's zone, for a tooltip."""
+    return exact(timezone.localtime(moment)) if moment else ""
+
+
+@register.simple_tag
 def when(moment, short=SHORT, local=None):
     """<time datetime="ISO" title="exact local time and zone">short local time</time>, in the
     reader's zone (or as `local`, the same instant in another zone, reads)."""
