@@ -71,10 +71,10 @@ def render_queue(request, query, here, status=200):
     tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
     page = queue.page_of_ids(tickets, filters.cleaned_data.get("page"), PAGE_SIZE)
     rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
-    here = presence.on_tickets([t.pk for t, _ in rows], request.user)
+    people = presence.on_tickets([t.pk for t, _ in rows], request.user)
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
-        context = {"rows": rows, "presence": here}
+        context = {"rows": rows, "presence": people}
         return render(request, "desk/_queue_rows.html", context, status=status)
     views = [(key, label) for key, label in queue.VIEWS.items()]
     views += [(f"team:{t.slug}", t.name) for t in teams]
@@ -85,7 +85,7 @@ def render_queue(request, query, here, status=200):
         "desk/queue.html",
         {
             "rows": rows,
-            "presence": here,
+            "presence": people,
             "page": page,
             "filters": filters,
             "view": view,

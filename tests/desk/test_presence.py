@@ -68,3 +68,8 @@ def test_only_agents_who_can_see_the_ticket_beat(client_for, customer, tier2_age
     assert client_for(customer).post(url).status_code == 403
     assert client_for(tier2_agent).post(url).status_code == 404
     assert presence.others(desk_ticket.pk, customer) == []
+
+
+def test_the_queue_still_refreshes_from_its_own_address(client_for, agent, desk_ticket):
+    html = client_for(agent).get(reverse("desk:home"), {"view": "mine"}).content.decode()
+    assert 'hx-get="/desk/?view=mine"' in html
