@@ -44,3 +44,29 @@ def without_own_index(app_label, model_name, name, field):
         state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
         database_operations=[migrations.RunPython(drop, restore)],
     )
+
+
+def group_grants(group_name, app_label, models):
+    """(grant, revoke) functions for RunPython: the group gets add/change/delete/view on `models`
+    of `app_label`, made now (Django makes permissions only after migrate)."""
+    from django.contrib.auth.management import create_permissions
+
+    codenames = [f"{a}_{m}" for m in models for a in ("add", "change", "delete", "view")]
+
+    def permissions(apps):
+        Permission = apps.get_model("auth", "Permission")
+        return Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+
+    def grant(apps, schema_editor):
+        app_config = apps.get_app_config(app_label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+        group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
+        group.permissions.add(*permissions(apps))
+
+    def revoke(apps, schema_editor):
+        for group in apps.get_model("auth", "Group").objects.filter(name=group_name):
+            group.permissions.remove(*permissions(apps))
+
+    return grant, revoke

@@ -11,6 +11,8 @@ from incidents.models import TicketEvent
 
 # Events that do not change what an agent is looking at: not a reason to stop their send.
 QUIET_KINDS = ("sla_updated", "notified")
+# Events whose `why` is the system's own account (auto-assignment, a held level), fit to show.
+EXPLAINED_KINDS = ("assigned", "level_held")
 
 
 def _name(user):
@@ -43,7 +45,8 @@ def event_text(event):
         f"{key} {event.before.get(key, '—')} → {value}"
         for key, value in (event.after or {}).items()
     )
-    return f"{who}: {what}" + (f" ({detail})" if detail else "")
+    why = (event.data or {}).get("why") if event.kind in EXPLAINED_KINDS else ""
+    return f"{who}: {what}" + (f" ({detail})" if detail else "") + (f": {why}" if why else "")
 
 
 # The drawn SLA timeline (UI "Workspace": the side panel's drawn timeline). Pure geometry from

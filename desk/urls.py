@@ -1,11 +1,26 @@
 from django.urls import path
 
-from . import actions, bulk, views
+from . import actions, availability, bulk, feed, forecast, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("me/", availability.availability, name="availability"),
+    path("forecast/", forecast.forecast, name="forecast"),
+    path("me/feed/", availability.renew_feed, name="renew-feed"),
+    path("me/cover/", availability.ask_cover, name="ask-cover"),
+    path(
+        "me/cover/<int:request_id>/<slug:answer>/",
+        availability.answer_cover,
+        name="answer-cover",
+    ),
+    path("on-call/<str:token>.ics", feed.feed, name="on-call-feed"),
+    path(
+        "me/absences/<int:absence_id>/cancel/",
+        availability.cancel_absence,
+        name="cancel-absence",
+    ),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
     path("tickets/<int:ticket_id>/follow/", actions.follow, name="follow"),

@@ -15,7 +15,7 @@ from incidents import permissions, roles, uploads
 from incidents.models import Membership, SavedReply, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
-from . import deadlines, history, presence, queue, timeline
+from . import deadlines, history, on_call, presence, queue, timeline
 from .forms import BULK_STATUSES, QueueFilters, problems
 
 PAGE_SIZE = 50
@@ -170,6 +170,8 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "priorities": Ticket._meta.get_field("priority").choices,
         "kept": kept or {},
         "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
+        "on_call": on_call.on_call_panel(item.team, now),
+        "auto_assigned": _auto_assignment(item),
         "changed": [timeline.event_text(e) for e in changed or []],
         "at_risk_minutes": deadlines.at_risk_minutes(),
         "urgent_minutes": deadlines.URGENT_MINUTES,
@@ -192,6 +194,15 @@ def _escalation_choices(item):
         "teams_across": [t for t in targets if t.tier == tier],
         "people_by_team": [(t, people[t.pk]) for t in teams if people[t.pk]],
     }
+
+
+def _auto_assignment(item):
+    """Why the ticket's current assignee was chosen automatically, or ""."""
+    if not item.assignee_id:
+        return ""
+    event = item.events.filter(kind="assigned").order_by("-at", "-pk").first()
+    data = event.data if event else {}
+    return data.get("why", "") if data.get("auto") else ""
 
 
 def _when(moment):

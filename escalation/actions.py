@@ -4,18 +4,24 @@ Called by the engine inside the transaction that marked the firings fired, so th
 and their outbox rows commit together or not at all. Work is done for a whole batch at once:
 the number of queries does not grow with the number of firings or recipients."""
 
+import dataclasses
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from incidents import availability
 from incidents.models import Membership, Team, Ticket, TicketEvent
 from incidents.roles import SUPERVISORS
-from notifications import outbox
+from notifications import contacts, outbox
 from notifications.models import Notification, Webhook
+
+from . import fallthrough, oncall
 
 PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 BREACH_TARGETS = ("assignee", "team_leads")
+ON_CALL_LAYERS = {"on_call": "primary", "on_call_secondary": "secondary"}
 
 
 def perform_many(firings, tickets, now):
@@ -25,6 +31,7 @@ def perform_many(firings, tickets, now):
     reassigned and raised in bulk and their events recorded as one batch, which the declared
     reactions handle like any person's change (incidents/reactions.py: the clocks re-frozen
     and re-planned together), so the queries do not grow with the firings that move tickets."""
+    firings = fallthrough.hold(firings, tickets, now, reach_many) if firings else firings
     if not firings:
         return
     moves = _Moves(firings, tickets)
@@ -39,8 +46,16 @@ def perform_many(firings, tickets, now):
         asks.append(ask)
     _save_tickets(firings, tickets)
     moves.save()
+    reached = reach_many(
+        [(tickets[f.ticket_id], *ask) for f, ask in zip(firings, asks, strict=True)], now
+    )
+    for event, people in zip(events, reached, strict=True):
+        if people.skipped:
+            event.data["skipped"] = people.skipped
+    through = fallthrough.fall_through(firings, tickets, events, reached, now, reach_many)
     TicketEvent.objects.record_all(events)
-    _notify(firings, tickets, asks)
+    fallthrough.bring_forward(through, now)
+    _notify(firings, tickets, reached, {f.pk for f in through})
 
 
 def _escalate(firing, ticket, now, moves):
@@ -196,29 +211,105 @@ def recipients(ticket, targets, user_ids):
 
 
 def recipients_many(asks):
-    """For each (ticket, targets, user ids): the active users it names, in three queries."""
-    User = get_user_model()
+    """For each (ticket, targets, user ids[, at]): the active users it reaches (see reach_many)."""
+    return [reached.users for reached in reach_many(asks)]
+
+
+@dataclass
+class Reached:
+    """Who one ask reaches: `users` (active, by id), `skipped` (who was away and who was told
+    instead, ids and names: incidents.availability), and `named` (did its targets name anyone)."""
+
+    users: list
+    skipped: list = dataclasses.field(default_factory=list)
+    named: bool = False
+
+
+def reach_many(asks, now=None):
+    """For each (ticket, targets, user ids[, at]) — `at` defaults to `now`, else the present —
+    who is told: the people the targets name at that instant (the team's on-call holders
+    included), each away person replaced by their deputy. A fixed number of queries."""
+    now = now or timezone.now()
+    asks = [(*ask, now)[:4] for ask in asks]
+    members = _members(asks)
+    supervisors = _supervisors(asks)
+    holders = _on_call(asks)
+    wanted = [
+        _named(t, targets, ids, members, supervisors, holders.get((t.team_id, at)))
+        for t, targets, ids, at in asks
+    ]
+    away = availability.Away([at for *_, at in asks]) if any(wanted) else None
+    reaches = [
+        availability.reach(sorted(ids), at, away.at(at)) if ids else availability.Reach()
+        for ids, (*_, at) in zip(wanted, asks, strict=True)
+    ]
+    every = set().union(*(r.told for r in reaches), *(_ids_of(r.skipped) for r in reaches))
+    people = get_user_model().objects.filter(pk__in=every).in_bulk()
+    users = {pk: user for pk, user in people.items() if user.is_active}
+    return [
+        Reached(
+            [users[pk] for pk in sorted(r.told) if pk in users],
+            [_skip(away, deputy, people) for away, deputy in r.skipped],
+            bool(ids),
+        )
+        for r, ids in zip(reaches, wanted, strict=True)
+    ]
+
+
+def _ids_of(skipped):
+    return {pk for pair in skipped for pk in pair if pk is not None}
+
+
+def _skip(away, deputy, people):
+    """What the timeline keeps of one skip: ids and names, so it reads without a query."""
+    return {
+        "user": away,
+        "name": _display(people.get(away)),
+        "told_instead": deputy,
+        "told_instead_name": _display(people.get(deputy)) if deputy else None,
+    }
+
+
+def _display(user):
+    return (user.get_full_name() or user.get_username()) if user else "someone"
+
+
+def _members(asks):
     team_ids = {
-        t.team_id for t, targets, _ in asks if t.team_id and {"team", "team_leads"} & set(targets)
+        t.team_id for t, targets, *_ in asks if t.team_id and {"team", "team_leads"} & set(targets)
     }
     members = defaultdict(list)
     for team_id, user_id, role in Membership.objects.filter(team_id__in=team_ids).values_list(
         "team_id", "user_id", "role"
     ):
         members[team_id].append((user_id, role))
-    supervisors = set()
-    if any("supervisors" in targets for _, targets, _ in asks):
-        supervisors = set(
-            User.objects.filter(groups__name=SUPERVISORS, is_active=True).values_list(
-                "pk", flat=True
-            )
-        )
-    wanted = [_named(t, targets, ids, members, supervisors) for t, targets, ids in asks]
-    users = User.objects.filter(pk__in=set().union(*wanted), is_active=True).in_bulk()
-    return [[users[pk] for pk in sorted(ids) if pk in users] for ids in wanted]
+    return members
 
 
-def _named(ticket, targets, user_ids, members, supervisors):
+def _supervisors(asks):
+    if not any("supervisors" in targets for _, targets, *_ in asks):
+        return set()
+    return set(
+        get_user_model()
+        .objects.filter(groups__name=SUPERVISORS, is_active=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def _on_call(asks):
+    """{(team id, at): OnCall} for the asks naming an on-call layer, one schedule read."""
+    wanted = [
+        (t.team_id, at)
+        for t, targets, _ids, at in asks
+        if t.team_id and set(ON_CALL_LAYERS) & set(targets)
+    ]
+    if not wanted:
+        return {}
+    found = oncall.holders({team for team, _ in wanted}, [at for _, at in wanted])
+    return {key: found[key] for key in wanted}
+
+
+def _named(ticket, targets, user_ids, members, supervisors, holders):
     ids = set(user_ids or [])
     if "assignee" in targets and ticket.assignee_id:
         ids.add(ticket.assignee_id)
@@ -228,16 +319,20 @@ def _named(ticket, targets, user_ids, members, supervisors):
     ids |= {user for user, role in members.get(ticket.team_id, []) if role in roles}
     if "supervisors" in targets:
         ids |= supervisors
+    for target, layer in ON_CALL_LAYERS.items():
+        holder = getattr(holders, layer, None)
+        if target in targets and holder:
+            ids.add(holder)
     return ids
 
 
-def _notify(firings, tickets, asks):
-    people = recipients_many(
-        [(tickets[f.ticket_id], t, ids) for f, (t, ids) in zip(firings, asks, strict=True)]
-    )
+def _notify(firings, tickets, reached, nobody=()):
+    """`nobody`: ids of the firings whose own targets reached no one (fallthrough)."""
     notices = []
-    for firing, users in zip(firings, people, strict=True):
+    for firing, users in zip(firings, [r.users for r in reached], strict=True):
         kind, data = notice_kind(firing), firing_data(firing)
+        if firing.pk in nobody:
+            data["nobody"] = True
         notices.append(
             outbox.UserNotice(
                 kind,
@@ -251,6 +346,13 @@ def _notify(firings, tickets, asks):
         )
     # A firing fires once (its row moved to `fired` in this transaction): its keys are new.
     outbox.notify_many(notices, new_cause=True, ids_only=True)
+    contacts.notify_many(
+        [
+            (tickets[f.ticket_id], f.actions.get("notify_contacts") or [], f"firing:{f.pk}")
+            for f in firings
+            if f.kind == "level" and (f.actions or {}).get("notify_contacts")
+        ]
+    )
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
         url = (firing.actions or {}).get("webhook_url")

@@ -8,6 +8,11 @@ class EscalationConfig(AppConfig):
 
     def ready(self):
         from dbtools import configuration
+        from incidents.models import assignment
+
+        from . import oncall
+
+        assignment.provide_on_shift(oncall.on_shift)
 
         from .models import (
             BusinessCalendar,
@@ -31,4 +36,5 @@ class EscalationConfig(AppConfig):
             EscalationPolicy.teams.through,
             EscalationLevel,
             EscalationLevel.notify_users.through,
+            EscalationLevel.notify_contacts.through,
         )

@@ -146,7 +146,7 @@ class _Judge:
         plan = wanted.get(firing.key)
         if plan is None:
             return Firing.State.CANCELLED
-        if plan.due_at > now or firing.due_at > now:
+        if firing.due_at > now or (plan.due_at > now and not rescheduled(firing)):
             return Firing.State.PENDING  # the deadline moved out while the firing was queued
         if firing.kind == Firing.Kind.LEVEL and ticket.status in HOLDING:
             return Firing.State.HELD
@@ -167,6 +167,12 @@ class _Judge:
         ):
             return True
         return (firing.ticket_id, firing.kind, firing.level, firing.anchor_at) in self.waiting
+
+
+def rescheduled(firing):
+    """Was the level brought forward or held for a shift (escalation.fallthrough)? Then its
+    own due time stands."""
+    return bool((firing.outcome or {}).get("rescheduled"))
 
 
 def skip_overdue_repeats(firings, now):

@@ -8,6 +8,7 @@ skipped says why (SPEC "Moves keep the ladder honest")."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from incidents.models import Team
@@ -16,7 +17,7 @@ from notifications.models import Notification
 from . import planner
 from .durations import short_duration
 from .models import EscalationPolicy, Firing
-from .preview import recipients_of
+from .preview import reach_of
 
 ANCHORS = {
     "created": "creation",
@@ -46,6 +47,7 @@ class Step:
     why_at: datetime | None = None
     key: str = ""  # the firing's
     policy: str | None = None  # the id of the policy a level comes from
+    skipped: list = field(default_factory=list)  # "Ana is away: Ben told instead", …
 
     @property
     def fired(self):
@@ -77,21 +79,53 @@ def ladder(ticket, now):
     teams = Team.objects.in_bulk(team_ids) if team_ids else {}
     named = _policy_names(firings)
     to_come = [f for f in firings if f.state in TO_COME]
-    people = recipients_of(to_come, ticket) if to_come else []
+    reached = reach_of(to_come, ticket, now) if to_come else []
+    skipped = _skipped_when_fired(ticket) if fired else {}
     past = [
         _step(f, teams, "late" if f.late else "on time", told.get(f"firing:{f.pk}", []))
         for f in sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk))
     ]
+    for step, firing in zip(
+        past, sorted(fired, key=lambda f: (f.fired_at or f.due_at, f.pk)), strict=True
+    ):
+        step.skipped = skip_lines(skipped.get(firing.pk, {}))
     # A breach set aside is one that did not happen: nothing to tell.
     aside = [_aside(f, teams) for f in firings if f.state in SET_ASIDE and f.kind == "level"]
     upcoming = [
-        _step(f, teams, _to_come(f, now), [_name(u) for u in users])
-        for f, users in zip(to_come, people, strict=True)
+        _step(f, teams, _to_come(f, now), [_name(u) for u in people.users])
+        for f, people in zip(to_come, reached, strict=True)
     ]
+    for step, people in zip(upcoming, reached, strict=True):
+        step.skipped = skip_lines({"skipped": people.skipped})
     for step in [*past, *aside, *upcoming]:
         if step.policy in named:
             step.title = f"{named[step.policy]}: {step.title}"
     return Ladder(past, aside, upcoming)
+
+
+def _skipped_when_fired(ticket):
+    """{firing id: its escalated event's data} for the levels that skipped someone away or
+    reached no one (escalation.actions.reach_many, escalation.fallthrough)."""
+    events = ticket.events.filter(kind="escalated").filter(
+        Q(data__has_key="skipped") | Q(data__has_key="nobody")
+    )
+    return {data.get("firing"): data for data in events.values_list("data", flat=True)}
+
+
+def skip_lines(data):
+    """One sentence per person skipped for being away, and one when no one was available."""
+    lines = [
+        f"{s['name']} is away: {s['told_instead_name']} told instead"
+        if s.get("told_instead")
+        else f"{s['name']} is away, no deputy: skipped"
+        for s in data.get("skipped", [])
+    ]
+    if data.get("nobody"):
+        lines.append(
+            f"No one available at level {data.get('level')}: the leads and supervisors were "
+            "told, and the next level fired at once"
+        )
+    return lines
 
 
 def _policy_names(firings):

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from . import planner
-from .actions import BREACH_TARGETS, recipients_many
+from .actions import BREACH_TARGETS, reach_many
 from .models import TicketClock
 
 
@@ -27,15 +27,29 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
         "resolution_due_at": state.resolution_due,
         "firings": [
             _firing(f, users)
-            for f, users in zip(firings, recipients_of(firings, subject), strict=True)
+            for f, users in zip(firings, recipients_of(firings, subject, now), strict=True)
         ],
     }
 
 
-def recipients_of(firings, subject):
+def recipients_of(firings, subject, now=None):
     """For each planned firing of `subject` (a ticket), the users it would notify."""
-    return recipients_many(
-        [_ask(f, subject) if f.kind == "level" else (subject, BREACH_TARGETS, []) for f in firings]
+    return [reached.users for reached in reach_of(firings, subject, now)]
+
+
+def reach_of(firings, subject, now=None):
+    """For each planned firing of `subject`, who it would reach at its due time (or at `now`
+    when that is later): the on-call holders then, deputies for whoever is away then."""
+    now = now or timezone.now()
+    return reach_many(
+        [
+            (
+                *(_ask(f, subject) if f.kind == "level" else (subject, BREACH_TARGETS, [])),
+                max(f.due_at, now),
+            )
+            for f in firings
+        ],
+        now,
     )
 
 

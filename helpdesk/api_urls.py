@@ -4,11 +4,14 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from escalation.api import oncall as oncall_views
 from escalation.api import views as escalation_views
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
+from incidents.api.absences import AbsenceViewSet
 from incidents.api.auth import ObtainToken, RevokeToken
 from notifications.api import NotificationPreferencesView
+from notifications.contacts_api import ContactViewSet
 
 router = DefaultRouter()
 router.register("tickets", incidents_views.TicketViewSet, basename="ticket")
@@ -18,6 +21,10 @@ router.register("sla-policies", escalation_views.SLAPolicyViewSet, basename="sla
 router.register(
     "escalation-policies", escalation_views.EscalationPolicyViewSet, basename="escalation-policy"
 )
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("out-of-office", AbsenceViewSet, basename="out-of-office")
+router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
+router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")
 
 app_name = "api"
 urlpatterns = [
@@ -30,6 +37,7 @@ urlpatterns = [
         NotificationPreferencesView.as_view(),
         name="notification-preferences",
     ),
+    path("teams/<int:pk>/on-call/", oncall_views.TeamOnCallView.as_view(), name="team-on-call"),
     *router.urls,
     # Last: any other path under /api/ is a JSON 404 (DEBUG or not), never an HTML page.
     re_path(r"^.*$", unknown_api_path),

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from . import addresses, permissions, roles
 from .api.auth import revoke_tokens
 from .models import (
+    Absence,
     Membership,
     PriorityMatrixEntry,
     Reply,
@@ -90,6 +91,27 @@ class SavedReplyAdmin(admin.ModelAdmin):
     list_select_related = ["team"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["team"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    """Supervisors set anyone's out of office (agents set their own on the desk)."""
+
+    fields = ["user", "start", "end", "deputy", "note"]
+    list_display = ["user", "start", "end", "deputy", "note"]
+    list_select_related = ["user", "deputy"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    date_hierarchy = "start"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("user", "deputy"):
+            kwargs["queryset"] = roles.agents()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -94,6 +94,11 @@ def can_read_teams(user):
     return roles.is_agent(user)
 
 
+def can_set_absence(user, person):
+    """An agent sets their own out of office; a supervisor anyone's."""
+    return roles.is_supervisor(user) or (roles.is_agent(user) and user.pk == person.pk)
+
+
 def can_configure(user):
     """Teams, calendars, SLA and escalation policies are configured by supervisors."""
     return roles.is_supervisor(user)

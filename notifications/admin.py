@@ -6,7 +6,7 @@ from django.template.defaultfilters import truncatechars
 
 from . import outbox, rendering, webhooks
 from .forms import WriteOnlySecretField, kept_secret
-from .models import DeliveryAttempt, Notification, NotificationPreference, Webhook
+from .models import Contact, DeliveryAttempt, Notification, NotificationPreference, Webhook
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -95,7 +95,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 AGENT_KIND_LABELS = ", ".join(
-    label for kind, label in Notification.Kind.choices if kind not in Notification.CUSTOMER_KINDS
+    label for kind, label in Notification.Kind.choices if kind not in Notification.PUBLIC_KINDS
 )
 
 
@@ -144,3 +144,27 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
+
+
+class ContactForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        required=False, assume_scheme="https", validators=[webhooks.validate_url]
+    )
+    webhook_secret = WriteOnlySecretField()
+
+    class Meta:
+        model = Contact
+        fields = ("name", "organisation", "email", "webhook_url", "webhook_secret", "is_active")
+
+    def clean_webhook_secret(self):
+        return kept_secret(self, "webhook_secret")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    """Outside contacts: a level's `notify_contacts` tells them what a customer would read."""
+
+    form = ContactForm
+    list_display = ("name", "organisation", "email", "webhook_url", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "organisation", "email")

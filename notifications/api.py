@@ -24,7 +24,8 @@ def kinds_for(user):
     return [
         kind
         for kind in Notification.Kind
-        if (kind in Notification.CUSTOMER_KINDS) == customer_kinds
+        if kind not in Notification.CONTACT_KINDS
+        and (kind in Notification.CUSTOMER_KINDS) == customer_kinds
     ]
 
 

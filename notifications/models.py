@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
@@ -45,9 +46,17 @@ class Notification(models.Model):
         SLA_WARNING = "sla_warning", "SLA warning"
         BREACH = "breach", "SLA breach"
         FOLLOWED = "followed", "Update on a ticket you follow"
+        CONTACT_UPDATE = "contact_update", "Update for an outside contact"
+        ABSENCE_CONFLICT = "absence_conflict", "A team member away during their on-call time"
+        COVERAGE_HOLES = "coverage_holes", "On-call coverage holes (daily)"
 
-    # Kinds a customer may ever receive; everything else is for agents, leads and supervisors.
+    # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
+    # and supervisors.
     CUSTOMER_KINDS = frozenset({"received", "reply", "resolved"})
+    # What outside contacts get: what a customer would read (notifications.contacts).
+    CONTACT_KINDS = frozenset({"contact_update"})
+    # Kinds rendered from the public view of a ticket only.
+    PUBLIC_KINDS = CUSTOMER_KINDS | CONTACT_KINDS
     # Kinds an escalation level sends to the people it names whatever their preferences.
     FORCED_KINDS = frozenset({"escalated", "sla_warning"})
 
@@ -189,3 +198,32 @@ class Webhook(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Contact(models.Model):
+    """An outside party (a vendor, a third party) without an account: told by email and/or
+    webhook when a level names them, with what a customer would read, never an internal note."""
+
+    name = models.CharField(max_length=100)
+    organisation = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    webhook_url = models.URLField(blank=True)
+    webhook_secret = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(webhook_url=""),
+                name="contact_email_or_webhook",
+                violation_error_message="A contact needs an email address or a webhook URL.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+    def clean(self):
+        if not (self.email or "").strip() and not (self.webhook_url or "").strip():
+            raise ValidationError("A contact needs an email address or a webhook URL.")

@@ -186,7 +186,7 @@ def deadline_of(ticket, clock, event):
 def event_info(kind, ticket, context, firing=None):
     """The JSON-safe event data a notification is rendered from (and a webhook carries)."""
     event = json_safe(context)
-    if kind in Notification.CUSTOMER_KINDS:
+    if kind in Notification.PUBLIC_KINDS:
         return {k: v for k, v in event.items() if k in CUSTOMER_EVENT_KEYS}
     clock = clock_of(event, firing)
     deadline = deadline_of(ticket, clock, event)
@@ -230,6 +230,8 @@ def subject_line(kind, info, event):
         text = _("Re: %(ref)s %(title)s") % words
     elif kind == "resolved":
         text = _("%(ref)s Resolved: %(title)s") % words
+    elif kind == "contact_update":
+        text = f"{ref} Update: {title}"
     elif kind == "assigned":
         text = f"{ref} Assigned to you: {title}"
     elif kind == "escalated":
@@ -262,7 +264,7 @@ def render_email(kind, info, event, recipient, name=None):
         "ticket": info,
         "event": event,
         "recipient_name": display_name(recipient) if name is None else name,
-        "for_agent": kind not in Notification.CUSTOMER_KINDS,
+        "for_agent": kind not in Notification.PUBLIC_KINDS,
         "site_url": settings.SITE_URL,
     }
     text = render_to_string(f"notifications/emails/{kind}.txt", context)

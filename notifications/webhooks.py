@@ -37,7 +37,7 @@ def matching(kind, team):
 def wants(hook, kind):
     if hook.kinds:
         return kind in hook.kinds
-    return kind not in Notification.CUSTOMER_KINDS
+    return kind not in Notification.PUBLIC_KINDS
 
 
 def url_digest(url):

@@ -21,21 +21,22 @@ from ..models import (
     SLATarget,
     TicketClock,
 )
-from ..models.calendars import iana_zones, never_opens_reason
+from ..models.calendars import never_opens_reason
 from ..models.policies import NOTIFY_TARGETS
-from .display import JSONChoicesField, duration
+from .display import JSONChoicesField, ZoneField, duration
 from .preview import preview_view
 
-NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
+NOTIFY_LABELS = {
+    "team": "Whole team",
+    "team_leads": "Team leads",
+    "on_call": "On call (primary)",
+    "on_call_secondary": "On call (secondary)",
+}
 NOTIFY_CHOICES = [(t, NOTIFY_LABELS.get(t, t.capitalize())) for t in NOTIFY_TARGETS]
 
 
 class CalendarForm(forms.ModelForm):
-    timezone = forms.ChoiceField(
-        choices=[(tz, tz) for tz in sorted(iana_zones())],
-        initial="UTC",
-        help_text="IANA time zone the opening hours are in.",
-    )
+    timezone = ZoneField(help_text="IANA time zone the opening hours are in.")
 
     class Meta:
         model = BusinessCalendar
@@ -251,3 +252,6 @@ class TicketClockAdmin(ReadOnlyAdmin):
     @admin.display(description="Resolution target")
     def resolution_target(self, obj):
         return duration(obj.resolution_target_seconds)
+
+
+from . import oncall  # noqa: E402, F401  (registers the on-call admin)

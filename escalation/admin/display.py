@@ -2,6 +2,8 @@
 
 from django import forms
 
+from ..models.calendars import iana_zones
+
 
 def duration(seconds):
     """Seconds as a short human duration: 900 → "15m", 86400 → "24h", 5400 → "1h 30m"."""
@@ -33,3 +35,11 @@ class JSONChoicesField(forms.MultipleChoiceField):
     def clean(self, value):
         chosen = set(super().clean(value))
         return [key for key, _ in self.choices if key in chosen]
+
+
+class ZoneField(forms.ChoiceField):
+    """An IANA time zone picked from the list, UTC first chosen."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("initial", "UTC")
+        super().__init__(choices=[(tz, tz) for tz in sorted(iana_zones())], **kwargs)

@@ -13,6 +13,7 @@ from incidents.api.fields import AgentField, IdField
 from incidents.models import Team
 from incidents.models.tickets import Priority
 from notifications import webhooks
+from notifications.models import Contact
 
 from ..models import (
     BusinessCalendar,
@@ -199,6 +200,12 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
     order = serializers.IntegerField(min_value=1, max_value=1000)
     notify = serializers.ListField(child=serializers.ChoiceField(NOTIFY_TARGETS), default=list)
     notify_users = AgentField(many=True, required=False)
+    notify_contacts = IdField(
+        queryset=Contact.objects.all(),
+        many=True,
+        required=False,
+        help_text="Outside contacts, told what a customer would be (/api/contacts/).",
+    )
     reassign_to = IdField(queryset=Team.objects.all(), allow_null=True, required=False)
     set_priority = serializers.ChoiceField(Priority.choices, allow_null=True, required=False)
     webhook_url = OptionalURLField(
@@ -223,6 +230,9 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
 
     def validate_notify_users(self, value):
         return unique(value, lambda user: user.pk, "Name each user once.")
+
+    def validate_notify_contacts(self, value):
+        return unique(value, lambda contact: contact.pk, "Name each contact once.")
 
     def validate(self, attrs):
         if attrs.get("anchor") == EscalationLevel.Anchor.CREATED and attrs["offset_seconds"] < 0:
@@ -267,13 +277,18 @@ class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
 
     def create_children(self, instance, model, parent, rows):
         users = [row.pop("notify_users", []) for row in rows]
+        contacts = [row.pop("notify_contacts", []) for row in rows]
         levels = model.objects.bulk_create(model(policy=instance, **row) for row in rows)
-        through = model.notify_users.through
-        through.objects.bulk_create(
-            through(escalationlevel_id=level.pk, user_id=user.pk)
-            for level, level_users in zip(levels, users, strict=True)
-            for user in level_users
-        )
+        for field, column, chosen in (
+            ("notify_users", "user_id", users),
+            ("notify_contacts", "contact_id", contacts),
+        ):
+            through = getattr(model, field).through
+            through.objects.bulk_create(
+                through(escalationlevel_id=level.pk, **{column: item.pk})
+                for level, items in zip(levels, chosen, strict=True)
+                for item in items
+            )
 
 
 class DraftPolicySerializer(EscalationPolicySerializer):
@@ -296,6 +311,7 @@ def draft_snapshot(data):
                 "offset_seconds": level["offset_seconds"],
                 "notify": list(level.get("notify", [])),
                 "notify_users": sorted(u.pk for u in level.get("notify_users", [])),
+                "notify_contacts": sorted(c.pk for c in level.get("notify_contacts", [])),
                 "reassign_to": level["reassign_to"].pk if level.get("reassign_to") else None,
                 "set_priority": level.get("set_priority"),
             }

@@ -1,15 +1,21 @@
 from .calendars import BusinessCalendar, Holiday, OpeningHours
 from .firings import Firing, TicketClock
 from .policies import EscalationLevel, EscalationPolicy
+from .rotations import CoverRequest, OnCallFeed, OnCallOverride, Rotation, RotationMember
 from .sla import SLAPolicy, SLATarget
 
 __all__ = [
+    "CoverRequest",
     "BusinessCalendar",
     "EscalationLevel",
     "EscalationPolicy",
     "Firing",
     "Holiday",
+    "OnCallFeed",
+    "OnCallOverride",
     "OpeningHours",
+    "Rotation",
+    "RotationMember",
     "SLAPolicy",
     "SLATarget",
     "TicketClock",

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,8 +9,16 @@ from django.db.models import F, Q
 from dbtools.aggregates import AsJSON, json_rows, loads
 from incidents.models import Team
 from incidents.models.tickets import Priority
+from notifications.models import Contact
 
-NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
+NOTIFY_TARGETS = (
+    "assignee",
+    "team",
+    "team_leads",
+    "supervisors",
+    "on_call",
+    "on_call_secondary",
+)
 MAX_OFFSET_SECONDS = 90 * 86400
 
 
@@ -93,18 +103,27 @@ class EscalationPolicy(models.Model):
             "name": self.name,
             "repeat": self.repeat,
             "repeat_interval_seconds": self.repeat_interval_seconds,
-            "levels": [level.snapshot(users) for level, users in self._levels_with_users()],
+            "levels": [
+                level.snapshot(users, contacts)
+                for level, users, contacts in self._levels_with_people()
+            ],
         }
 
-    def _levels_with_users(self):
-        """(level, ids of its users) in one query, however many levels and users."""
+    def _levels_with_people(self):
+        """(level, ids of its users, ids of its contacts) in two queries, however many levels."""
         levels, users = {}, {}
         for level in self.levels.annotate(user_id=F("notify_users")).order_by("order", "pk"):
             levels.setdefault(level.pk, level)
             users.setdefault(level.pk, set())
             if level.user_id is not None:
                 users[level.pk].add(level.user_id)
-        return [(level, users[pk]) for pk, level in levels.items()]
+        contacts = defaultdict(set)
+        through = EscalationLevel.notify_contacts.through.objects.filter(
+            escalationlevel__in=list(levels)
+        )
+        for level_id, contact_id in through.values_list("escalationlevel_id", "contact_id"):
+            contacts[level_id].add(contact_id)
+        return [(level, users[pk], contacts[pk]) for pk, level in levels.items()]
 
 
 class EscalationLevel(models.Model):
@@ -115,6 +134,7 @@ class EscalationLevel(models.Model):
         "offset_seconds",
         "notify",
         "notify_users",
+        "notify_contacts",
         "reassign_to",
         "set_priority",
         "webhook_url",
@@ -141,6 +161,12 @@ class EscalationLevel(models.Model):
         help_text=f"Any of {', '.join(NOTIFY_TARGETS)}.",
     )
     notify_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    notify_contacts = models.ManyToManyField(
+        Contact,
+        blank=True,
+        related_name="+",
+        help_text="Outside contacts told what a customer would be.",
+    )
     reassign_to = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -188,8 +214,13 @@ class EscalationLevel(models.Model):
     @classmethod
     def rows_json(cls):
         """A subquery column: the outer policy's levels, each with its users' ids."""
-        users = json_rows(cls.notify_users.through, "escalationlevel", "pk", "user")
-        columns = [AsJSON(users) if f == "notify_users" else f for f in cls.ROW_FIELDS]
+        related = {
+            "notify_users": json_rows(cls.notify_users.through, "escalationlevel", "pk", "user"),
+            "notify_contacts": json_rows(
+                cls.notify_contacts.through, "escalationlevel", "pk", "contact"
+            ),
+        }
+        columns = [AsJSON(related[f]) if f in related else f for f in cls.ROW_FIELDS]
         columns[cls.ROW_FIELDS.index("notify")] = AsJSON("notify")
         return json_rows(cls, "policy", "pk", "pk", *columns)
 
@@ -200,20 +231,25 @@ class EscalationLevel(models.Model):
         for _pk, *values in sorted(loads(rows), key=lambda row: (row[1], row[0])):
             snapshot = dict(zip(cls.ROW_FIELDS, values, strict=True))
             snapshot["notify"] = snapshot["notify"] or []
-            snapshot["notify_users"] = sorted(user for (user,) in snapshot["notify_users"] or [])
+            for name in ("notify_users", "notify_contacts"):
+                snapshot[name] = sorted(pk for (pk,) in snapshot[name] or [])
             snapshots.append(snapshot)
         return snapshots
 
-    def snapshot(self, user_ids=None):
-        """`user_ids`: the ids of `notify_users` when the caller read them already."""
+    def snapshot(self, user_ids=None, contact_ids=None):
+        """`user_ids`, `contact_ids`: the ids of `notify_users` and `notify_contacts` when the
+        caller read them already."""
         if user_ids is None:
             user_ids = [u.pk for u in self.notify_users.all()]
+        if contact_ids is None:
+            contact_ids = [c.pk for c in self.notify_contacts.all()]
         return {
             "order": self.order,
             "anchor": self.anchor,
             "offset_seconds": self.offset_seconds,
             "notify": list(self.notify or []),
             "notify_users": sorted(user_ids),
+            "notify_contacts": sorted(contact_ids),
             "reassign_to": self.reassign_to_id,
             "set_priority": self.set_priority,
             "webhook_url": self.webhook_url,

@@ -1,3 +1,4 @@
+from .absences import Absence
 from .configuration import ConfigurationStamp
 from .followers import Follower
 from .priority import Level, Priority, PriorityMatrixEntry
@@ -7,6 +8,7 @@ from .teams import Membership, Team
 from .tickets import Attachment, Reply, Ticket, TicketEvent
 
 __all__ = [
+    "Absence",
     "Attachment",
     "ConfigurationStamp",
     "Follower",

@@ -7,7 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dbtools import configuration
+
 from .. import roles, uploads
+from . import assignment
 from .priority import Priority, PriorityMatrixEntry
 from .teams import Team
 
@@ -45,6 +48,7 @@ class TicketLifecycle:
     """Mixin for Ticket: the lifecycle actions."""
 
     @classmethod
+    @configuration.read_once()  # the intake team, the matrix and the policies: one stamp read
     def open_ticket(
         cls,
         *,
@@ -105,7 +109,28 @@ class TicketLifecycle:
                     "channel": channel,
                 },
             )
+            if team.auto_assign:
+                ticket.auto_assign(at)
         return ticket
+
+    def auto_assign(self, at=None):
+        """Give the ticket to a member of its team by the team's rule (incidents.assignment);
+        the `assigned` event says who and why. None when no one is on shift and present."""
+        at = _now(at)
+        user, why = assignment.choose(self.team, at, type(self).objects)
+        if user is None:
+            return None
+        before = self.assignee_id
+        self.assignee = user
+        self.save(update_fields=["assignee", "updated_at"])
+        return self.record(
+            "assigned",
+            at=at,
+            before={"assignee": before},
+            after={"assignee": user.pk},
+            auto=True,
+            why=why,
+        )
 
     def release_hold(self):
         """The requester followed the mailed link: the ticket joins their account. True when
@@ -273,7 +298,7 @@ class TicketLifecycle:
                 self.assignee = None  # the old assignee does not work the new team's queue
                 fields.append("assignee")
             self.save(update_fields=fields)
-            return self.record(
+            event = self.record(
                 "team_changed",
                 actor=actor,
                 at=at,
@@ -281,6 +306,9 @@ class TicketLifecycle:
                 after={"team": team.pk},
                 **data,
             )
+            if team.auto_assign and self.assignee_id is None:
+                self.auto_assign(at)
+            return event
 
     def set_priority(self, actor, priority, at=None, override=True, reason=""):
         """Change priority. A person's change is an override, which needs a reason and which the

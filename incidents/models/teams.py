@@ -39,6 +39,26 @@ class Team(models.Model):
         help_text="Takes every ticket that names no team (portal, API, email, desk). "
         "Exactly one team: ticking it here takes it from the team that had it.",
     )
+    hold_for_next_shift = models.BooleanField(
+        default=False,
+        help_text="When a level's on-call targets reach no one, wait for the next shift to "
+        "start and page it then, instead of telling the leads and firing the next level at once.",
+    )
+
+    class AutoAssign(models.TextChoices):
+        OFF = "", "Off"
+        ROUND_ROBIN = "round_robin", "Round robin"
+        LEAST_LOADED = "least_loaded", "Least loaded (open tickets weighted by priority)"
+
+    auto_assign = models.CharField(
+        max_length=20,
+        choices=AutoAssign.choices,
+        default="",
+        blank=True,
+        help_text="Give each new ticket to a member on shift and not away (incidents.assignment).",
+    )
+    # Round robin's place: the id of the member last given a ticket.
+    auto_assign_cursor = models.PositiveIntegerField(null=True, blank=True, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
     )

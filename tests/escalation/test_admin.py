@@ -20,9 +20,12 @@ ADD_PAGE = {
     "escalation.escalationpolicy": 200,
     "escalation.firing": 403,
     "escalation.ticketclock": 403,
+    "escalation.rotation": 200,
+    "escalation.oncalloverride": 200,
     "incidents.prioritymatrixentry": 200,
     "notifications.notification": 403,
     "notifications.webhook": 200,
+    "notifications.contact": 200,
     "notifications.notificationpreference": 200,
 }
 MODELS = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0016_ticket_held'),
+        ('incidents', '0019_team_reach_options'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

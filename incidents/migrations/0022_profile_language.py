@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0018_follower'),
+        ('incidents', '0021_follower'),
     ]
 
     operations = [

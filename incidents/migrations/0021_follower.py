@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0017_profile'),
+        ('incidents', '0020_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

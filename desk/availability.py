@@ -1,0 +1,219 @@
+"""An agent's own page: when they are on call, and their out of office with a deputy.
+
+Setting an absence that overlaps one of their on-call shifts is said before saving: the page
+lists the shifts it would leave, and saving then takes a second, explicit "Save anyway"."""
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from escalation import oncall
+from escalation.models import CoverRequest, OnCallFeed
+from incidents import roles
+from incidents.models import Absence, Membership, Team
+from notifications import outbox
+
+from .forms import problems
+from .on_call import AHEAD, LAYER_NAMES
+from .views import agent_required
+
+
+class AbsenceForm(forms.ModelForm):
+    start = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    class Meta:
+        model = Absence
+        fields = ["start", "end", "deputy", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.user = user
+        self.fields["deputy"].queryset = roles.agents().exclude(pk=user.pk).order_by("username")
+        self.fields["deputy"].empty_label = "No deputy"
+        self.fields["deputy"].help_text = "Told instead of you while you are away."
+        zone = timezone.get_current_timezone_name()
+        self.fields["start"].label = f"Away from ({zone})"
+        self.fields["end"].label = f"Back at ({zone})"
+
+
+class CoverForm(forms.ModelForm):
+    start = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    end = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    class Meta:
+        model = CoverRequest
+        fields = ["team", "layer", "start", "end", "asked", "note"]
+        labels = {"asked": "Ask", "layer": "Layer", "note": "Message to them"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, prefix="cover", **kwargs)
+        self.instance.requested_by = user
+        self.fields["team"].queryset = Team.objects.filter(memberships__user=user)
+        self.fields["asked"].queryset = roles.agents().exclude(pk=user.pk).order_by("username")
+        zone = timezone.get_current_timezone_name()
+        self.fields["start"].label = f"From ({zone})"
+        self.fields["end"].label = f"Until ({zone})"
+
+    def clean(self):
+        data = super().clean()
+        team, asked = data.get("team"), data.get("asked")
+        if team and asked and not Membership.objects.filter(team=team, user=asked).exists():
+            self.add_error("asked", f"Not a member of {team.name}.")
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The range ends after it starts.")
+        return data
+
+
+def my_shifts(user, start, end):
+    """The user's on-call time in [start, end): (team, layer name, segment), by start."""
+    memberships = Membership.objects.filter(user=user).select_related("team")
+    teams = {m.team_id: m.team for m in memberships}
+    plan = oncall.schedule(list(teams), start, end)
+    found = [
+        (teams[team_id], LAYER_NAMES[layer], segment)
+        for (team_id, layer), segments in plan.items()
+        for segment in segments
+        if segment.user == user.pk
+    ]
+    return sorted(found, key=lambda row: row[2].start)
+
+
+def conflicts(user, start, end):
+    """The user's on-call time an absence over [start, end) would leave."""
+    return my_shifts(user, start, end)
+
+
+def tell_leads(absence, clashes):
+    """Tell the leads of every team whose on-call time the absence leaves (not the person
+    themselves); returns their names."""
+    if not clashes:
+        return []
+    teams = {team.pk for team, _layer, _segment in clashes}
+    leads = [
+        m.user
+        for m in Membership.objects.filter(team__in=teams, role="lead")
+        .exclude(user=absence.user)
+        .select_related("user")
+    ]
+    person = absence.user.get_full_name() or absence.user.get_username()
+    deputy = absence.deputy
+    lines = [
+        f"- {team.name}, {layer}: {_when(segment.start)} – {_when(segment.end)}"
+        for team, layer, segment in clashes
+    ]
+    who = (
+        f"{deputy.get_full_name() or deputy.get_username()} is paged instead."
+        if deputy
+        else "No deputy is named: no one would be paged in their place."
+    )
+    body = (
+        f"{person} will be out of office from {_when(absence.start)} to {_when(absence.end)}, "
+        f"during their on-call time:\n" + "\n".join(lines) + f"\n\n{who} "
+        "Arrange cover if needed (an override in the admin, or a swap on the desk)."
+    )
+    outbox.notify_text(
+        "absence_conflict",
+        leads,
+        key=f"absence:{absence.pk}:conflict",
+        subject=f"{person} is away during their on-call time",
+        body=body,
+    )
+    return sorted({u.get_full_name() or u.get_username() for u in leads})
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "D j M, H:i T")
+
+
+@agent_required
+def availability(request):
+    now = timezone.now()
+    form = AbsenceForm(request.POST or None, user=request.user)
+    cover = CoverForm(None, user=request.user)
+    clashes = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            clashes = conflicts(request.user, data["start"], data["end"])
+            if not clashes or request.POST.get("confirm") == "yes":
+                with transaction.atomic():
+                    absence = form.save(commit=False)
+                    absence.created_by = request.user
+                    absence.save()
+                    told = tell_leads(absence, clashes)
+                note = f" Your team leads were told: {', '.join(told)}." if told else ""
+                messages.success(request, f"Out of office saved.{note}")
+                return redirect("desk:availability")
+        else:
+            messages.error(request, problems(form))
+    status = 400 if request.method == "POST" and (form.errors or clashes) else 200
+    context = {
+        "form": form,
+        "clashes": clashes,
+        "shifts": my_shifts(request.user, now, now + AHEAD),
+        "absences": Absence.objects.filter(user=request.user, end__gt=now).select_related("deputy"),
+        "deputising": Absence.objects.filter(deputy=request.user, end__gt=now).select_related(
+            "user"
+        ),
+        "cover_form": cover,
+        "asked_of_me": CoverRequest.objects.filter(asked=request.user, end__gt=now).select_related(
+            "team", "requested_by"
+        ),
+        "asked_by_me": CoverRequest.objects.filter(
+            requested_by=request.user, end__gt=now
+        ).select_related("team", "asked"),
+        "feed_url": request.build_absolute_uri(
+            reverse("desk:on-call-feed", args=[OnCallFeed.for_user(request.user).token])
+        ),
+    }
+    return render(request, "desk/availability.html", context, status=status)
+
+
+@agent_required
+@require_POST
+def ask_cover(request):
+    """Ask another member of a team to take a range of one's on-call time."""
+    form = CoverForm(request.POST, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Asked. The override is made when they accept.")
+    else:
+        messages.error(request, problems(form))
+    return redirect("desk:availability")
+
+
+@agent_required
+@require_POST
+def answer_cover(request, request_id, answer):
+    asked = get_object_or_404(CoverRequest, pk=request_id, asked=request.user)
+    if answer == "accept" and asked.accept(request.user):
+        messages.success(request, "You cover that range now; it is in the schedule.")
+    elif answer == "decline" and asked.decline(request.user):
+        messages.success(request, "Declined.")
+    else:
+        messages.error(request, "That request was answered already.")
+    return redirect("desk:availability")
+
+
+@agent_required
+@require_POST
+def renew_feed(request):
+    """A new secret link for the calendar feed; the old one stops working."""
+    OnCallFeed.for_user(request.user, renew=True)
+    messages.success(request, "New calendar link made; the old one no longer works.")
+    return redirect("desk:availability")
+
+
+@agent_required
+@require_POST
+def cancel_absence(request, absence_id):
+    absence = get_object_or_404(Absence, pk=absence_id, user=request.user)
+    absence.delete()
+    messages.success(request, "Out of office removed.")
+    return redirect("desk:availability")

@@ -1,0 +1,17 @@
+"""Supervisors keep the on-call rotations and overrides in the admin."""
+
+from django.db import migrations
+
+from dbtools.migration_tools import group_grants
+
+grant, revoke = group_grants("supervisors", "escalation", ["rotation", "rotationmember", "oncalloverride"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("escalation", "0009_rotations"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
