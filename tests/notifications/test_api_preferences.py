@@ -42,7 +42,7 @@ def test_a_customer_sees_the_three_customer_kinds_all_on(api, customer):
 
 
 @pytest.mark.parametrize("who", ["agent", "supervisor"])
-def test_agents_and_supervisors_see_the_five_agent_kinds(api, agent, supervisor, who):
+def test_agents_and_supervisors_see_the_agent_kinds(api, agent, supervisor, who):
     response = api({"agent": agent, "supervisor": supervisor}[who]).get(URL)
 
     assert [row["kind"] for row in response.json()] == AGENT_KINDS
