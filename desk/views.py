@@ -219,7 +219,10 @@ def here(request, ticket_id):
     """A workspace's beat (POST, `state`: viewing or typing): who else is on the ticket, as the
     workspace shows it. Polled by htmx; the answer is the list alone."""
     item = visible_ticket(request, ticket_id)
-    if request.method == "POST":
-        presence.beat(item.pk, request.user, request.POST.get("state", presence.VIEWING))
+    state = request.POST.get("state", presence.VIEWING)
+    if request.method == "POST" and state == "left":
+        presence.leave(item.pk, request.user)  # the page was closed (static/presence.js)
+    elif request.method == "POST":
+        presence.beat(item.pk, request.user, state)
     others = presence.others(item.pk, request.user)
     return render(request, "desk/_presence.html", {"others": others})

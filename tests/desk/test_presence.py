@@ -73,3 +73,11 @@ def test_only_agents_who_can_see_the_ticket_beat(client_for, customer, tier2_age
 def test_the_queue_still_refreshes_from_its_own_address(client_for, agent, desk_ticket):
     html = client_for(agent).get(reverse("desk:home"), {"view": "mine"}).content.decode()
     assert 'hx-get="/desk/?view=mine"' in html
+
+
+def test_closing_the_page_leaves_at_once(client_for, agent, dana, desk_ticket):
+    url = reverse("desk:presence", args=[desk_ticket.pk])
+    client_for(dana).post(url, {"state": "viewing"})
+    assert presence.others(desk_ticket.pk, agent) == [("Dana Scully", "viewing")]
+    client_for(dana).post(url, {"state": "left"})
+    assert presence.others(desk_ticket.pk, agent) == []
