@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/tierdesk
 PYTEST_WORKERS ?= 2
 
@@ -18,7 +19,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Tierdesk with its dev tools
+install: $(STAMP) $(MO) ## Create .venv and install Tierdesk with its dev tools, compile translations
+
+# The German (and any other) translations, compiled by gettext's msgfmt.
+$(MO): %.mo: %.po $(STAMP)
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=bench >/dev/null
 
 migrate: install ## Apply database migrations
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
+from incidents.models import Follower
 from incidents.models.lifecycle import TransitionError
 
 from . import timeline
@@ -114,6 +115,20 @@ def act(request, ticket_id, action):
         except TransitionError as exc:
             return _refuse(request, ticket, str(exc))
     messages.success(request, done)
+    return redirect("desk:ticket", ticket.pk)
+
+
+@require_POST
+@agent_required
+def follow(request, ticket_id):
+    """Follow (or, with `stop`, stop following) a ticket this agent can see."""
+    ticket = visible_ticket(request, ticket_id)
+    if request.POST.get("stop"):
+        Follower.objects.unfollow(ticket, request.user)
+        messages.success(request, f"You no longer follow {ticket.reference}.")
+    else:
+        Follower.objects.follow(ticket, request.user)
+        messages.success(request, f"You follow {ticket.reference}: its public changes reach you.")
     return redirect("desk:ticket", ticket.pk)
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from escalation import clock_state
 from escalation.durations import short_duration
+from escalation.models import TicketClock
 
 # Under this much time left the badge turns orange; under AT_RISK_MINUTES it is amber.
 URGENT_MINUTES = 15
@@ -71,3 +72,9 @@ def deadline_badge(due, now, clock=None):
 
 def at_risk_horizon(now):
     return now + timedelta(minutes=at_risk_minutes())
+
+
+def calendar_zone(ticket):
+    """The time zone of the business calendar the ticket's clocks run on ("" for 24×7)."""
+    calendar = TicketClock.objects.filter(ticket=ticket).values_list("calendar", flat=True)
+    return ((calendar.first() or {}) or {}).get("timezone", "")

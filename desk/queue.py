@@ -3,7 +3,7 @@
 from django.db.models import Q, Subquery
 
 from incidents import roles
-from incidents.models import Team, Ticket
+from incidents.models import Follower, Team, Ticket
 from incidents.paging import CappedPaginator
 
 from . import deadlines
@@ -14,6 +14,7 @@ VIEWS = {
     "unassigned": "Unassigned",
     "at_risk": "At risk",
     "breached": "Breached",
+    "following": "Following",
 }
 
 
@@ -36,12 +37,14 @@ def page_rows(ids):
 
 
 def column_view(tickets, view, user):
-    """Narrow by a saved view on the ticket's own columns (mine, unassigned); apply_view does
-    the others."""
+    """Narrow by a saved view on the ticket's own columns (mine, unassigned) or on who follows
+    it (following); apply_view does the others."""
     if view == "mine":
         return tickets.filter(assignee=user)
     if view == "unassigned":
         return tickets.filter(assignee__isnull=True)
+    if view == "following":
+        return tickets.filter(pk__in=Follower.objects.filter(user=user).values("ticket"))
     return tickets
 
 

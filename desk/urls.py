@@ -24,6 +24,8 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
+    path("tickets/<int:ticket_id>/follow/", actions.follow, name="follow"),
+    path("tickets/<int:ticket_id>/presence/", views.here, name="presence"),
     path(
         "tickets/<int:ticket_id>/attachments/<int:attachment_id>/",
         views.attachment,

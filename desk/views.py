@@ -15,7 +15,7 @@ from incidents import permissions, roles, uploads
 from incidents.models import Membership, SavedReply, Ticket
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
-from . import deadlines, on_call, queue, timeline
+from . import deadlines, history, on_call, presence, queue, timeline
 from .forms import BULK_STATUSES, QueueFilters, problems
 
 PAGE_SIZE = 50
@@ -71,9 +71,11 @@ def render_queue(request, query, here, status=200):
     tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
     page = queue.page_of_ids(tickets, filters.cleaned_data.get("page"), PAGE_SIZE)
     rows = [(t, deadlines.badge(t, now)) for t in queue.page_rows(list(page.object_list))]
+    people = presence.on_tickets([t.pk for t, _ in rows], request.user)
     if request.htmx:
         # The queue's auto-refresh swaps only the table's rows (static/desk.js asks every 15 s).
-        return render(request, "desk/_queue_rows.html", {"rows": rows}, status=status)
+        context = {"rows": rows, "presence": people}
+        return render(request, "desk/_queue_rows.html", context, status=status)
     views = [(key, label) for key, label in queue.VIEWS.items()]
     views += [(f"team:{t.slug}", t.name) for t in teams]
     query = query.copy()
@@ -83,6 +85,7 @@ def render_queue(request, query, here, status=200):
         "desk/queue.html",
         {
             "rows": rows,
+            "presence": people,
             "page": page,
             "filters": filters,
             "view": view,
@@ -128,19 +131,25 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
     chart = timeline.sla_chart(
         item.created_at, now, timeline.ticket_clocks(item, now), steps.past, steps.upcoming, _when
     )
-    replies = item.replies.select_related("author").prefetch_related("attachments")
+    replies = item.replies.prefetch_related("attachments")
+    show = request.GET.get("show", "all")
+    show = show if show in history.FILTERS else "all"
+    story = history.story(item, request.user, replies)
     loose = item.attachments.filter(reply__isnull=True)
     members = [m.user for m in item.team.memberships.select_related("user")] if item.team else []
     can_change = permissions.can_change_ticket(request.user, item)
     response, resolution = clock_state.clock_states(item, now)
     context = {
         "ticket": item,
-        "replies": replies,
+        "story": history.shown(story, show),
+        "story_filters": list(history.FILTERS.items()),
+        "show": show,
         "loose_attachments": loose,
         "version": timeline.version(item).isoformat(),
         "badge": deadlines.badge(item, now),
         "response_clock": response,
         "resolution_clock": resolution,
+        "calendar_zone": deadlines.calendar_zone(item),
         "response_badge": deadlines.clock_badge(response, now),
         "resolution_badge": deadlines.clock_badge(resolution, now),
         "past_steps": steps.past,
@@ -150,6 +159,9 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "statuses": _status_choices(item),
         "members": members,
         "can_change": can_change,
+        "following": item.followers.filter(user=request.user).exists(),
+        "others": presence.others(item.pk, request.user),
+        "beat_seconds": presence.BEAT_SECONDS,
         "can_take": can_change and any(m.pk == request.user.pk for m in members),
         "can_reply": permissions.can_reply(request.user, item),
         "can_reopen": permissions.can_reopen(request.user, item),
@@ -200,3 +212,17 @@ def _when(moment):
 def _status_choices(item):
     allowed = ALLOWED_STATUS_CHANGES[item.status] - {"resolved", "closed"}
     return [(value, label) for value, label in Ticket.Status.choices if value in allowed]
+
+
+@agent_required
+def here(request, ticket_id):
+    """A workspace's beat (POST, `state`: viewing or typing): who else is on the ticket, as the
+    workspace shows it. Polled by htmx; the answer is the list alone."""
+    item = visible_ticket(request, ticket_id)
+    state = request.POST.get("state", presence.VIEWING)
+    if request.method == "POST" and state == "left":
+        presence.leave(item.pk, request.user)  # the page was closed (static/presence.js)
+    elif request.method == "POST":
+        presence.beat(item.pk, request.user, state)
+    others = presence.others(item.pk, request.user)
+    return render(request, "desk/_presence.html", {"others": others})

@@ -12,12 +12,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import redirect
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from incidents import addresses
 from incidents.api.auth import revoke_tokens
+from incidents.models import Profile
 
 from . import security
 
@@ -28,6 +29,11 @@ def last_try():
         "One more wrong password and sign-ins to this account from your address pause for "
         "%(minutes)d minutes. Forgot it? Reset your password instead."
     ) % {"minutes": minutes}
+
+
+def browser_zone_field():
+    """A hidden field static/zone.js fills with the browser's time zone (no inline script)."""
+    return forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class LoginForm(AllauthLoginForm):
@@ -41,7 +47,8 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Email or username"
+        self.fields["time_zone"] = browser_zone_field()
+        self.fields["login"].label = gettext_lazy("Email or username")
         # The page links "Forgot your password?" once, under the form.
         self.fields["password"].help_text = ""
 
@@ -66,6 +73,24 @@ class SignupForm(AllauthSignupForm):
     already have an account"), so the time of the answer told which addresses have accounts.
     The taken branch hashes the password too, and throws the hash away."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The name agents see on the desk, first: without it they saw the username allauth
+        # made up from the address ("carol.new").
+        name = forms.CharField(
+            label=gettext_lazy("Your name"),
+            max_length=150,
+            help_text=gettext_lazy("How we address you, and what our agents see."),
+            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        )
+        self.fields = {"name": name, **self.fields, "time_zone": browser_zone_field()}
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Tell us your name."))
+        return name
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))
@@ -78,6 +103,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_password(self, user, password):
         super().set_password(user, password)
         revoke_tokens(user)
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account keeps its name, and the zone its browser reported on the sign-up form."""
+        user = super().save_user(request, user, form, commit=False)
+        user.first_name, user.last_name = form.cleaned_data.get("name", ""), ""
+        if commit:
+            user.save()
+            Profile.detect(user, form.cleaned_data.get("time_zone"), get_language())
+        return user
 
 
 class SignOutEverywhereForm(forms.Form):

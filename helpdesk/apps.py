@@ -6,6 +6,8 @@ class HelpdeskConfig(AppConfig):
     verbose_name = "Tierdesk"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from escalation.reactions import keep_clocks
         from incidents import reactions
         from notifications.reactions import write_outbox
@@ -13,3 +15,9 @@ class HelpdeskConfig(AppConfig):
         # The one path of a change (docs/architecture.md): its events, then these, in this
         # order. Clocks first, so a mail written for the same events carries current due times.
         reactions.declare(keep_clocks, write_outbox)
+
+        from . import zones
+
+        # Every sign-in (allauth's, the admin's, a test's force_login) keeps the person's time
+        # zone in the session, so no page has to look it up.
+        user_logged_in.connect(zones.signed_in, dispatch_uid="tierdesk-reader-zone")

@@ -29,7 +29,7 @@ from escalation.models import (
 from helpdesk import demo_history as history
 from helpdesk.demo_text import DESCRIPTIONS, SUBJECTS
 from incidents import addresses, roles
-from incidents.models import Membership, PriorityMatrixEntry, Team, Ticket
+from incidents.models import Membership, PriorityMatrixEntry, SavedReply, Team, Ticket
 from incidents.models.priority import DEFAULT_PRIORITY_MATRIX
 
 DEMO_PASSWORD = "tierdesk-demo"
@@ -119,10 +119,61 @@ def seed(now=None, rng_seed=RANDOM_SEED):
         seed_priority_matrix()
         seed_escalation(teams)
         tickets = seed_tickets(plan_tickets(random.Random(rng_seed), now), teams, people)
+        seed_saved_replies(teams)
         for ticket in tickets:
             history.until(ticket, now)
         history.settle_notifications(tickets)
+        history.settle_updated_at(tickets)
     return len(tickets)
+
+
+# Saved replies the README promises: team slug (None: every team), title, body.
+SAVED_REPLIES = [
+    (
+        None,
+        "Thanks, looking into it",
+        "Thanks for reporting this. I'm looking into it now and "
+        "will write again as soon as I know more.",
+    ),
+    (
+        None,
+        "Need more detail",
+        "Could you tell us when it started, what you were doing, and "
+        "send a screenshot of any error message?",
+    ),
+    (
+        "service-desk",
+        "Password reset steps",
+        "You can reset your password at "
+        "https://login.example.com/reset. The link in the mail works for 30 minutes.",
+    ),
+    (
+        "service-desk",
+        "VPN: reinstall the profile",
+        "Please remove the VPN profile, download it "
+        "again from the intranet and sign in once more. That fixes most drops.",
+    ),
+    (
+        "application-support",
+        "Fix deployed",
+        "We deployed a fix a few minutes ago. Please reload "
+        "the application and tell us if it works for you now.",
+    ),
+    (
+        "engineering",
+        "Root cause found",
+        "We found the root cause and are preparing a fix; "
+        "we'll update this ticket when it is live.",
+    ),
+]
+
+
+def seed_saved_replies(teams):
+    """Saved replies per team and for every team, created once."""
+    for slug, title, body in SAVED_REPLIES:
+        SavedReply.objects.get_or_create(
+            team=teams[slug] if slug else None, title=title, defaults={"body": body}
+        )
 
 
 def seed_teams():

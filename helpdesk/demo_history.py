@@ -7,11 +7,11 @@ order with the people's actions, and the past's outbox rows are marked sent at t
 time. What falls due after the seeding is left for the live workers.
 """
 
-from django.db.models import Min
+from django.db.models import Max, Min
 
 from escalation import engine
 from escalation.models import Firing
-from incidents.models import TicketEvent
+from incidents.models import Ticket, TicketEvent
 from notifications.models import Notification
 
 # A ticket's past holds a few levels and repeats; the bound only guards against a plan that
@@ -60,3 +60,21 @@ def settle_notifications(tickets):
         rows, ["status", "attempts", "created_at", "sent_at", "next_attempt_at"], batch_size=500
     )
     return len(rows)
+
+
+def settle_updated_at(tickets):
+    """Give each ticket the time of its latest change as its last update: its saves stamped the
+    seeding time (auto_now), so every row of the queue and My tickets said "just now"."""
+    latest = dict(
+        TicketEvent.objects.filter(ticket__in=tickets)
+        .exclude(kind__in=["notified", "sla_updated"])
+        .values("ticket")
+        .annotate(at=Max("at"))
+        .values_list("ticket", "at")
+    )
+    for ticket in tickets:
+        ticket.updated_at = latest.get(ticket.pk, ticket.created_at)
+    # A queryset update: a save would stamp auto_now again.
+    for ticket in tickets:
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=ticket.updated_at)
+    return len(tickets)

@@ -1,9 +1,12 @@
 from allauth.account import views as account_views
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from .accounts import sign_out_everywhere_view
 from .health import healthz
+from .profile import profile
 from .views import home
 
 urlpatterns = [
@@ -21,8 +24,11 @@ urlpatterns = [
         sign_out_everywhere_view,
         name="account_sign_out_everywhere",
     ),
+    path("accounts/profile/", profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links (the admin links none).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 handler400 = "helpdesk.errors.bad_request"

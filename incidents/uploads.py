@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 class UploadRefused(Exception):
@@ -30,16 +31,24 @@ def checked_content_type(upload):
     upload.name = os.path.basename(upload.name or "") or "upload"
     if too_large(upload.size):
         raise UploadRefused(
-            f"{upload.name} is too large ({filesizeformat(upload.size)}). Files can be up to "
-            f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)} each.",
+            _("%(name)s is too large (%(size)s). Files can be up to %(limit)s each.")
+            % {
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            },
             too_large=True,
         )
     guessed, _encoding = mimetypes.guess_type(upload.name)
     content_type = guessed or upload.content_type
     if content_type not in settings.ATTACHMENT_TYPES:
         raise UploadRefused(
-            f"{upload.name} is a kind of file we cannot accept ({content_type}). Allowed: "
-            f"{', '.join(settings.ATTACHMENT_TYPES)}."
+            _("%(name)s is a kind of file we cannot accept (%(type)s). Allowed: %(allowed)s.")
+            % {
+                "name": upload.name,
+                "type": content_type,
+                "allowed": ", ".join(settings.ATTACHMENT_TYPES),
+            }
         )
     return content_type
 
@@ -49,8 +58,11 @@ def check_request(files):
     total = sum(upload.size for upload in files)
     if total > settings.ATTACHMENT_MAX_REQUEST_BYTES:
         raise UploadRefused(
-            f"These files are {filesizeformat(total)} together. One message can carry up to "
-            f"{filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES)}.",
+            _("These files are %(size)s together. One message can carry up to %(limit)s.")
+            % {
+                "size": filesizeformat(total),
+                "limit": filesizeformat(settings.ATTACHMENT_MAX_REQUEST_BYTES),
+            },
             too_large=True,
         )
 
@@ -61,14 +73,22 @@ def check_ticket_quota(attachments, files):
     count, total = held["count"] + len(files), (held["total"] or 0)
     if count > settings.ATTACHMENT_MAX_TICKET_FILES:
         raise UploadRefused(
-            f"This ticket has {held['count']} files and can hold up to "
-            f"{settings.ATTACHMENT_MAX_TICKET_FILES}. Please send a link to the rest instead."
+            _(
+                "This ticket has %(count)d files and can hold up to %(limit)d. Please send a "
+                "link to the rest instead."
+            )
+            % {"count": held["count"], "limit": settings.ATTACHMENT_MAX_TICKET_FILES}
         )
     if total + sum(upload.size for upload in files) > settings.ATTACHMENT_MAX_TICKET_BYTES:
         raise UploadRefused(
-            f"This ticket already holds {filesizeformat(total)} of files and can hold up to "
-            f"{filesizeformat(settings.ATTACHMENT_MAX_TICKET_BYTES)}. Please send a link to "
-            "the rest instead."
+            _(
+                "This ticket already holds %(size)s of files and can hold up to %(limit)s. "
+                "Please send a link to the rest instead."
+            )
+            % {
+                "size": filesizeformat(total),
+                "limit": filesizeformat(settings.ATTACHMENT_MAX_TICKET_BYTES),
+            }
         )
 
 

@@ -100,8 +100,13 @@ def send_one(notification, now, attempts):
 
 
 def as_sent(notification):
-    """The text and HTML that went out (or were tried), kept on the row for the record."""
-    return {"body": notification.body, "html_body": notification.html_body}
+    """The subject, text and HTML that went out (or were tried), kept on the row for the
+    record: rendered in the recipient's zone (rendering.render_rows)."""
+    return {
+        "subject": notification.subject,
+        "body": notification.body,
+        "html_body": notification.html_body,
+    }
 
 
 def record_failure(notification, error, now):

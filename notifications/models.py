@@ -49,6 +49,7 @@ class Notification(models.Model):
         CONTACT_UPDATE = "contact_update", "Update for an outside contact"
         ABSENCE_CONFLICT = "absence_conflict", "A team member away during their on-call time"
         COVERAGE_HOLES = "coverage_holes", "On-call coverage holes (daily)"
+        FOLLOWED = "followed", "Update on a ticket you follow"
 
     # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
     # and supervisors.

@@ -10,7 +10,7 @@ level's targets (escalation/actions.py); here only people's own changes are hand
 from django.contrib.auth import get_user_model
 
 from incidents import guest_access, roles
-from incidents.models import Reply, Team
+from incidents.models import Follower, Reply, Team, TicketEvent
 
 from . import rendering
 from .outbox import UserNotice, notify_many, notify_users, notify_webhooks
@@ -21,11 +21,53 @@ def cause(event):
 
 
 def write_outbox(events):
-    """Write the notifications the events cause; other kinds of events notify nobody here."""
+    """Write the notifications the events cause; other kinds of events notify nobody here.
+    Followers hear of every public change (tell_followers)."""
     for event in events:
         handler = HANDLERS.get(event.kind)
         if handler is not None:
             handler(event, event.ticket)
+    tell_followers(events)
+
+
+# What a follower is told of: the public changes, in words. Not the ticket's creation (no
+# followers yet), nor the acknowledgement and its new → open, which come with a first reply.
+FOLLOWED_KINDS = TicketEvent.PUBLIC_KINDS - {"created", "acknowledged"}
+
+
+def is_followed(event):
+    if event.kind not in FOLLOWED_KINDS or event.data.get("internal"):
+        return False
+    return event.kind != "status_changed" or event.before.get("status") != "new"
+
+
+def tell_followers(events):
+    """The followers of each ticket hear of its public changes, but not of their own; two
+    queries for a batch, none when it holds no public change."""
+    public = [e for e in events if is_followed(e)]
+    if not public:
+        return
+    following = Follower.objects.of({e.ticket_id for e in public})
+    wanted = {pk for e in public for pk in following.get(e.ticket_id, []) if pk != e.actor_id}
+    if not wanted:
+        return
+    users = get_user_model().objects.in_bulk(wanted)
+    notices = []
+    for event in public:
+        told = [users[pk] for pk in following.get(event.ticket_id, []) if pk != event.actor_id]
+        if told:
+            context = {"actor": rendering.display_name(event.actor), "change": _change(event)}
+            notices.append(UserNotice("followed", event.ticket, told, cause(event), context))
+    notify_many(notices, new_cause=True, ids_only=True)
+
+
+def _change(event):
+    if event.kind == "status_changed":
+        status = event.after.get("status")
+        return f"changed the status to {rendering.STATUS_LABELS.get(status, status).lower()}"
+    if event.kind == "rated":
+        return f"rated the outcome {event.after.get('rating')}/5"
+    return "replied"
 
 
 def created(event, ticket):

@@ -18,9 +18,11 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from incidents import guest_access
-from incidents.models import Ticket
+from incidents.models import Profile, Ticket
 
 from .models import Notification
 
@@ -79,7 +81,7 @@ def guest_password_url(ticket):
 
 def rating_url(ticket):
     if ticket.held or guest_access.is_guest(ticket.requester):
-        return guest_url(ticket)
+        return site_url(reverse("portal:guest-rate", args=[guest_access.token_for(ticket)]))
     return site_url(reverse("portal:rate", args=[ticket.pk]))
 
 
@@ -94,12 +96,13 @@ def as_datetime(value):
     return parse_datetime(value) if isinstance(value, str) else None
 
 
-def show_time(value, with_date=True):
-    """A time in the helpdesk's zone, to the minute, with the zone's name: `16:30 UTC`."""
+def show_time(value, with_date=True, zone=None):
+    """A time in the reader's zone (`zone`, else the helpdesk's), to the minute, with the zone's
+    abbreviation: `2026-12-06 16:30 UTC`."""
     value = as_datetime(value)
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
+    local = value.astimezone(ZoneInfo(zone or settings.TIME_ZONE))
     return local.strftime("%Y-%m-%d %H:%M %Z" if with_date else "%H:%M %Z")
 
 
@@ -116,9 +119,12 @@ PRIORITY_LABELS = dict(Ticket._meta.get_field("priority").choices)
 
 def public_ticket(ticket, url=None):
     """What a customer may read about their own ticket (`url`: the page it links to, the
-    portal's unless given)."""
+    portal's unless given). `at` keeps the instants of its shown times, which `localized`
+    shows again in each reader's zone."""
     return {
         "id": ticket.pk,
+        "opened": show_time(ticket.created_at),
+        "at": json_safe({"opened": ticket.created_at}),
         "reference": ticket.reference or f"HD-{ticket.pk}",
         "subject": ticket.subject,
         "description": ticket.description,
@@ -140,6 +146,14 @@ def agent_ticket(ticket):
         resolution_due_at=show_time(ticket.resolution_due_at),
         escalation_level=ticket.escalation_level,
         breached=ticket.breached,
+    )
+    info["at"].update(
+        json_safe(
+            {
+                "response_due_at": ticket.response_due_at,
+                "resolution_due_at": ticket.resolution_due_at,
+            }
+        )
     )
     return info
 
@@ -191,21 +205,41 @@ def event_info(kind, ticket, context, firing=None):
     return event
 
 
+def localized(info, event, zone):
+    """`info` and `event` with their times shown in the reader's `zone` (rows frozen before
+    the instants were kept show the helpdesk's zone, as they did)."""
+    if not zone:
+        return info, event
+    info = {**info, **{k: show_time(v, zone=zone) for k, v in (info.get("at") or {}).items()}}
+    if event.get("deadline"):
+        event = {
+            **event,
+            "deadline_label": show_time(event["deadline"], zone=zone),
+            "deadline_time": show_time(event["deadline"], with_date=False, zone=zone),
+        }
+    return info, event
+
+
 def subject_line(kind, info, event):
     """The subject, always carrying the ticket reference so replies and filters can find it."""
     ref, title = f"[{info['reference']}]", info["subject"]
+    words = {"ref": ref, "title": title}
     if kind == "received":
-        text = f"{ref} We received your request: {title}"
+        text = _("%(ref)s We received your request: %(title)s") % words
     elif kind == "reply":
-        text = f"Re: {ref} {title}"
+        text = _("Re: %(ref)s %(title)s") % words
     elif kind == "resolved":
-        text = f"{ref} Resolved: {title}"
+        text = _("%(ref)s Resolved: %(title)s") % words
     elif kind == "contact_update":
         text = f"{ref} Update: {title}"
     elif kind == "assigned":
         text = f"{ref} Assigned to you: {title}"
     elif kind == "escalated":
         text = f"{ref} Escalated to {event.get('team') or 'the next tier'}{level_note(event)}"
+    elif kind == "followed":
+        text = (
+            f"{ref} {event.get('actor') or 'Someone'} {event.get('change', 'updated it')}: {title}"
+        )
     elif kind == "sla_warning":
         due = f" due {event['deadline_time']}" if event.get("deadline_time") else ""
         text = f"{ref} SLA warning: {event.get('clock_label') or 'deadline'}{due}"
@@ -256,16 +290,26 @@ def email_renderer(kind, info, event):
 
 
 def render_rows(rows):
-    """Fill in the text and HTML of email rows written without them, in memory (the delivery
-    worker saves them with the outcome). The rows of one cause share the ticket and event they
-    froze: their templates are rendered once, and only the name differs (email_renderer)."""
+    """Fill in the subject, text and HTML of email rows written without them, in memory (the
+    delivery worker saves them with the outcome), in each recipient's language and with times
+    in their zone (their profile: one query).
+    The rows of one cause and zone share the ticket and event they froze: their templates are
+    rendered once, and only the name differs (email_renderer)."""
+    todo = [
+        row
+        for row in rows
+        if row.channel == Notification.Channel.EMAIL and not row.body and "ticket" in row.payload
+    ]  # not: a webhook, or a row rendered when it was written (before this version)
+    readers = {row.recipient_id for row in todo if row.recipient_id}
+    chosen = Profile.objects.reading_for(readers) if readers else {}
     renderers = {}
-    for row in rows:
-        if row.channel != Notification.Channel.EMAIL or row.body or "ticket" not in row.payload:
-            continue  # a webhook, or a row rendered when it was written (before this version)
+    for row in todo:
         info, event = row.payload["ticket"], row.payload.get("event") or {}
-        same = (row.kind, json.dumps([info, event], sort_keys=True))
+        zone, language = chosen.get(row.recipient_id, ("", ""))
+        same = (row.kind, zone, language, json.dumps([info, event], sort_keys=True))
         if same not in renderers:
-            renderers[same] = email_renderer(row.kind, info, event)
-        _, row.body, row.html_body = renderers[same](row.payload.get("name", ""))
+            with override(language or settings.LANGUAGE_CODE):
+                renderers[same] = email_renderer(row.kind, *localized(info, event, zone))
+        subject, row.body, row.html_body = renderers[same](row.payload.get("name", ""))
+        row.subject = subject[:SUBJECT_MAX]
     return rows

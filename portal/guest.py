@@ -14,18 +14,19 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import guest_access, permissions, uploads
 from incidents.clients import client_ip
 from incidents.guest_access import requester_for
-from incidents.models import Ticket
+from incidents.models import Profile, Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import status, throttle
 from .forms import GuestTicketForm
-from .views import _attach_all, _refused, _ticket_page, _too_many, send_reply
+from .views import _attach_all, _refused, _ticket_page, _too_many, rate_page, send_reply
 
 
 def _throttled(request, email):
@@ -47,6 +48,8 @@ def guest_new(request):
         try:
             with uploads.removed_if_not_saved(), transaction.atomic():
                 requester, existed = requester_for(data["email"], data["name"])
+                if not existed:  # no sign-in to learn it from: mails speak the browser's language
+                    Profile.detect(requester, language=get_language())
                 # Anyone may type an address: a ticket in the name of someone we already know
                 # is held from their account (and their tickets from this visitor) until the
                 # link mailed to that address confirms it.
@@ -144,6 +147,15 @@ def guest_reopen(request, token):
     else:
         messages.success(request, _("Reopened: we're on it again."))
     return redirect("portal:guest-ticket", token)
+
+
+def guest_rate(request, token):
+    """The rating the resolved mail promises a guest, through their link, once per resolution."""
+    item = _guest_or_none(request, token)
+    if item is None:
+        return _link_invalid(request)
+    back = reverse("portal:guest-ticket", args=[token])
+    return rate_page(request, item, item.requester, back)
 
 
 def guest_attachment(request, token, attachment_id):

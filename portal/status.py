@@ -63,3 +63,13 @@ def next_step(ticket, now=None):
             }
         return _("If you still need help, please open a new ticket.")
     return _("This ticket is closed. If you still need help, please open a new ticket.")
+
+
+def next_moment(ticket, now=None):
+    """The instant `next_step` names, if it names one: the page gives it as a tooltip."""
+    now = now or timezone.now()
+    if ticket.status in ("new", "open") and ticket.acknowledged_at is None:
+        response = clock_state.response_state(ticket, now)
+        return response.due if response.state == clock_state.RUNNING else None
+    until = ticket.reopen_until() if ticket.status == "resolved" else None
+    return until if until and now < until else None

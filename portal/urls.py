@@ -22,6 +22,7 @@ urlpatterns = [
     path("guest/<str:token>/", guest.guest_ticket, name="guest-ticket"),
     path("guest/<str:token>/reply/", guest.guest_reply, name="guest-reply"),
     path("guest/<str:token>/reopen/", guest.guest_reopen, name="guest-reopen"),
+    path("guest/<str:token>/rate/", guest.guest_rate, name="guest-rate"),
     path("guest/<str:token>/password/", guest.guest_password, name="guest-password"),
     path(
         "guest/<str:token>/attachments/<int:attachment_id>/",

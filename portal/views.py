@@ -121,8 +121,8 @@ def _ticket_page(request, item, reply_form=None, code=200, guest_token=None):
     )
     if guest_token:
         urls = {
-            "reply": reverse("portal:guest-reply", args=[guest_token]),
-            "reopen": reverse("portal:guest-reopen", args=[guest_token]),
+            name: reverse(f"portal:guest-{name}", args=[guest_token])
+            for name in ("reply", "reopen", "rate")
         }
     else:
         urls = {
@@ -135,14 +135,14 @@ def _ticket_page(request, item, reply_form=None, code=200, guest_token=None):
         "attachments": attachments.filter(ticket=item, reply__isnull=True),
         "status_words": status.words(item.status),
         "next_step": status.next_step(item),
+        "next_moment": status.next_moment(item),
         "reply_form": reply_form or ReplyForm(),
         "urls": urls,
         "guest_token": guest_token,
         "can_reply": item.status != "closed" and _reply_allowed(item),
         "can_mark_solved": not guest_token and permissions.can_mark_solved(user, item),
         "can_reopen": item.status == "resolved" and item.can_be_reopened_by_requester(),
-        "can_rate": not guest_token
-        and item.requester_id == user.pk
+        "can_rate": item.requester_id == user.pk
         and item.status in status.CLOSED_STATUSES
         and item.resolved_at is not None
         and not item.is_rated(),
@@ -225,26 +225,36 @@ def reopen(request, ticket_id):
 @login_required
 def rate(request, ticket_id):
     item = _ticket_for(request, ticket_id)
+    return rate_page(request, item, request.user, reverse("portal:ticket", args=[item.pk]))
+
+
+def rate_page(request, item, rater, back):
+    """The rating the resolved mail promises, once per resolution, by the requester (`rater`:
+    the signed-in customer, or a guest's requester through their link); `back` is their ticket
+    page."""
     form = RatingForm(request.POST or None)
     can_rate = (
-        item.requester_id == request.user.pk
+        item.requester_id == rater.pk
         and item.status in status.CLOSED_STATUSES
         and not item.is_rated()
     )
     if request.method == "POST" and can_rate and form.is_valid():
         try:
-            item.rate(request.user, form.cleaned_data["rating"], form.cleaned_data["comment"])
+            item.rate(rater, form.cleaned_data["rating"], form.cleaned_data["comment"])
         except TransitionError:
             pass  # rated meanwhile, in another tab: the page below says so
         else:
             messages.success(request, _("Thank you for your feedback."))
-            return redirect("portal:ticket", item.pk)
+            return redirect(back)
         can_rate = False
-    return render(
-        request,
-        "portal/rate.html",
-        {"ticket": item, "form": form, "can_rate": can_rate, "rated": item.is_rated()},
-    )
+    context = {
+        "ticket": item,
+        "form": form,
+        "can_rate": can_rate,
+        "rated": item.is_rated(),
+        "back": back,
+    }
+    return render(request, "portal/rate.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -17,7 +17,12 @@ def deadline_badge(badge, reference=""):
 
     Built in Python, not an included template: a queue draws one per row."""
     if not badge.due:
-        pause = mark_safe('<span aria-hidden="true">⏸ </span>') if badge.tone == "grey" else ""
+        # Two bars drawn in CSS: Debian's Chromium has no glyph for U+23F8 and drew a box.
+        pause = (
+            mark_safe('<span class="pause-icon" aria-hidden="true"></span>')
+            if badge.tone == "grey"
+            else ""
+        )
         return format_html('<span class="{}">{}{}</span>', badge.css, pause, badge.label)
     exact, short = _due_texts(badge.due)
     reference_attribute = format_html(' data-reference="{}"', reference) if reference else ""
@@ -38,13 +43,15 @@ def deadline_badge(badge, reference=""):
 def _due_texts(due):
     """The due time as "D j M Y, H:i:s T" and "D j M, H:i T", from one DateFormat: formatting
     both strings through `dateformat.format` parsed them anew for every row of a queue."""
-    f = dateformat.DateFormat(timezone.localtime(due))
-    day, minute, zone = f"{f.D()} {f.j()} {f.M()}", f"{f.H()}:{f.i()}", f.T()
+    local = timezone.localtime(due)
+    f = dateformat.DateFormat(local)
+    # The datetime's own abbreviation: DateFormat.T() is empty in the hour a DST change repeats.
+    day, minute, zone = f"{f.D()} {f.j()} {f.M()}", f"{f.H()}:{f.i()}", local.tzname()
     return f"{day} {f.Y()}, {minute}:{f.s()} {zone}", f"{day}, {minute} {zone}"
 
 
 @register.simple_tag
-def queue_rows(rows):
+def queue_rows(rows, presence=None):
     """The queue's rows, (ticket, badge) pairs, as <tr>s built in Python in one pass: through
     the template, ten cells of fifty rows cost more than the queries behind them."""
     if not rows:
@@ -52,13 +59,24 @@ def queue_rows(rows):
     # One reverse() for the page: reversing per row took a quarter of the rows' time.
     head, tail = reverse("desk:ticket", args=[0]).rsplit("/0/", 1)
     link = escape(head) + "/{}/" + escape(tail)
-    return mark_safe("".join(_queue_row(ticket, badge, link) for ticket, badge in rows))
+    presence = presence or {}
+    return mark_safe("".join(_queue_row(t, badge, link, presence.get(t.pk)) for t, badge in rows))
 
 
 _MUTED = '<span class="muted">{}</span>'
 
 
-def _queue_row(t, badge, link):
+def _presence_marker(people):
+    """The queue's marker for a ticket others have open: who, and whether they type."""
+    if not people:
+        return ""
+    said = ", ".join(
+        f"{escape(name)} {'typing' if state == 'typing' else 'viewing'}" for name, state in people
+    )
+    return f'<br><span class="desk-presence-tag">{said}</span>'
+
+
+def _queue_row(t, badge, link, people=None):
     """One <tr>; every value escaped as the template's autoescape would. `link` is the ticket's
     URL with {} for its id."""
     reference = escape(t.reference)
@@ -83,7 +101,7 @@ def _queue_row(t, badge, link):
         f' form="desk-bulk"><label for="select-{t.pk}" class="visually-hidden">'
         f"Select {reference}</label></td>"
         f'\n      <td><a href="{link.format(t.pk)}" class="desk-row-link">{reference}</a></td>'
-        f"\n      <td>{escape(t.subject)}</td>"
+        f"\n      <td>{escape(t.subject)}{_presence_marker(people)}</td>"
         # Right after the subject: what the queue is ordered by, in view on a phone too.
         f"\n      <td>{deadline_badge(badge, t.reference)}{breached}</td>"
         f"\n      <td>{requester}</td>"

@@ -1,6 +1,8 @@
 from .absences import Absence
 from .configuration import ConfigurationStamp
+from .followers import Follower
 from .priority import Level, Priority, PriorityMatrixEntry
+from .profiles import Profile
 from .saved_replies import SavedReply
 from .teams import Membership, Team
 from .tickets import Attachment, Reply, Ticket, TicketEvent
@@ -9,10 +11,12 @@ __all__ = [
     "Absence",
     "Attachment",
     "ConfigurationStamp",
+    "Follower",
     "Level",
     "Membership",
     "Priority",
     "PriorityMatrixEntry",
+    "Profile",
     "Reply",
     "SavedReply",
     "Team",

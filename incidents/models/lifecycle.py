@@ -357,6 +357,9 @@ class TicketLifecycle:
             self._move(actor, target, at, escalation=True)
             if assignee is not None:
                 self.assign(actor, assignee, at=at)
+            # The escalating agent keeps sight of the ticket they passed on (issue 28).
+            if actor is not None and roles.is_agent(actor):
+                self.followers.model.objects.follow(self, actor)
             return self.record(
                 "escalated",
                 actor=actor,

@@ -68,6 +68,7 @@ def test_new_customer_signs_up_confirms_and_submits(fresh_page, live_server, tea
     page, findings = fresh_page, []
     page.goto(f"{live_server.url}/accounts/signup/")
     findings += look(page, "account-signup")
+    page.get_by_label("Your name").fill("Nina Okafor")
     page.get_by_label("Email").fill("nina@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desk import queue
+from desk.deadlines import Badge
+from desk.templatetags.desk import deadline_badge
 from incidents.models import Ticket
 from incidents.paging import CappedPaginator
 from tests.conftest import held_after_leaving
@@ -219,3 +221,9 @@ def test_a_capped_count_reads_with_a_thousands_separator(client_for, supervisor,
     monkeypatch.setattr(queue, "page_of_ids", capped)
     page = client_for(supervisor).get(reverse("desk:home")).content.decode()
     assert "More than 1,000 tickets" in page
+
+
+def test_a_paused_badge_draws_its_icon_without_a_glyph():
+    """Debian's Chromium has no glyph for U+23F8: the icon is drawn by the stylesheet."""
+    html = deadline_badge(Badge("Paused", "grey"))
+    assert 'class="pause-icon"' in html and "\u23f8" not in html and "Paused" in html

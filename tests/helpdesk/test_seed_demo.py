@@ -15,7 +15,7 @@ from django.utils import timezone
 from escalation.models import BusinessCalendar, EscalationPolicy, Firing, SLAPolicy
 from helpdesk.demo import seed_teams
 from incidents import roles
-from incidents.models import Team, Ticket, TicketEvent
+from incidents.models import SavedReply, Team, Ticket, TicketEvent
 from notifications.models import Notification
 
 
@@ -168,3 +168,19 @@ def test_a_demo_escalation_is_recorded_before_the_action_that_followed_it():
     assert escalated is not None
     later = TicketEvent.objects.filter(ticket=escalated.ticket, at__gt=escalated.at)
     assert later.exists()  # people acted after it: the level fired in its place in the story
+
+
+@pytest.mark.django_db
+def test_demo_tells_a_story_over_the_past_days_with_saved_replies():
+    seed()
+    updates = list(Ticket.objects.values_list("updated_at", "created_at"))
+    days = {updated.date() for updated, _ in updates}
+    assert len(days) >= 5, days  # not the seeding minute for every ticket
+    assert all(updated >= created for updated, created in updates)
+    assert all(updated <= timezone.now() for updated, _ in updates)
+    for team in Team.objects.all():
+        offered = SavedReply.objects.for_team(team.pk)
+        assert offered.filter(team=team).exists(), team.slug
+        assert offered.filter(team__isnull=True).exists()
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert statuses == {"new", "open", "pending", "on_hold", "resolved", "closed"}

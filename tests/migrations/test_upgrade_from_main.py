@@ -27,6 +27,9 @@ NEW_TABLES = {
     "escalation_rotationmember",
     "incidents_absence",
     "notifications_contact",
+    # issue 28: a person's zone and language, followers
+    "incidents_follower",
+    "incidents_profile",
     # issue 25: email in
     "notifications_inboundmail",
     "notifications_mailaddress",

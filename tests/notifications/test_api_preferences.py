@@ -15,6 +15,7 @@ AGENT_KINDS = [
     "breach",
     "absence_conflict",
     "coverage_holes",
+    "followed",
 ]
 
 
@@ -41,7 +42,7 @@ def test_a_customer_sees_the_three_customer_kinds_all_on(api, customer):
 
 
 @pytest.mark.parametrize("who", ["agent", "supervisor"])
-def test_agents_and_supervisors_see_the_four_agent_kinds(api, agent, supervisor, who):
+def test_agents_and_supervisors_see_the_agent_kinds(api, agent, supervisor, who):
     response = api({"agent": agent, "supervisor": supervisor}[who]).get(URL)
 
     assert [row["kind"] for row in response.json()] == AGENT_KINDS
@@ -96,6 +97,7 @@ def test_put_switches_several_kinds_at_once(api, agent):
         "breach": False,
         "absence_conflict": True,
         "coverage_holes": True,
+        "followed": True,
     }
     assert NotificationPreference.opted_out("breach", [agent.pk]) == {agent.pk}
 

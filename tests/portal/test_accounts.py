@@ -18,7 +18,7 @@ def link_in(message):
 def sign_up(client, email="carol@example.com"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {"name": "Carol New", "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
 
@@ -34,6 +34,7 @@ def test_sign_up_confirm_then_sign_in_by_email_lands_in_the_portal():
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="carol@example.com")
     assert not user.groups.exists()  # a customer
+    assert user.get_full_name() == "Carol New"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["carol@example.com"]
 
     confirm_url = link_in(mail.outbox[0])
@@ -135,3 +136,16 @@ def test_sign_in_page_labels_its_fields_and_ties_errors_to_them():
     html = response.content.decode()
     assert '<label for="id_login">' in html and '<label for="id_password">' in html
     assert 'role="alert"' in html
+
+
+@pytest.mark.django_db
+def test_sign_up_asks_for_a_name_and_keeps_the_rest():
+    client = Client()
+    response = client.post(
+        reverse("account_signup"),
+        {"name": "  ", "email": "dan@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This field is required." in html and 'value="dan@example.com"' in html
+    assert not User.objects.filter(email="dan@example.com").exists()

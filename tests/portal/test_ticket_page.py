@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from tests.escalation.sla_setup import HOUR, sla_policy
+
 from .words import visible_text
 
 SECRET = "INTERNAL-NOTE-9c1e"
@@ -56,3 +58,15 @@ def test_query_count_does_not_grow_with_replies(
         desk_ticket.attach(agent, upload(f"f{n}.txt"), "text/plain", reply=reply)
     with django_assert_max_num_queries(12):
         client.get(url(desk_ticket))
+
+
+def test_the_next_steps_time_has_its_exact_instant_in_a_tooltip(
+    signed_in, customer, make_ticket, teams
+):
+    sla_policy(None, response=4 * HOUR, resolution=16 * HOUR)
+    ticket = make_ticket(customer, team=teams["desk"])
+    page = signed_in(customer).get(url(ticket)).content.decode()
+    due = ticket.response_due_at
+    assert due is not None
+    assert f'<time datetime="{due.isoformat()}" title="' in page
+    assert "You&#x27;ll hear from us by" in page

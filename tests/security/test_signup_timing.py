@@ -17,7 +17,7 @@ def hashes_to_sign_up(email):
                            side_effect=MD5PasswordHasher.encode) as encode:  # fmt: skip
         response = Client().post(
             reverse("account_signup"),
-            {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+            {"name": "Carol New", "email": email, "password1": PASSWORD, "password2": PASSWORD},
         )
     assert response["Location"] == reverse("account_email_verification_sent")
     return encode.call_count

@@ -29,7 +29,8 @@ GUEST_FORM = {
 
 def sign_up(email):
     Client().post(
-        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        reverse("account_signup"),
+        {"name": "Carol New", "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
 
