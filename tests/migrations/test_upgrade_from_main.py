@@ -14,6 +14,17 @@ BEFORE = [
     ("notifications", "0002_cause_and_tables"),
 ]
 OURS = ("incidents", "escalation", "notifications")
+# Tables made after main's migrations above (issue 23): nothing of the old database to keep.
+NEW_TABLES = {
+    "escalation_rotation",
+    "escalation_rotationmember",
+    "escalation_oncalloverride",
+    "escalation_oncallfeed",
+    "escalation_coverrequest",
+    "escalation_escalationlevel_notify_contacts",
+    "incidents_absence",
+    "notifications_contact",
+}
 
 
 def latest():
@@ -119,7 +130,7 @@ def test_every_row_of_every_table_survives_the_upgrade(migrator):
         for label in OURS
         for model in current_apps.get_app_config(label).get_models(include_auto_created=True)
     }
-    assert tables_now <= set(before)
+    assert tables_now - NEW_TABLES <= set(before)
 
     new = migrator.apply_tested_migration(latest())
 
