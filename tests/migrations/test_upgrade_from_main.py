@@ -14,7 +14,8 @@ BEFORE = [
     ("notifications", "0002_cause_and_tables"),
 ]
 OURS = ("incidents", "escalation", "notifications")
-# Tables made after main's migrations above (issue 23): nothing of the old database to keep.
+# Tables made after BEFORE, which the old database cannot have had rows in: on-call, out of
+# office and contacts (issue 23), inbound mail.
 NEW_TABLES = {
     "escalation_rotation",
     "escalation_rotationmember",
@@ -24,6 +25,8 @@ NEW_TABLES = {
     "escalation_escalationlevel_notify_contacts",
     "incidents_absence",
     "notifications_contact",
+    "notifications_inboundmail",
+    "notifications_mailaddress",
 }
 
 
