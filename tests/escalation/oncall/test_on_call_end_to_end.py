@@ -6,7 +6,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from escalation.models import Firing
@@ -17,9 +16,7 @@ from ..processes import kill_group, output, spawn, wait_until
 from ..sla_setup import HOUR, escalation_policy, sla_policy
 from . import builders
 
-# Committed data for the cluster to read; no serialized restore (a migration test before this
-# one in the same session flushes without serializing): the roles are made here if missing.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 LEAD_TIME = timedelta(seconds=12)  # the cluster starts meanwhile
 
 
@@ -37,12 +34,6 @@ class TimedSMTP(SMTPServer):
             return answer
 
         handler.handle_DATA = handle_DATA
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    for name in ("agents", "supervisors"):
-        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture
