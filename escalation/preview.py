@@ -27,25 +27,29 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
         "resolution_due_at": state.resolution_due,
         "firings": [
             _firing(f, users)
-            for f, users in zip(firings, recipients_of(firings, subject, now), strict=True)
+            for f, users in zip(
+                firings, recipients_of(firings, subject, now, overdue_now=False), strict=True
+            )
         ],
     }
 
 
-def recipients_of(firings, subject, now=None):
+def recipients_of(firings, subject, now=None, overdue_now=True):
     """For each planned firing of `subject` (a ticket), the users it would notify."""
-    return [reached.users for reached in reach_of(firings, subject, now)]
+    return [reached.users for reached in reach_of(firings, subject, now, overdue_now)]
 
 
-def reach_of(firings, subject, now=None):
-    """For each planned firing of `subject`, who it would reach at its due time (or at `now`
-    when that is later): the on-call holders then, deputies for whoever is away then."""
+def reach_of(firings, subject, now=None, overdue_now=True):
+    """For each planned firing of `subject`, who it would reach at its due time: the on-call
+    holders then, deputies for whoever is away then. `overdue_now`: a firing already due fires
+    now (a ticket's waiting rows), so it is asked at `now`; a plan previewed asks at its due
+    times, past or not."""
     now = now or timezone.now()
     return reach_many(
         [
             (
                 *(_ask(f, subject) if f.kind == "level" else (subject, BREACH_TARGETS, [])),
-                max(f.due_at, now),
+                max(f.due_at, now) if overdue_now else f.due_at,
             )
             for f in firings
         ],

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('escalation', '0008_passed_over_and_stable_keys'),
-        ('incidents', '0016_ticket_held'),
+        ('incidents', '0001_initial'),  # Team; no later state needed
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('escalation', '0013_on_call_feed'),
-        ('incidents', '0019_team_reach_options'),
+        ('incidents', '0001_initial'),  # Team; no later state needed
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

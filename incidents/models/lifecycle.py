@@ -109,7 +109,7 @@ class TicketLifecycle:
                     "channel": channel,
                 },
             )
-            if team.auto_assign:
+            if team is not None and team.auto_assign:
                 ticket.auto_assign(at)
         return ticket
 
