@@ -27,6 +27,9 @@ ADD_PAGE = {
     "notifications.webhook": 200,
     "notifications.contact": 200,
     "notifications.notificationpreference": 200,
+    "notifications.inboundmail": 403,  # mail comes in by ingest_email and the poller only
+    "notifications.rejectedmail": 403,
+    "notifications.mailaddress": 200,
 }
 MODELS = [
     m
