@@ -22,8 +22,9 @@ from ..models import (
     TicketClock,
 )
 from ..models.calendars import iana_zones, never_opens_reason
-from ..models.policies import NOTIFY_TARGETS
-from .display import JSONChoicesField, duration
+from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
+from ..models.sla import MAX_TARGET_SECONDS
+from .display import HumanDurationField, JSONChoicesField, duration
 from .preview import preview_view
 
 NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
@@ -92,18 +93,24 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         return obj.holiday_total
 
 
+class SLATargetForm(forms.ModelForm):
+    first_response_seconds = HumanDurationField(
+        label="First response", min_value=1, max_value=MAX_TARGET_SECONDS
+    )
+    resolution_seconds = HumanDurationField(
+        label="Resolution", min_value=1, max_value=MAX_TARGET_SECONDS
+    )
+
+    class Meta:
+        model = SLATarget
+        fields = ["priority", "first_response_seconds", "resolution_seconds"]
+
+
 class SLATargetInline(admin.TabularInline):
     model = SLATarget
+    form = SLATargetForm
     extra = 0
     max_num = len(Priority.values)
-    fields = ["priority", "first_response_seconds", "resolution_seconds", "in_business_time"]
-    readonly_fields = ["in_business_time"]
-
-    @admin.display(description="Response / resolution")
-    def in_business_time(self, obj):
-        if obj.pk is None:
-            return "—"
-        return f"{duration(obj.first_response_seconds)} / {duration(obj.resolution_seconds)}"
 
 
 @admin.register(SLAPolicy)
@@ -127,6 +134,9 @@ class EscalationPolicyForm(forms.ModelForm):
     priorities = JSONChoicesField(
         choices=Priority.choices, help_text="None ticked means every priority."
     )
+    repeat_interval_seconds = HumanDurationField(
+        label="Repeat interval", min_value=1, max_value=MAX_OFFSET_SECONDS, initial=600
+    )
 
     class Meta:
         model = EscalationPolicy
@@ -135,6 +145,14 @@ class EscalationPolicyForm(forms.ModelForm):
 
 class EscalationLevelForm(forms.ModelForm):
     notify = JSONChoicesField(choices=NOTIFY_CHOICES, help_text="Who is told when it fires.")
+    offset_seconds = HumanDurationField(
+        label="Offset",
+        min_value=-MAX_OFFSET_SECONDS,
+        max_value=MAX_OFFSET_SECONDS,
+        initial=0,
+        help_text='Business time after the anchor, e.g. "30m", "1h 30m"; '
+        '"-15m" fires 15 minutes before it (a warning).',
+    )
     webhook_url = forms.URLField(
         required=False, assume_scheme="https", validators=[webhooks.validate_url]
     )

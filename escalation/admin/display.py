@@ -1,21 +1,51 @@
 """Small display helpers shared by the escalation admin pages."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from ..durations import FORMAT_HELP, DurationError, human_duration, parse_duration
 
 
 def duration(seconds):
-    """Seconds as a short human duration: 900 → "15m", 86400 → "24h", 5400 → "1h 30m"."""
-    if seconds is None:
-        return "—"
-    sign = "−" if seconds < 0 else ""
-    minutes, secs = divmod(abs(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [
-        f"{hours}h" if hours else "",
-        f"{minutes}m" if minutes else "",
-        f"{secs}s" if secs else "",
-    ]
-    return sign + (" ".join(p for p in parts if p) or "0s")
+    """Seconds as a human duration, exactly: 900 → "15m", 86400 → "1d", -5400 → "-1h 30m"."""
+    return "—" if seconds is None else human_duration(seconds)
+
+
+class HumanDurationField(forms.Field):
+    """A duration typed in words ("1h 30m", "2d", "-15m") and stored as whole seconds.
+
+    Shown back in the same words, so what a supervisor reads is what they would type."""
+
+    widget = forms.TextInput(attrs={"size": 12, "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *, min_value, max_value, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
+        kwargs.setdefault("help_text", FORMAT_HELP)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_duration(value)
+        except DurationError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value < self.min_value:
+            raise ValidationError(f"At least {human_duration(self.min_value)}.", code="min_value")
+        if value > self.max_value:
+            raise ValidationError(f"At most {human_duration(self.max_value)}.", code="max_value")
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return human_duration(value)
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            return human_duration(int(value))
+        return value
 
 
 class JSONChoicesField(forms.MultipleChoiceField):

@@ -1,6 +1,7 @@
 """Calendars, SLA policies and escalation policies, each writable with its nested rows in one
 request; a nested list in a write replaces the stored set, all in one transaction."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from incidents.models import Team
 from incidents.models.tickets import Priority
 from notifications import webhooks
 
+from ..durations import FORMAT_HELP, DurationError, human_duration, parse_duration
 from ..models import (
     BusinessCalendar,
     EscalationLevel,
@@ -25,6 +27,7 @@ from ..models import (
 )
 from ..models.calendars import MIDNIGHT, interval, never_opens_reason, validate_timezone
 from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
+from ..models.sla import MAX_TARGET_SECONDS
 
 User = get_user_model()
 # Business-time arithmetic walks day by day; a creation time centuries away is no real ticket.
@@ -71,6 +74,70 @@ class NestedWriteMixin:
 
     def create_children(self, instance, model, parent, rows):
         model.objects.bulk_create(model(**{parent: instance}, **row) for row in rows)
+
+
+@extend_schema_field({"type": "string", "example": "1h 30m", "maxLength": 40})
+class ReadableDurationField(serializers.Field):
+    """A `*_seconds` value in words, in and out: "1h 30m", "2d", "-15m"."""
+
+    def to_internal_value(self, data):
+        try:
+            return parse_duration(data if isinstance(data, int) else str(data)[:40])
+        except DurationError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def to_representation(self, value):
+        return human_duration(value)
+
+
+def in_words(seconds_field, what):
+    """The words twin of `seconds_field` (same source, not required)."""
+    return ReadableDurationField(
+        source=seconds_field,
+        required=False,
+        help_text=f"{what} in words, the same as `{seconds_field}`: {FORMAT_HELP} "
+        f"Give either; both must agree.",
+    )
+
+
+class ReadableDurationsMixin:
+    """Each `*_seconds` field also in words; `readable` maps the words field to its seconds.
+
+    A write may give either (or both, agreeing); the words are read into the seconds field
+    before validation, so the seconds field's bounds and defaults apply to both forms."""
+
+    readable = {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and any(words in data for words in self.readable):
+            data = self._words_to_seconds(data)
+        return super().to_internal_value(data)
+
+    def _words_to_seconds(self, data):
+        data, errors = dict(data), {}
+        for words, seconds in self.readable.items():
+            if words not in data:
+                continue
+            try:
+                value = self.fields[words].to_internal_value(data.pop(words))
+            except serializers.ValidationError as exc:
+                errors[words] = exc.detail
+                continue
+            bounds = self.fields[seconds]
+            if seconds in data and data[seconds] != value:
+                errors[words] = [
+                    f"Says {human_duration(value)}, but {seconds} says "
+                    f"{human_duration(data[seconds])}: send one of the two."
+                ]
+            elif not bounds.min_value <= value <= bounds.max_value:
+                errors[words] = [
+                    f"Give {human_duration(bounds.min_value)} to "
+                    f"{human_duration(bounds.max_value)}."
+                ]
+            data[seconds] = value
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
 
 
 @extend_schema_field(
@@ -159,13 +226,22 @@ class CalendarSerializer(NestedWriteMixin, serializers.ModelSerializer):
         return attrs
 
 
-class SLATargetSerializer(serializers.ModelSerializer):
-    first_response_seconds = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    resolution_seconds = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+class SLATargetSerializer(ReadableDurationsMixin, serializers.ModelSerializer):
+    readable = {"first_response": "first_response_seconds", "resolution": "resolution_seconds"}
+    first_response_seconds = serializers.IntegerField(min_value=1, max_value=MAX_TARGET_SECONDS)
+    resolution_seconds = serializers.IntegerField(min_value=1, max_value=MAX_TARGET_SECONDS)
+    first_response = in_words("first_response_seconds", "The first-response target")
+    resolution = in_words("resolution_seconds", "The resolution target")
 
     class Meta:
         model = SLATarget
-        fields = ["priority", "first_response_seconds", "resolution_seconds"]
+        fields = [
+            "priority",
+            "first_response_seconds",
+            "resolution_seconds",
+            "first_response",
+            "resolution",
+        ]
 
 
 class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
@@ -189,7 +265,9 @@ class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
         return value
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
+class EscalationLevelSerializer(ReadableDurationsMixin, serializers.ModelSerializer):
+    readable = {"offset": "offset_seconds"}
+    offset = in_words("offset_seconds", "The offset")
     offset_seconds = serializers.IntegerField(
         min_value=-MAX_OFFSET_SECONDS,
         max_value=MAX_OFFSET_SECONDS,
@@ -213,7 +291,7 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EscalationLevel
-        fields = list(EscalationLevel.CONFIG_FIELDS)
+        fields = [*EscalationLevel.CONFIG_FIELDS, "offset"]
 
     def validate_notify(self, value):
         return unique(value, lambda t: t, "Name each notify target once.")
@@ -232,8 +310,12 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
+class EscalationPolicySerializer(
+    ReadableDurationsMixin, NestedWriteMixin, serializers.ModelSerializer
+):
     nested = {"levels": ("levels", EscalationLevel, "policy")}
+    readable = {"repeat_interval": "repeat_interval_seconds"}
+    repeat_interval = in_words("repeat_interval_seconds", "The repeat interval")
     teams = IdField(queryset=Team.objects.all(), many=True, required=False)
     priorities = serializers.ListField(
         child=serializers.ChoiceField(Priority.values),
@@ -255,6 +337,7 @@ class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
             "priorities",
             "repeat",
             "repeat_interval_seconds",
+            "repeat_interval",
             "is_active",
             "levels",
         ]

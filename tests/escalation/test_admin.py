@@ -232,7 +232,9 @@ def test_supervisor_adds_an_sla_policy_and_only_one_default(as_supervisor, teams
         "P2": 28800,
     }
     listing = as_supervisor.get(url(SLAPolicy, "change", policy.pk)).content.decode()
-    assert "15m / 4h" in listing
+    # The targets read back in the words a supervisor types, not as seconds.
+    assert 'value="15m"' in listing and 'value="4h"' in listing
+    assert 'value="900"' not in listing
 
 
 def test_supervisor_edits_the_priority_matrix_in_the_list(as_supervisor):
@@ -275,3 +277,27 @@ def test_firings_are_read_only(as_supervisor, admin_client, make_ticket, custome
         assert client.post(url(Firing, "delete", firing.pk), {"post": "yes"}).status_code == 403
     firing.refresh_from_db()
     assert firing.state == "pending"
+
+
+def test_durations_are_typed_and_shown_in_words(as_supervisor, teams, tier2_agent):
+    """A supervisor types "1h 30m" and "-15m"; seconds are stored, words are shown back."""
+    data = policy_form(teams, tier2_agent, repeat_interval_seconds="1h 30m")
+    data["levels-0-offset_seconds"] = "-15m"
+    data["levels-1-offset_seconds"] = "2d"
+    assert as_supervisor.post(url(EscalationPolicy, "add"), data).status_code == 302
+
+    policy = EscalationPolicy.objects.get()
+    assert policy.repeat_interval_seconds == 5400
+    assert [level.offset_seconds for level in policy.levels.order_by("order")] == [-900, 172800]
+    page = as_supervisor.get(url(EscalationPolicy, "change", policy.pk)).content.decode()
+    assert 'value="1h 30m"' in page and 'value="-15m"' in page and 'value="2d"' in page
+
+
+def test_a_duration_that_is_not_one_is_a_field_error(as_supervisor, teams, tier2_agent):
+    data = policy_form(teams, tier2_agent)
+    data["levels-0-offset_seconds"] = "ninety minutes"
+    page = as_supervisor.post(url(EscalationPolicy, "add"), data).content.decode()
+
+    assert "“ninety minutes” is not a duration." in page
+    assert 'value="ninety minutes"' in page  # what was typed is kept to correct
+    assert not EscalationPolicy.objects.exists()

@@ -78,7 +78,7 @@ def test_hypothetical_ticket_shows_due_times_in_calendar_zone_and_utc(as_supervi
     assert warning[:5] == [
         "1",
         "—",
-        "First response due −15m",
+        "First response due -15m",
         "Mon 2025-06-02 16:15:00 CEST (past)",
         "Mon 2025-06-02 14:15:00 UTC",
     ]
