@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 
 from . import addresses, permissions, roles
 from .api.auth import revoke_tokens
+from .matrix_admin import grid_view
 from .models import (
     Membership,
     PriorityMatrixEntry,
@@ -77,10 +78,12 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(PriorityMatrixEntry)
 class PriorityMatrixEntryAdmin(admin.ModelAdmin):
+    """The list page is the 3×3 grid (incidents.matrix_admin); one cell opens on its own page."""
+
     list_display = ["impact", "urgency", "priority"]
-    list_display_links = ["impact"]
-    list_editable = ["priority"]
-    list_filter = ["impact", "urgency", "priority"]
+
+    def changelist_view(self, request, extra_context=None):
+        return grid_view(self, request, extra_context)
 
 
 @admin.register(SavedReply)

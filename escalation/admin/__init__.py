@@ -24,7 +24,7 @@ from ..models import (
 from ..models.calendars import iana_zones, never_opens_reason
 from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
 from ..models.sla import MAX_TARGET_SECONDS
-from .display import HumanDurationField, JSONChoicesField, duration
+from .display import HumanDurationField, JSONChoicesField, LabelledInlineFormSet, duration
 from .preview import preview_view
 
 NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
@@ -43,7 +43,7 @@ class CalendarForm(forms.ModelForm):
         fields = ["name", "timezone"]
 
 
-class OpeningHoursFormSet(forms.BaseInlineFormSet):
+class OpeningHoursFormSet(LabelledInlineFormSet):
     def clean(self):
         """A calendar without an opening interval would stop every clock under it for ever."""
         super().clean()
@@ -64,6 +64,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 class HolidayInline(admin.TabularInline):
     model = Holiday
+    formset = LabelledInlineFormSet
     extra = 0
 
 
@@ -109,6 +110,7 @@ class SLATargetForm(forms.ModelForm):
 class SLATargetInline(admin.TabularInline):
     model = SLATarget
     form = SLATargetForm
+    formset = LabelledInlineFormSet
     extra = 0
     max_num = len(Priority.values)
 
@@ -119,7 +121,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
     list_filter = ["is_default", "calendar"]
     list_select_related = ["calendar"]
     search_fields = ["name"]
-    filter_horizontal = ["teams"]
+    autocomplete_fields = ["teams"]
     inlines = [SLATargetInline]
 
     def get_queryset(self, request):

@@ -63,3 +63,13 @@ class JSONChoicesField(forms.MultipleChoiceField):
     def clean(self, value):
         chosen = set(super().clean(value))
         return [key for key, _ in self.choices if key in chosen]
+
+
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline whose inputs have names: its column headers are not <label>s."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            label = "Delete" if name == "DELETE" else (field.label or name.replace("_", " "))
+            field.widget.attrs.setdefault("aria-label", str(label).capitalize())

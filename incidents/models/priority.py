@@ -1,6 +1,6 @@
 """Priority: impact × urgency through an ITIL matrix that supervisors can edit (SPEC "Tickets")."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from dbtools import configuration
@@ -65,3 +65,15 @@ class PriorityMatrixEntry(models.Model):
         """{(impact, urgency): priority} for every cell: the supervisors' edits over ITIL's."""
         edited = cls.objects.values_list("impact", "urgency", "priority")
         return {**DEFAULT_PRIORITY_MATRIX, **{(i, u): p for i, u, p in edited}}
+
+    @classmethod
+    def set_matrix(cls, cells):
+        """Store {(impact, urgency): priority}; returns the cells whose priority changed."""
+        current = cls.matrix()
+        changed = {cell: p for cell, p in cells.items() if current.get(cell) != p}
+        with transaction.atomic():
+            for (impact, urgency), priority in changed.items():
+                cls.objects.update_or_create(
+                    impact=impact, urgency=urgency, defaults={"priority": priority}
+                )
+        return changed

@@ -69,3 +69,41 @@ def test_admin_form_errors_are_shown_and_nothing_is_saved(page, live_server, mak
         "A level cannot fire before the ticket exists."
     )
     assert not EscalationPolicy.objects.filter(name="Too early").exists()
+
+
+def test_the_configuration_pages_pass_axe_and_read_in_words(page, context, live_server, make_user):
+    """The escalation policy, SLA policy and matrix pages: no serious or critical axe finding at
+    either width, durations shown in words, the matrix a grid a supervisor can change."""
+    from escalation.models import EscalationLevel, SLAPolicy, SLATarget
+    from incidents.models import PriorityMatrixEntry
+
+    from .pages import look, sign_in
+
+    sign_in(context, live_server, make_user("sue", role="supervisor"))
+    sla = SLAPolicy.objects.create(name="Standard")
+    SLATarget.objects.create(
+        policy=sla, priority="P1", first_response_seconds=900, resolution_seconds=5400
+    )
+    policy = EscalationPolicy.objects.create(name="Major incidents")
+    EscalationLevel.objects.create(policy=policy, order=1, offset_seconds=-900)
+    admin = f"{live_server.url}/admin"
+    found = []
+
+    page.goto(f"{admin}/escalation/escalationpolicy/{policy.pk}/change/")
+    expect(page.locator("#id_levels-0-offset_seconds")).to_have_value("-15m")
+    found += look(page, "admin-escalation-policy")
+    page.goto(f"{admin}/escalation/escalationpolicy/add/")
+    found += look(page, "admin-escalation-policy-add")
+    page.goto(f"{admin}/escalation/slapolicy/{sla.pk}/change/")
+    expect(page.locator("#id_targets-0-resolution_seconds")).to_have_value("1h 30m")
+    found += look(page, "admin-sla-policy")
+    page.goto(f"{admin}/incidents/prioritymatrixentry/")
+    found += look(page, "admin-priority-matrix")
+    assert not found, found
+
+    cell = page.get_by_label("Impact low, urgency low")
+    cell.select_option("P2")
+    expect(page.locator("td:has(select[name=low-low])")).to_have_class("cell-p2")
+    page.click("input[name=_save]")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("1 cell(s) changed")
+    assert PriorityMatrixEntry.priority_for("low", "low") == "P2"

@@ -237,27 +237,55 @@ def test_supervisor_adds_an_sla_policy_and_only_one_default(as_supervisor, teams
     assert 'value="900"' not in listing
 
 
-def test_supervisor_edits_the_priority_matrix_in_the_list(as_supervisor):
+def matrix_post(**cells):
+    """The grid's nine cells as ITIL has them, with `cells` ("low_low": "P3") changed."""
+    from incidents.models.priority import DEFAULT_PRIORITY_MATRIX
+
+    data = {f"{i}-{u}": p for (i, u), p in DEFAULT_PRIORITY_MATRIX.items()}
+    data.update({key.replace("_", "-"): value for key, value in cells.items()})
+    return data
+
+
+def test_the_priority_matrix_is_a_grid_impact_down_urgency_across(as_supervisor):
+    PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P3")
+    page = as_supervisor.get(url(PriorityMatrixEntry, "changelist")).content.decode()
+
+    names = re.findall(r'<select name="([a-z]+-[a-z]+)"', page)
+    assert names == [
+        f"{i}-{u}" for i in ("high", "medium", "low") for u in ("high", "medium", "low")
+    ]
+    assert 'aria-label="Impact low, urgency low"' in page
+    cells = re.findall(r'<td class="cell-(p\d)"', page)
+    assert cells == ["p1", "p2", "p3", "p2", "p3", "p4", "p3", "p4", "p3"]
+    assert page.count('class="cell-default"') == 8  # every cell but the edited one
+
+
+def test_supervisor_edits_the_priority_matrix_in_the_grid(as_supervisor):
     cell = PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P4")
     assert PriorityMatrixEntry.priority_for("low", "low") == "P4"  # and now kept per process
 
     response = as_supervisor.post(
-        url(PriorityMatrixEntry, "changelist"),
-        {
-            "form-TOTAL_FORMS": 1,
-            "form-INITIAL_FORMS": 1,
-            "form-MIN_NUM_FORMS": 0,
-            "form-MAX_NUM_FORMS": 1000,
-            "form-0-id": cell.pk,
-            "form-0-priority": "P3",
-            "_save": "Save",
-        },
+        url(PriorityMatrixEntry, "changelist"), matrix_post(low_low="P3", high_low="P2")
     )
 
     assert response.status_code == 302
     cell.refresh_from_db()
     assert cell.priority == "P3"
     assert PriorityMatrixEntry.priority_for("low", "low") == "P3"
+    assert PriorityMatrixEntry.priority_for("high", "low") == "P2"
+    assert PriorityMatrixEntry.objects.count() == 2  # cells left as ITIL has them add no row
+
+
+def test_a_wrong_priority_in_the_grid_is_a_field_error_and_nothing_changes(as_supervisor):
+    response = as_supervisor.post(
+        url(PriorityMatrixEntry, "changelist"), matrix_post(low_low="P9", high_low="P2")
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice. P9 is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert not PriorityMatrixEntry.objects.exists()
 
 
 def test_firings_are_read_only(as_supervisor, admin_client, make_ticket, customer):
