@@ -1,7 +1,7 @@
 """Admin for SLA and escalation configuration, plus read-only views of clocks and firings."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import path
 
@@ -10,6 +10,7 @@ from incidents.models.tickets import Priority
 from notifications import webhooks
 from notifications.forms import WriteOnlySecretField, kept_secret
 
+from ..guards import check_policy, draft_of
 from ..models import (
     BusinessCalendar,
     EscalationLevel,
@@ -168,9 +169,27 @@ class EscalationLevelForm(forms.ModelForm):
         return kept_secret(self, "webhook_secret")
 
 
+class EscalationLevelFormSet(forms.BaseInlineFormSet):
+    """The levels, judged with their policy by the guard rails (escalation.guards)."""
+
+    guard_warnings = ()
+
+    def clean(self):
+        super().clean()
+        teams = getattr(self.instance, "draft_teams", None)
+        if any(self.errors) or teams is None:
+            return  # the fields' own errors first (or the policy's form has some)
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        findings = check_policy(draft_of(self.instance, teams, [f.cleaned_data for f in kept]))
+        for (_levels, index, name), message in findings.faults:
+            kept[index].add_error(name, message)
+        self.guard_warnings = findings.warnings
+
+
 class EscalationLevelInline(admin.StackedInline):
     model = EscalationLevel
     form = EscalationLevelForm
+    formset = EscalationLevelFormSet
     extra = 0
     ordering = ["order"]
     autocomplete_fields = ["reassign_to", "notify_users"]
@@ -194,6 +213,18 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("teams")
         return qs.annotate(levels_total=Count("levels", distinct=True))
+
+    def save_form(self, request, form, change):
+        """The policy unsaved, with the teams its form chose, for the levels' guard rails."""
+        policy = super().save_form(request, form, change)
+        policy.draft_teams = [team.pk for team in form.cleaned_data["teams"]]
+        return policy
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            for warning in getattr(formset, "guard_warnings", ()):
+                self.message_user(request, warning, messages.WARNING)
 
     def get_urls(self):
         view = self.admin_site.admin_view(preview_view(self))

@@ -16,6 +16,7 @@ from incidents.models.tickets import Priority
 from notifications import webhooks
 
 from ..durations import FORMAT_HELP, DurationError, human_duration, parse_duration
+from ..guards import check_policy, draft_of
 from ..models import (
     BusinessCalendar,
     EscalationLevel,
@@ -123,13 +124,17 @@ class ReadableDurationsMixin:
             except serializers.ValidationError as exc:
                 errors[words] = exc.detail
                 continue
+            given = data.get(seconds)
+            if seconds in data:
+                # The seconds field judges its own value; the two need only agree.
+                if type(given) is int and given != value:
+                    errors[words] = [
+                        f"Says {human_duration(value)}, but {seconds} says "
+                        f"{human_duration(given)}: send one of the two."
+                    ]
+                continue
             bounds = self.fields[seconds]
-            if seconds in data and data[seconds] != value:
-                errors[words] = [
-                    f"Says {human_duration(value)}, but {seconds} says "
-                    f"{human_duration(data[seconds])}: send one of the two."
-                ]
-            elif not bounds.min_value <= value <= bounds.max_value:
+            if not bounds.min_value <= value <= bounds.max_value:
                 errors[words] = [
                     f"Give {human_duration(bounds.min_value)} to "
                     f"{human_duration(bounds.max_value)}."
@@ -316,6 +321,10 @@ class EscalationPolicySerializer(
     nested = {"levels": ("levels", EscalationLevel, "policy")}
     readable = {"repeat_interval": "repeat_interval_seconds"}
     repeat_interval = in_words("repeat_interval_seconds", "The repeat interval")
+    warnings = serializers.SerializerMethodField(
+        help_text="After a write, what the guard rails warn about but let through (a policy "
+        "no team uses); empty on reads."
+    )
     teams = IdField(queryset=Team.objects.all(), many=True, required=False)
     priorities = serializers.ListField(
         child=serializers.ChoiceField(Priority.values),
@@ -340,13 +349,43 @@ class EscalationPolicySerializer(
             "repeat_interval",
             "is_active",
             "levels",
+            "warnings",
         ]
+
+    def get_warnings(self, obj) -> list[str]:
+        return list(getattr(self, "guard_warnings", []))
 
     def validate_priorities(self, value):
         return unique(value, lambda p: p, "Name each priority once.")
 
     def validate_levels(self, value):
         return unique(value, lambda level: level["order"], "Each level needs its own order.")
+
+    def validate(self, attrs):
+        """The guard rails (escalation.guards) on the policy as it would be saved."""
+        instance = self.instance
+        policy = EscalationPolicy(pk=instance.pk if instance else None)
+        for name in ("name", "priorities", "is_active"):
+            default = (
+                getattr(instance, name)
+                if instance
+                else EscalationPolicy._meta.get_field(name).get_default()
+            )
+            setattr(policy, name, attrs.get(name, default))
+        teams = attrs.get("teams", list(instance.teams.all()) if instance else [])
+        levels = attrs.get("levels")
+        if levels is None:
+            levels = [level.snapshot([]) for level in instance.levels.all()] if instance else []
+        findings = check_policy(draft_of(policy, [t.pk for t in teams], levels))
+        if findings.faults:
+            raise serializers.ValidationError(
+                {
+                    f"levels[{index}].{field}": [message]
+                    for (_, index, field), message in findings.faults
+                }
+            )
+        self.guard_warnings = findings.warnings
+        return attrs
 
     def create_children(self, instance, model, parent, rows):
         users = [row.pop("notify_users", []) for row in rows]
