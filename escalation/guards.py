@@ -11,13 +11,12 @@ holds in every calendar.
 
 from dataclasses import dataclass, field
 
-from dbtools.aggregates import loads
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
 from .durations import human_duration
-from .models.policies import EscalationLevel, most_specific
-from .models.terms import escalation_policies, frozen_terms
+from .models.policies import EscalationLevel
+from .models.terms import draft_chosen, escalation_policies, frozen_terms
 
 ANCHOR_TARGET = {
     EscalationLevel.Anchor.RESPONSE_DUE: "response_target_seconds",
@@ -156,16 +155,12 @@ def _due_order(draft, scenario, targets, findings):
 
 def _unused(draft, team_names):
     """A sentence when no (team, priority) would get this policy, else None."""
+    scope = (draft.teams, draft.priorities, draft.pk, draft.is_active)
     if not draft.is_active:
         return None
-    mine = ("draft", set(draft.teams), list(draft.priorities), draft.pk or float("inf"))
-    others = [
-        (p["name"], {pk for (pk,) in loads(p["team_ids"])}, p["priorities"] or [], p["id"])
-        for p in escalation_policies()
-        if p["id"] != draft.pk
-    ]
+    policies = list(escalation_policies())
     for team in draft.teams or list(team_names):
         for priority in draft.priorities or Priority.values:
-            if most_specific([mine, *others], team, priority) == "draft":
+            if draft_chosen(scope, team, priority, policies):
                 return None
     return f"No team uses “{draft.name}”: a more specific policy applies to every ticket it names."

@@ -4,15 +4,60 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from incidents.models import PriorityMatrixEntry, Team
+from incidents.models.priority import Level
+
 from . import planner
 from .actions import BREACH_TARGETS, recipients_many
-from .models import TicketClock
+from .models import EscalationLevel, TicketClock
+from .models.terms import draft_chosen
 
 
-def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=None, now=None):
+def default_ticket(team_ids, priorities):
+    """(team, priority) of the ticket a preview is for when nobody says: the policy's first
+    team (lowest tier) and highest priority; else what a real ticket naming neither gets —
+    the intake team, and the matrix's priority for medium impact and urgency."""
+    team = Team.objects.filter(pk__in=team_ids).first() if team_ids else None
+    if priorities:
+        priority = sorted(priorities)[0]
+    else:
+        priority = PriorityMatrixEntry.priority_for(Level.MEDIUM, Level.MEDIUM)
+    return team or Team.intake(), priority
+
+
+def draft_snapshot(data):
+    """The frozen form the planner reads, from a draft policy's cleaned fields and levels (the
+    API's validated data or the admin's cleaned forms: users and teams as objects)."""
+    return {
+        "id": "draft",
+        "name": data["name"],
+        "repeat": data["repeat"],
+        "repeat_interval_seconds": data["repeat_interval_seconds"],
+        "levels": [
+            {
+                "order": level["order"],
+                "anchor": level.get("anchor") or EscalationLevel.Anchor.RESPONSE_DUE,
+                "offset_seconds": level["offset_seconds"],
+                "notify": list(level.get("notify") or []),
+                "notify_users": sorted(u.pk for u in level.get("notify_users") or []),
+                "reassign_to": level["reassign_to"].pk if level.get("reassign_to") else None,
+                "set_priority": level.get("set_priority") or None,
+            }
+            for level in sorted(data.get("levels", []), key=lambda level: level["order"])
+        ],
+    }
+
+
+def preview_policy(
+    policy, *, ticket=None, priority=None, team=None, created_at=None, now=None, scope=None
+):
     """Due times and the ordered level firings `policy` would give the ticket.
 
-    `policy` is a saved EscalationPolicy, or the snapshot dict of a draft not saved yet."""
+    `policy` is a saved EscalationPolicy, or the snapshot dict of a draft not saved yet.
+    `scope`: the draft's (team ids, priorities, saved id or None, is active); given, a
+    hypothetical ticket follows its moves as the engine does (SPEC "Moves keep the ladder
+    honest"): a level that reassigns it or sets its priority freezes its terms again, and only
+    the new plan's firings due after the move, not fired already, come after it."""
     now = now or timezone.now()
     if ticket is not None:
         clock, subject = _real(ticket, now)
@@ -22,14 +67,45 @@ def preview_policy(policy, *, ticket=None, priority=None, team=None, created_at=
     calendar = clock.business_calendar()
     snapshot = policy if isinstance(policy, dict) else policy.snapshot()
     firings = planner.level_plan(state, snapshot, calendar)
+    if ticket is None and scope is not None:
+        steps = _following_moves(firings, subject, snapshot, scope)
+    else:
+        steps = [(firing, subject) for firing in firings]
+    users = recipients_many([_ask(f, held) for f, held in steps])
     return {
         "response_due_at": state.response_due,
         "resolution_due_at": state.resolution_due,
-        "firings": [
-            _firing(f, users)
-            for f, users in zip(firings, recipients_of(firings, subject), strict=True)
-        ],
+        "firings": [_firing(f, notified) for (f, _), notified in zip(steps, users, strict=True)],
     }
+
+
+def _following_moves(firings, subject, snapshot, scope):
+    """[(firing, the ticket as it is when it fires)] in due order, re-planned after each move."""
+    steps, fired, pending = [], set(), list(firings)
+    while pending:
+        pending.sort(key=lambda f: (f.due_at, f.level, f.repeat))
+        firing = pending.pop(0)
+        steps.append((firing, subject))
+        fired.add(firing.key)
+        if not firing.changes_ticket:
+            continue
+        level = firing.actions
+        team = Team.objects.filter(pk=level.get("reassign_to")).first() or subject.team
+        subject = SimpleNamespace(
+            **{
+                **vars(subject),
+                "team": team,
+                "team_id": team.pk if team else None,
+                "priority": level.get("set_priority") or subject.priority,
+            }
+        )
+        clock = TicketClock()
+        clock.freeze(subject, firing.due_at)
+        chosen = draft_chosen(scope, subject.team_id, subject.priority)
+        policy = snapshot if chosen else clock.policy
+        moved = planner.level_plan(clock.ticket_state(subject), policy, clock.business_calendar())
+        pending = [f for f in moved if f.due_at > firing.due_at and f.key not in fired]
+    return steps
 
 
 def recipients_of(firings, subject):

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.urls import path
 
 from incidents import roles
+from incidents.models import Team
 from incidents.models.tickets import Priority
 from notifications import webhooks
 from notifications.forms import WriteOnlySecretField, kept_secret
@@ -26,6 +27,7 @@ from ..models.calendars import iana_zones, never_opens_reason
 from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
 from ..models.sla import MAX_TARGET_SECONDS
 from .display import HumanDurationField, JSONChoicesField, LabelledInlineFormSet, duration
+from .live_preview import live_preview_view
 from .preview import preview_view
 
 NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
@@ -214,6 +216,15 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).prefetch_related("teams")
         return qs.annotate(levels_total=Count("levels", distinct=True))
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form, with the choices of the live preview's hypothetical ticket."""
+        extra_context = {
+            **(extra_context or {}),
+            "preview_priorities": Priority.choices,
+            "preview_teams": Team.objects.order_by("tier", "name"),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_form(self, request, form, change):
         """The policy unsaved, with the teams its form chose, for the levels' guard rails."""
         policy = super().save_form(request, form, change)
@@ -231,7 +242,12 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
         preview = path(
             "<path:object_id>/preview/", view, name="escalation_escalationpolicy_preview"
         )
-        return [preview, *super().get_urls()]
+        live = path(
+            "live-preview/",
+            self.admin_site.admin_view(live_preview_view(self)),
+            name="escalation_escalationpolicy_live_preview",
+        )
+        return [live, preview, *super().get_urls()]
 
     @admin.display(description="Priorities")
     def priority_list(self, obj):

@@ -404,28 +404,6 @@ class DraftPolicySerializer(EscalationPolicySerializer):
     name = serializers.CharField(max_length=100, required=False, default="Draft")
 
 
-def draft_snapshot(data):
-    """The frozen form the planner reads, built from a validated draft policy."""
-    return {
-        "id": "draft",
-        "name": data["name"],
-        "repeat": data["repeat"],
-        "repeat_interval_seconds": data["repeat_interval_seconds"],
-        "levels": [
-            {
-                "order": level["order"],
-                "anchor": level.get("anchor", EscalationLevel.Anchor.RESPONSE_DUE),
-                "offset_seconds": level["offset_seconds"],
-                "notify": list(level.get("notify", [])),
-                "notify_users": sorted(u.pk for u in level.get("notify_users", [])),
-                "reassign_to": level["reassign_to"].pk if level.get("reassign_to") else None,
-                "set_priority": level.get("set_priority"),
-            }
-            for level in data.get("levels", [])
-        ],
-    }
-
-
 class PreviewInputSerializer(serializers.Serializer):
     """An existing ticket, or a hypothetical one described by priority, team and creation."""
 

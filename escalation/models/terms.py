@@ -128,3 +128,21 @@ def _escalation_terms(team_id, priority):
         "levels": EscalationLevel.snapshots_of(policy["level_rows"]),
     }
     return {"policy": snapshot, "policy_key": str(policy["id"])}
+
+
+def draft_chosen(scope, team_id, priority, policies=None):
+    """Would a draft escalation policy, saved as it is, be chosen for this (team, priority)?
+
+    `scope`: the draft's (team ids, priorities, saved id or None, is active); `policies`: the
+    active policies' rows (`escalation_policies()`) when the caller asks many times."""
+    team_ids, priorities, saved_id, is_active = scope
+    if not is_active:
+        return False
+    rows = escalation_policies() if policies is None else policies
+    candidates = [("draft", set(team_ids), list(priorities), saved_id or float("inf"))]
+    candidates += [
+        (p["id"], _ids(p["team_ids"]), p["priorities"] or [], p["id"])
+        for p in rows
+        if p["id"] != saved_id
+    ]
+    return most_specific(candidates, team_id, priority) == "draft"
