@@ -161,3 +161,20 @@ def _firing(firing, users):
         "reassign_to": level.get("reassign_to") if firing.changes_ticket else None,
         "set_priority": level.get("set_priority") if firing.changes_ticket else None,
     }
+
+
+def sla_due_times(calendar, targets, created_at):
+    """[(priority, response due, resolution due)] for a ticket created at `created_at` under a
+    draft SLA: `calendar` a BusinessCalendar or None (24×7), `targets` {priority: (response
+    seconds, resolution seconds)}. The clock's own arithmetic, so what a frozen ticket gets."""
+    snapshot = calendar.snapshot() if calendar is not None else None
+    rows = []
+    for priority in sorted(targets):
+        response, resolution = targets[priority]
+        clock = TicketClock(
+            calendar=snapshot,
+            response_target_seconds=response,
+            resolution_target_seconds=resolution,
+        )
+        rows.append((priority, *clock.due_times(created_at)))
+    return rows

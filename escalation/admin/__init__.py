@@ -29,6 +29,7 @@ from ..models.sla import MAX_TARGET_SECONDS
 from .display import HumanDurationField, JSONChoicesField, LabelledInlineFormSet, duration
 from .live_preview import live_preview_view
 from .preview import preview_view
+from .sla_preview import sla_preview_view
 
 NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
 NOTIFY_CHOICES = [(t, NOTIFY_LABELS.get(t, t.capitalize())) for t in NOTIFY_TARGETS]
@@ -129,6 +130,14 @@ class SLAPolicyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("teams")
+
+    def get_urls(self):
+        live = path(
+            "live-preview/",
+            self.admin_site.admin_view(sla_preview_view(self)),
+            name="escalation_slapolicy_live_preview",
+        )
+        return [live, *super().get_urls()]
 
     @admin.display(description="Teams")
     def team_names(self, obj):

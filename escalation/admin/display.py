@@ -73,3 +73,18 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
         for name, field in form.fields.items():
             label = "Delete" if name == "DELETE" else (field.label or name.replace("_", " "))
             field.widget.attrs.setdefault("aria-label", str(label).capitalize())
+
+
+def draft_errors(form, formsets, row_noun):
+    """Every error of an unsaved admin form and its inline formsets, a line each naming where."""
+    lines = [
+        f"{form[name].label if name in form.fields else 'Form'}: {' '.join(messages)}"
+        for name, messages in form.errors.items()
+    ]
+    for formset in formsets:
+        for number, row in enumerate(formset.forms, start=1):
+            for name, messages in row.errors.items():
+                label = row[name].label if name in row.fields else row_noun.lower()
+                lines.append(f"{row_noun} row {number}, {label}: {' '.join(messages)}")
+        lines += [f"{row_noun}s: {message}" for message in formset.non_form_errors()]
+    return lines

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import EscalationPolicy
 from ..preview import default_ticket, draft_snapshot
+from .display import draft_errors
 from .preview import PreviewForm, default_created_at, timeline
 
 TEMPLATE = "admin/escalation/escalationpolicy/live_preview.html"
@@ -47,7 +48,7 @@ def live_preview_view(model_admin):
         # A copy of its own for the form, which writes the draft onto its instance.
         form, formset = _bound_forms(model_admin, request, _saved(model_admin, request))
         now = timezone.now()
-        context = {"errors": _errors(form, formset)}
+        context = {"errors": draft_errors(form, [formset], "Level")}
         if not context["errors"]:
             policy = form.instance
             team_ids = policy.draft_teams
@@ -115,20 +116,6 @@ def _formset_classes(model_admin, request, saved):
 
 def _kept(form):
     return form.cleaned_data and not form.cleaned_data.get("DELETE")
-
-
-def _errors(form, formset):
-    """Every error of the draft as a line naming where it is."""
-    lines = [
-        f"{form[name].label if name in form.fields else 'Policy'}: {' '.join(messages)}"
-        for name, messages in form.errors.items()
-    ]
-    for number, level_form in enumerate(formset.forms, start=1):
-        for name, messages in level_form.errors.items():
-            label = level_form[name].label if name in level_form.fields else "level"
-            lines.append(f"Level row {number}, {label}: {' '.join(messages)}")
-    lines += [f"Levels: {message}" for message in formset.non_form_errors()]
-    return lines
 
 
 def _changes(saved, rows, arguments, now):

@@ -8,6 +8,8 @@ from dbtools.aggregates import AsJSON, json_rows, loads
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
+from ..durations import human_duration
+
 NOTIFY_TARGETS = ("assignee", "team", "team_leads", "supervisors")
 MAX_OFFSET_SECONDS = 90 * 86400
 
@@ -172,8 +174,9 @@ class EscalationLevel(models.Model):
         ]
 
     def __str__(self):
-        sign = "+" if self.offset_seconds >= 0 else "−"
-        return f"Level {self.order}: {self.anchor} {sign}{abs(self.offset_seconds)}s"
+        offset = human_duration(self.offset_seconds)
+        sign = "" if self.offset_seconds < 0 else "+"
+        return f"Level {self.order}: {self.get_anchor_display().lower()} {sign}{offset}"
 
     def clean(self):
         if self.anchor == self.Anchor.CREATED and self.offset_seconds < 0:

@@ -91,11 +91,14 @@ def test_the_configuration_pages_pass_axe_and_read_in_words(page, context, live_
 
     page.goto(f"{admin}/escalation/escalationpolicy/{policy.pk}/change/")
     expect(page.locator("#id_levels-0-offset_seconds")).to_have_value("-15m")
+    expect(page.locator("#preview-timeline")).to_be_visible()  # the live panel has loaded
     found += look(page, "admin-escalation-policy")
     page.goto(f"{admin}/escalation/escalationpolicy/add/")
+    expect(page.locator("#live-preview-errors")).to_contain_text("Name: This field is required")
     found += look(page, "admin-escalation-policy-add")
     page.goto(f"{admin}/escalation/slapolicy/{sla.pk}/change/")
     expect(page.locator("#id_targets-0-resolution_seconds")).to_have_value("1h 30m")
+    expect(page.locator("#preview-timeline")).to_contain_text("P1")
     found += look(page, "admin-sla-policy")
     page.goto(f"{admin}/incidents/prioritymatrixentry/")
     found += look(page, "admin-priority-matrix")
@@ -107,3 +110,41 @@ def test_the_configuration_pages_pass_axe_and_read_in_words(page, context, live_
     page.click("input[name=_save]")
     expect(page.locator("ul.messagelist li.success")).to_contain_text("1 cell(s) changed")
     assert PriorityMatrixEntry.priority_for("low", "low") == "P2"
+
+
+def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
+    page, context, live_server, make_user, teams, settings
+):
+    """Edit a level's offset: the panel's due time moves before saving; save; it is stored."""
+    from escalation.models import EscalationLevel, SLAPolicy, SLATarget
+
+    from .pages import look, sign_in
+
+    sign_in(context, live_server, make_user("sue", role="supervisor"))
+    sla = SLAPolicy.objects.create(name="Standard", is_default=True)
+    SLATarget.objects.create(
+        policy=sla, priority="P3", first_response_seconds=4 * 3600, resolution_seconds=8 * 3600
+    )
+    policy = EscalationPolicy.objects.create(name="Desk escalation")
+    EscalationLevel.objects.create(policy=policy, order=1, offset_seconds=-900, notify=["team"])
+
+    page.goto(f"{live_server.url}/admin/escalation/escalationpolicy/{policy.pk}/change/")
+    page.fill("#id_preview-created_at", "2030-06-03T09:00")
+    panel = page.locator("#live-preview-result")
+    expect(panel).to_contain_text("A new P3 ticket for Service Desk")
+    expect(panel.locator("tr.firing").first).to_contain_text("12:45:00")
+
+    page.fill("#id_levels-0-offset_seconds", "-1h")
+    expect(panel.locator("tr.firing").first).to_contain_text("12:00:00")
+    expect(panel.locator("tr.firing").first).to_contain_text("was ")
+    assert EscalationLevel.objects.get().offset_seconds == -900  # nothing saved yet
+    found = look(page, "admin-live-preview")
+
+    page.fill("#id_levels-0-offset_seconds", "soon")
+    expect(page.locator("#live-preview-errors")).to_contain_text("“soon” is not a duration.")
+    page.fill("#id_levels-0-offset_seconds", "-1h")
+    expect(panel.locator("tr.firing").first).to_contain_text("12:00:00")
+    page.click("input[name=_continue]")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("was changed successfully")
+    assert EscalationLevel.objects.get().offset_seconds == -3600
+    assert not found, found
