@@ -13,3 +13,10 @@ class HelpdeskConfig(AppConfig):
         # The one path of a change (docs/architecture.md): its events, then these, in this
         # order. Clocks first, so a mail written for the same events carries current due times.
         reactions.declare(keep_clocks, write_outbox)
+
+        from simple_history.signals import pre_create_historical_record
+
+        from dbtools.history import name_the_source
+
+        # Configuration history names the path of each change: admin, API or import.
+        pre_create_historical_record.connect(name_the_source, dispatch_uid="history-source")

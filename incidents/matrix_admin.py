@@ -80,6 +80,9 @@ def grid_view(model_admin, request, extra_context=None):
         "form": form,
         "urgencies": [LEVEL_LABELS[level] for level in LEVELS],
         "can_change": can_change,
+        "history": PriorityMatrixEntry.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )[:20],
         **(extra_context or {}),
     }
     request.current_app = model_admin.admin_site.name

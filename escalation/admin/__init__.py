@@ -27,6 +27,7 @@ from ..models.calendars import iana_zones, never_opens_reason
 from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
 from ..models.sla import MAX_TARGET_SECONDS
 from .display import HumanDurationField, JSONChoicesField, LabelledInlineFormSet, duration
+from .history import ConfigHistoryAdmin
 from .live_preview import live_preview_view
 from .preview import preview_view
 from .sla_preview import sla_preview_view
@@ -73,8 +74,9 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(ConfigHistoryAdmin):
     form = CalendarForm
+    child_history = [(OpeningHours, "calendar", "Opening hours"), (Holiday, "calendar", "Holidays")]
     list_display = ["name", "timezone", "opening_intervals", "holiday_count"]
     search_fields = ["name"]
     inlines = [OpeningHoursInline, HolidayInline]
@@ -120,7 +122,8 @@ class SLATargetInline(admin.TabularInline):
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(ConfigHistoryAdmin):
+    child_history = [(SLATarget, "policy", "Targets")]
     list_display = ["name", "calendar", "is_default", "team_names"]
     list_filter = ["is_default", "calendar"]
     list_select_related = ["calendar"]
@@ -212,7 +215,8 @@ class EscalationLevelInline(admin.StackedInline):
 
 
 @admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
+class EscalationPolicyAdmin(ConfigHistoryAdmin):
+    child_history = [(EscalationLevel, "policy", "Levels")]
     form = EscalationPolicyForm
     list_display = ["name", "is_active", "priority_list", "team_names", "level_count", "repeats"]
     list_filter = ["is_active"]
@@ -312,6 +316,8 @@ class TicketClockAdmin(ReadOnlyAdmin):
     list_display = [
         "ticket",
         "sla_policy_name",
+        "sla_policy_version",
+        "escalation_policy",
         "response_target",
         "resolution_target",
         "paused_since",
@@ -319,6 +325,14 @@ class TicketClockAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["ticket"]
     search_fields = ["ticket__reference", "sla_policy_name"]
+
+    @admin.display(description="Escalation policy (version)")
+    def escalation_policy(self, obj):
+        policy = obj.policy or {}
+        if not policy:
+            return "—"
+        version = policy.get("version")
+        return f"{policy.get('name')} (v{version})" if version else policy.get("name")
 
     @admin.display(description="Response target")
     def response_target(self, obj):

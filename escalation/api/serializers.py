@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from simple_history.utils import bulk_create_with_history
 
 from incidents.api.fields import AgentField, IdField
 from incidents.models import Team
@@ -74,7 +75,15 @@ class NestedWriteMixin:
             self.create_children(instance, model, parent, rows)
 
     def create_children(self, instance, model, parent, rows):
-        model.objects.bulk_create(model(**{parent: instance}, **row) for row in rows)
+        self.bulk_create([model(**{parent: instance}, **row) for row in rows], model)
+
+    def bulk_create(self, objects, model):
+        """Create the rows and their history rows (who: the request's user; through: the API)."""
+        request = self.context.get("request")
+        user = request.user if request is not None and request.user.is_authenticated else None
+        return bulk_create_with_history(
+            objects, model, default_user=user, default_change_reason="API"
+        )
 
 
 @extend_schema_field({"type": "string", "example": "1h 30m", "maxLength": 40})
@@ -389,7 +398,7 @@ class EscalationPolicySerializer(
 
     def create_children(self, instance, model, parent, rows):
         users = [row.pop("notify_users", []) for row in rows]
-        levels = model.objects.bulk_create(model(policy=instance, **row) for row in rows)
+        levels = self.bulk_create([model(policy=instance, **row) for row in rows], model)
         through = model.notify_users.through
         through.objects.bulk_create(
             through(escalationlevel_id=level.pk, user_id=user.pk)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from dbtools.aggregates import json_rows
 
@@ -50,6 +51,8 @@ class BusinessCalendar(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -157,6 +160,8 @@ class OpeningHours(models.Model):
         validators=[validate_whole_minute], help_text="00:00 means midnight at the end of the day."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["weekday", "start"]
         verbose_name = "opening interval"
@@ -186,6 +191,8 @@ class Holiday(models.Model):
     )
     date = models.DateField()
     name = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]

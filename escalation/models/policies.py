@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from dbtools.aggregates import AsJSON, json_rows, loads
 from incidents.models import Team
@@ -57,6 +58,8 @@ class EscalationPolicy(models.Model):
         default=600, validators=[MaxValueValidator(MAX_OFFSET_SECONDS)]
     )
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords(m2m_fields=[teams])
 
     class Meta:
         ordering = ["name"]
@@ -149,6 +152,8 @@ class EscalationLevel(models.Model):
     set_priority = models.CharField(max_length=2, choices=Priority.choices, null=True, blank=True)
     webhook_url = models.URLField(blank=True)
     webhook_secret = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["webhook_secret"])
 
     class Meta:
         ordering = ["policy", "order"]

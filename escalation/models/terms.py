@@ -7,7 +7,7 @@ whatever the configuration, the related rows riding along as JSON columns.
 The choosing is done here over the few policies there are: this module is where the rules that
 choose a ticket's policies live."""
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 
 from dbtools import configuration
 from dbtools.aggregates import json_rows, loads
@@ -15,6 +15,13 @@ from dbtools.aggregates import json_rows, loads
 from .calendars import BusinessCalendar
 from .policies import EscalationLevel, EscalationPolicy, most_specific
 from .sla import SLAPolicy, SLATarget
+
+
+def version(model):
+    """A subquery column: the newest history row's id of each row (django-simple-history), the
+    version a ticket's frozen terms name."""
+    rows = model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    return Subquery(rows.values("history_id")[:1])
 
 
 def sla_policies():
@@ -28,9 +35,11 @@ def sla_policies():
         calendar_timezone=F("calendar__timezone"),
         calendar_hours=BusinessCalendar.hours_json(),
         calendar_holidays=BusinessCalendar.holidays_json(),
+        version=version(SLAPolicy),
     ).values(
         "id",
         "name",
+        "version",
         "is_default",
         "calendar_id",
         "team_ids",
@@ -49,10 +58,12 @@ def escalation_policies():
         .annotate(
             team_ids=json_rows(EscalationPolicy.teams.through, "escalationpolicy", "pk", "team"),
             level_rows=EscalationLevel.rows_json(),
+            version=version(EscalationPolicy),
         )
         .values(
             "id",
             "name",
+            "version",
             "priorities",
             "repeat",
             "repeat_interval_seconds",
@@ -87,6 +98,7 @@ def _sla_terms(team_id, priority):
         return {
             "sla_policy_id": None,
             "sla_policy_name": "",
+            "sla_policy_version": None,
             "calendar": None,
             "response_target_seconds": None,
             "resolution_target_seconds": None,
@@ -96,6 +108,7 @@ def _sla_terms(team_id, priority):
     return {
         "sla_policy_id": policy["id"],
         "sla_policy_name": policy["name"],
+        "sla_policy_version": policy["version"],
         "calendar": _calendar(policy),
         "response_target_seconds": response,
         "resolution_target_seconds": resolution,
@@ -123,6 +136,7 @@ def _escalation_terms(team_id, priority):
     snapshot = {
         "id": policy["id"],
         "name": policy["name"],
+        "version": policy["version"],
         "repeat": policy["repeat"],
         "repeat_interval_seconds": policy["repeat_interval_seconds"],
         "levels": EscalationLevel.snapshots_of(policy["level_rows"]),

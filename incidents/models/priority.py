@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from dbtools import configuration
 
@@ -39,6 +40,8 @@ class PriorityMatrixEntry(models.Model):
     impact = models.CharField(max_length=6, choices=Level.choices)
     urgency = models.CharField(max_length=6, choices=Level.choices)
     priority = models.CharField(max_length=2, choices=Priority.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["impact", "urgency"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from dbtools import configuration
 
@@ -44,6 +45,8 @@ class Team(models.Model):
     )
 
     objects = TeamQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["tier", "name"]

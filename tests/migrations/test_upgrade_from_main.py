@@ -14,6 +14,20 @@ BEFORE = [
     ("notifications", "0002_cause_and_tables"),
 ]
 OURS = ("incidents", "escalation", "notifications")
+# Tables added since (issue 27's configuration history): new, so nothing in them to keep.
+NEW_TABLES = {
+    "incidents_historicalteam",
+    "incidents_historicalprioritymatrixentry",
+    "escalation_historicalbusinesscalendar",
+    "escalation_historicalopeninghours",
+    "escalation_historicalholiday",
+    "escalation_historicalslapolicy",
+    "escalation_historicalslapolicy_teams",
+    "escalation_historicalslatarget",
+    "escalation_historicalescalationpolicy",
+    "escalation_historicalescalationpolicy_teams",
+    "escalation_historicalescalationlevel",
+}
 
 
 def latest():
@@ -119,7 +133,7 @@ def test_every_row_of_every_table_survives_the_upgrade(migrator):
         for label in OURS
         for model in current_apps.get_app_config(label).get_models(include_auto_created=True)
     }
-    assert tables_now <= set(before)
+    assert tables_now - NEW_TABLES <= set(before)
 
     new = migrator.apply_tested_migration(latest())
 
