@@ -80,9 +80,12 @@ class NestedWriteMixin:
     def bulk_create(self, objects, model):
         """Create the rows and their history rows (who: the request's user; through: the API)."""
         request = self.context.get("request")
-        user = request.user if request is not None and request.user.is_authenticated else None
+        user = self.context.get("history_user")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+        source = self.context.get("history_source", "API")
         return bulk_create_with_history(
-            objects, model, default_user=user, default_change_reason="API"
+            objects, model, default_user=user, default_change_reason=source
         )
 
 
