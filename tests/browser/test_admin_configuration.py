@@ -147,4 +147,11 @@ def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
     page.click("input[name=_continue]")
     expect(page.locator("ul.messagelist li.success")).to_contain_text("was changed successfully")
     assert EscalationLevel.objects.get().offset_seconds == -3600
+
+    page.click("a.historylink")  # the change, in the policy's history: who, when, through what
+    levels = page.locator(".child-history")
+    expect(levels).to_contain_text("Level 1: first response due -1h")
+    expect(levels).to_contain_text("sue")
+    expect(levels).to_contain_text("admin")
+    found += look(page, "admin-policy-history")
     assert not found, found
