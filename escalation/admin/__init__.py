@@ -28,6 +28,7 @@ from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
 from ..models.sla import MAX_TARGET_SECONDS
 from .display import HumanDurationField, JSONChoicesField, LabelledInlineFormSet, duration
 from .history import ConfigHistoryAdmin
+from .ics_import import import_holidays_view
 from .live_preview import live_preview_view
 from .preview import preview_view
 from .sla_preview import sla_preview_view
@@ -90,6 +91,11 @@ class BusinessCalendarAdmin(ConfigHistoryAdmin):
                 holiday_total=Count("holidays", distinct=True),
             )
         )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(import_holidays_view(self))
+        name = "escalation_businesscalendar_import_holidays"
+        return [path("<path:object_id>/import-holidays/", view, name=name), *super().get_urls()]
 
     @admin.display(description="Opening intervals", ordering="interval_count")
     def opening_intervals(self, obj):
