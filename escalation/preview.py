@@ -71,7 +71,7 @@ def preview_policy(
         steps = _following_moves(firings, subject, snapshot, scope)
     else:
         steps = [(firing, subject) for firing in firings]
-    users = recipients_many([_ask(f, held) for f, held in steps])
+    users = recipients_many([who_is_asked(f, held) for f, held in steps])
     return {
         "response_due_at": state.response_due,
         "resolution_due_at": state.resolution_due,
@@ -111,7 +111,10 @@ def _following_moves(firings, subject, snapshot, scope):
 def recipients_of(firings, subject):
     """For each planned firing of `subject` (a ticket), the users it would notify."""
     return recipients_many(
-        [_ask(f, subject) if f.kind == "level" else (subject, BREACH_TARGETS, []) for f in firings]
+        [
+            who_is_asked(f, subject) if f.kind == "level" else (subject, BREACH_TARGETS, [])
+            for f in firings
+        ]
     )
 
 
@@ -139,7 +142,7 @@ def _hypothetical(priority, team, created_at, now):
     return clock, subject
 
 
-def _ask(firing, subject):
+def who_is_asked(firing, subject):
     """Who a level names; after a reassignment its team targets mean the receiving team."""
     level = firing.actions
     receiving = SimpleNamespace(

@@ -1,6 +1,7 @@
 """django-q2 tasks: thin wrappers that load ids and hand off to the engine."""
 
-from . import engine
+from . import engine, replay
+from .models import Replay
 
 
 def fire_firings(firing_ids):
@@ -12,3 +13,9 @@ def sweep():
     """Safety net, every minute: fire whatever is due that no broker handed out (a crash, a
     stock broker, a worker killed holding a claim: claim_due takes expired claims too)."""
     return engine.fire_many(engine.claim_due())
+
+
+def run_replay(replay_id):
+    """Replay a draft policy against the past (queued by the admin's replay button)."""
+    row = Replay.objects.get(pk=replay_id)
+    return row.claim() and bool(replay.run(row))

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.urls import path
+from django.urls import path, reverse
 
 from incidents import roles
 from incidents.models import Team
@@ -19,6 +19,7 @@ from ..models import (
     Firing,
     Holiday,
     OpeningHours,
+    Replay,
     SLAPolicy,
     SLATarget,
     TicketClock,
@@ -31,6 +32,7 @@ from .history import ConfigHistoryAdmin
 from .ics_import import import_holidays_view
 from .live_preview import live_preview_view
 from .preview import preview_view
+from .replays import replay_status_view, start_replay_view
 from .sla_preview import sla_preview_view
 
 NOTIFY_LABELS = {"team": "Whole team", "team_leads": "Team leads"}
@@ -241,6 +243,7 @@ class EscalationPolicyAdmin(ConfigHistoryAdmin):
             **(extra_context or {}),
             "preview_priorities": Priority.choices,
             "preview_teams": Team.objects.order_by("tier", "name"),
+            "replay_url": reverse("admin:escalation_escalationpolicy_replay"),
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -266,7 +269,17 @@ class EscalationPolicyAdmin(ConfigHistoryAdmin):
             self.admin_site.admin_view(live_preview_view(self)),
             name="escalation_escalationpolicy_live_preview",
         )
-        return [live, preview, *super().get_urls()]
+        replay = path(
+            "replay/",
+            self.admin_site.admin_view(start_replay_view(self)),
+            name="escalation_escalationpolicy_replay",
+        )
+        status = path(
+            "replay/<int:replay_id>/",
+            self.admin_site.admin_view(replay_status_view(self)),
+            name="escalation_escalationpolicy_replay_status",
+        )
+        return [live, replay, status, preview, *super().get_urls()]
 
     @admin.display(description="Priorities")
     def priority_list(self, obj):
@@ -306,6 +319,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Replay)
+class ReplayAdmin(ReadOnlyAdmin):
+    """Replays run from the escalation policy form, kept with their results."""
+
+    list_display = ["name", "days", "state", "created_at", "requested_by"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["result"]
 
 
 @admin.register(Firing)

@@ -37,6 +37,25 @@ class Draft:
         )
 
 
+class PostedDraft:
+    """The policy form as posted, read by the admin's own form and level formset, unsaved:
+    its errors, else its frozen form (`snapshot`) and `scope` for the planner."""
+
+    def __init__(self, model_admin, request):
+        self.saved = _saved(model_admin, request)
+        # A copy of its own for the form, which writes the draft onto its instance.
+        form, formset = _bound_forms(model_admin, request, _saved(model_admin, request))
+        self.form, self.formset = form, formset
+        self.errors = draft_errors(form, [formset], "Level")
+        if self.errors:
+            return
+        self.policy, self.team_ids = form.instance, form.instance.draft_teams
+        levels = [f.cleaned_data for f in formset.forms if _kept(f)]
+        self.snapshot = draft_snapshot({**form.cleaned_data, "levels": levels})
+        saved_id = self.saved.pk if self.saved else None
+        self.scope = (self.team_ids, self.policy.priorities, saved_id, self.policy.is_active)
+
+
 def live_preview_view(model_admin):
     """The panel's view for `model_admin`; wrap it in `admin_site.admin_view`."""
 
@@ -44,16 +63,11 @@ def live_preview_view(model_admin):
     def view(request):
         if not model_admin.has_view_permission(request):
             raise PermissionDenied
-        saved = _saved(model_admin, request)
-        # A copy of its own for the form, which writes the draft onto its instance.
-        form, formset = _bound_forms(model_admin, request, _saved(model_admin, request))
+        draft = PostedDraft(model_admin, request)
         now = timezone.now()
-        context = {"errors": draft_errors(form, [formset], "Level")}
-        if not context["errors"]:
-            policy = form.instance
-            team_ids = policy.draft_teams
-            levels = [f.cleaned_data for f in formset.forms if _kept(f)]
-            snapshot = draft_snapshot({**form.cleaned_data, "levels": levels})
+        context = {"errors": draft.errors}
+        if not draft.errors:
+            policy, team_ids = draft.policy, draft.team_ids
             ticket = PreviewForm(
                 request.POST,
                 prefix=PREFIX,
@@ -66,11 +80,10 @@ def live_preview_view(model_admin):
                 arguments = ticket.preview_arguments()
                 if arguments.get("created_at") is None:
                     arguments["created_at"] = default_created_at(now)
-                saved_id = saved.pk if saved else None
-                arguments["scope"] = (team_ids, policy.priorities, saved_id, policy.is_active)
-                context.update(timeline(snapshot, arguments, now, Draft(policy, team_ids)))
-                context["warnings"] = getattr(formset, "guard_warnings", ())
-                context["changes"] = _changes(saved, context["rows"], arguments, now)
+                arguments["scope"] = draft.scope
+                context.update(timeline(draft.snapshot, arguments, now, Draft(policy, team_ids)))
+                context["warnings"] = getattr(draft.formset, "guard_warnings", ())
+                context["changes"] = _changes(draft.saved, context["rows"], arguments, now)
             else:
                 context["errors"] = [
                     f"{ticket[name].label}: {' '.join(messages)}"

@@ -1,6 +1,7 @@
 from .calendars import BusinessCalendar, Holiday, OpeningHours
 from .firings import Firing, TicketClock
 from .policies import EscalationLevel, EscalationPolicy
+from .replays import Replay
 from .sla import SLAPolicy, SLATarget
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Firing",
     "Holiday",
     "OpeningHours",
+    "Replay",
     "SLAPolicy",
     "SLATarget",
     "TicketClock",

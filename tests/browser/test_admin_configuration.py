@@ -64,7 +64,7 @@ def test_admin_form_errors_are_shown_and_nothing_is_saved(page, live_server, mak
     page.fill("#id_levels-0-offset_seconds", "-60")
     page.click("input[name=_save]")
 
-    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("p.errornote")).to_be_visible()
     expect(page.locator(".inline-group .errorlist")).to_contain_text(
         "A level cannot fire before the ticket exists."
     )
@@ -113,9 +113,16 @@ def test_the_configuration_pages_pass_axe_and_read_in_words(page, context, live_
 
 
 def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
-    page, context, live_server, make_user, teams, settings
+    page, context, live_server, make_user, teams, monkeypatch, make_ticket, customer
 ):
-    """Edit a level's offset: the panel's due time moves before saving; save; it is stored."""
+    """Edit a level's offset: the panel's due time moves before saving; save; it is stored; the
+    change is in the history; a replay of the draft runs against the past."""
+    from escalation.tasks import run_replay
+
+    # The worker's part, done in the server at once (no qcluster runs beside the tests).
+    monkeypatch.setattr(
+        "escalation.admin.replays.async_task", lambda _name, replay_id: run_replay(replay_id)
+    )
     from escalation.models import EscalationLevel, SLAPolicy, SLATarget
 
     from .pages import look, sign_in
@@ -127,6 +134,11 @@ def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
     )
     policy = EscalationPolicy.objects.create(name="Desk escalation")
     EscalationLevel.objects.create(policy=policy, order=1, offset_seconds=-900, notify=["team"])
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_ticket(customer, team=teams["desk"], at=timezone.now() - timedelta(days=2))
 
     page.goto(f"{live_server.url}/admin/escalation/escalationpolicy/{policy.pk}/change/")
     page.fill("#id_preview-created_at", "2030-06-03T09:00")
@@ -154,4 +166,13 @@ def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
     expect(levels).to_contain_text("sue")
     expect(levels).to_contain_text("admin")
     found += look(page, "admin-policy-history")
+
+    page.go_back()
+    page.fill("#id_replay-days", "7")
+    page.click("#replay-button")
+    result = page.locator(".replay-result")
+    expect(result).to_contain_text("Replayed “Desk escalation” against the tickets of the last 7")
+    expect(result.locator("tbody tr")).to_contain_text("Service Desk")
+    expect(page.locator("#live-preview-result .replay-result")).to_have_count(0)
+    found += look(page, "admin-replay")
     assert not found, found

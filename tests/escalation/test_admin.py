@@ -20,6 +20,7 @@ ADD_PAGE = {
     "escalation.escalationpolicy": 200,
     "escalation.firing": 403,
     "escalation.ticketclock": 403,
+    "escalation.replay": 403,
     "incidents.prioritymatrixentry": 200,
     "notifications.notification": 403,
     "notifications.webhook": 200,

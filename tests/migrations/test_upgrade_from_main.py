@@ -27,6 +27,7 @@ NEW_TABLES = {
     "escalation_historicalescalationpolicy",
     "escalation_historicalescalationpolicy_teams",
     "escalation_historicalescalationlevel",
+    "escalation_replay",
 }
 
 
