@@ -44,27 +44,3 @@ def without_own_index(app_label, model_name, name, field):
         state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
         database_operations=[migrations.RunPython(drop, restore)],
     )
-
-
-def group_permissions(group, app_label, codenames):
-    """(grant, revoke) for a RunPython: give `group` these permissions of `app_label`, made
-    now (Django makes permissions after migrate; the group needs them at once)."""
-    from django.contrib.auth.management import create_permissions
-
-    def chosen(apps):
-        Permission = apps.get_model("auth", "Permission")
-        return Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-
-    def grant(apps, schema_editor):
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-        found, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group)
-        found.permissions.add(*chosen(apps))
-
-    def revoke(apps, schema_editor):
-        for found in apps.get_model("auth", "Group").objects.filter(name=group):
-            found.permissions.remove(*chosen(apps))
-
-    return grant, revoke

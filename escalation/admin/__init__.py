@@ -329,6 +329,13 @@ class ReplayAdmin(ReadOnlyAdmin):
     list_select_related = ["requested_by"]
     readonly_fields = ["result"]
 
+    def has_view_permission(self, request, obj=None):
+        # Supervisors run replays from the policy form: they see them all, as they see firings.
+        return super().has_view_permission(request, obj) or roles.is_supervisor(request.user)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
 
 @admin.register(Firing)
 class FiringAdmin(ReadOnlyAdmin):
