@@ -180,3 +180,19 @@ def test_an_escalation_loop_is_refused_in_the_api(api, supervisor, teams):
         "Engineering → Application Support → Engineering is a loop: "
         "escalation must end at some team."
     ]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_guard_rails_refuse_on_import(teams, sla, fault):
+    from escalation.policy_code import apply_document
+
+    build, (index, field), words = FAULTS[fault]
+    slugs = {team.pk: team.slug for team in teams.values()}
+    levels = [{**row, "reassign_to": slugs.get(row["reassign_to"])} for row in build(teams)]
+    policy = {"name": "Guarded", "teams": ["service-desk"], "priorities": ["P1"], "levels": levels}
+
+    outcome = apply_document({"escalation_policies": [policy]})
+
+    path = f"escalation_policies[0].levels[{index}].{field}"
+    assert words in " ".join(outcome.errors[path])
+    assert not outcome.applied and not EscalationPolicy.objects.exists()
