@@ -97,6 +97,7 @@ PAUSE_FIELDS = [
 FROZEN_FIELDS = [
     "sla_policy_id",
     "sla_policy_name",
+    "sla_policy_version",
     "calendar",
     "response_target_seconds",
     "resolution_target_seconds",

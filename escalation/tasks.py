@@ -1,6 +1,7 @@
 """django-q2 tasks: thin wrappers that load ids and hand off to the engine."""
 
-from . import coverage, engine
+from . import coverage, engine, replay
+from .models import Replay
 
 
 def fire_firings(firing_ids):
@@ -17,3 +18,9 @@ def sweep():
 def mail_coverage_holes():
     """Daily: the supervisors' mail of the forecast's holes (escalation.coverage)."""
     return coverage.mail_holes()
+
+
+def run_replay(replay_id):
+    """Replay a draft policy against the past (queued by the admin's replay button)."""
+    row = Replay.objects.get(pk=replay_id)
+    return row.claim() and bool(replay.run(row))

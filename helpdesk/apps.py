@@ -21,3 +21,10 @@ class HelpdeskConfig(AppConfig):
         # Every sign-in (allauth's, the admin's, a test's force_login) keeps the person's time
         # zone in the session, so no page has to look it up.
         user_logged_in.connect(zones.signed_in, dispatch_uid="tierdesk-reader-zone")
+
+        from simple_history.signals import pre_create_historical_record
+
+        from dbtools.history import name_the_source
+
+        # Configuration history names the path of each change: admin, API or import.
+        pre_create_historical_record.connect(name_the_source, dispatch_uid="history-source")

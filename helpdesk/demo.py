@@ -1,10 +1,11 @@
 """Demo data for `manage.py seed_demo`: three support tiers, a Berlin business calendar, ITIL
 SLA targets, escalation policies, demo people and ~50 tickets with realistic timelines.
 
-Idempotent: configuration is keyed on natural keys (update_or_create), people on usernames and
-tickets on their subjects, so a second run changes nothing and creates no ticket. Tickets are
-played through the lifecycle methods with past `at=` times, so their timelines are real events
-the escalation app reacts to, exactly as it would have live.
+Idempotent: configuration is keyed on natural keys (`ensure`, writing only what differs),
+people on usernames and tickets on their subjects, so a second run changes nothing and
+creates no ticket. Tickets are played through the lifecycle methods with past `at=` times,
+so their timelines are real events the escalation app reacts to, exactly as it would have
+live.
 """
 
 import random
@@ -108,6 +109,20 @@ ESCALATION_POLICIES = [
 ]
 
 
+def ensure(model, defaults=None, **keys):
+    """update_or_create that saves only what differs: a second run writes nothing, so the
+    configuration's history (django-simple-history) gains no row either."""
+    found = model.objects.filter(**keys).first()
+    if found is None:
+        return model.objects.create(**keys, **(defaults or {})), True
+    changed = [name for name, value in (defaults or {}).items() if getattr(found, name) != value]
+    for name in changed:
+        setattr(found, name, defaults[name])
+    if changed:
+        found.save(update_fields=changed)
+    return found, False
+
+
 def seed(now=None, rng_seed=RANDOM_SEED):
     """Create or refresh the demo; returns how many tickets this run created."""
     now = now or timezone.now()
@@ -182,7 +197,8 @@ def seed_teams():
     # fresh install (same slug). Another team that has the flag gives it up first.
     Team.objects.filter(is_intake=True).exclude(slug=INTAKE_TEAM).update(is_intake=False)
     for slug, name, tier, escalates_to, email in TEAMS:
-        teams[slug], _ = Team.objects.update_or_create(
+        teams[slug], _ = ensure(
+            Team,
             slug=slug,
             defaults={
                 "name": name,
@@ -228,27 +244,29 @@ def seed_people(teams):
 
 
 def seed_calendar():
-    calendar, _ = BusinessCalendar.objects.update_or_create(
-        name=CALENDAR_NAME, defaults={"timezone": "Europe/Berlin"}
+    calendar, _ = ensure(
+        BusinessCalendar, name=CALENDAR_NAME, defaults={"timezone": "Europe/Berlin"}
     )
     for weekday in range(5):
         OpeningHours.objects.get_or_create(
             calendar=calendar, weekday=weekday, start=time(9), end=time(17)
         )
     for day, name in HOLIDAYS:
-        Holiday.objects.update_or_create(calendar=calendar, date=day, defaults={"name": name})
+        ensure(Holiday, calendar=calendar, date=day, defaults={"name": name})
     return calendar
 
 
 def seed_sla(calendar):
     """The default SLA policy, unless an operator already made another policy the default."""
     other_default = SLAPolicy.objects.filter(is_default=True).exclude(name=SLA_POLICY_NAME)
-    policy, _ = SLAPolicy.objects.update_or_create(
+    policy, _ = ensure(
+        SLAPolicy,
         name=SLA_POLICY_NAME,
         defaults={"calendar": calendar, "is_default": not other_default.exists()},
     )
     for priority, (response, resolution) in SLA_TARGETS.items():
-        SLATarget.objects.update_or_create(
+        ensure(
+            SLATarget,
             policy=policy,
             priority=priority,
             defaults={"first_response_seconds": response, "resolution_seconds": resolution},
@@ -258,14 +276,13 @@ def seed_sla(calendar):
 
 def seed_priority_matrix():
     for (impact, urgency), priority in DEFAULT_PRIORITY_MATRIX.items():
-        PriorityMatrixEntry.objects.update_or_create(
-            impact=impact, urgency=urgency, defaults={"priority": priority}
-        )
+        ensure(PriorityMatrixEntry, impact=impact, urgency=urgency, defaults={"priority": priority})
 
 
 def seed_escalation(teams):
     for name, team_slugs, reassign_slug in ESCALATION_POLICIES:
-        policy, _ = EscalationPolicy.objects.update_or_create(
+        policy, _ = ensure(
+            EscalationPolicy,
             name=name,
             defaults={
                 "priorities": [],
@@ -274,9 +291,12 @@ def seed_escalation(teams):
                 "is_active": True,
             },
         )
-        policy.teams.set([teams[slug] for slug in team_slugs])
+        wanted = {teams[slug].pk for slug in team_slugs}
+        if set(policy.teams.values_list("pk", flat=True)) != wanted:
+            policy.teams.set(wanted)
         for order, anchor, offset, notify, reassign in _levels(teams.get(reassign_slug)):
-            EscalationLevel.objects.update_or_create(
+            ensure(
+                EscalationLevel,
                 policy=policy,
                 order=order,
                 defaults={

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "django_htmx",
+    # Who changed which configuration row when (teams, the matrix, calendars, policies).
+    "simple_history",
     # The order in which ticket events reach escalation and notifications is declared in
     # helpdesk/apps.py (incidents/reactions.py), not by this list.
     "helpdesk",
@@ -108,6 +110,10 @@ INSTALLED_APPS = [
     "portal",
     "desk",
 ]
+
+# Configuration history is for reading and comparing; a revert from it would skip the guard
+# rails of the forms, so a supervisor re-enters an old value instead.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -123,6 +129,8 @@ MIDDLEWARE = [
     # Each signed-in reader's time zone and language (their profile's, kept in the session).
     "helpdesk.zones.ReaderZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Lets configuration history name the signed-in user who made a change (admin and API).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with a 429.

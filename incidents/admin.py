@@ -13,9 +13,11 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import addresses, permissions, roles
 from .api.auth import revoke_tokens
+from .matrix_admin import grid_view
 from .models import (
     Absence,
     Membership,
@@ -38,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "tier", "is_intake", "escalates_to", "email"]
     list_filter = ["tier", "is_intake"]
     list_select_related = ["escalates_to"]
@@ -77,11 +79,13 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriorityMatrixEntry)
-class PriorityMatrixEntryAdmin(admin.ModelAdmin):
+class PriorityMatrixEntryAdmin(SimpleHistoryAdmin):
+    """The list page is the 3×3 grid (incidents.matrix_admin); one cell opens on its own page."""
+
     list_display = ["impact", "urgency", "priority"]
-    list_display_links = ["impact"]
-    list_editable = ["priority"]
-    list_filter = ["impact", "urgency", "priority"]
+
+    def changelist_view(self, request, extra_context=None):
+        return grid_view(self, request, extra_context)
 
 
 @admin.register(SavedReply)

@@ -1,15 +1,17 @@
 """Admin for SLA and escalation configuration, plus read-only views of clocks and firings."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
-from django.urls import path
+from django.urls import path, reverse
 
 from incidents import roles
+from incidents.models import Team
 from incidents.models.tickets import Priority
 from notifications import webhooks
 from notifications.forms import WriteOnlySecretField, kept_secret
 
+from ..guards import check_policy, draft_of
 from ..models import (
     BusinessCalendar,
     EscalationLevel,
@@ -17,14 +19,27 @@ from ..models import (
     Firing,
     Holiday,
     OpeningHours,
+    Replay,
     SLAPolicy,
     SLATarget,
     TicketClock,
 )
 from ..models.calendars import never_opens_reason
-from ..models.policies import NOTIFY_TARGETS
-from .display import JSONChoicesField, ZoneField, duration
+from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
+from ..models.sla import MAX_TARGET_SECONDS
+from .display import (
+    HumanDurationField,
+    JSONChoicesField,
+    LabelledInlineFormSet,
+    ZoneField,
+    duration,
+)
+from .history import ConfigHistoryAdmin
+from .ics_import import import_holidays_view
+from .live_preview import live_preview_view
 from .preview import preview_view
+from .replays import replay_status_view, start_replay_view
+from .sla_preview import sla_preview_view
 
 NOTIFY_LABELS = {
     "team": "Whole team",
@@ -43,7 +58,7 @@ class CalendarForm(forms.ModelForm):
         fields = ["name", "timezone"]
 
 
-class OpeningHoursFormSet(forms.BaseInlineFormSet):
+class OpeningHoursFormSet(LabelledInlineFormSet):
     def clean(self):
         """A calendar without an opening interval would stop every clock under it for ever."""
         super().clean()
@@ -64,12 +79,14 @@ class OpeningHoursInline(admin.TabularInline):
 
 class HolidayInline(admin.TabularInline):
     model = Holiday
+    formset = LabelledInlineFormSet
     extra = 0
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(ConfigHistoryAdmin):
     form = CalendarForm
+    child_history = [(OpeningHours, "calendar", "Opening hours"), (Holiday, "calendar", "Holidays")]
     list_display = ["name", "timezone", "opening_intervals", "holiday_count"]
     search_fields = ["name"]
     inlines = [OpeningHoursInline, HolidayInline]
@@ -84,6 +101,11 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(import_holidays_view(self))
+        name = "escalation_businesscalendar_import_holidays"
+        return [path("<path:object_id>/import-holidays/", view, name=name), *super().get_urls()]
+
     @admin.display(description="Opening intervals", ordering="interval_count")
     def opening_intervals(self, obj):
         return obj.interval_count or "24×7"
@@ -93,31 +115,47 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         return obj.holiday_total
 
 
+class SLATargetForm(forms.ModelForm):
+    first_response_seconds = HumanDurationField(
+        label="First response", min_value=1, max_value=MAX_TARGET_SECONDS
+    )
+    resolution_seconds = HumanDurationField(
+        label="Resolution", min_value=1, max_value=MAX_TARGET_SECONDS
+    )
+
+    class Meta:
+        model = SLATarget
+        fields = ["priority", "first_response_seconds", "resolution_seconds"]
+
+
 class SLATargetInline(admin.TabularInline):
     model = SLATarget
+    form = SLATargetForm
+    formset = LabelledInlineFormSet
     extra = 0
     max_num = len(Priority.values)
-    fields = ["priority", "first_response_seconds", "resolution_seconds", "in_business_time"]
-    readonly_fields = ["in_business_time"]
-
-    @admin.display(description="Response / resolution")
-    def in_business_time(self, obj):
-        if obj.pk is None:
-            return "—"
-        return f"{duration(obj.first_response_seconds)} / {duration(obj.resolution_seconds)}"
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(ConfigHistoryAdmin):
+    child_history = [(SLATarget, "policy", "Targets")]
     list_display = ["name", "calendar", "is_default", "team_names"]
     list_filter = ["is_default", "calendar"]
     list_select_related = ["calendar"]
     search_fields = ["name"]
-    filter_horizontal = ["teams"]
+    autocomplete_fields = ["teams"]
     inlines = [SLATargetInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("teams")
+
+    def get_urls(self):
+        live = path(
+            "live-preview/",
+            self.admin_site.admin_view(sla_preview_view(self)),
+            name="escalation_slapolicy_live_preview",
+        )
+        return [live, *super().get_urls()]
 
     @admin.display(description="Teams")
     def team_names(self, obj):
@@ -128,6 +166,9 @@ class EscalationPolicyForm(forms.ModelForm):
     priorities = JSONChoicesField(
         choices=Priority.choices, help_text="None ticked means every priority."
     )
+    repeat_interval_seconds = HumanDurationField(
+        label="Repeat interval", min_value=1, max_value=MAX_OFFSET_SECONDS, initial=600
+    )
 
     class Meta:
         model = EscalationPolicy
@@ -136,6 +177,14 @@ class EscalationPolicyForm(forms.ModelForm):
 
 class EscalationLevelForm(forms.ModelForm):
     notify = JSONChoicesField(choices=NOTIFY_CHOICES, help_text="Who is told when it fires.")
+    offset_seconds = HumanDurationField(
+        label="Offset",
+        min_value=-MAX_OFFSET_SECONDS,
+        max_value=MAX_OFFSET_SECONDS,
+        initial=0,
+        help_text='Business time after the anchor, e.g. "30m", "1h 30m"; '
+        '"-15m" fires 15 minutes before it (a warning).',
+    )
     webhook_url = forms.URLField(
         required=False, assume_scheme="https", validators=[webhooks.validate_url]
     )
@@ -149,9 +198,27 @@ class EscalationLevelForm(forms.ModelForm):
         return kept_secret(self, "webhook_secret")
 
 
+class EscalationLevelFormSet(forms.BaseInlineFormSet):
+    """The levels, judged with their policy by the guard rails (escalation.guards)."""
+
+    guard_warnings = ()
+
+    def clean(self):
+        super().clean()
+        teams = getattr(self.instance, "draft_teams", None)
+        if any(self.errors) or teams is None:
+            return  # the fields' own errors first (or the policy's form has some)
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        findings = check_policy(draft_of(self.instance, teams, [f.cleaned_data for f in kept]))
+        for (_levels, index, name), message in findings.faults:
+            kept[index].add_error(name, message)
+        self.guard_warnings = findings.warnings
+
+
 class EscalationLevelInline(admin.StackedInline):
     model = EscalationLevel
     form = EscalationLevelForm
+    formset = EscalationLevelFormSet
     extra = 0
     ordering = ["order"]
     autocomplete_fields = ["reassign_to", "notify_users"]
@@ -163,7 +230,8 @@ class EscalationLevelInline(admin.StackedInline):
 
 
 @admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
+class EscalationPolicyAdmin(ConfigHistoryAdmin):
+    child_history = [(EscalationLevel, "policy", "Levels")]
     form = EscalationPolicyForm
     list_display = ["name", "is_active", "priority_list", "team_names", "level_count", "repeats"]
     list_filter = ["is_active"]
@@ -176,12 +244,49 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).prefetch_related("teams")
         return qs.annotate(levels_total=Count("levels", distinct=True))
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form, with the choices of the live preview's hypothetical ticket."""
+        extra_context = {
+            **(extra_context or {}),
+            "preview_priorities": Priority.choices,
+            "preview_teams": Team.objects.order_by("tier", "name"),
+            "replay_url": reverse("admin:escalation_escalationpolicy_replay"),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_form(self, request, form, change):
+        """The policy unsaved, with the teams its form chose, for the levels' guard rails."""
+        policy = super().save_form(request, form, change)
+        policy.draft_teams = [team.pk for team in form.cleaned_data["teams"]]
+        return policy
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            for warning in getattr(formset, "guard_warnings", ()):
+                self.message_user(request, warning, messages.WARNING)
+
     def get_urls(self):
         view = self.admin_site.admin_view(preview_view(self))
         preview = path(
             "<path:object_id>/preview/", view, name="escalation_escalationpolicy_preview"
         )
-        return [preview, *super().get_urls()]
+        live = path(
+            "live-preview/",
+            self.admin_site.admin_view(live_preview_view(self)),
+            name="escalation_escalationpolicy_live_preview",
+        )
+        replay = path(
+            "replay/",
+            self.admin_site.admin_view(start_replay_view(self)),
+            name="escalation_escalationpolicy_replay",
+        )
+        status = path(
+            "replay/<int:replay_id>/",
+            self.admin_site.admin_view(replay_status_view(self)),
+            name="escalation_escalationpolicy_replay_status",
+        )
+        return [live, replay, status, preview, *super().get_urls()]
 
     @admin.display(description="Priorities")
     def priority_list(self, obj):
@@ -223,6 +328,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Replay)
+class ReplayAdmin(ReadOnlyAdmin):
+    """Replays run from the escalation policy form, kept with their results."""
+
+    list_display = ["name", "days", "state", "created_at", "requested_by"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["result"]
+
+    def has_view_permission(self, request, obj=None):
+        # Supervisors run replays from the policy form: they see them all, as they see firings.
+        return super().has_view_permission(request, obj) or roles.is_supervisor(request.user)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+
 @admin.register(Firing)
 class FiringAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "kind", "level", "repeat", "due_at", "state", "fired_at", "late"]
@@ -237,6 +358,8 @@ class TicketClockAdmin(ReadOnlyAdmin):
     list_display = [
         "ticket",
         "sla_policy_name",
+        "sla_policy_version",
+        "escalation_policy",
         "response_target",
         "resolution_target",
         "paused_since",
@@ -244,6 +367,14 @@ class TicketClockAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["ticket"]
     search_fields = ["ticket__reference", "sla_policy_name"]
+
+    @admin.display(description="Escalation policy (version)")
+    def escalation_policy(self, obj):
+        policy = obj.policy or {}
+        if not policy:
+            return "—"
+        version = policy.get("version")
+        return f"{policy.get('name')} (v{version})" if version else policy.get("name")
 
     @admin.display(description="Response target")
     def response_target(self, obj):

@@ -24,11 +24,10 @@ from incidents.models.tickets import Priority
 
 from ..models import EscalationLevel, TicketClock
 from ..models.terms import frozen_terms
-from ..preview import preview_policy
+from ..preview import default_ticket, preview_policy
 from .display import duration
 
 TEMPLATE = "admin/escalation/escalationpolicy/preview.html"
-DEFAULT_PRIORITY = Priority.P2
 # Business-time arithmetic far from today is meaningless and can overflow datetime.
 HORIZON = timedelta(days=3650)
 ANCHOR_LABELS = dict(EscalationLevel.Anchor.choices)
@@ -66,15 +65,21 @@ class PreviewForm(forms.Form):
         help_text="A reference such as HD-12. When given, that ticket's own priority, team, "
         "creation time and state are used instead of the fields below.",
     )
-    priority = forms.ChoiceField(choices=Priority.choices, required=False, initial=DEFAULT_PRIORITY)
+    priority = forms.ChoiceField(choices=Priority.choices, required=False)
     team = forms.ModelChoiceField(
         Team.objects.order_by("tier", "name"), required=False, empty_label="No team"
     )
     created_at = LocalDateTimeField(required=False, label="Created at")
 
-    def __init__(self, *args, user, now, **kwargs):
+    def __init__(self, *args, user, now, defaults, **kwargs):
+        """`defaults`: (team, priority) of a real ticket under the policy (default_ticket)."""
         super().__init__(*args, **kwargs)
         self.user, self.now = user, now
+        self.default_team, self.default_priority = defaults
+        self.fields["priority"].initial = self.default_priority
+        if self.default_team is not None:
+            self.fields["team"].initial = self.default_team.pk
+            self.fields["team"].empty_label = f"Default ({self.default_team.name})"
         self.fields["created_at"].initial = default_created_at(now)
         self.fields[
             "created_at"
@@ -108,8 +113,8 @@ class PreviewForm(forms.Form):
         if data["ticket"] is not None:
             return {"ticket": data["ticket"]}
         return {
-            "priority": data["priority"] or DEFAULT_PRIORITY,
-            "team": data["team"],
+            "priority": data["priority"] or self.default_priority,
+            "team": data["team"] or self.default_team,
             "created_at": data["created_at"] or self.now,
         }
 
@@ -133,7 +138,8 @@ def preview_view(model_admin):
         # One query each, however many levels: snapshot() reads levels and their users.
         prefetch_related_objects([policy], "levels__notify_users")
         now = timezone.now()
-        form, arguments = _read_form(request, now)
+        defaults = default_ticket([t.pk for t in policy.teams.all()], policy.priorities)
+        form, arguments = _read_form(request, now, defaults)
         context = {
             **model_admin.admin_site.each_context(request),
             "title": f"Preview timeline: {policy}",
@@ -144,44 +150,49 @@ def preview_view(model_admin):
             "has_view_permission": True,
         }
         if arguments is not None:
-            context.update(_timeline(policy, arguments, now))
+            context.update(timeline(policy.snapshot(), arguments, now, applies_to=policy))
         request.current_app = model_admin.admin_site.name
         return TemplateResponse(request, TEMPLATE, context)
 
     return view
 
 
-def _read_form(request, now):
+def _read_form(request, now, defaults):
     """(form, preview arguments or None when the form has errors); no input means defaults."""
     params = request.POST if request.method == "POST" else request.GET
     if not any(name in params for name in PreviewForm.base_fields):
-        form = PreviewForm(user=request.user, now=now)
-        arguments = {"priority": DEFAULT_PRIORITY, "team": None}
-        return form, {**arguments, "created_at": default_created_at(now)}
-    form = PreviewForm(params, user=request.user, now=now)
+        form = PreviewForm(user=request.user, now=now, defaults=defaults)
+        team, priority = defaults
+        return form, {"priority": priority, "team": team, "created_at": default_created_at(now)}
+    form = PreviewForm(params, user=request.user, now=now, defaults=defaults)
     return form, form.preview_arguments() if form.is_valid() else None
 
 
-def _timeline(policy, arguments, now):
-    """Template context: the preview's due times and firing rows, with names and both zones."""
-    result = preview_policy(policy, now=now, **arguments)
+def timeline(snapshot, arguments, now, applies_to):
+    """Template context: the preview's due times and firing rows, with names and both zones.
+
+    `snapshot`: the policy's frozen form (saved or draft); `applies_to`: an object with
+    `is_active` and `applies_to(team_id, priority)` saying whether the ticket would get it."""
+    result = preview_policy(snapshot, now=now, **arguments)
     ticket = arguments.get("ticket")
     zone, calendar_name = _calendar_zone(ticket, ticket.team if ticket else arguments["team"])
     firings = result["firings"]
     names = _user_names({pk for firing in firings for pk in firing["notify"]})
     teams = Team.objects.in_bulk({f["reassign_to"] for f in firings if f["reassign_to"]})
-    levels = {level.order: level for level in policy.levels.all()}
+    levels = {level["order"]: level for level in snapshot["levels"]}
     priority = ticket.priority if ticket else arguments["priority"]
     team = ticket.team if ticket else arguments["team"]
     return {
         "ticket": ticket,
         "subject": _subject(ticket, arguments, priority, team, zone),
-        "applies": policy.is_active and policy.applies_to(team.pk if team else None, priority),
+        "is_active": applies_to.is_active,
+        "applies": applies_to.is_active
+        and applies_to.applies_to(team.pk if team else None, priority),
         "calendar_name": calendar_name,
         "zone": str(zone),
         "response_due": _moments(result["response_due_at"], zone),
         "resolution_due": _moments(result["resolution_due_at"], zone),
-        "rows": [_row(firing, levels, policy, zone, names, teams, now) for firing in firings],
+        "rows": [_row(firing, levels, snapshot, zone, names, teams, now) for firing in firings],
     }
 
 
@@ -229,14 +240,16 @@ def _subject(ticket, arguments, priority, team, zone):
     )
 
 
-def _row(firing, levels, policy, zone, names, teams, now):
+def _row(firing, levels, snapshot, zone, names, teams, now):
     level = levels.get(firing["level"])
     if firing["repeat"]:
-        offset = f"+{duration(firing['repeat'] * policy.repeat_interval_seconds)} after level"
+        interval = snapshot["repeat_interval_seconds"]
+        offset = f"+{duration(firing['repeat'] * interval)} after level"
     else:
-        offset = _signed(level.offset_seconds) if level else ""
+        offset = _signed(level["offset_seconds"]) if level else ""
     team = teams.get(firing["reassign_to"])
     return {
+        "key": (firing["level"], firing["repeat"]),
         "level": firing["level"],
         "repeat": firing["repeat"],
         "anchor": ANCHOR_LABELS.get(firing["anchor"], firing["anchor"]),

@@ -1,6 +1,7 @@
 """Calendars, SLA policies and escalation policies, each writable with its nested rows in one
 request; a nested list in a write replaces the stored set, all in one transaction."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from simple_history.utils import bulk_create_with_history
 
 from incidents.api.fields import AgentField, IdField
 from incidents.models import Team
@@ -15,6 +17,8 @@ from incidents.models.tickets import Priority
 from notifications import webhooks
 from notifications.models import Contact
 
+from ..durations import FORMAT_HELP, DurationError, human_duration, parse_duration
+from ..guards import check_policy, draft_of
 from ..models import (
     BusinessCalendar,
     EscalationLevel,
@@ -26,6 +30,7 @@ from ..models import (
 )
 from ..models.calendars import MIDNIGHT, interval, never_opens_reason, validate_timezone
 from ..models.policies import MAX_OFFSET_SECONDS, NOTIFY_TARGETS
+from ..models.sla import MAX_TARGET_SECONDS
 
 User = get_user_model()
 # Business-time arithmetic walks day by day; a creation time centuries away is no real ticket.
@@ -71,7 +76,86 @@ class NestedWriteMixin:
             self.create_children(instance, model, parent, rows)
 
     def create_children(self, instance, model, parent, rows):
-        model.objects.bulk_create(model(**{parent: instance}, **row) for row in rows)
+        self.bulk_create([model(**{parent: instance}, **row) for row in rows], model)
+
+    def bulk_create(self, objects, model):
+        """Create the rows and their history rows (who: the request's user; through: the API)."""
+        request = self.context.get("request")
+        user = self.context.get("history_user")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+        source = self.context.get("history_source", "API")
+        return bulk_create_with_history(
+            objects, model, default_user=user, default_change_reason=source
+        )
+
+
+@extend_schema_field({"type": "string", "example": "1h 30m", "maxLength": 40})
+class ReadableDurationField(serializers.Field):
+    """A `*_seconds` value in words, in and out: "1h 30m", "2d", "-15m"."""
+
+    def to_internal_value(self, data):
+        try:
+            return parse_duration(data if isinstance(data, int) else str(data)[:40])
+        except DurationError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def to_representation(self, value):
+        return human_duration(value)
+
+
+def in_words(seconds_field, what):
+    """The words twin of `seconds_field` (same source, not required)."""
+    return ReadableDurationField(
+        source=seconds_field,
+        required=False,
+        help_text=f"{what} in words, the same as `{seconds_field}`: {FORMAT_HELP} "
+        f"Give either; both must agree.",
+    )
+
+
+class ReadableDurationsMixin:
+    """Each `*_seconds` field also in words; `readable` maps the words field to its seconds.
+
+    A write may give either (or both, agreeing); the words are read into the seconds field
+    before validation, so the seconds field's bounds and defaults apply to both forms."""
+
+    readable = {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and any(words in data for words in self.readable):
+            data = self._words_to_seconds(data)
+        return super().to_internal_value(data)
+
+    def _words_to_seconds(self, data):
+        data, errors = dict(data), {}
+        for words, seconds in self.readable.items():
+            if words not in data:
+                continue
+            try:
+                value = self.fields[words].to_internal_value(data.pop(words))
+            except serializers.ValidationError as exc:
+                errors[words] = exc.detail
+                continue
+            given = data.get(seconds)
+            if seconds in data:
+                # The seconds field judges its own value; the two need only agree.
+                if type(given) is int and given != value:
+                    errors[words] = [
+                        f"Says {human_duration(value)}, but {seconds} says "
+                        f"{human_duration(given)}: send one of the two."
+                    ]
+                continue
+            bounds = self.fields[seconds]
+            if not bounds.min_value <= value <= bounds.max_value:
+                errors[words] = [
+                    f"Give {human_duration(bounds.min_value)} to "
+                    f"{human_duration(bounds.max_value)}."
+                ]
+            data[seconds] = value
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
 
 
 @extend_schema_field(
@@ -160,13 +244,22 @@ class CalendarSerializer(NestedWriteMixin, serializers.ModelSerializer):
         return attrs
 
 
-class SLATargetSerializer(serializers.ModelSerializer):
-    first_response_seconds = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    resolution_seconds = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+class SLATargetSerializer(ReadableDurationsMixin, serializers.ModelSerializer):
+    readable = {"first_response": "first_response_seconds", "resolution": "resolution_seconds"}
+    first_response_seconds = serializers.IntegerField(min_value=1, max_value=MAX_TARGET_SECONDS)
+    resolution_seconds = serializers.IntegerField(min_value=1, max_value=MAX_TARGET_SECONDS)
+    first_response = in_words("first_response_seconds", "The first-response target")
+    resolution = in_words("resolution_seconds", "The resolution target")
 
     class Meta:
         model = SLATarget
-        fields = ["priority", "first_response_seconds", "resolution_seconds"]
+        fields = [
+            "priority",
+            "first_response_seconds",
+            "resolution_seconds",
+            "first_response",
+            "resolution",
+        ]
 
 
 class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
@@ -190,7 +283,9 @@ class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
         return value
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
+class EscalationLevelSerializer(ReadableDurationsMixin, serializers.ModelSerializer):
+    readable = {"offset": "offset_seconds"}
+    offset = in_words("offset_seconds", "The offset")
     offset_seconds = serializers.IntegerField(
         min_value=-MAX_OFFSET_SECONDS,
         max_value=MAX_OFFSET_SECONDS,
@@ -220,7 +315,7 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EscalationLevel
-        fields = list(EscalationLevel.CONFIG_FIELDS)
+        fields = [*EscalationLevel.CONFIG_FIELDS, "offset"]
 
     def validate_notify(self, value):
         return unique(value, lambda t: t, "Name each notify target once.")
@@ -242,8 +337,16 @@ class EscalationLevelSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
+class EscalationPolicySerializer(
+    ReadableDurationsMixin, NestedWriteMixin, serializers.ModelSerializer
+):
     nested = {"levels": ("levels", EscalationLevel, "policy")}
+    readable = {"repeat_interval": "repeat_interval_seconds"}
+    repeat_interval = in_words("repeat_interval_seconds", "The repeat interval")
+    warnings = serializers.SerializerMethodField(
+        help_text="After a write, what the guard rails warn about but let through (a policy "
+        "no team uses); empty on reads."
+    )
     teams = IdField(queryset=Team.objects.all(), many=True, required=False)
     priorities = serializers.ListField(
         child=serializers.ChoiceField(Priority.values),
@@ -265,9 +368,14 @@ class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
             "priorities",
             "repeat",
             "repeat_interval_seconds",
+            "repeat_interval",
             "is_active",
             "levels",
+            "warnings",
         ]
+
+    def get_warnings(self, obj) -> list[str]:
+        return list(getattr(self, "guard_warnings", []))
 
     def validate_priorities(self, value):
         return unique(value, lambda p: p, "Name each priority once.")
@@ -275,10 +383,36 @@ class EscalationPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
     def validate_levels(self, value):
         return unique(value, lambda level: level["order"], "Each level needs its own order.")
 
+    def validate(self, attrs):
+        """The guard rails (escalation.guards) on the policy as it would be saved."""
+        instance = self.instance
+        policy = EscalationPolicy(pk=instance.pk if instance else None)
+        for name in ("name", "priorities", "is_active"):
+            default = (
+                getattr(instance, name)
+                if instance
+                else EscalationPolicy._meta.get_field(name).get_default()
+            )
+            setattr(policy, name, attrs.get(name, default))
+        teams = attrs.get("teams", list(instance.teams.all()) if instance else [])
+        levels = attrs.get("levels")
+        if levels is None:
+            levels = [level.snapshot([]) for level in instance.levels.all()] if instance else []
+        findings = check_policy(draft_of(policy, [t.pk for t in teams], levels))
+        if findings.faults:
+            raise serializers.ValidationError(
+                {
+                    f"levels[{index}].{field}": [message]
+                    for (_, index, field), message in findings.faults
+                }
+            )
+        self.guard_warnings = findings.warnings
+        return attrs
+
     def create_children(self, instance, model, parent, rows):
         users = [row.pop("notify_users", []) for row in rows]
         contacts = [row.pop("notify_contacts", []) for row in rows]
-        levels = model.objects.bulk_create(model(policy=instance, **row) for row in rows)
+        levels = self.bulk_create([model(policy=instance, **row) for row in rows], model)
         for field, column, chosen in (
             ("notify_users", "user_id", users),
             ("notify_contacts", "contact_id", contacts),
@@ -295,29 +429,6 @@ class DraftPolicySerializer(EscalationPolicySerializer):
     """A policy as it would be saved, checked like one, but never saved: for previews."""
 
     name = serializers.CharField(max_length=100, required=False, default="Draft")
-
-
-def draft_snapshot(data):
-    """The frozen form the planner reads, built from a validated draft policy."""
-    return {
-        "id": "draft",
-        "name": data["name"],
-        "repeat": data["repeat"],
-        "repeat_interval_seconds": data["repeat_interval_seconds"],
-        "levels": [
-            {
-                "order": level["order"],
-                "anchor": level.get("anchor", EscalationLevel.Anchor.RESPONSE_DUE),
-                "offset_seconds": level["offset_seconds"],
-                "notify": list(level.get("notify", [])),
-                "notify_users": sorted(u.pk for u in level.get("notify_users", [])),
-                "notify_contacts": sorted(c.pk for c in level.get("notify_contacts", [])),
-                "reassign_to": level["reassign_to"].pk if level.get("reassign_to") else None,
-                "set_priority": level.get("set_priority"),
-            }
-            for level in data.get("levels", [])
-        ],
-    }
 
 
 class PreviewInputSerializer(serializers.Serializer):

@@ -102,14 +102,14 @@ class EscalationPolicyViewSet(ConfigViewSet):
         return self._preview(request, s.DraftPreviewInputSerializer, None)
 
     def _preview(self, request, input_serializer, policy):
-        from ..preview import preview_policy  # the engine's planner
+        from ..preview import draft_snapshot, preview_policy  # the engine's planner
 
         params = input_serializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
         draft = data.pop("policy", None)
         if draft is not None:
-            policy = s.draft_snapshot(draft)
+            policy = draft_snapshot(draft)
         if "ticket" in data:
             data["ticket"] = self._ticket(request.user, data["ticket"])
         result = preview_policy(policy, **data)

@@ -1,6 +1,7 @@
 from .calendars import BusinessCalendar, Holiday, OpeningHours
 from .firings import Firing, TicketClock
 from .policies import EscalationLevel, EscalationPolicy
+from .replays import Replay
 from .rotations import CoverRequest, OnCallFeed, OnCallOverride, Rotation, RotationMember
 from .sla import SLAPolicy, SLATarget
 
@@ -16,6 +17,7 @@ __all__ = [
     "OpeningHours",
     "Rotation",
     "RotationMember",
+    "Replay",
     "SLAPolicy",
     "SLATarget",
     "TicketClock",

@@ -3,9 +3,10 @@ from datetime import date, time
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from dbtools.aggregates import json_rows
 
@@ -51,6 +52,8 @@ class BusinessCalendar(models.Model):
     name = models.CharField(max_length=100, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -78,6 +81,20 @@ class BusinessCalendar(models.Model):
             "intervals": [list(i) for i in intervals],
             "holidays": days,
         }
+
+    def add_holidays(self, days):
+        """Add {date: name} as holidays, keeping the ones already there; returns how many were
+        added. Refused (ValidationError) when the calendar would then never open."""
+        kept = set(self.holidays.values_list("date", flat=True))
+        new = {day: name for day, name in days.items() if day not in kept}
+        intervals = [interval(h.weekday, h.start, h.end) for h in self.hours.all()]
+        reason = never_opens_reason(self.timezone, intervals, kept | set(new))
+        if reason:
+            raise ValidationError(reason)
+        with transaction.atomic():
+            for day, name in sorted(new.items()):
+                Holiday.objects.create(calendar=self, date=day, name=name)  # one history row each
+        return len(new)
 
     @staticmethod
     def hours_json(calendar="calendar"):
@@ -157,6 +174,8 @@ class OpeningHours(models.Model):
         validators=[validate_whole_minute], help_text="00:00 means midnight at the end of the day."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["weekday", "start"]
         verbose_name = "opening interval"
@@ -186,6 +205,8 @@ class Holiday(models.Model):
     )
     date = models.DateField()
     name = models.CharField(max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]

@@ -23,6 +23,9 @@ class TicketClock(models.Model):
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="sla_clock")
     sla_policy_id = models.BigIntegerField(null=True, blank=True)
     sla_policy_name = models.CharField(max_length=100, blank=True)
+    sla_policy_version = models.BigIntegerField(
+        null=True, blank=True, help_text="The SLA policy's history row the terms were frozen from."
+    )
     calendar = models.JSONField(null=True, blank=True, help_text="Frozen calendar; empty = 24×7.")
     response_target_seconds = models.PositiveIntegerField(null=True, blank=True)
     resolution_target_seconds = models.PositiveIntegerField(null=True, blank=True)

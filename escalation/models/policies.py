@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from dbtools.aggregates import AsJSON, json_rows, loads
 from incidents.models import Team
 from incidents.models.tickets import Priority
 from notifications.models import Contact
+
+from ..durations import human_duration
 
 NOTIFY_TARGETS = (
     "assignee",
@@ -65,6 +68,8 @@ class EscalationPolicy(models.Model):
         default=600, validators=[MaxValueValidator(MAX_OFFSET_SECONDS)]
     )
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords(m2m_fields=[teams])
 
     class Meta:
         ordering = ["name"]
@@ -174,6 +179,8 @@ class EscalationLevel(models.Model):
     webhook_url = models.URLField(blank=True)
     webhook_secret = models.CharField(max_length=200, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["webhook_secret"])
+
     class Meta:
         ordering = ["policy", "order"]
         constraints = [
@@ -198,8 +205,9 @@ class EscalationLevel(models.Model):
         ]
 
     def __str__(self):
-        sign = "+" if self.offset_seconds >= 0 else "−"
-        return f"Level {self.order}: {self.anchor} {sign}{abs(self.offset_seconds)}s"
+        offset = human_duration(self.offset_seconds)
+        sign = "" if self.offset_seconds < 0 else "+"
+        return f"Level {self.order}: {self.get_anchor_display().lower()} {sign}{offset}"
 
     def clean(self):
         if self.anchor == self.Anchor.CREATED and self.offset_seconds < 0:

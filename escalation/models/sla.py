@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from incidents.models import Team
 from incidents.models.tickets import Priority
@@ -20,6 +21,8 @@ class SLAPolicy(models.Model):
     )
     teams = models.ManyToManyField(Team, blank=True, related_name="sla_policies")
     is_default = models.BooleanField(default=False, help_text="Applies to teams no policy names.")
+
+    history = HistoricalRecords(m2m_fields=[teams])
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +52,8 @@ class SLATarget(models.Model):
     priority = models.CharField(max_length=2, choices=Priority.choices)
     first_response_seconds = models.PositiveIntegerField(validators=TARGET_BOUNDS)
     resolution_seconds = models.PositiveIntegerField(validators=TARGET_BOUNDS)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["policy", "priority"]

@@ -7,7 +7,7 @@ whatever the configuration, the related rows riding along as JSON columns.
 The choosing is done here over the few policies there are: this module is where the rules that
 choose a ticket's policies live."""
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 
 from dbtools import configuration
 from dbtools.aggregates import json_rows, loads
@@ -15,6 +15,13 @@ from dbtools.aggregates import json_rows, loads
 from .calendars import BusinessCalendar
 from .policies import EscalationLevel, EscalationPolicy, most_specific
 from .sla import SLAPolicy, SLATarget
+
+
+def version(model):
+    """A subquery column: the newest history row's id of each row (django-simple-history), the
+    version a ticket's frozen terms name."""
+    rows = model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    return Subquery(rows.values("history_id")[:1])
 
 
 def sla_policies():
@@ -28,9 +35,11 @@ def sla_policies():
         calendar_timezone=F("calendar__timezone"),
         calendar_hours=BusinessCalendar.hours_json(),
         calendar_holidays=BusinessCalendar.holidays_json(),
+        version=version(SLAPolicy),
     ).values(
         "id",
         "name",
+        "version",
         "is_default",
         "calendar_id",
         "team_ids",
@@ -49,10 +58,12 @@ def escalation_policies():
         .annotate(
             team_ids=json_rows(EscalationPolicy.teams.through, "escalationpolicy", "pk", "team"),
             level_rows=EscalationLevel.rows_json(),
+            version=version(EscalationPolicy),
         )
         .values(
             "id",
             "name",
+            "version",
             "priorities",
             "repeat",
             "repeat_interval_seconds",
@@ -87,6 +98,7 @@ def _sla_terms(team_id, priority):
         return {
             "sla_policy_id": None,
             "sla_policy_name": "",
+            "sla_policy_version": None,
             "calendar": None,
             "response_target_seconds": None,
             "resolution_target_seconds": None,
@@ -96,6 +108,7 @@ def _sla_terms(team_id, priority):
     return {
         "sla_policy_id": policy["id"],
         "sla_policy_name": policy["name"],
+        "sla_policy_version": policy["version"],
         "calendar": _calendar(policy),
         "response_target_seconds": response,
         "resolution_target_seconds": resolution,
@@ -123,8 +136,27 @@ def _escalation_terms(team_id, priority):
     snapshot = {
         "id": policy["id"],
         "name": policy["name"],
+        "version": policy["version"],
         "repeat": policy["repeat"],
         "repeat_interval_seconds": policy["repeat_interval_seconds"],
         "levels": EscalationLevel.snapshots_of(policy["level_rows"]),
     }
     return {"policy": snapshot, "policy_key": str(policy["id"])}
+
+
+def draft_chosen(scope, team_id, priority, policies=None):
+    """Would a draft escalation policy, saved as it is, be chosen for this (team, priority)?
+
+    `scope`: the draft's (team ids, priorities, saved id or None, is active); `policies`: the
+    active policies' rows (`escalation_policies()`) when the caller asks many times."""
+    team_ids, priorities, saved_id, is_active = scope
+    if not is_active:
+        return False
+    rows = escalation_policies() if policies is None else policies
+    candidates = [("draft", set(team_ids), list(priorities), saved_id or float("inf"))]
+    candidates += [
+        (p["id"], _ids(p["team_ids"]), p["priorities"] or [], p["id"])
+        for p in rows
+        if p["id"] != saved_id
+    ]
+    return most_specific(candidates, team_id, priority) == "draft"

@@ -233,19 +233,7 @@ class TeamSerializer(serializers.ModelSerializer):
         instance = self.instance
         target = attrs.get("escalates_to", instance.escalates_to if instance else None)
         tier = attrs.get("tier", instance.tier if instance else 1)
-        if target is not None:
-            if instance is not None and target.pk == instance.pk:
-                raise serializers.ValidationError(
-                    {"escalates_to": "A team cannot escalate to itself."}
-                )
-            if target.tier <= tier:
-                raise serializers.ValidationError(
-                    {"escalates_to": "Escalate to a team of a higher tier."}
-                )
-        if instance is not None and instance.escalated_from.filter(tier__gte=tier).exists():
-            raise serializers.ValidationError(
-                {"tier": "Teams that escalate to this one must stay at a lower tier."}
-            )
+        (instance or Team(name=attrs.get("name", ""))).validate_escalation(target, tier)
         if instance is not None and "is_intake" in attrs:
             instance.validate_intake(attrs["is_intake"])
         return attrs

@@ -1,7 +1,8 @@
 """Priority: impact × urgency through an ITIL matrix that supervisors can edit (SPEC "Tickets")."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from dbtools import configuration
 
@@ -40,6 +41,8 @@ class PriorityMatrixEntry(models.Model):
     urgency = models.CharField(max_length=6, choices=Level.choices)
     priority = models.CharField(max_length=2, choices=Priority.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["impact", "urgency"]
         verbose_name = "priority matrix cell"
@@ -65,3 +68,15 @@ class PriorityMatrixEntry(models.Model):
         """{(impact, urgency): priority} for every cell: the supervisors' edits over ITIL's."""
         edited = cls.objects.values_list("impact", "urgency", "priority")
         return {**DEFAULT_PRIORITY_MATRIX, **{(i, u): p for i, u, p in edited}}
+
+    @classmethod
+    def set_matrix(cls, cells):
+        """Store {(impact, urgency): priority}; returns the cells whose priority changed."""
+        current = cls.matrix()
+        changed = {cell: p for cell, p in cells.items() if current.get(cell) != p}
+        with transaction.atomic():
+            for (impact, urgency), priority in changed.items():
+                cls.objects.update_or_create(
+                    impact=impact, urgency=urgency, defaults={"priority": priority}
+                )
+        return changed

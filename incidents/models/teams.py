@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from dbtools import configuration
 
@@ -65,6 +66,8 @@ class Team(models.Model):
 
     objects = TeamQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["tier", "name"]
         constraints = [
@@ -85,6 +88,44 @@ class Team(models.Model):
 
     def clean(self):
         self.validate_intake(self.is_intake)
+        self.validate_escalation(self.escalates_to, self.tier)
+
+    def validate_escalation(self, target, tier):
+        """Escalation climbs and ends: no loop back to this team, the next tier higher, the
+        teams escalating here lower (SPEC "Teams"). The admin, the API and the import ask this."""
+        if target is None:
+            return self._validate_tier_below(tier)
+        if self.pk is not None and target.pk == self.pk:
+            raise ValidationError({"escalates_to": "A team cannot escalate to itself."})
+        loop = self._loop_through(target)
+        if loop:
+            names = " → ".join([self.name, *loop, self.name])
+            raise ValidationError(
+                {"escalates_to": f"{names} is a loop: escalation must end at some team."}
+            )
+        if target.tier <= tier:
+            raise ValidationError({"escalates_to": "Escalate to a team of a higher tier."})
+        self._validate_tier_below(tier)
+
+    def _loop_through(self, target):
+        """The names from `target` along the stored chain back to this team, or [] if none."""
+        if self.pk is None:
+            return []
+        nexts = dict(Team.objects.values_list("pk", "escalates_to"))
+        names = dict(Team.objects.values_list("pk", "name"))
+        path, at = [], target.pk
+        while at is not None and at not in path:
+            if at == self.pk:
+                return [names[pk] for pk in path]
+            path.append(at)
+            at = nexts.get(at)
+        return []
+
+    def _validate_tier_below(self, tier):
+        if self.pk is not None and self.escalated_from.filter(tier__gte=tier).exists():
+            raise ValidationError(
+                {"tier": "Teams that escalate to this one must stay at a lower tier."}
+            )
 
     def validate_intake(self, is_intake):
         """Refuse taking the flag off the intake team: it moves to another team, never goes.

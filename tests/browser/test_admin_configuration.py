@@ -64,8 +64,115 @@ def test_admin_form_errors_are_shown_and_nothing_is_saved(page, live_server, mak
     page.fill("#id_levels-0-offset_seconds", "-60")
     page.click("input[name=_save]")
 
-    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("p.errornote")).to_be_visible()
     expect(page.locator(".inline-group .errorlist")).to_contain_text(
         "A level cannot fire before the ticket exists."
     )
     assert not EscalationPolicy.objects.filter(name="Too early").exists()
+
+
+def test_the_configuration_pages_pass_axe_and_read_in_words(page, context, live_server, make_user):
+    """The escalation policy, SLA policy and matrix pages: no serious or critical axe finding at
+    either width, durations shown in words, the matrix a grid a supervisor can change."""
+    from escalation.models import EscalationLevel, SLAPolicy, SLATarget
+    from incidents.models import PriorityMatrixEntry
+
+    from .pages import look, sign_in
+
+    sign_in(context, live_server, make_user("sue", role="supervisor"))
+    sla = SLAPolicy.objects.create(name="Standard")
+    SLATarget.objects.create(
+        policy=sla, priority="P1", first_response_seconds=900, resolution_seconds=5400
+    )
+    policy = EscalationPolicy.objects.create(name="Major incidents")
+    EscalationLevel.objects.create(policy=policy, order=1, offset_seconds=-900)
+    admin = f"{live_server.url}/admin"
+    found = []
+
+    page.goto(f"{admin}/escalation/escalationpolicy/{policy.pk}/change/")
+    expect(page.locator("#id_levels-0-offset_seconds")).to_have_value("-15m")
+    expect(page.locator("#preview-timeline")).to_be_visible()  # the live panel has loaded
+    found += look(page, "admin-escalation-policy")
+    page.goto(f"{admin}/escalation/escalationpolicy/add/")
+    expect(page.locator("#live-preview-errors")).to_contain_text("Name: This field is required")
+    found += look(page, "admin-escalation-policy-add")
+    page.goto(f"{admin}/escalation/slapolicy/{sla.pk}/change/")
+    expect(page.locator("#id_targets-0-resolution_seconds")).to_have_value("1h 30m")
+    expect(page.locator("#preview-timeline")).to_contain_text("P1")
+    found += look(page, "admin-sla-policy")
+    page.goto(f"{admin}/incidents/prioritymatrixentry/")
+    found += look(page, "admin-priority-matrix")
+    assert not found, found
+
+    cell = page.get_by_label("Impact low, urgency low")
+    cell.select_option("P2")
+    expect(page.locator("td:has(select[name=low-low])")).to_have_class("cell-p2")
+    page.click("input[name=_save]")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("1 cell(s) changed")
+    assert PriorityMatrixEntry.priority_for("low", "low") == "P2"
+
+
+def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
+    page, context, live_server, make_user, teams, monkeypatch, make_ticket, customer
+):
+    """Edit a level's offset: the panel's due time moves before saving; save; it is stored; the
+    change is in the history; a replay of the draft runs against the past."""
+    from escalation.tasks import run_replay
+
+    # The worker's part, done in the server at once (no qcluster runs beside the tests).
+    monkeypatch.setattr(
+        "escalation.admin.replays.async_task", lambda _name, replay_id: run_replay(replay_id)
+    )
+    from escalation.models import EscalationLevel, SLAPolicy, SLATarget
+
+    from .pages import look, sign_in
+
+    sign_in(context, live_server, make_user("sue", role="supervisor"))
+    sla = SLAPolicy.objects.create(name="Standard", is_default=True)
+    SLATarget.objects.create(
+        policy=sla, priority="P3", first_response_seconds=4 * 3600, resolution_seconds=8 * 3600
+    )
+    policy = EscalationPolicy.objects.create(name="Desk escalation")
+    EscalationLevel.objects.create(policy=policy, order=1, offset_seconds=-900, notify=["team"])
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_ticket(customer, team=teams["desk"], at=timezone.now() - timedelta(days=2))
+
+    page.goto(f"{live_server.url}/admin/escalation/escalationpolicy/{policy.pk}/change/")
+    page.fill("#id_preview-created_at", "2030-06-03T09:00")
+    panel = page.locator("#live-preview-result")
+    expect(panel).to_contain_text("A new P3 ticket for Service Desk")
+    expect(panel.locator("tr.firing").first).to_contain_text("12:45:00")
+
+    page.fill("#id_levels-0-offset_seconds", "-1h")
+    expect(panel.locator("tr.firing").first).to_contain_text("12:00:00")
+    expect(panel.locator("tr.firing").first).to_contain_text("was ")
+    assert EscalationLevel.objects.get().offset_seconds == -900  # nothing saved yet
+    found = look(page, "admin-live-preview")
+
+    page.fill("#id_levels-0-offset_seconds", "soon")
+    expect(page.locator("#live-preview-errors")).to_contain_text("“soon” is not a duration.")
+    page.fill("#id_levels-0-offset_seconds", "-1h")
+    expect(panel.locator("tr.firing").first).to_contain_text("12:00:00")
+    page.click("input[name=_continue]")
+    expect(page.locator("ul.messagelist li.success")).to_contain_text("was changed successfully")
+    assert EscalationLevel.objects.get().offset_seconds == -3600
+
+    page.click("a.historylink")  # the change, in the policy's history: who, when, through what
+    levels = page.locator(".child-history")
+    expect(levels).to_contain_text("Level 1: first response due -1h")
+    expect(levels).to_contain_text("sue")
+    expect(levels).to_contain_text("admin")
+    found += look(page, "admin-policy-history")
+
+    page.go_back()
+    page.fill("#id_replay-days", "7")
+    page.click("#replay-button")
+    result = page.locator(".replay-result")
+    expect(result).to_contain_text("Replayed “Desk escalation” against the tickets of the last 7")
+    expect(result.locator("tbody tr")).to_contain_text("Service Desk")
+    expect(page.locator("#live-preview-result .replay-result")).to_have_count(0)
+    found += look(page, "admin-replay")
+    assert not found, found

@@ -22,6 +22,7 @@ ADD_PAGE = {
     "escalation.ticketclock": 403,
     "escalation.rotation": 200,
     "escalation.oncalloverride": 200,
+    "escalation.replay": 403,
     "incidents.prioritymatrixentry": 200,
     "notifications.notification": 403,
     "notifications.webhook": 200,
@@ -238,30 +239,60 @@ def test_supervisor_adds_an_sla_policy_and_only_one_default(as_supervisor, teams
         "P2": 28800,
     }
     listing = as_supervisor.get(url(SLAPolicy, "change", policy.pk)).content.decode()
-    assert "15m / 4h" in listing
+    # The targets read back in the words a supervisor types, not as seconds.
+    assert 'value="15m"' in listing and 'value="4h"' in listing
+    assert 'value="900"' not in listing
 
 
-def test_supervisor_edits_the_priority_matrix_in_the_list(as_supervisor):
+def matrix_post(**cells):
+    """The grid's nine cells as ITIL has them, with `cells` ("low_low": "P3") changed."""
+    from incidents.models.priority import DEFAULT_PRIORITY_MATRIX
+
+    data = {f"{i}-{u}": p for (i, u), p in DEFAULT_PRIORITY_MATRIX.items()}
+    data.update({key.replace("_", "-"): value for key, value in cells.items()})
+    return data
+
+
+def test_the_priority_matrix_is_a_grid_impact_down_urgency_across(as_supervisor):
+    PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P3")
+    page = as_supervisor.get(url(PriorityMatrixEntry, "changelist")).content.decode()
+
+    names = re.findall(r'<select name="([a-z]+-[a-z]+)"', page)
+    assert names == [
+        f"{i}-{u}" for i in ("high", "medium", "low") for u in ("high", "medium", "low")
+    ]
+    assert 'aria-label="Impact low, urgency low"' in page
+    cells = re.findall(r'<td class="cell-(p\d)"', page)
+    assert cells == ["p1", "p2", "p3", "p2", "p3", "p4", "p3", "p4", "p3"]
+    assert page.count('class="cell-default"') == 8  # every cell but the edited one
+
+
+def test_supervisor_edits_the_priority_matrix_in_the_grid(as_supervisor):
     cell = PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P4")
     assert PriorityMatrixEntry.priority_for("low", "low") == "P4"  # and now kept per process
 
     response = as_supervisor.post(
-        url(PriorityMatrixEntry, "changelist"),
-        {
-            "form-TOTAL_FORMS": 1,
-            "form-INITIAL_FORMS": 1,
-            "form-MIN_NUM_FORMS": 0,
-            "form-MAX_NUM_FORMS": 1000,
-            "form-0-id": cell.pk,
-            "form-0-priority": "P3",
-            "_save": "Save",
-        },
+        url(PriorityMatrixEntry, "changelist"), matrix_post(low_low="P3", high_low="P2")
     )
 
     assert response.status_code == 302
     cell.refresh_from_db()
     assert cell.priority == "P3"
     assert PriorityMatrixEntry.priority_for("low", "low") == "P3"
+    assert PriorityMatrixEntry.priority_for("high", "low") == "P2"
+    assert PriorityMatrixEntry.objects.count() == 2  # cells left as ITIL has them add no row
+
+
+def test_a_wrong_priority_in_the_grid_is_a_field_error_and_nothing_changes(as_supervisor):
+    response = as_supervisor.post(
+        url(PriorityMatrixEntry, "changelist"), matrix_post(low_low="P9", high_low="P2")
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice. P9 is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert not PriorityMatrixEntry.objects.exists()
 
 
 def test_firings_are_read_only(as_supervisor, admin_client, make_ticket, customer):
@@ -281,3 +312,27 @@ def test_firings_are_read_only(as_supervisor, admin_client, make_ticket, custome
         assert client.post(url(Firing, "delete", firing.pk), {"post": "yes"}).status_code == 403
     firing.refresh_from_db()
     assert firing.state == "pending"
+
+
+def test_durations_are_typed_and_shown_in_words(as_supervisor, teams, tier2_agent):
+    """A supervisor types "1h 30m" and "-15m"; seconds are stored, words are shown back."""
+    data = policy_form(teams, tier2_agent, repeat_interval_seconds="1h 30m")
+    data["levels-0-offset_seconds"] = "-15m"
+    data["levels-1-offset_seconds"] = "2d"
+    assert as_supervisor.post(url(EscalationPolicy, "add"), data).status_code == 302
+
+    policy = EscalationPolicy.objects.get()
+    assert policy.repeat_interval_seconds == 5400
+    assert [level.offset_seconds for level in policy.levels.order_by("order")] == [-900, 172800]
+    page = as_supervisor.get(url(EscalationPolicy, "change", policy.pk)).content.decode()
+    assert 'value="1h 30m"' in page and 'value="-15m"' in page and 'value="2d"' in page
+
+
+def test_a_duration_that_is_not_one_is_a_field_error(as_supervisor, teams, tier2_agent):
+    data = policy_form(teams, tier2_agent)
+    data["levels-0-offset_seconds"] = "ninety minutes"
+    page = as_supervisor.post(url(EscalationPolicy, "add"), data).content.decode()
+
+    assert "“ninety minutes” is not a duration." in page
+    assert 'value="ninety minutes"' in page  # what was typed is kept to correct
+    assert not EscalationPolicy.objects.exists()

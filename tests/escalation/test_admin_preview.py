@@ -78,7 +78,7 @@ def test_hypothetical_ticket_shows_due_times_in_calendar_zone_and_utc(as_supervi
     assert warning[:5] == [
         "1",
         "—",
-        "First response due −15m",
+        "First response due -15m",
         "Mon 2025-06-02 16:15:00 CEST (past)",
         "Mon 2025-06-02 14:15:00 UTC",
     ]
@@ -97,14 +97,17 @@ def test_post_recomputes_like_get(as_supervisor, policy, teams):
     ]
 
 
-def test_plain_get_prefills_p2_and_now_and_shows_its_timeline(as_supervisor, policy):
+def test_plain_get_prefills_what_a_real_ticket_gets_and_now(as_supervisor, policy, teams):
+    """A policy naming no team or priority: a ticket naming neither lands in the intake team
+    at the matrix's medium × medium priority (P3), and that is what the preview starts from."""
     response = as_supervisor.get(preview_url(policy))
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert re.search(r'<option value="P2" selected>', page)
+    assert re.search(r'<option value="P3" selected>', page)
+    assert re.search(rf'<option value="{teams["desk"].pk}" selected>', page)
     assert re.search(r'name="created_at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', page)
-    assert "A new P2 ticket for no team" in page
+    assert "A new P3 ticket for Service Desk" in page
     assert len(firing_rows(response)) == 2
 
 

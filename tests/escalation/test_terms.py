@@ -25,7 +25,9 @@ def test_the_copies_are_the_models_snapshots(teams, agent):
     terms = frozen_terms(teams["desk"].pk, "P2")
 
     assert terms["calendar"] == calendar.snapshot()
-    assert terms["policy"] == policy.snapshot()
+    # Naming the version they came from: the policy's newest history row (issue 27).
+    version = policy.history.latest("history_id").history_id
+    assert terms["policy"] == {**policy.snapshot(), "version": version}
     assert terms["policy_key"] == str(policy.pk)
     assert terms["response_target_seconds"] == 2 * HOUR
 
@@ -63,9 +65,28 @@ def test_without_policies_nothing_is_frozen(teams):
     assert frozen_terms(teams["desk"].pk, "P3") == {
         "sla_policy_id": None,
         "sla_policy_name": "",
+        "sla_policy_version": None,
         "calendar": None,
         "response_target_seconds": None,
         "resolution_target_seconds": None,
         "policy": None,
         "policy_key": "",
     }
+
+
+def test_frozen_terms_name_the_versions_they_came_from(teams, make_ticket, customer):
+    sla = sla_policy(None, priorities=("P3",))
+    policy = escalation_policy([{"anchor": "created", "offset_seconds": 60}])
+    before = make_ticket(customer, team=teams["desk"]).sla_clock
+
+    policy.name = "Escalation, renamed"
+    policy.save()
+    after = make_ticket(customer, team=teams["desk"]).sla_clock
+
+    versions = list(policy.history.order_by("history_id").values_list("history_id", flat=True))
+    assert (before.policy["version"], after.policy["version"]) == (versions[0], versions[-1])
+    assert (
+        before.sla_policy_version
+        == after.sla_policy_version
+        == (sla.history.latest("history_id").history_id)
+    )

@@ -33,6 +33,19 @@ NEW_TABLES = {
     # issue 25: email in
     "notifications_inboundmail",
     "notifications_mailaddress",
+    # issue 27: configuration history, replays
+    "incidents_historicalteam",
+    "incidents_historicalprioritymatrixentry",
+    "escalation_historicalbusinesscalendar",
+    "escalation_historicalopeninghours",
+    "escalation_historicalholiday",
+    "escalation_historicalslapolicy",
+    "escalation_historicalslapolicy_teams",
+    "escalation_historicalslatarget",
+    "escalation_historicalescalationpolicy",
+    "escalation_historicalescalationpolicy_teams",
+    "escalation_historicalescalationlevel",
+    "escalation_replay",
 }
 
 

@@ -99,3 +99,42 @@ def test_invalid_policies_are_refused_whole(api, supervisor, lead, teams, change
 def test_agents_and_customers_get_403(api, agent, customer):
     for user in (agent, customer):
         assert api(user).get("/api/escalation-policies/").status_code == 403
+
+
+def test_durations_in_words_are_accepted_and_returned(api, supervisor, lead, teams):
+    body = policy_body(teams, lead, {"repeat_interval": "1h 30m"})
+    del body["repeat_interval_seconds"]
+    for level, words in zip(body["levels"], ["-15m", "2d"], strict=True):
+        del level["offset_seconds"]
+        level["offset"] = words
+    response = api(supervisor).post("/api/escalation-policies/", body, format="json")
+
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert (data["repeat_interval_seconds"], data["repeat_interval"]) == (5400, "1h 30m")
+    assert [(lv["offset_seconds"], lv["offset"]) for lv in data["levels"]] == [
+        (-900, "-15m"),
+        (172800, "2d"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"offset": "soon"}, "levels[0].offset", "“soon” is not a duration."),
+        ({"offset": "91d"}, "levels[0].offset", "Give -90d to 90d."),
+        ({"offset": "10m"}, "levels[0].offset", "but offset_seconds says -15m: send one"),
+    ],
+)
+def test_durations_in_words_that_are_wrong_are_field_errors(
+    api, supervisor, lead, teams, change, field, message
+):
+    body = policy_body(teams, lead)
+    body["levels"][0].update(change)
+    if change["offset"] != "10m":
+        del body["levels"][0]["offset_seconds"]
+    response = api(supervisor).post("/api/escalation-policies/", body, format="json")
+
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+    assert not EscalationPolicy.objects.exists()

@@ -24,7 +24,10 @@ def test_supervisor_creates_a_policy_with_targets(api, supervisor, teams):
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["targets"] == TARGETS
+    assert response.json()["targets"] == [
+        {**TARGETS[0], "first_response": "15m", "resolution": "4h"},
+        {**TARGETS[1], "first_response": "1h", "resolution": "8h"},
+    ]
     assert frozen_terms(teams["desk"].pk, "P2")["sla_policy_name"] == "Gold"
 
 
@@ -99,7 +102,10 @@ def test_a_new_target_applies_to_the_next_ticket_opened(api, supervisor, custome
         return (datetime.fromisoformat(ticket["response_due_at"]) - opened) / timedelta(minutes=1)
 
     assert response_minutes() == 60
-    faster = [{**t, "first_response_seconds": 600} for t in policy["targets"]]
+    faster = [
+        {"priority": t["priority"], "first_response_seconds": 600, "resolution": t["resolution"]}
+        for t in policy["targets"]
+    ]
     changed = admin.patch(f"/api/sla-policies/{policy['id']}/", {"targets": faster}, format="json")
     assert changed.status_code == 200, changed.json()
     assert response_minutes() == 10

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .policies import EscalationPolicy
+
+# Bounded in time: django-q2 kills a task after Q_CLUSTER["timeout"] (60 s); a replay stops
+# well before, keeps what it found and says it stopped early.
+REPLAY_SECONDS = 45
+
+
+class Replay(models.Model):
+    """A run of a draft escalation policy against the tickets of the last `days` days; the
+    result is kept (escalation.replay says what it holds)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    policy = models.ForeignKey(
+        EscalationPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    draft = models.JSONField(help_text="The draft's frozen form, as the planner reads it.")
+    scope = models.JSONField(help_text="[team ids, priorities, saved policy id, is active]")
+    days = models.PositiveSmallIntegerField(default=30)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Replay of {self.name} over {self.days} days"
+
+    def claim(self):
+        """Queued → running by conditional update: only the worker that changed it goes on."""
+        return bool(
+            Replay.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
+                state=self.State.RUNNING
+            )
+        )
