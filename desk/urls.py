@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import actions, availability, bulk, feed, views
+from . import actions, availability, bulk, feed, majors, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("major/", majors.incidents, name="majors"),
+    path("major/new/", majors.declare, name="major-declare"),
+    path("major/link/", majors.link_selected, name="major-link-selected"),
+    path("major/<int:incident_id>/", majors.incident, name="major"),
+    path("major/<int:incident_id>/board/", majors.board_part, name="major-board"),
+    path("major/<int:incident_id>/<slug:action>/", majors.act, name="major-act"),
     path("me/", availability.availability, name="availability"),
     path("me/feed/", availability.renew_feed, name="renew-feed"),
     path("me/cover/", availability.ask_cover, name="ask-cover"),

@@ -10,6 +10,7 @@ from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
 from incidents.api.absences import AbsenceViewSet
 from incidents.api.auth import ObtainToken, RevokeToken
+from majors.api import MajorIncidentViewSet
 from notifications.api import NotificationPreferencesView
 from notifications.contacts_api import ContactViewSet
 
@@ -23,6 +24,7 @@ router.register(
 )
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("out-of-office", AbsenceViewSet, basename="out-of-office")
+router.register("major-incidents", MajorIncidentViewSet, basename="major-incident")
 router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
 router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")
 

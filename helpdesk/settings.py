@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "incidents",
     "escalation",
     "notifications",
+    "majors",
     "portal",
     "desk",
 ]

@@ -46,6 +46,7 @@ class Notification(models.Model):
         SLA_WARNING = "sla_warning", "SLA warning"
         BREACH = "breach", "SLA breach"
         CONTACT_UPDATE = "contact_update", "Update for an outside contact"
+        MAJOR_PAGE = "major_page", "Major incident page"
 
     # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
     # and supervisors.
@@ -55,7 +56,7 @@ class Notification(models.Model):
     # Kinds rendered from the public view of a ticket only.
     PUBLIC_KINDS = CUSTOMER_KINDS | CONTACT_KINDS
     # Kinds an escalation level sends to the people it names whatever their preferences.
-    FORCED_KINDS = frozenset({"escalated", "sla_warning"})
+    FORCED_KINDS = frozenset({"escalated", "sla_warning", "major_page"})
 
     idempotency_key = models.CharField(max_length=255, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)

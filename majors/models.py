@@ -1,0 +1,172 @@
+"""A major incident: the parties it pages, the tickets it links and its own timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents.models import Team, Ticket
+from notifications.models import Contact
+
+from . import severity
+from .lifecycle import IncidentLifecycle
+
+
+class MajorIncidentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MajorIncident.Status.ACTIVE)
+
+
+class MajorIncident(IncidentLifecycle, models.Model):
+    """Declared by a person (the commander); pages every chosen team's on-call person and every
+    chosen contact at once, and speaks for every linked ticket (majors/lifecycle.py)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        RESOLVED = "resolved", "Resolved"
+
+    title = models.CharField(max_length=200)
+    severity = models.CharField(max_length=4, choices=severity.CHOICES, default="SEV1")
+    summary = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    commander = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commanded_incidents"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="major_incidents")
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="major_incidents")
+    tickets = models.ManyToManyField(Ticket, blank=True, related_name="major_incidents")
+    declared_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    next_update_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When customers should next hear from us."
+    )
+    update_lapse_told = models.BooleanField(default=False)
+
+    objects = MajorIncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=list(severity.SEVERITIES)), name="major_severity_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self):
+        return f"MI-{self.pk}"
+
+    @property
+    def rules(self):
+        return severity.SEVERITIES[self.severity]
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class PartyQuerySet(models.QuerySet):
+    def due(self, now):
+        """Parties to page again: not acknowledged, of an active incident, whose time came."""
+        return self.filter(
+            acknowledged_at__isnull=True,
+            incident__status=MajorIncident.Status.ACTIVE,
+            next_page_at__lte=now,
+        )
+
+
+class Party(models.Model):
+    """A team or a contact called to an incident: who was paged, and whether they answered."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team", "Team"
+        CONTACT = "contact", "Contact"
+
+    incident = models.ForeignKey(MajorIncident, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT)
+    paged = models.JSONField(default=list, blank=True, help_text="Ids of the people paged.")
+    skipped = models.JSONField(
+        default=list, blank=True, help_text="[away id, stand-in id or null] pairs."
+    )
+    pages = models.PositiveIntegerField(default=0, help_text="Pages sent so far.")
+    notified_at = models.DateTimeField(null=True, blank=True)
+    next_page_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_by_name = models.CharField(max_length=200, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="team", team__isnull=False, contact__isnull=True))
+                | Q(kind="contact", contact__isnull=False, team__isnull=True),
+                name="major_party_one_target",
+            ),
+            models.UniqueConstraint(fields=["incident", "team"], name="major_party_team_once"),
+            models.UniqueConstraint(
+                fields=["incident", "contact"], name="major_party_contact_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.team.name if self.team_id else str(self.contact)
+
+    @property
+    def target_id(self):
+        return self.team_id or self.contact_id
+
+    @property
+    def state(self):
+        """In words for the board: joined, acknowledged, paged, or not reached."""
+        if self.joined_at:
+            return "joined"
+        if self.acknowledged_at:
+            return "acknowledged"
+        return "paged" if self.pages else "unreached"
+
+
+class Entry(models.Model):
+    """One line of the incident's own timeline."""
+
+    class Kind(models.TextChoices):
+        DECLARED = "declared", "Declared"
+        PAGED = "paged", "Paged"
+        REPAGED = "repaged", "Paged again"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        JOINED = "joined", "Joined"
+        UPDATE = "update", "Public update"
+        NOTE = "note", "Internal note"
+        LINKED = "linked", "Ticket linked"
+        UPDATE_LAPSED = "update_lapsed", "Customer update overdue"
+        RESOLVED = "resolved", "Resolved"
+
+    incident = models.ForeignKey(MajorIncident, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "entries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

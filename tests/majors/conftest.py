@@ -1,0 +1,34 @@
+"""A SEV1's cast: Service Desk keeps a rotation (ben on 1 June, ana on 2 June), Application Support
+keeps none (its lead lee is paged), and a vendor contact with an email and a webhook."""
+
+from datetime import date
+
+import pytest
+
+from incidents.models import Membership
+from notifications.models import Contact
+
+from ..conftest import utc
+from ..escalation.oncall import builders
+
+DECLARED = utc(2026, 6, 2, 12, 0)  # ana's shift: the rotation starts 1 Jun at 09:00 UTC
+
+
+@pytest.fixture
+def cast(make_user, teams):
+    ana, ben = make_user("ana", role="agent"), make_user("ben", role="agent")
+    lee = make_user("lee", role="agent")
+    for person in (ana, ben):
+        Membership.objects.create(user=person, team=teams["desk"], role="agent")
+    Membership.objects.create(user=lee, team=teams["apps"], role="lead")
+    builders.rotation(teams["desk"], [ben, ana], date(2026, 6, 1))
+    vendor = Contact.objects.create(
+        name="Vendor on call",
+        organisation="Acme Hosting",
+        email="noc@acme.example",
+        webhook_url="https://hooks.acme.example/page",
+        webhook_secret="s3cret",
+    )
+    commander = make_user("cmd", role="agent")
+    Membership.objects.create(user=commander, team=teams["desk"], role="lead")
+    return {"ana": ana, "ben": ben, "lee": lee, "vendor": vendor, "commander": commander}
