@@ -5,6 +5,7 @@ incident's lifecycle (majors/lifecycle.py)."""
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -171,14 +172,23 @@ def _link_by_reference(request, incident):
 @require_POST
 @agent_required
 def link_selected(request):
-    """The queue's bulk action: link every selected ticket to the chosen active incident."""
-    incident = (
-        MajorIncident.objects.active().filter(pk=as_id(request.POST.get("incident", ""))).first()
-    )
+    """The queue's action on a selection: link the tickets to the active incident (the one
+    chosen when several are active; with none, declare one from them)."""
     ids = [pk for pk in (as_id(v) for v in request.POST.getlist("ticket")) if pk]
-    if incident is None or not ids:
-        messages.error(request, "Choose an active major incident and at least one ticket.")
+    if not ids:
+        messages.error(request, "Select at least one ticket.")
         return redirect("desk:home")
+    active = list(MajorIncident.objects.active().order_by("-declared_at"))
+    chosen = as_id(request.POST.get("incident", ""))
+    incident = next((i for i in active if i.pk == chosen), None)
+    if incident is None and len(active) == 1:
+        incident = active[0]
+    if incident is None and not active:
+        query = "&".join(f"ticket={pk}" for pk in ids)
+        return redirect(f"{reverse('desk:major-declare')}?{query}")
+    if incident is None:
+        tickets = Ticket.objects.visible_to(request.user).filter(pk__in=ids).order_by("pk")
+        return render(request, "desk/majors/choose.html", {"active": active, "tickets": tickets})
     linked = []
     for ticket in Ticket.objects.visible_to(request.user).filter(pk__in=ids).order_by("pk"):
         try:
