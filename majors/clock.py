@@ -69,6 +69,6 @@ def _mail_commander(incident, now):
         "secret": "",
         "payload": {"info": info},
         "created_at": now,
-        "next_attempt_at": now,
+        "next_attempt_at": min(now, timezone.now()),  # due at once, also on a test clock
     }
     return outbox.insert([row], ids_only=True)

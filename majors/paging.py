@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from django.db import router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.tasks import async_task
@@ -117,7 +118,7 @@ def _common(incident, party, cause, target, now):
         "body": "",
         "html_body": "",
         "created_at": now,
-        "next_attempt_at": now,
+        "next_attempt_at": min(now, timezone.now()),  # due at once, also on a test clock
     }
 
 

@@ -56,7 +56,9 @@ class Notification(models.Model):
     # Kinds rendered from the public view of a ticket only.
     PUBLIC_KINDS = CUSTOMER_KINDS | CONTACT_KINDS
     # Kinds an escalation level sends to the people it names whatever their preferences.
-    FORCED_KINDS = frozenset({"escalated", "sla_warning", "major_page"})
+    FORCED_KINDS = frozenset({"escalated", "sla_warning"})
+    # A major incident's pages (majors.paging): always sent, so never a preference.
+    PAGE_KINDS = frozenset({"major_page"})
 
     idempotency_key = models.CharField(max_length=255, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)

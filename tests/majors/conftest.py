@@ -11,6 +11,9 @@ from notifications.models import Contact
 from ..conftest import utc
 from ..escalation.oncall import builders
 
+# The real SMTP server and webhook receiver of the notification tests (test_end_to_end).
+from ..notifications.conftest import smtp_server, webhook_receiver  # noqa: F401
+
 DECLARED = utc(2026, 6, 2, 12, 0)  # ana's shift: the rotation starts 1 Jun at 09:00 UTC
 
 
