@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from incidents import roles
 from incidents.models import Team, Ticket
 from majors import board
 from majors.lifecycle import IncidentError
-from majors.models import MajorIncident
+from majors.models import MajorIncident, Review
 from majors.severity import CHOICES
 from notifications.models import Contact
 
@@ -111,6 +112,8 @@ def incident(request, incident_id):
     context.update(
         tickets=incident.tickets.select_related("requester").order_by("pk"),
         entries=incident.entries.select_related("actor"),
+        review=Review.objects.filter(incident=incident).first(),
+        agents=roles.agents().order_by("username"),
         mine=[p for p in context["parties"] if request.user.pk in p.paged],
     )
     return render(request, "desk/majors/incident.html", context)
@@ -149,11 +152,37 @@ def act(request, incident_id, action):
             messages.success(request, "Resolved, with every linked ticket.")
         elif action == "link":
             _link_by_reference(request, incident)
+        elif action == "review":
+            _save_review(request, incident)
+        elif action == "close-review":
+            Review.objects.get_or_create(incident=incident)[0].close()
+            messages.success(request, "Review closed.")
         else:
             raise IncidentError("Unknown action.")
     except IncidentError as error:
         messages.error(request, str(error))
     return redirect("desk:major", incident.pk)
+
+
+def _save_review(request, incident):
+    """The review form: owner, due date, and the action rows (text, owner, done), parsed."""
+    review, _ = Review.objects.get_or_create(incident=incident)
+    people = {u.pk: u for u in roles.agents()}
+    pick = lambda value: people.get(as_id(value))  # noqa: E731
+    due = forms.DateField(required=False)
+    try:
+        due_on = due.clean(request.POST.get("due_on", ""))
+    except forms.ValidationError:
+        messages.error(request, "Due date: enter a date such as 2026-06-09.")
+        return
+    texts, owners = request.POST.getlist("action-text"), request.POST.getlist("action-owner")
+    done = set(request.POST.getlist("action-done"))
+    actions = [
+        (text.strip()[:300], pick(owner), str(n) in done)
+        for n, (text, owner) in enumerate(zip(texts, owners, strict=False))
+    ]
+    review.save_plan(pick(request.POST.get("owner", "")), due_on, actions)
+    messages.success(request, "Review saved.")
 
 
 def _link_by_reference(request, incident):

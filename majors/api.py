@@ -11,7 +11,7 @@ from incidents.models import Team, Ticket
 from notifications.models import Contact
 
 from .lifecycle import IncidentError
-from .models import MajorIncident
+from .models import MajorIncident, Review
 from .severity import CHOICES
 
 
@@ -95,6 +95,21 @@ class MajorIncidentSerializer(serializers.ModelSerializer):
             return MajorIncident.declare(self.context["request"].user, **data)
         except IncidentError as error:
             raise serializers.ValidationError({error.field or "detail": str(error)}) from error
+
+
+class ActionItemSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=300)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=roles.agents(), allow_null=True, required=False, default=None
+    )
+    done = serializers.BooleanField(default=False)
+
+
+class ReviewSerializer(serializers.Serializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=roles.agents(), allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True)
+    actions = ActionItemSerializer(many=True, required=False)
 
 
 class LinkSerializer(serializers.Serializer):
@@ -187,3 +202,29 @@ class MajorIncidentViewSet(
         except IncidentError as error:
             return self._refuse(error)
         return self._answer(incident)
+
+    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer, summary="Review")
+    @action(detail=True, methods=["get", "put"])
+    def review(self, request, pk=None):
+        incident = self.get_object()
+        review, _ = Review.objects.get_or_create(incident=incident)
+        if request.method == "PUT":
+            given = ReviewSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            data = given.validated_data
+            review.save_plan(
+                data["owner"],
+                data["due_on"],
+                [(a["text"], a["owner"], a["done"]) for a in data.get("actions", [])],
+            )
+        return Response(ReviewSerializer(review).data)
+
+    @extend_schema(request=None, responses=ReviewSerializer, summary="Close the review")
+    @action(detail=True, methods=["post"], url_path="review/close")
+    def close_review(self, request, pk=None):
+        review, _ = Review.objects.get_or_create(incident=self.get_object())
+        try:
+            review.close()
+        except IncidentError as error:
+            return self._refuse(error)
+        return Response(ReviewSerializer(review).data)

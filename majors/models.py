@@ -9,7 +9,7 @@ from incidents.models import Team, Ticket
 from notifications.models import Contact
 
 from . import severity
-from .lifecycle import IncidentLifecycle
+from .lifecycle import IncidentError, IncidentLifecycle
 
 
 class MajorIncidentQuerySet(models.QuerySet):
@@ -170,3 +170,59 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Review(models.Model):
+    """The post-incident review: an owner, a due date and action items; it can be closed only
+    when every action has an owner."""
+
+    incident = models.OneToOneField(MajorIncident, on_delete=models.CASCADE, related_name="review")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Review of {self.incident.reference}"
+
+    def save_plan(self, owner, due_on, actions):
+        """Set the owner and due date and replace the actions ([(text, owner or None, done)])."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            self.owner, self.due_on = owner, due_on
+            self.save()
+            self.actions.all().delete()
+            ActionItem.objects.bulk_create(
+                ActionItem(review=self, text=text, owner=who, done=done)
+                for text, who, done in actions
+                if text.strip()
+            )
+
+    def close(self, at=None):
+        """Close the review; refused while it has no owner or an action has none."""
+        if self.owner_id is None:
+            raise IncidentError("The review needs an owner first.", field="owner")
+        orphans = [a.text for a in self.actions.all() if a.owner_id is None]
+        if orphans:
+            raise IncidentError(
+                f"Every action needs an owner first: {'; '.join(orphans)}.", field="actions"
+            )
+        self.closed_at = at or timezone.now()
+        self.save(update_fields=["closed_at"])
+
+
+class ActionItem(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text

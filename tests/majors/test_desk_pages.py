@@ -95,3 +95,24 @@ def test_the_list_and_page_queries_do_not_grow(
         signed_in.get(reverse("desk:major", args=[incident.pk]))
     with django_assert_max_num_queries(12):
         signed_in.get(reverse("desk:majors"))
+
+
+def test_the_review_is_kept_from_the_page_and_refuses_to_close_with_an_ownerless_action(
+    signed_in, cast, teams
+):
+    incident = MajorIncident.declare(cast["commander"], "Down", "SEV1", teams=[teams["apps"]])
+    act = lambda name: reverse("desk:major-act", args=[incident.pk, name])  # noqa: E731
+    signed_in.post(
+        act("review"),
+        {
+            "owner": cast["lee"].pk,
+            "due_on": "2026-06-09",
+            "action-text": ["Alert on 502s", "Runbook"],
+            "action-owner": [cast["ana"].pk, ""],
+        },
+    )
+    refused = signed_in.post(act("close-review"), follow=True).content.decode()
+
+    assert "Every action needs an owner first: Runbook." in refused
+    assert incident.review.actions.count() == 2
+    assert incident.review.closed_at is None
