@@ -49,6 +49,9 @@ class MajorIncidentSerializer(serializers.ModelSerializer):
         many=True, queryset=Ticket.objects.all(), required=False
     )
     severity = serializers.ChoiceField(choices=CHOICES)
+    # Plain text in the schema: "active" or "resolved" (an enum named `status` would collide
+    # with the ticket's in the schema's component names).
+    status = serializers.CharField(read_only=True)
     parties = PartySerializer(many=True, read_only=True)
 
     class Meta:
