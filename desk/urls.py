@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import actions, availability, bulk, feed, majors, views
+from . import actions, availability, bulk, drills, feed, majors, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bulk/", bulk.bulk, name="bulk"),
+    path("drills/", drills.drill_list, name="drills"),
+    path("drills/<int:drill_id>/", drills.drill, name="drill"),
+    path("drills/ack/<int:ticket_id>/", drills.acknowledge, name="drill-ack"),
     path("major/", majors.incidents, name="majors"),
     path("major/new/", majors.declare, name="major-declare"),
     path("major/link/", majors.link_selected, name="major-link-selected"),

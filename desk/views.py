@@ -66,7 +66,8 @@ def render_queue(request, query, here, status=200):
     # The filters on the ticket's own columns first, then what the agent may see: each branch
     # of visible_to finds them on its own index (see visible_to). The search, the urgency and
     # the views on it after: no index serves them, and in every branch they cost more.
-    tickets = queue.column_view(filters.narrow(Ticket.objects.all()), view, request.user)
+    tickets = Ticket.objects.filter(drill=False)  # drills (majors.drills) are never queued
+    tickets = queue.column_view(filters.narrow(tickets), view, request.user)
     tickets = queue.search(tickets.visible_to(request.user), search)
     tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
     page = queue.page_of_ids(tickets, filters.cleaned_data.get("page"), PAGE_SIZE)

@@ -226,3 +226,27 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Drill(models.Model):
+    """A practice run of a real escalation policy on a drill ticket, its levels compressed to
+    `spacing_seconds` apart (majors/drills.py); the scorecard is read from what the engine
+    did to the ticket (its firings, events and outbox rows)."""
+
+    policy = models.ForeignKey(
+        "escalation.EscalationPolicy", on_delete=models.CASCADE, related_name="drills"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="drills")
+    priority = models.CharField(max_length=2, default="P2")
+    spacing_seconds = models.PositiveIntegerField(default=5)
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="drill_run")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"Drill {self.pk} of {self.policy}"
