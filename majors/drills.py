@@ -120,11 +120,12 @@ def scorecard(drill):
 
 
 def _acknowledged_level(firings, ack):
-    """The firing whose level the acknowledgement answered: the last one fired before it."""
+    """The firing whose level the acknowledgement answered: the last one fired before it (the
+    highest level when a batch fired several at once, after a pause of the workers)."""
     if ack is None:
         return None
     fired = [f for f in firings if f.fired_at and f.fired_at <= ack.at]
-    return max(fired, key=lambda f: f.fired_at).pk if fired else None
+    return max(fired, key=lambda f: (f.fired_at, f.level, f.repeat)).pk if fired else None
 
 
 def _why(skip):
