@@ -14,7 +14,7 @@ from incidents.models.lifecycle import TransitionError
 from majors import drills
 from majors.models import Drill
 
-from .forms import problems
+from .forms import as_id, problems
 from .views import agent_required
 
 
@@ -31,7 +31,9 @@ class DrillForm(forms.Form):
 def drill_list(request):
     if not roles.is_supervisor(request.user):
         raise PermissionDenied
-    form = DrillForm(request.POST or None)
+    # The policy's admin page links here with ?policy=<id> (its "Run a drill" button).
+    chosen = as_id(request.GET.get("policy", ""))
+    form = DrillForm(request.POST or None, initial={"policy": chosen} if chosen else None)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

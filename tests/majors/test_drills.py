@@ -112,3 +112,12 @@ def test_the_api_starts_a_drill_for_supervisors_only(api, policy, teams, cast, m
     assert [lv["level"] for lv in data["levels"]] == [1, 2, 3]
     bad = api(make_user("sal", role="supervisor")).post(url, {"team": 999999}, format="json")
     assert bad.status_code == 400 and "team" in bad.json()
+
+
+def test_the_policys_admin_page_has_a_drill_button_that_starts_from_it(client, policy, make_user):
+    client.force_login(make_user("sam", role="supervisor"))
+    admin = client.get(f"/admin/escalation/escalationpolicy/{policy.pk}/change/").content.decode()
+    assert f'href="/desk/drills/?policy={policy.pk}"' in admin
+
+    form = client.get(f"/desk/drills/?policy={policy.pk}").content.decode()
+    assert f'<option value="{policy.pk}" selected>' in form
