@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from .models import ActionItem, Entry, MajorIncident, Party, Review
+from .models import ActionItem, Drill, DrillSchedule, Entry, MajorIncident, Party, Review
 
 
 class PartyInline(admin.TabularInline):
@@ -40,3 +41,22 @@ class ActionInline(admin.TabularInline):
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["__str__", "owner", "due_on", "closed_at"]
     inlines = [ActionInline]
+
+
+@admin.register(Drill)
+class DrillAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "team", "spacing_seconds", "started_by", "started_at"]
+    readonly_fields = ["ticket"]
+
+    def has_add_permission(self, request):
+        return False  # started from the policy's "Run a drill" button or the API
+
+
+@admin.register(DrillSchedule)
+class DrillScheduleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "team", "at_time", "timezone", "next_run_at", "is_active"]
+    readonly_fields = ["next_run_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.plan_next(timezone.now())  # the rule may have moved: the next run follows it
+        super().save_model(request, obj, form, change)

@@ -142,3 +142,31 @@ def status(drill, now=None):
         ticket=drill.ticket, kind="level", state__in=["pending", "claimed", "held"]
     )
     return "running" if waiting.exists() else "finished"
+
+
+def run_scheduled(now=None):
+    """Start every active scheduled drill whose time came, each claimed by a conditional update
+    of its next run (two workers never start the same one); returns the drills started."""
+    from .models import DrillSchedule
+
+    now = now or timezone.now()
+    started = []
+    for plan in DrillSchedule.objects.filter(is_active=True, next_run_at__lte=now):
+        due = plan.next_run_at
+        with transaction.atomic():
+            later = plan.plan_next(max(now, due))
+            claimed = DrillSchedule.objects.filter(pk=plan.pk, next_run_at=due).update(
+                next_run_at=later
+            )
+            if claimed:
+                started.append(
+                    start(
+                        plan.policy,
+                        plan.team,
+                        plan.started_by,
+                        plan.priority,
+                        plan.spacing_seconds,
+                        at=now,
+                    )
+                )
+    return started

@@ -250,3 +250,61 @@ class Drill(models.Model):
 
     def __str__(self):
         return f"Drill {self.pk} of {self.policy}"
+
+
+class DrillSchedule(models.Model):
+    """A drill run on its own: the nth weekday of every month at a time in a zone (majors.
+    schedule); the minute tick starts the due ones (majors.drills.run_scheduled)."""
+
+    policy = models.ForeignKey(
+        "escalation.EscalationPolicy", on_delete=models.CASCADE, related_name="drill_schedules"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="drill_schedules")
+    priority = models.CharField(max_length=2, default="P2")
+    spacing_seconds = models.PositiveIntegerField(default=5)
+    weekday = models.PositiveSmallIntegerField(
+        default=1,
+        choices=[
+            (n, calendar_day)
+            for n, calendar_day in enumerate(
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+            )
+        ],
+    )
+    week_of_month = models.PositiveSmallIntegerField(
+        default=1, choices=[(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (5, "Last")]
+    )
+    at_time = models.TimeField(default="10:00")
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text="The team's calendar zone, e.g. Europe/Berlin."
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose name the drill tickets are opened in.",
+    )
+    next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["next_run_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_week_of_month_display()} {self.get_weekday_display()} {self.policy}"
+
+    def clean(self):
+        from zoneinfo import available_timezones
+
+        from django.core.exceptions import ValidationError
+
+        if self.timezone not in available_timezones():
+            raise ValidationError({"timezone": "Unknown time zone."})
+
+    def plan_next(self, after):
+        from .schedule import next_run
+
+        self.next_run_at = next_run(
+            after, self.weekday, self.week_of_month, self.at_time, self.timezone
+        )
+        return self.next_run_at

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from escalation.models import EscalationLevel, EscalationPolicy
 from incidents.models import Membership
 from notifications.models import Contact
 
@@ -35,3 +36,21 @@ def cast(make_user, teams):
     commander = make_user("cmd", role="agent")
     Membership.objects.create(user=commander, team=teams["desk"], role="lead")
     return {"ana": ana, "ben": ben, "lee": lee, "vendor": vendor, "commander": commander}
+
+
+@pytest.fixture
+def policy(cast, teams):
+    """A 3-level policy for the desk: its on-call person, its leads, then lee by name."""
+    made = EscalationPolicy.objects.create(name="Checkout ladder")
+    made.teams.set([teams["desk"]])
+    EscalationLevel.objects.create(
+        policy=made, order=1, anchor="response_due", offset_seconds=-900, notify=["on_call"]
+    )
+    EscalationLevel.objects.create(
+        policy=made, order=2, anchor="response_due", offset_seconds=0, notify=["team_leads"]
+    )
+    third = EscalationLevel.objects.create(
+        policy=made, order=3, anchor="resolution_due", offset_seconds=3600, notify=[]
+    )
+    third.notify_users.set([cast["lee"]])
+    return made

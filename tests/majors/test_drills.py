@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from escalation.models import EscalationLevel, EscalationPolicy, Firing
+from escalation.models import Firing
 from majors import drills
 from notifications import rendering
 from notifications.models import Notification
@@ -18,23 +18,6 @@ from .conftest import DECLARED
 
 pytestmark = pytest.mark.django_db
 SEC = timedelta(seconds=1)
-
-
-@pytest.fixture
-def policy(cast, teams):
-    made = EscalationPolicy.objects.create(name="Checkout ladder")
-    made.teams.set([teams["desk"]])
-    EscalationLevel.objects.create(
-        policy=made, order=1, anchor="response_due", offset_seconds=-900, notify=["on_call"]
-    )
-    EscalationLevel.objects.create(
-        policy=made, order=2, anchor="response_due", offset_seconds=0, notify=["team_leads"]
-    )
-    third = EscalationLevel.objects.create(
-        policy=made, order=3, anchor="resolution_due", offset_seconds=3600, notify=[]
-    )
-    third.notify_users.set([cast["lee"]])
-    return made
 
 
 @pytest.fixture
