@@ -72,3 +72,15 @@ def test_someone_not_paged_cannot_acknowledge(incident, cast):
 
     with pytest.raises(IncidentError, match="not paged"):
         incident.acknowledge(cast["ben"])
+
+
+def test_joining_acknowledges_and_shows_joined(incident, cast):
+    incident.join(cast["lee"], at=DECLARED + MIN)
+
+    apps = incident.parties.get(team__slug="app-support")
+    assert apps.state == "joined"
+    assert apps.acknowledged_by == cast["lee"]
+    assert repage_due(DECLARED + 5 * MIN) == 2  # the desk's and the vendor's only
+    assert list(
+        incident.entries.filter(kind__in=["acknowledged", "joined"]).values_list("kind", flat=True)
+    ) == ["acknowledged", "joined"]
