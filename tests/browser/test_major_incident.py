@@ -80,6 +80,11 @@ def test_declare_link_update_and_watch_the_board_turn_green(
     expect(page.locator("tr.party-acknowledged")).to_have_count(2, timeout=12_000)
     expect(page.locator(".major-board")).to_contain_text("2 of 2 parties acknowledged")
 
+    pause = page.get_by_role("button", name="Pause live updates")
+    pause.click()  # WCAG 2.2.2: the live board can be paused
+    expect(page.get_by_role("button", name="Resume live updates")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     findings += look(page, "major-incident-board")
     context.close()
     assert not findings, findings
