@@ -1,9 +1,12 @@
 """A SEV1's cast: Service Desk keeps a rotation (ben on 1 June, ana on 2 June), Application Support
 keeps none (its lead lee is paged), and a vendor contact with an email and a webhook."""
 
+import signal
 from datetime import date
 
 import pytest
+from django_q.models import Task
+from django_q.tasks import async_task
 
 from escalation.models import EscalationLevel, EscalationPolicy
 from incidents.models import Membership
@@ -11,6 +14,7 @@ from notifications.models import Contact
 
 from ..conftest import utc
 from ..escalation.oncall import builders
+from ..escalation.processes import kill_group, output, spawn, wait_until
 
 # The real SMTP server and webhook receiver of the notification tests (test_end_to_end).
 from ..notifications.conftest import smtp_server, webhook_receiver  # noqa: F401
@@ -54,3 +58,20 @@ def policy(cast, teams):
     )
     third.notify_users.set([cast["lee"]])
     return made
+
+
+@pytest.fixture
+def cluster(smtp_server, webhook_receiver):  # noqa: F811
+    """A real qcluster on the test database, mailing the SMTP server (test_end_to_end)."""
+    process = spawn(
+        ["manage.py", "qcluster"],
+        Q_WORKERS=2,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}",
+        WEBHOOK_ALLOW_PRIVATE="true",
+    )
+    async_task("notifications.tasks.sweep_outbox", task_name="warm-up")
+    up = wait_until(lambda: Task.objects.filter(name="warm-up").exists(), timeout=60)
+    assert up, output(process)
+    yield process
+    kill_group(process, signal.SIGKILL)
+    process.wait(timeout=10)

@@ -3,41 +3,22 @@ on-call people and a vendor are each paged once within 2 s of declaring, and re-
 per party as each acknowledges (the re-paging rounds on an injected clock; delivery real)."""
 
 import re
-import signal
 import time
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_q.models import Task
-from django_q.tasks import async_task
 
 from escalation import oncall
 from majors.models import MajorIncident
 from majors.repaging import repage_due
 from notifications.models import Contact, Notification
 
-from ..escalation.processes import kill_group, output, spawn, wait_until
+from ..escalation.processes import output, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 MIN = timedelta(minutes=1)
-
-
-@pytest.fixture
-def cluster(smtp_server, webhook_receiver):
-    process = spawn(
-        ["manage.py", "qcluster"],
-        Q_WORKERS=2,
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}",
-        WEBHOOK_ALLOW_PRIVATE="true",
-    )
-    async_task("notifications.tasks.sweep_outbox", task_name="warm-up")
-    up = wait_until(lambda: Task.objects.filter(name="warm-up").exists(), timeout=60)
-    assert up, output(process)
-    yield process
-    kill_group(process, signal.SIGKILL)
-    process.wait(timeout=10)
 
 
 def addressees(smtp):
