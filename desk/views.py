@@ -161,6 +161,8 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
         "on_call": on_call.on_call_panel(item.team, now),
         "auto_assigned": _auto_assignment(item),
+        # The active major incidents speaking for this ticket (majors: one query).
+        "major_incidents": list(item.major_incidents.active()),
         "changed": [timeline.event_text(e) for e in changed or []],
         "at_risk_minutes": deadlines.at_risk_minutes(),
         "urgent_minutes": deadlines.URGENT_MINUTES,

@@ -116,3 +116,11 @@ def test_the_review_is_kept_from_the_page_and_refuses_to_close_with_an_ownerless
     assert "Every action needs an owner first: Runbook." in refused
     assert incident.review.actions.count() == 2
     assert incident.review.closed_at is None
+
+
+def test_a_linked_ticket_names_its_incident(signed_in, cast, teams, desk_ticket):
+    incident = MajorIncident.declare(
+        cast["commander"], "Down", "SEV1", teams=[teams["apps"]], tickets=[desk_ticket]
+    )
+    page = signed_in.get(reverse("desk:ticket", args=[desk_ticket.pk])).content.decode()
+    assert "Part of major incident" in page and f"{incident.reference}: Down" in page
