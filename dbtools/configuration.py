@@ -13,6 +13,9 @@ The stamp is read before what it guards; what was read is at least as new as the
 kept under. With no stamp row (a flushed test database) nothing is kept.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import connections
 
 # Models whose rows are configuration. Apps add theirs in AppConfig.ready(); triggers are
@@ -21,6 +24,7 @@ WATCHED = []
 STAMP_TABLE = "incidents_configurationstamp"
 
 _kept = {}  # database alias -> (stamp, {key: value})
+_read_once = ContextVar("configuration_read_once", default=None)  # alias -> stamp, in a block
 
 
 def watch(*models):
@@ -31,7 +35,7 @@ def watch(*models):
 def cached(key, load, using="default"):
     """`load()`'s answer for the configuration as it is now: read again only after a watched
     table changed. The answer is shared by every caller until then: never change it."""
-    stamp = current_stamp(using) if connections[using].vendor in _STATEMENTS else None
+    stamp = _stamp(using) if connections[using].vendor in _STATEMENTS else None
     if stamp is None:
         return load()
     kept = _kept.get(using)
@@ -40,6 +44,32 @@ def cached(key, load, using="default"):
     if key not in kept[1]:
         kept[1][key] = load()
     return kept[1][key]
+
+
+@contextmanager
+def read_once():
+    """Within the block, read the stamp once per database: for one piece of work that reads
+    several kinds of configuration (opening a ticket reads the intake team, the priority matrix
+    and the policies), which then all come from the configuration as it was at the block's
+    first read, or newer. A change committed meanwhile is taken by the next block, as it would
+    be had the work begun a moment earlier."""
+    if _read_once.get() is not None:
+        yield
+        return
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def _stamp(using):
+    block = _read_once.get()
+    if block is None:
+        return current_stamp(using)
+    if using not in block:
+        block[using] = current_stamp(using)
+    return block[using]
 
 
 def current_stamp(using="default"):

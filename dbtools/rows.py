@@ -58,6 +58,25 @@ def insert(model, rows, *, skip_conflicts=False, returning_ids=False, using=None
     return _insert_returning_ids(connection, model, shape.head, shape.one, tail, params)
 
 
+def insert_objects(model, objects, *, using=None):
+    """Save new model instances as `insert(returning_ids=True)` writes rows (every concrete
+    field but the key), each then given its id and marked saved as bulk_create marks them.
+    Where the database returns no ids from a bulk insert (SQLite before 3.35), one save each:
+    callers key their work by the ids."""
+    alias = using or router.db_for_write(model)
+    if not connections[alias].features.can_return_rows_from_bulk_insert:
+        for obj in objects:
+            obj.save(using=alias, force_insert=True)
+        return objects
+    if objects:
+        names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        values = [{name: getattr(obj, name) for name in names} for obj in objects]
+        ids = insert(model, values, returning_ids=True, using=alias)
+        for obj, pk in zip(objects, ids, strict=True):
+            obj.pk, obj._state.adding, obj._state.db = pk, False, alias
+    return objects
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What an INSERT of these columns into this table is, whatever its rows."""

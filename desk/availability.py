@@ -5,15 +5,18 @@ lists the shifts it would leave, and saving then takes a second, explicit "Save 
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from escalation import oncall
 from escalation.models import CoverRequest, OnCallFeed
 from incidents import roles
 from incidents.models import Absence, Membership, Team
+from notifications import outbox
 
 from .forms import problems
 from .on_call import AHEAD, LAYER_NAMES
@@ -46,7 +49,7 @@ class CoverForm(forms.ModelForm):
     class Meta:
         model = CoverRequest
         fields = ["team", "layer", "start", "end", "asked", "note"]
-        labels = {"asked": "Ask", "layer": "Layer"}
+        labels = {"asked": "Ask", "layer": "Layer", "note": "Message to them"}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, prefix="cover", **kwargs)
@@ -86,6 +89,48 @@ def conflicts(user, start, end):
     return my_shifts(user, start, end)
 
 
+def tell_leads(absence, clashes):
+    """Tell the leads of every team whose on-call time the absence leaves (not the person
+    themselves); returns their names."""
+    if not clashes:
+        return []
+    teams = {team.pk for team, _layer, _segment in clashes}
+    leads = [
+        m.user
+        for m in Membership.objects.filter(team__in=teams, role="lead")
+        .exclude(user=absence.user)
+        .select_related("user")
+    ]
+    person = absence.user.get_full_name() or absence.user.get_username()
+    deputy = absence.deputy
+    lines = [
+        f"- {team.name}, {layer}: {_when(segment.start)} – {_when(segment.end)}"
+        for team, layer, segment in clashes
+    ]
+    who = (
+        f"{deputy.get_full_name() or deputy.get_username()} is paged instead."
+        if deputy
+        else "No deputy is named: no one would be paged in their place."
+    )
+    body = (
+        f"{person} will be out of office from {_when(absence.start)} to {_when(absence.end)}, "
+        f"during their on-call time:\n" + "\n".join(lines) + f"\n\n{who} "
+        "Arrange cover if needed (an override in the admin, or a swap on the desk)."
+    )
+    outbox.notify_text(
+        "absence_conflict",
+        leads,
+        key=f"absence:{absence.pk}:conflict",
+        subject=f"{person} is away during their on-call time",
+        body=body,
+    )
+    return sorted({u.get_full_name() or u.get_username() for u in leads})
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "D j M, H:i T")
+
+
 @agent_required
 def availability(request):
     now = timezone.now()
@@ -97,10 +142,13 @@ def availability(request):
             data = form.cleaned_data
             clashes = conflicts(request.user, data["start"], data["end"])
             if not clashes or request.POST.get("confirm") == "yes":
-                absence = form.save(commit=False)
-                absence.created_by = request.user
-                absence.save()
-                messages.success(request, "Out of office saved.")
+                with transaction.atomic():
+                    absence = form.save(commit=False)
+                    absence.created_by = request.user
+                    absence.save()
+                    told = tell_leads(absence, clashes)
+                note = f" Your team leads were told: {', '.join(told)}." if told else ""
+                messages.success(request, f"Out of office saved.{note}")
                 return redirect("desk:availability")
         else:
             messages.error(request, problems(form))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, availability, bulk, drills, feed, majors, views
+from . import actions, availability, bulk, drills, feed, forecast, majors, views
 
 app_name = "desk"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("major/<int:incident_id>/board/", majors.board_part, name="major-board"),
     path("major/<int:incident_id>/<slug:action>/", majors.act, name="major-act"),
     path("me/", availability.availability, name="availability"),
+    path("forecast/", forecast.forecast, name="forecast"),
     path("me/feed/", availability.renew_feed, name="renew-feed"),
     path("me/cover/", availability.ask_cover, name="ask-cover"),
     path(

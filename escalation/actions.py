@@ -297,16 +297,16 @@ def _supervisors(asks):
 
 
 def _on_call(asks):
-    """{(team id, at): OnCall} for the asks naming an on-call layer."""
-    wanted = defaultdict(set)
-    for t, targets, _ids, at in asks:
-        if t.team_id and set(ON_CALL_LAYERS) & set(targets):
-            wanted[at].add(t.team_id)
-    return {
-        (team_id, at): answer
-        for at, team_ids in wanted.items()
-        for team_id, answer in oncall.on_call(sorted(team_ids), at).items()
-    }
+    """{(team id, at): OnCall} for the asks naming an on-call layer, one schedule read."""
+    wanted = [
+        (t.team_id, at)
+        for t, targets, _ids, at in asks
+        if t.team_id and set(ON_CALL_LAYERS) & set(targets)
+    ]
+    if not wanted:
+        return {}
+    found = oncall.holders({team for team, _ in wanted}, [at for _, at in wanted])
+    return {key: found[key] for key in wanted}
 
 
 def _named(ticket, targets, user_ids, members, supervisors, holders):

@@ -16,6 +16,7 @@ from .rotations import final, holder_at
 __all__ = ["OnCall", "holder_at", "on_call", "on_call_now", "on_shift", "schedule"]
 
 LAYERS = (1, 2)
+ONE_US = timedelta(microseconds=1)
 # How far `primary_until` looks for the end of the current holder's time.
 UNTIL_HORIZON = timedelta(days=62)
 
@@ -80,6 +81,28 @@ def _until(segments, current):
             return end
         end = segment.end
     return None
+
+
+def holders(team_ids, instants):
+    """{(team id, at): OnCall without `primary_until`} for every team at every instant, from
+    one read of the schedule over the instants' span (the engine's batch, the forecast's
+    hours)."""
+    instants = sorted(set(instants))
+    if not instants or not team_ids:
+        return {}
+    plan = schedule(sorted(set(team_ids)), instants[0], instants[-1] + ONE_US)
+    answers = {}
+    for team_id in set(team_ids):
+        for at in instants:
+            primary = holder_at(plan[(team_id, 1)], at)
+            secondary = holder_at(plan[(team_id, 2)], at)
+            answers[(team_id, at)] = OnCall(
+                at,
+                primary.user if primary else None,
+                secondary.user if secondary else None,
+                None,
+            )
+    return answers
 
 
 def on_call_now(team_id, at):

@@ -1,5 +1,6 @@
 """Django's database cache, with an `incr` two web processes cannot both read before either
-writes, and a `set` in one statement: the shared cache when there is no Redis (settings.CACHES).
+writes, and `set` and `set_many` in one statement each: the shared cache when there is no Redis
+(settings.CACHES).
 
 Every API request counts itself against its throttles here, so a write costs what it must: one
 INSERT … ON CONFLICT DO UPDATE (SQLite 3.24+, PostgreSQL), where Django's own set counts the
@@ -32,7 +33,17 @@ class DatabaseCache(db.DatabaseCache):
     def set(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None):
         if should_cull():
             return super().set(key, value, timeout, version)  # counts rows, culls past the max
-        key = self.make_and_validate_key(key, version=version)
+        self._upsert({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=db.DEFAULT_TIMEOUT, version=None):
+        """Every key in one statement (a request's throttles write theirs together)."""
+        if should_cull():
+            return super().set_many(data, timeout, version)
+        if data:
+            self._upsert(data, timeout, version)
+        return []
+
+    def _upsert(self, data, timeout, version):
         alias = router.db_for_write(self.cache_model_class)
         connection = connections[alias]
         table, quote = connection.ops.quote_name(self.table), connection.ops.quote_name
@@ -41,14 +52,18 @@ class DatabaseCache(db.DatabaseCache):
         if not settings.USE_TZ:
             expires = expires.replace(tzinfo=None)
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
-        stored = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        params = []
+        for key, value in data.items():
+            stored = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            params += [self.make_and_validate_key(key, version=version), stored, expires]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "
-                f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) DO UPDATE SET "
+                f"VALUES {', '.join(['(%s, %s, %s)'] * len(data))} "
+                f"ON CONFLICT ({quote('cache_key')}) DO UPDATE SET "
                 f"{quote('value')} = excluded.{quote('value')}, "
                 f"{quote('expires')} = excluded.{quote('expires')}",
-                [key, stored, expires],
+                params,
             )
 
     def incr(self, key, delta=1, version=None):

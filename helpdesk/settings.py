@@ -288,6 +288,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Email in (notifications.inbound): `manage.py ingest_email` on an MTA's pipe, and/or the IMAP
+# inbox a django-q2 schedule polls (imaps://user:pass@host/INBOX). Mails invite replies only
+# when one of them takes mail in (MAIL_INBOUND, on by itself with an inbox).
+MAIL_INBOX_URL = env.str("MAIL_INBOX_URL", default="")
+MAIL_INBOUND = env.bool("MAIL_INBOUND", default=bool(MAIL_INBOX_URL))
+INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=25 * 1024 * 1024)
+INBOUND_TICKETS_PER_SENDER_HOUR = env.int("INBOUND_TICKETS_PER_SENDER_HOUR", default=20)
+# authserv-ids of the receiving MTAs whose Authentication-Results headers are believed.
+MAIL_TRUSTED_AUTHSERV_IDS = env.list("MAIL_TRUSTED_AUTHSERV_IDS", default=[])
+
 # Outbox delivery: temporary failures retry after 30 s, 1, 2, 4 … minutes (with jitter).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)

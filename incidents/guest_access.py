@@ -8,6 +8,7 @@ reads it; neither needs to know how it is made.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 
 SALT = "incidents.guest-ticket"
@@ -36,3 +37,20 @@ def read(token):
 def is_guest(user):
     """A requester without a password of their own: they follow tickets by signed link."""
     return user is not None and user.is_active and not user.has_usable_password()
+
+
+def requester_for(email, name=""):
+    """The user tickets from `email` belong to, and whether it existed: an existing one (any
+    case of the address), else a new guest with no usable password (the portal's guest
+    form and mail from a stranger both make them)."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is not None:
+        return user, True
+    username = email[:150]
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{email[:140]}-{User.objects.count()}"
+    user = User(username=username, email=email, first_name=name[:150])
+    user.set_unusable_password()
+    user.save()
+    return user, False

@@ -3,10 +3,21 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.defaultfilters import truncatechars
+from django.utils.html import format_html
 
 from . import outbox, rendering, webhooks
 from .forms import WriteOnlySecretField, kept_secret
-from .models import Contact, DeliveryAttempt, Notification, NotificationPreference, Webhook
+from .inbound import ingest, parse
+from .models import (
+    Contact,
+    DeliveryAttempt,
+    InboundMail,
+    MailAddress,
+    Notification,
+    NotificationPreference,
+    RejectedMail,
+    Webhook,
+)
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -168,3 +179,113 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ("name", "organisation", "email", "webhook_url", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "organisation", "email")
+
+
+class InboundMailAdmin(admin.ModelAdmin):
+    """Every message that came in and what became of it (read only)."""
+
+    list_display = ("received_at", "status", "sender", "subject", "ticket", "short_reason")
+    list_filter = ("status",)
+    search_fields = ("sender", "subject", "message_id", "ticket__reference")
+    list_select_related = ("ticket",)
+    date_hierarchy = "received_at"
+    readonly_fields = (
+        "received_at",
+        "status",
+        "reason",
+        "sender",
+        "subject",
+        "message_id",
+        "digest",
+        "size",
+        "ticket",
+        "opened_ticket",
+    )
+    exclude = ("raw",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a row is what takes a message once; Rejected mail deletes kept-aside ones
+
+    @admin.display(description="reason")
+    def short_reason(self, obj):
+        return truncatechars(obj.reason, 80)
+
+
+admin.site.register(InboundMail, InboundMailAdmin)
+
+
+@admin.register(RejectedMail)
+class RejectedMailAdmin(InboundMailAdmin):
+    """Mail kept aside: a supervisor reads it, retries it or deletes it."""
+
+    list_display = ("received_at", "sender", "short_reason", "subject")
+    list_filter = ()
+    readonly_fields = ("reason", "received_at", "status", "sender", "subject", "message")
+    fields = readonly_fields
+    actions = ["retry", "discard"]
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Rejected mail: read a message, retry it or delete it"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"title": "Rejected mail", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).kept_aside()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # `discard` deletes the stored message too
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("notifications.change_rejectedmail")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("notifications.delete_rejectedmail")
+
+    @admin.display(description="message")
+    def message(self, obj):
+        if not obj.raw:
+            return "(not kept)"
+        with obj.raw.open("rb") as stored:
+            raw = stored.read(2 * 1024 * 1024)
+        try:
+            mail = parse.parse(raw)
+            text = (
+                f"From: {mail.sender_name} <{mail.sender}>\nSubject: {mail.subject}\n\n{mail.text}"
+            )
+        except Exception as error:  # shown as it is: it may be why the mail was rejected
+            text = f"({type(error).__name__}: {error})\n\n{raw.decode('utf-8', 'replace')}"
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', text[:20000])
+
+    @admin.action(description="Retry the selected mail", permissions=["change"])
+    def retry(self, request, queryset):
+        for row in queryset:
+            outcome = ingest.retry(row)
+            level = messages.SUCCESS if outcome.exit_code == 0 else messages.WARNING
+            self.message_user(request, f"{row}: {outcome.status}, {outcome.reason}", level)
+
+    @admin.action(description="Delete the selected mail", permissions=["delete"])
+    def discard(self, request, queryset):
+        count = len(queryset)
+        ingest.discard(queryset)
+        self.message_user(request, f"{count} mail(s) deleted.", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        ingest.discard([obj])
+
+
+@admin.register(MailAddress)
+class MailAddressAdmin(admin.ModelAdmin):
+    list_display = ("address", "hard_bounces", "last_bounce_at", "undeliverable_since")
+    list_filter = (("undeliverable_since", admin.EmptyFieldListFilter),)
+    search_fields = ("address",)

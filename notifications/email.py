@@ -1,5 +1,6 @@
 """The email channel: headers that thread and identify a message, and one SMTP send."""
 
+import re
 import smtplib
 from email.utils import parseaddr
 
@@ -11,10 +12,13 @@ from django.core.validators import validate_email
 from .errors import DeliveryError
 
 
+def sender_address():
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
 def mail_domain():
     """The domain our Message-IDs live under: the sender's, so they are globally unique."""
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return address.rpartition("@")[2] or "tierdesk.local"
+    return sender_address().rpartition("@")[2] or "tierdesk.local"
 
 
 def message_id(notification_id):
@@ -25,13 +29,40 @@ def thread_id(ticket_id):
     return f"<tierdesk.ticket.{ticket_id}@{mail_domain()}>"
 
 
-def reply_address(reference):
-    """The sender's address plus-tagged with the reference, so an answer can find its ticket."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    local, at, domain = address.partition("@")
+# A reply to an agents' notification is an internal note: its plus address says so.
+NOTE_TAG = ".note"
+
+
+def reply_address(reference, internal=False):
+    """The sender's address plus-tagged with the reference, so an answer can find its ticket
+    (and, from an agents' notification, knows to stay internal)."""
+    local, at, domain = sender_address().partition("@")
     if not at:
         return ""
-    return f"{local}+{reference}@{domain}"
+    return f"{local}+{reference}{NOTE_TAG if internal else ''}@{domain}"
+
+
+def _ours(pattern, value):
+    found = re.fullmatch(pattern % re.escape(mail_domain()), value.strip(), re.IGNORECASE)
+    return int(found.group(1)) if found else None
+
+
+def notification_in(message_id):
+    """The outbox id a Message-ID of ours names, else None."""
+    return _ours(r"<tierdesk\.notification\.(\d{1,18})@%s>", message_id)
+
+
+def ticket_in(message_id):
+    """The ticket id our thread id names (every mail's References), else None."""
+    return _ours(r"<tierdesk\.ticket\.(\d{1,18})@%s>", message_id)
+
+
+def reference_in(address):
+    """(reference, internal) from one of our plus addresses, else None."""
+    local, at, domain = sender_address().lower().partition("@")
+    pattern = rf"{re.escape(local)}\+(hd-\d{{1,18}})({re.escape(NOTE_TAG)})?@{re.escape(domain)}"
+    found = re.fullmatch(pattern, address.strip().lower()) if at else None
+    return (found.group(1).upper(), bool(found.group(2))) if found else None
 
 
 def headers_of(notification):
@@ -45,12 +76,16 @@ def headers_of(notification):
         return {}
     reference = (notification.payload.get("ticket") or {}).get("reference") or f"HD-{ticket_id}"
     thread = thread_id(ticket_id)
-    return {
-        "Reply-To": reply_address(reference),
+    headers = {
         "References": thread,
         "In-Reply-To": thread,
         "X-Tierdesk-Ticket": reference,
     }
+    if settings.MAIL_INBOUND:
+        # Only when mail is taken in: a Reply-To nobody reads would promise an answer.
+        internal = notification.kind not in notification.CUSTOMER_KINDS
+        headers["Reply-To"] = reply_address(reference, internal=internal)
+    return headers
 
 
 def build_message(notification, connection=None):
@@ -60,8 +95,11 @@ def build_message(notification, connection=None):
     headers.update(
         {
             "Message-ID": message_id(notification.pk),
-            # Automatic mail: vacation responders and ticket systems must not answer it.
-            "Auto-Submitted": "auto-generated",
+            # Automatic mail: vacation responders and ticket systems must not answer it. The
+            # receipt answers a message, so it is a reply in RFC 3834's words.
+            "Auto-Submitted": "auto-replied"
+            if notification.kind == "received"
+            else "auto-generated",
             "X-Auto-Response-Suppress": "All",
             "X-Tierdesk-Kind": notification.kind,
         }

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models import Q
@@ -46,6 +47,8 @@ class Notification(models.Model):
         SLA_WARNING = "sla_warning", "SLA warning"
         BREACH = "breach", "SLA breach"
         CONTACT_UPDATE = "contact_update", "Update for an outside contact"
+        ABSENCE_CONFLICT = "absence_conflict", "A team member away during their on-call time"
+        COVERAGE_HOLES = "coverage_holes", "On-call coverage holes (daily)"
         MAJOR_PAGE = "major_page", "Major incident page"
 
     # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
@@ -154,7 +157,8 @@ class NotificationPreference(models.Model):
 
     @classmethod
     def opted_out(cls, kind, user_ids):
-        """Ids among `user_ids` who switched `kind` off, in one query.
+        """Ids among `user_ids` who switched `kind` off, or whose address bounced until it was
+        marked undeliverable (MailAddress), in one query.
 
         Written out: it is asked for every mail written (each ticket opened), with a user or
         two, and building it with the ORM took some 15 times as long as running it."""
@@ -162,16 +166,22 @@ class NotificationPreference(models.Model):
         if not user_ids:
             return set()
         connection = connections[router.db_for_read(cls)]
+        quote = connection.ops.quote_name
         table, user_col, kind_col, enabled_col = (
-            connection.ops.quote_name(name)
-            for name in (cls._meta.db_table, "user_id", "kind", "enabled")
+            quote(name) for name in (cls._meta.db_table, "user_id", "kind", "enabled")
         )
+        users = quote(get_user_model()._meta.db_table)
+        addresses = quote(MailAddress._meta.db_table)
+        among = ", ".join(["%s"] * len(user_ids))
         sql = (
             f"SELECT {user_col} FROM {table} WHERE {kind_col} = %s AND NOT {enabled_col} "
-            f"AND {user_col} IN ({', '.join(['%s'] * len(user_ids))})"
+            f"AND {user_col} IN ({among}) "
+            f"UNION SELECT {quote('id')} FROM {users} WHERE {quote('id')} IN ({among}) "
+            f"AND LOWER({quote('email')}) IN (SELECT {quote('address')} FROM {addresses} "
+            f"WHERE {quote('undeliverable_since')} IS NOT NULL)"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [kind, *user_ids])
+            cursor.execute(sql, [kind, *user_ids, *user_ids])
             return {user_id for (user_id,) in cursor.fetchall()}
 
 
@@ -227,3 +237,91 @@ class Contact(models.Model):
     def clean(self):
         if not (self.email or "").strip() and not (self.webhook_url or "").strip():
             raise ValidationError("A contact needs an email address or a webhook URL.")
+
+
+def inbound_path(instance, filename):
+    return f"inbound/{timezone.now():%Y/%m}/{instance.digest}.eml"
+
+
+class InboundMailQuerySet(models.QuerySet):
+    def kept_aside(self):
+        """Mail a supervisor must look at: rejected (could not be taken) or held for review."""
+        return self.filter(status__in=[InboundMail.Status.REJECTED, InboundMail.Status.HELD])
+
+    def tickets_opened_by(self, sender, since):
+        """How many tickets mail from `sender` opened since `since` (the per-sender limit)."""
+        return self.filter(sender=sender, opened_ticket=True, received_at__gte=since).count()
+
+
+class InboundMail(models.Model):
+    """One message that came in (ingest_email or the IMAP poller), and what became of it.
+
+    Its Message-ID plus the hash of its bytes is unique: the same message taken twice (an MTA's
+    retry, a poller that crashed before marking it) is found here and taken once. A rejected or
+    held message keeps its bytes (`raw`) so a supervisor can read it and retry it."""
+
+    class Status(models.TextChoices):
+        TAKEN = "taken", "Taken"
+        IGNORED = "ignored", "Ignored"
+        REJECTED = "rejected", "Rejected"
+        HELD = "held", "Held for review"
+
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    message_id = models.CharField(max_length=998, blank=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the message's bytes.")
+    sender = models.CharField(max_length=320, blank=True, db_index=True)
+    subject = models.CharField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.TextField(blank=True)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_mails"
+    )
+    opened_ticket = models.BooleanField(default=False)
+    raw = models.FileField(upload_to=inbound_path, blank=True)
+
+    objects = InboundMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "inbound mail"
+        verbose_name_plural = "inbound mail"
+        constraints = [
+            models.UniqueConstraint(fields=["message_id", "digest"], name="inbound_mail_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["taken", "ignored", "rejected", "held"]),
+                name="inbound_mail_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sender or 'unknown sender'}: {self.subject or '(no subject)'}"
+
+
+class RejectedMail(InboundMail):
+    """The admin's "Rejected mail" list: inbound mail kept aside, to read, retry or delete."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "rejected mail"
+        verbose_name_plural = "rejected mail"
+
+
+class MailAddress(models.Model):
+    """What bounces taught us about an address: after BOUNCE_LIMIT hard bounces it is marked
+    undeliverable and mail to it is no longer written."""
+
+    BOUNCE_LIMIT = 3
+
+    address = models.CharField(max_length=320, unique=True)
+    hard_bounces = models.PositiveIntegerField(default=0)
+    last_bounce_at = models.DateTimeField(null=True, blank=True)
+    undeliverable_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["address"]
+        verbose_name = "bouncing address"
+        verbose_name_plural = "bouncing addresses"
+
+    def __str__(self):
+        return self.address

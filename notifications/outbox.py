@@ -173,6 +173,33 @@ def _email_rows(notice, users, now):
     ]
 
 
+def notify_text(kind, users, *, key, subject, body):
+    """Email rows about no ticket (an absence over someone's on-call time), their text
+    written now; one per eligible user and key, queued like any other."""
+    kind = Notification.Kind(kind).value
+    wanted = {
+        row_key(key, kind, f"user:{user.pk}:email"): user
+        for user in recipients.eligible(kind, users)
+    }
+    now = timezone.now()
+    rows = [
+        {
+            "idempotency_key": row,
+            "channel": Notification.Channel.EMAIL,
+            "kind": kind,
+            "recipient_id": wanted[row].pk,
+            "address": wanted[row].email.strip(),
+            "cause": key,
+            "subject": subject[:300],
+            "body": f"Hello {rendering.display_name(wanted[row])},\n\n{body}\n",
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for row in new_keys(list(wanted))
+    ]
+    return insert(rows)
+
+
 def notify_webhooks(
     kind, ticket, *, key, team=None, url=None, secret=None, context=None, firing=None
 ):

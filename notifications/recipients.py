@@ -32,7 +32,8 @@ def agent_ids(users):
 def eligible(kind, users, *, force=False):
     """The users who should get `kind` by email.
 
-    Skips users without an email address, users who opted out of the kind (unless `force`:
+    Skips users without an email address, users who opted out of the kind or whose address
+    bounced until it was marked undeliverable (unless `force`:
     an escalation addressed to someone always reaches them), and — whatever the caller asked —
     customers for the agent-only kinds, so an internal event never reaches a customer.
     """

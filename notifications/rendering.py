@@ -239,6 +239,7 @@ def render_email(kind, info, event, recipient, name=None):
         "recipient_name": display_name(recipient) if name is None else name,
         "for_agent": kind not in Notification.PUBLIC_KINDS,
         "site_url": settings.SITE_URL,
+        "replies_by_mail": settings.MAIL_INBOUND,
     }
     text = render_to_string(f"notifications/emails/{kind}.txt", context)
     html = render_to_string(f"notifications/emails/{kind}.html", context)

@@ -52,3 +52,10 @@ def deliver(notification_ids):
 
 def sweep_outbox():
     return delivery.sweep()
+
+
+def poll_inbox():
+    """Take new mail from MAIL_INBOX_URL (nothing to do without one)."""
+    from .inbound import poller
+
+    return poller.poll().taken

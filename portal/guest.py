@@ -9,7 +9,7 @@ holder who keeps their tickets.
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,28 +19,13 @@ from django.views.decorators.http import require_POST
 
 from incidents import guest_access, permissions, uploads
 from incidents.clients import client_ip
+from incidents.guest_access import requester_for
 from incidents.models import Ticket
 from incidents.models.lifecycle import TransitionError
 
 from . import status, throttle
 from .forms import GuestTicketForm
 from .views import _attach_all, _refused, _ticket_page, _too_many, send_reply
-
-
-def requester_for(email, name=""):
-    """The user tickets from `email` belong to, and whether it existed: an existing one (any
-    case of the address), else a new guest."""
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is not None:
-        return user, True
-    username = email[:150]
-    if User.objects.filter(username__iexact=username).exists():
-        username = f"{email[:140]}-{User.objects.count()}"
-    user = User(username=username, email=email, first_name=name[:150])
-    user.set_unusable_password()
-    user.save()
-    return user, False
 
 
 def _throttled(request, email):
@@ -101,7 +86,9 @@ def _guest_ticket(request, token):
 
 
 def _link_invalid(request):
-    return render(request, "portal/guest_link_invalid.html", status=404)
+    # Answering a mail helps only where mail is taken in (MAIL_INBOUND).
+    context = {"replies_by_mail": settings.MAIL_INBOUND}
+    return render(request, "portal/guest_link_invalid.html", context, status=404)
 
 
 def guest_ticket(request, token):

@@ -1,12 +1,21 @@
 """Admin for on-call rotations and overrides: declarations, and a check that members belong."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
+from incidents import roles
 from incidents.models import Membership
 
+from .. import oncall
 from ..models import OnCallOverride, Rotation, RotationMember
 from .display import ZoneField
+
+PREVIEW = timedelta(days=14)
 
 
 class RotationForm(forms.ModelForm):
@@ -48,6 +57,12 @@ class RotationMemberInline(admin.TabularInline):
 class RotationAdmin(admin.ModelAdmin):
     form = RotationForm
     inlines = [RotationMemberInline]
+    readonly_fields = ["next_14_days"]
+
+    @admin.display(description="Next 14 days (overrides included)")
+    def next_14_days(self, obj):
+        return shift_preview(obj)
+
     list_display = ["name", "team", "layer", "cadence", "handoff_time", "timezone", "start_date"]
     list_filter = ["team", "layer", "cadence"]
 
@@ -76,3 +91,32 @@ class OnCallOverrideAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+def shift_preview(rotation):
+    """The layer's final shifts from now, as the engine and the forecast read them."""
+    if rotation.pk is None:
+        return "Save the rotation to see its shifts."
+    now = timezone.now()
+    segments = oncall.schedule([rotation.team_id], now, now + PREVIEW)[
+        (rotation.team_id, rotation.layer)
+    ]
+    people = {u.pk: u for u in roles.agents().filter(pk__in={s.user for s in segments})}
+    rows = [
+        (
+            _when(segment.start),
+            _when(segment.end),
+            _who(people.get(segment.user)),
+            " (override)" if segment.override else "",
+        )
+        for segment in segments
+    ]
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{} – {}: {}{}</li>", rows))
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "D j M, H:i")
+
+
+def _who(user):
+    return (user.get_full_name() or user.get_username()) if user else "nobody (hole)"

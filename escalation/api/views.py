@@ -67,7 +67,9 @@ class SLAPolicyViewSet(ConfigViewSet):
 
 @crud_schema("escalation policy", "Escalation policies", s.EscalationPolicySerializer)
 class EscalationPolicyViewSet(ConfigViewSet):
-    queryset = EscalationPolicy.objects.prefetch_related("teams", "levels__notify_users")
+    queryset = EscalationPolicy.objects.prefetch_related(
+        "teams", "levels__notify_users", "levels__notify_contacts"
+    )
     serializer_class = s.EscalationPolicySerializer
     filterset_fields = ["is_active"]
 

@@ -1,27 +1,70 @@
 """How API requests say who they are: a token (or the session of a signed-in page)."""
 
+from datetime import UTC, datetime
+from functools import cache
+
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from .. import addresses, roles
+from .. import roles
 
 
+@cache
 def _user_fields():
     return [field.attname for field in get_user_model()._meta.concrete_fields]
 
 
-def token_rows(key):
-    """The token's user, when the token was made, whether their address awaits confirmation,
-    and their group names: a row per group (one with none), in one query."""
-    return list(
-        get_user_model()
-        .objects.filter(auth_token__key=key)
-        .annotate(unconfirmed=addresses.unconfirmed())
-        .values_list(*_user_fields(), "auth_token__created", "unconfirmed", "groups__name")
+@cache
+def _token_sql(quote):
+    """One statement, written once from the models' table and column names (the `_meta` API):
+    the token's user, when the token was made, whether their primary address awaits
+    confirmation (incidents/addresses.py's rule), and their group names, a row per group (one
+    with none). Every API request pays it, so it is not rebuilt through the ORM each time
+    (that was a fifth of a ticket create, docs/benchmarks.md "Seventh pass")."""
+    user = get_user_model()._meta
+    token = Token._meta
+    address = EmailAddress._meta
+    member = user.get_field("groups").remote_field.through._meta
+    group = Group._meta
+
+    def col(table, opts, name):
+        return f"{table}.{quote(opts.get_field(name).column)}"
+
+    columns = ", ".join(f"u.{quote(field.column)}" for field in user.concrete_fields)
+    return (
+        f"SELECT {columns}, {col('t', token, 'created')}, "
+        f"EXISTS (SELECT 1 FROM {quote(address.db_table)} a "
+        f"WHERE {col('a', address, 'user')} = u.{quote(user.pk.column)} "
+        f"AND {col('a', address, 'primary')} AND NOT {col('a', address, 'verified')}), "
+        f"{col('g', group, 'name')} "
+        f"FROM {quote(user.db_table)} u "
+        f"JOIN {quote(token.db_table)} t ON {col('t', token, 'user')} = u.{quote(user.pk.column)} "
+        f"LEFT JOIN {quote(member.db_table)} m "
+        f"ON {col('m', member, get_user_model()._meta.model_name)} = u.{quote(user.pk.column)} "
+        f"LEFT JOIN {quote(group.db_table)} g "
+        f"ON g.{quote(group.pk.column)} = {col('m', member, 'group')} "
+        f"WHERE {col('t', token, 'key')} = %s"
     )
+
+
+def _aware(value):
+    """A column as the ORM would give it: SQLite's driver hands back naive UTC datetimes."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def token_rows(key):
+    """The token's user fields, when the token was made, whether their address awaits
+    confirmation, and a group name: a row per group (one, with None, when they have none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(connection.ops.quote_name), [key])
+        return [tuple(map(_aware, row)) for row in cursor.fetchall()]
 
 
 UNCONFIRMED = _("Confirm your email address first: follow the link we mailed you.")

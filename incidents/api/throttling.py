@@ -16,24 +16,34 @@ from .. import roles
 
 
 class CompactHistory:
-    """For a SimpleRateThrottle: the history as array('d'), oldest first."""
+    """For a SimpleRateThrottle: the history as array('d'), oldest first.
+
+    `counts` says whether the request is counted here (and finds its key), `admit` decides
+    on the history read: TogetherThrottles reads and writes every throttle of a view at once."""
 
     def allow_request(self, request, view):
+        if not self.counts(request, view):
+            return True
+        if not self.admit(self.cache.get(self.key)):
+            return False
+        self.cache.set(self.key, self.history, self.duration)
+        return True
+
+    def counts(self, request, view):
         if self.rate is None:
-            return True
+            return False
         self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.history = self.cache.get(self.key) or array("d")
+        return self.key is not None
+
+    def admit(self, history):
+        """DRF's rule: at most `num_requests` in the last `duration`; a request let through
+        joins the history (not yet written)."""
+        self.history = history or array("d")
         self.now = self.timer()
         del self.history[: bisect_right(self.history, self.now - self.duration)]
         if len(self.history) >= self.num_requests:
             return self.throttle_failure()
-        return self.throttle_success()
-
-    def throttle_success(self):
         self.history.append(self.now)
-        self.cache.set(self.key, self.history, self.duration)
         return True
 
     def wait(self):
@@ -42,6 +52,33 @@ class CompactHistory:
         if available <= 0:
             return None
         return (self.duration - (self.now - oldest)) / available
+
+
+class TogetherThrottles:
+    """A view mixin: its throttles' histories read in one cache query and written in one,
+    through DRF's documented `check_throttles` hook, where DRF asks each throttle in turn (a
+    read and a write each: an API create has two throttles, and on the database cache every
+    write waits for SQLite's write lock). Same rule and same Retry-After as one by one: every
+    throttle is asked, a request let through is counted by each that let it through, and the
+    longest wait is the answer."""
+
+    def check_throttles(self, request):
+        throttles = self.get_throttles()
+        others = [t for t in throttles if not isinstance(t, CompactHistory)]
+        counted = [
+            t for t in throttles if isinstance(t, CompactHistory) and t.counts(request, self)
+        ]
+        waits = [t.wait() for t in others if not t.allow_request(request, self)]
+        if counted:
+            cache = counted[0].cache
+            histories = cache.get_many([t.key for t in counted])
+            admitted = [t for t in counted if t.admit(histories.get(t.key))]
+            waits += [t.wait() for t in counted if t not in admitted]
+            if admitted:
+                longest = max(t.duration for t in admitted)  # a key outlives its window a little
+                cache.set_many({t.key: t.history for t in admitted}, longest)
+        if waits:
+            self.throttled(request, max((w for w in waits if w is not None), default=None))
 
 
 class AnonRateThrottle(CompactHistory, throttling.AnonRateThrottle):
@@ -62,10 +99,8 @@ class TicketCreateThrottle(UserRateThrottle):
     def get_rate(self):
         return settings.TICKET_CREATE_RATE
 
-    def allow_request(self, request, view):
-        if roles.is_agent(request.user):
-            return True
-        return super().allow_request(request, view)
+    def counts(self, request, view):
+        return not roles.is_agent(request.user) and super().counts(request, view)
 
 
 class ContributionThrottle(CompactHistory, throttling.SimpleRateThrottle):

@@ -24,7 +24,12 @@ from . import serializers as s
 from .filters import TicketFilter
 from .mixins import FileTooLarge, IgnoreAccept, LocationOnCreateMixin, ProtectedDestroyMixin
 from .permissions import AgentsReadSupervisorsWrite, TicketActionPermission
-from .throttling import ReplyRateThrottle, TicketCreateThrottle, UploadRateThrottle
+from .throttling import (
+    ReplyRateThrottle,
+    TicketCreateThrottle,
+    TogetherThrottles,
+    UploadRateThrottle,
+)
 
 # Statuses the schema cannot read off a view's configuration; helpdesk.schema adds the rest.
 ERRORS = {
@@ -86,6 +91,7 @@ def ticket_action(summary, request=None, **kwargs):
     ),
 )
 class TicketViewSet(
+    TogetherThrottles,
     LocationOnCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dbtools import configuration
+
 from .. import roles, uploads
 from . import assignment
 from .priority import Priority, PriorityMatrixEntry
@@ -46,6 +48,7 @@ class TicketLifecycle:
     """Mixin for Ticket: the lifecycle actions."""
 
     @classmethod
+    @configuration.read_once()  # the intake team, the matrix and the policies: one stamp read
     def open_ticket(
         cls,
         *,

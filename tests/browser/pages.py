@@ -32,6 +32,15 @@ def sign_in(context, live_server, user):
     )
 
 
+def signed_in_page(browser, live_server, user):
+    """A desktop-sized page in a fresh context where `user` is signed in."""
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    sign_in(context, live_server, user)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
 def serious_violations(page):
     """axe-core's serious and critical findings on the page as it is now."""
     results = _axe.run(page)

@@ -12,7 +12,7 @@ from escalation.models import EscalationLevel, EscalationPolicy, Firing, SLAPoli
 from notifications.models import Notification
 from tests.escalation.sla_setup import run_engine
 
-from .pages import look, sign_in
+from .pages import look, signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HOUR = 3600
@@ -51,10 +51,7 @@ def test_an_escalated_ticket_shows_each_level_once_and_what_was_passed_over(
     run_engine(created + timedelta(hours=2))
     assert Firing.objects.filter(ticket=ticket, state="fired").count() == 3  # and the breach
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    sign_in(context, live_server, agent)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = signed_in_page(browser, live_server, agent)
     page.goto(f"{live_server.url}/desk/tickets/{ticket.pk}/")
     sent_before = Notification.objects.filter(cause__startswith="firing:").count()
     page.get_by_label("Reason (required)").last.fill("The export job needs application support")
@@ -77,5 +74,5 @@ def test_an_escalated_ticket_shows_each_level_once_and_what_was_passed_over(
     titles = [t.strip() for t in steps.locator("strong").all_inner_texts()]
     assert len(titles) == len(set(titles)), titles
     findings = look(page, "desk-ladder-after-escalation")
-    context.close()
+    page.context.close()
     assert findings == []

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from escalation.models import EscalationLevel, EscalationPolicy, SLAPolicy
 from incidents.models import Ticket
 
-from .pages import look, sign_in
+from .pages import look, signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HOUR = 3600
@@ -45,12 +45,9 @@ def sla(teams, lead):
 
 @pytest.fixture
 def agent_page(browser, live_server, agent):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    sign_in(context, live_server, agent)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = signed_in_page(browser, live_server, agent)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_agent_story_on_the_desk(sla, agent_page, live_server, make_ticket, customer, teams, agent):

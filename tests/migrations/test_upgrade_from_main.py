@@ -14,6 +14,8 @@ BEFORE = [
     ("notifications", "0002_cause_and_tables"),
 ]
 OURS = ("incidents", "escalation", "notifications")
+# Tables made after BEFORE, which the old database cannot have had rows in.
+NEW_TABLES = {"notifications_inboundmail", "notifications_mailaddress"}
 
 
 def latest():
@@ -119,7 +121,7 @@ def test_every_row_of_every_table_survives_the_upgrade(migrator):
         for label in OURS
         for model in current_apps.get_app_config(label).get_models(include_auto_created=True)
     }
-    assert tables_now <= set(before)
+    assert tables_now - NEW_TABLES <= set(before)
 
     new = migrator.apply_tested_migration(latest())
 

@@ -8,7 +8,14 @@ from incidents.models import Membership
 from notifications.models import Notification, NotificationPreference
 
 URL = "/api/me/notification-preferences/"
-AGENT_KINDS = ["assigned", "escalated", "sla_warning", "breach"]
+AGENT_KINDS = [
+    "assigned",
+    "escalated",
+    "sla_warning",
+    "breach",
+    "absence_conflict",
+    "coverage_holes",
+]
 
 
 def kinds(response):
@@ -87,6 +94,8 @@ def test_put_switches_several_kinds_at_once(api, agent):
         "escalated": True,
         "sla_warning": True,
         "breach": False,
+        "absence_conflict": True,
+        "coverage_holes": True,
     }
     assert NotificationPreference.opted_out("breach", [agent.pk]) == {agent.pk}
 

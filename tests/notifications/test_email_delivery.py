@@ -15,6 +15,7 @@ from tests.mails import deliver
 @pytest.fixture(autouse=True)
 def sender(settings):
     settings.DEFAULT_FROM_EMAIL = "Tierdesk <help@desk.example>"
+    settings.MAIL_INBOUND = True
 
 
 @pytest.fixture
@@ -48,7 +49,8 @@ def test_messages_arrive_with_recipients_subject_message_id_and_both_parts(
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["References"] == f"<tierdesk.ticket.{ticket.pk}@desk.example>"
     assert message["In-Reply-To"] == f"<tierdesk.ticket.{ticket.pk}@desk.example>"
-    assert message["Reply-To"] == f"help+{ticket.reference}@desk.example"
+    # An agents' mail: an answer to it becomes an internal note.
+    assert message["Reply-To"] == f"help+{ticket.reference}.note@desk.example"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "No first response yet" in text and "Payroll export fails" in text

@@ -70,3 +70,22 @@ def test_an_override_for_a_member_records_who_made_it(
     saved = as_supervisor.post("/admin/escalation/oncalloverride/add/", {**form, "user": agent.pk})
     assert saved.status_code == 302
     assert OnCallOverride.objects.get().created_by == supervisor
+
+
+def test_the_rotation_page_previews_14_days_of_final_shifts(as_supervisor, teams, agent, lead):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from escalation.models import OnCallOverride
+
+    from .builders import rotation
+
+    made = rotation(teams["desk"], [agent, lead], timezone.now().date() - timedelta(days=1))
+    start = timezone.now() + timedelta(days=2)
+    OnCallOverride.objects.create(
+        team=teams["desk"], layer=1, user=lead, start=start, end=start + timedelta(hours=3)
+    )
+    page = as_supervisor.get(f"/admin/escalation/rotation/{made.pk}/change/").content.decode()
+    assert "Next 14 days (overrides included)" in page
+    assert page.count("tier1-agent</li>") >= 6 and "tier1-lead (override)</li>" in page
