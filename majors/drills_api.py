@@ -2,7 +2,7 @@
 is its scorecard."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -57,7 +57,7 @@ class DrillSerializer(serializers.ModelSerializer):
     def get_status(self, drill) -> str:
         return drills.status(drill)
 
-    @extend_schema(responses=DrillLevelSerializer(many=True))
+    @extend_schema_field(DrillLevelSerializer(many=True))
     def get_levels(self, drill):
         return DrillLevelSerializer(drills.scorecard(drill), many=True).data
 
@@ -84,6 +84,10 @@ class DrillStartView(APIView):
         return Response(DrillSerializer(drill).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Drills"),
+    retrieve=extend_schema(summary="One drill's scorecard, per level"),
+)
 class DrillViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Drill.objects.select_related("ticket")
     serializer_class = DrillSerializer

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0014_cover_requests'),
-        ('incidents', '0020_ticket_drill'),
+        ("escalation", "0001_initial"),
+        ("incidents", "0001_initial"),
         ('majors', '0004_drill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
