@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import actions, availability, bulk, drills, feed, forecast, majors, views
+from . import actions, availability, bulk, dashboard, drills, feed, forecast, majors, views
 
 app_name = "desk"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
         availability.cancel_absence,
         name="cancel-absence",
     ),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", actions.reply, name="reply"),
     path(

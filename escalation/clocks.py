@@ -51,6 +51,7 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
     fresh = {id(clock) for clock in new_clocks}
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
+    _write_figures(tickets, clocks, now)
     planned = [(t, clocks[t.pk].planned_firings(t)) for t in tickets]
     # When each ticket's terms were last frozen again by a move (frozen_at at creation is not).
     moved_at = {
@@ -65,7 +66,7 @@ def _save_clocks(clocks, refreeze):
     groups = {}
     for clock in clocks:
         terms = (clock.sla_policy_id, clock.policy_key, clock.frozen_at) if refreeze else ()
-        key = (terms, clock.paused_microseconds, clock.paused_since)
+        key = (terms, *(getattr(clock, name) for name in PAUSE_FIELDS))
         groups.setdefault(key, []).append(clock)
     fields = FROZEN_FIELDS + PAUSE_FIELDS if refreeze else PAUSE_FIELDS
     for group in groups.values():
@@ -87,7 +88,12 @@ def _split_by_values(clocks, fields):
     return split
 
 
-PAUSE_FIELDS = ["paused_microseconds", "paused_since"]
+PAUSE_FIELDS = [
+    "paused_microseconds",
+    "paused_since",
+    "stood_microseconds",
+    "stood_wall_microseconds",
+]
 FROZEN_FIELDS = [
     "sla_policy_id",
     "sla_policy_name",
@@ -124,6 +130,21 @@ def _write_due_times(tickets, clocks):
 
 
 DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
+
+
+def _write_figures(tickets, clocks, now):
+    """Keep each clock's report figures (escalation/figures.py) where they changed: in one
+    statement, and none when no figure moved (an escalation, a repeat, most moves)."""
+    changed = {}
+    for ticket in tickets:
+        clock = clocks[ticket.pk]
+        found = clock.report_figures(ticket, now)
+        if any(getattr(clock, name) != value for name, value in found.items()):
+            for name, value in found.items():
+                setattr(clock, name, value)
+            if clock.pk is not None:
+                changed[clock.pk] = found
+    rows.update_each(TicketClock, changed)
 
 
 def reconcile_many(planned, now, created=False, moved=None, moved_at=None):

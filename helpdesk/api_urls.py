@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from escalation.api import oncall as oncall_views
 from escalation.api import views as escalation_views
+from escalation.api.reports import ReportViewSet
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
 from incidents.api.absences import AbsenceViewSet
@@ -29,6 +30,7 @@ router.register("major-incidents", MajorIncidentViewSet, basename="major-inciden
 router.register("drills", DrillViewSet, basename="drill")
 router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
 router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")
+router.register("reports", ReportViewSet, basename="report")
 
 app_name = "api"
 urlpatterns = [

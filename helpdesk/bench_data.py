@@ -297,7 +297,7 @@ class TicketFactory:
         clock_row = (
             self.clock_id, t["id"], clock.sla_policy_id, clock.sla_policy_name, clock.calendar,
             clock.response_target_seconds, clock.resolution_target_seconds, clock.policy,
-            clock.policy_key, 0, paused, t["created_at"],
+            clock.policy_key, 0, paused, t["created_at"], *report_figures(t),
         )  # fmt: skip
         self.clock_id += 1
         if t["status"] in ("resolved", "closed") or not t.get("resolution_due_at"):
@@ -312,6 +312,25 @@ class TicketFactory:
         )  # fmt: skip
         self.firing_id += 1
         return [clock_row], [firing]
+
+
+def report_figures(t):
+    """The clock's report figures (escalation/figures.py) of a bench ticket, in wall seconds
+    (business seconds are taken as equal: the point is their volume, not their calendar)."""
+    created, acknowledged, resolved = (
+        t["created_at"],
+        t.get("acknowledged_at"),
+        t.get("resolved_at"),
+    )
+    response = resolution = ""
+    acknowledge = resolve = None
+    if acknowledged is not None:
+        acknowledge = int((acknowledged - created).total_seconds())
+        response = "met" if acknowledged <= t["response_due_at"] else "missed"
+    if resolved is not None and t["status"] in ("resolved", "closed"):
+        resolve = int((resolved - created).total_seconds())
+        resolution = "met" if resolved <= t["resolution_due_at"] else "missed"
+    return response, resolution, acknowledge, acknowledge, resolve, resolve
 
 
 def _columns(model, names):
@@ -333,7 +352,9 @@ TABLES = [
     ("clocks", *_columns(TicketClock, [
         "id", "ticket", "sla_policy_id", "sla_policy_name", "calendar",
         "response_target_seconds", "resolution_target_seconds", "policy", "policy_key",
-        "paused_microseconds", "paused_since", "frozen_at",
+        "paused_microseconds", "paused_since", "frozen_at", "response_outcome",
+        "resolution_outcome", "acknowledge_seconds", "acknowledge_wall_seconds",
+        "resolve_seconds", "resolve_wall_seconds",
     ])),
     ("firings", *_columns(Firing, [
         "id", "ticket", "key", "kind", "level", "repeat", "anchor", "anchor_at", "due_at",

@@ -124,3 +124,20 @@ def visible_attachments(user, attachments):
     if can_read_internal(user):
         return attachments
     return attachments.filter(Q(reply__isnull=True) | Q(reply__internal=False))
+
+
+def report_teams(user):
+    """The teams whose figures `user` may read (SPEC "Reports"): None for every team (a
+    supervisor), the teams they lead (a team lead), or an empty set (anyone else)."""
+    if roles.is_supervisor(user):
+        return None
+    if not roles.is_agent(user):
+        return frozenset()
+    led = Membership.objects.filter(user=user, role=Membership.Role.LEAD)
+    return frozenset(led.values_list("team_id", flat=True))
+
+
+def can_read_reports(user):
+    """Supervisors and team leads read the reports and the dashboard."""
+    teams = report_teams(user)
+    return teams is None or bool(teams)

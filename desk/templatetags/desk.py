@@ -5,6 +5,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from ..charts import duration
+
 register = template.Library()
 
 
@@ -121,3 +123,9 @@ def agent_options(agents):
 def _option(value, label, selected=""):
     # escape() and an f-string: format_html per option cost as much as the options themselves.
     return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
+
+
+@register.filter
+def dash_duration(seconds):
+    """A report's seconds as the desk writes times, or a dash for no figure."""
+    return duration(seconds)

@@ -368,6 +368,8 @@ class TicketEvent(models.Model):
             models.Index(fields=["ticket", "at"], name="ticket_event_timeline_idx"),
             # visible_to looks up the tickets moved away from a team among the team changes.
             models.Index(fields=["kind", "ticket"], name="ticket_event_kind_idx"),
+            # The reports read a period's events of some kinds (escalation/reports/agents.py).
+            models.Index(fields=["kind", "at"], name="ticket_event_kind_at_idx"),
         ]
 
     def __str__(self):

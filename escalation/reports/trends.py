@@ -1,0 +1,118 @@
+"""The dashboard's figures over time: per day (periods of up to 14 days) or per week (from
+Monday), MTTA and MTTR medians, clocks missed and escalation levels fired."""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+
+from ..models import Firing
+from .escalations import level_firings
+from .sla import sla_rows
+from .stats import nearest_rank
+from .tickets import counted, deadline, escalation_events, figures
+
+COLUMNS = [
+    "starts",
+    "tickets",
+    "mtta_median_seconds",
+    "mttr_median_seconds",
+    "response_missed",
+    "resolution_missed",
+    "escalations",
+]
+
+
+def buckets(period):
+    """The first day of each bucket of the period, and the bucket's length."""
+    days = (period.last_day - period.first_day).days + 1
+    step = timedelta(days=1 if days <= 14 else 7)
+    first = period.first_day
+    if step.days == 7:
+        first -= timedelta(days=first.weekday())
+    starts = []
+    while first <= period.last_day:
+        starts.append(first)
+        first += step
+    return starts, step
+
+
+def bucket_of(instant, starts, step):
+    """An SQL expression: the index of the bucket `instant` (a field name or an expression)
+    falls in."""
+    zone = timezone.get_current_timezone()
+    ends = [datetime.combine(start + step, time(), tzinfo=zone) for start in starts]
+    if isinstance(instant, str):
+        instant = F(instant)
+    whens = [When(LessThan(instant, Value(end)), then=Value(i)) for i, end in enumerate(ends)]
+    return Case(*whens, default=Value(len(starts) - 1), output_field=IntegerField())
+
+
+def trends(period, now):
+    """One row per bucket of `period`, counted as the SLA report counts (by deadline)."""
+    return sla_and_trends(period, now)[1]
+
+
+def sla_and_trends(period, now):
+    """(the SLA report's rows, the trend rows) of `period` from one read of the tickets'
+    figures and one of their escalations, for the dashboard, which shows both."""
+    starts, step = buckets(period)
+    tickets = counted(period)
+    found = list(figures(tickets, now, bucket=bucket_of(deadline(), starts, step)))
+    escalated = (
+        escalation_events(tickets)
+        .annotate(bucket=bucket_of(deadline("ticket"), starts, step))
+        .values("ticket__team_id", "ticket__priority", "bucket")
+        .annotate(n=Count("pk"))
+    )
+    by_row, by_bucket = defaultdict(int), defaultdict(int)
+    for row in escalated:
+        by_row[row["ticket__team_id"], row["ticket__priority"]] += row["n"]
+        by_bucket[row["bucket"]] += row["n"]
+    rows = sla_rows([row[:-1] for row in found], by_row)
+    return rows, trend_rows(found, by_bucket, starts, period)
+
+
+def trend_rows(found, escalated, starts, period):
+    groups = defaultdict(lambda: {"tickets": 0, "response": 0, "resolution": 0, "a": [], "r": []})
+    for _team, _priority, response, resolution, acknowledge, _aw, resolve, _rw, bucket in found:
+        group = groups[bucket]
+        group["tickets"] += 1
+        group["response"] += response == "missed"
+        group["resolution"] += resolution == "missed"
+        if acknowledge is not None:
+            group["a"].append(acknowledge)
+        if resolve is not None:
+            group["r"].append(resolve)
+    rows = []
+    for index, start in enumerate(starts):
+        group = groups[index]
+        rows.append(
+            {
+                "starts": max(start, period.first_day),  # a first week cut by the period
+                "tickets": group["tickets"],
+                "mtta_median_seconds": nearest_rank(group["a"], 0.5),
+                "mttr_median_seconds": nearest_rank(group["r"], 0.5),
+                "response_missed": group["response"],
+                "resolution_missed": group["resolution"],
+                "escalations": escalated.get(index, 0),
+            }
+        )
+    return rows
+
+
+def levels_over_time(period):
+    """[{level: first firings}] per bucket of the escalation levels fired in the period, and
+    the levels seen, in order."""
+    starts, step = buckets(period)
+    firings = level_firings(period).filter(state=Firing.State.FIRED, repeat=0)
+    firings = firings.annotate(bucket=bucket_of("due_at", starts, step))
+    counts = [defaultdict(int) for _ in starts]
+    levels = set()
+    found = firings.order_by().values("bucket", "level").annotate(n=Count("pk"))
+    for row in found:
+        counts[row["bucket"]][row["level"]] += row["n"]
+        levels.add(row["level"])
+    return counts, sorted(levels)
