@@ -66,7 +66,8 @@ def render_queue(request, query, here, status=200):
     # The filters on the ticket's own columns first, then what the agent may see: each branch
     # of visible_to finds them on its own index (see visible_to). The search, the urgency and
     # the views on it after: no index serves them, and in every branch they cost more.
-    tickets = queue.column_view(filters.narrow(Ticket.objects.all()), view, request.user)
+    tickets = Ticket.objects.filter(drill=False)  # drills (majors.drills) are never queued
+    tickets = queue.column_view(filters.narrow(tickets), view, request.user)
     tickets = queue.search(tickets.visible_to(request.user), search)
     tickets = queue.apply_view(tickets.with_urgency(now), view, request.user, now)
     page = queue.page_of_ids(tickets, filters.cleaned_data.get("page"), PAGE_SIZE)
@@ -172,6 +173,8 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
         "on_call": on_call.on_call_panel(item.team, now),
         "auto_assigned": _auto_assignment(item),
+        # The active major incidents speaking for this ticket (majors: one query).
+        "major_incidents": list(item.major_incidents.active()),
         "changed": [timeline.event_text(e) for e in changed or []],
         "at_risk_minutes": deadlines.at_risk_minutes(),
         "urgent_minutes": deadlines.URGENT_MINUTES,

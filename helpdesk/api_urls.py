@@ -11,6 +11,8 @@ from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
 from incidents.api.absences import AbsenceViewSet
 from incidents.api.auth import ObtainToken, RevokeToken
+from majors.api import MajorIncidentViewSet
+from majors.drills_api import DrillStartView, DrillViewSet
 from notifications.api import NotificationPreferencesView
 from notifications.contacts_api import ContactViewSet
 
@@ -24,6 +26,8 @@ router.register(
 )
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("out-of-office", AbsenceViewSet, basename="out-of-office")
+router.register("major-incidents", MajorIncidentViewSet, basename="major-incident")
+router.register("drills", DrillViewSet, basename="drill")
 router.register("rotations", oncall_views.RotationViewSet, basename="rotation")
 router.register("on-call-overrides", oncall_views.OverrideViewSet, basename="on-call-override")
 router.register("reports", ReportViewSet, basename="report")
@@ -39,6 +43,7 @@ urlpatterns = [
         NotificationPreferencesView.as_view(),
         name="notification-preferences",
     ),
+    path("escalation-policies/<int:pk>/drill/", DrillStartView.as_view(), name="policy-drill"),
     path("teams/<int:pk>/on-call/", oncall_views.TeamOnCallView.as_view(), name="team-on-call"),
     *router.urls,
     # Last: any other path under /api/ is a JSON 404 (DEBUG or not), never an HTML page.

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "incidents",
     "escalation",
     "notifications",
+    "majors",
     "portal",
     "desk",
 ]

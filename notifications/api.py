@@ -24,7 +24,7 @@ def kinds_for(user):
     return [
         kind
         for kind in Notification.Kind
-        if kind not in Notification.CONTACT_KINDS
+        if kind not in Notification.CONTACT_KINDS | Notification.PAGE_KINDS
         and (kind in Notification.CUSTOMER_KINDS) == customer_kinds
     ]
 

@@ -50,6 +50,7 @@ class Notification(models.Model):
         ABSENCE_CONFLICT = "absence_conflict", "A team member away during their on-call time"
         COVERAGE_HOLES = "coverage_holes", "On-call coverage holes (daily)"
         FOLLOWED = "followed", "Update on a ticket you follow"
+        MAJOR_PAGE = "major_page", "Major incident page"
 
     # Kinds a customer may ever receive; everything else but CONTACT_KINDS is for agents, leads
     # and supervisors.
@@ -60,6 +61,8 @@ class Notification(models.Model):
     PUBLIC_KINDS = CUSTOMER_KINDS | CONTACT_KINDS
     # Kinds an escalation level sends to the people it names whatever their preferences.
     FORCED_KINDS = frozenset({"escalated", "sla_warning"})
+    # A major incident's pages (majors.paging): always sent, so never a preference.
+    PAGE_KINDS = frozenset({"major_page"})
 
     idempotency_key = models.CharField(max_length=255, unique=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)

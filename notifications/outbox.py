@@ -36,12 +36,13 @@ def new_keys(keys):
     return [key for key in keys if key not in taken]
 
 
-def insert(rows, ids_only=False):
+def insert(rows, ids_only=False, queue_with=None):
     """Insert `rows` (dicts of values; a row whose key is taken, by an earlier or a concurrent
-    writer, is skipped) and queue their delivery. Returns the rows written, or only their ids,
-    in the order of their ids."""
+    writer, is skipped) and queue their delivery (`queue_with(ids)` instead of `queue`: the
+    pages of a major incident take a list of their own). Returns the rows written, or only
+    their ids, in the order of their ids."""
     ids = sorted(_insert_returning_ids(rows))
-    queue(ids)
+    (queue_with or queue)(ids)
     if ids_only or not ids:
         return ids
     return list(Notification.objects.filter(pk__in=ids).order_by("id"))

@@ -121,7 +121,7 @@ def public_ticket(ticket, url=None):
     """What a customer may read about their own ticket (`url`: the page it links to, the
     portal's unless given). `at` keeps the instants of its shown times, which `localized`
     shows again in each reader's zone."""
-    return {
+    info = {
         "id": ticket.pk,
         "opened": show_time(ticket.created_at),
         "at": json_safe({"opened": ticket.created_at}),
@@ -131,6 +131,11 @@ def public_ticket(ticket, url=None):
         "status": STATUS_LABELS.get(ticket.status, ticket.status),
         "url": url or portal_url(ticket),
     }
+    if getattr(ticket, "drill", False):
+        # A drill's mail (majors.drills) says so first, and links the drill's acknowledgement.
+        info["drill"] = True
+        info["drill_url"] = site_url(ticket_path("desk:drill-ack", ticket.pk))
+    return info
 
 
 def agent_ticket(ticket):
@@ -245,6 +250,8 @@ def subject_line(kind, info, event):
         text = f"{ref} SLA warning: {event.get('clock_label') or 'deadline'}{due}"
     else:
         text = f"{ref} SLA breached: {event.get('clock_label') or title}"
+    if info.get("drill"):
+        text = f"[DRILL] {text}"
     return re.sub(r"\s+", " ", text).strip()[:SUBJECT_MAX]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contact_status, guest, views
+from . import contact_status, guest, major_ack, views
 
 # home, ticket, rate and guest-ticket are linked from the customer emails: keep those names.
 app_name = "portal"
@@ -18,6 +18,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("status/<str:token>/", contact_status.contact_status, name="contact-status"),
+    path("major/ack/<str:token>/", major_ack.acknowledge, name="major-ack"),
     path("guest/", guest.guest_new, name="guest"),
     path("guest/<str:token>/", guest.guest_ticket, name="guest-ticket"),
     path("guest/<str:token>/reply/", guest.guest_reply, name="guest-reply"),

@@ -62,6 +62,7 @@ class TicketLifecycle:
         actor=None,
         at=None,
         held=False,
+        drill=False,
     ):
         """Create a ticket and its `created` event; its priority comes from the editable matrix.
         A ticket that names no team goes to the intake team (SPEC "Tickets").
@@ -97,6 +98,7 @@ class TicketLifecycle:
                 created_at=at,
                 priority=priority,
                 held=held,
+                drill=drill,
             )
             ticket.record(
                 "created",

@@ -173,7 +173,8 @@ class Ticket(TicketLifecycle, models.Model):
     # own it, so the requester sees the ticket only once the mailed link confirms it
     # (release_hold). Agents see it meanwhile, marked as such.
     held = models.BooleanField(default=False, db_default=False)
-    # A practice ticket (issue 24 sets it): reports never count it.
+    # A practice ticket a drill runs a policy on (majors.drills): kept out of queues, the
+    # ticket list, reports and SLA figures, and no customer is ever its requester.
     drill = models.BooleanField(default=False, db_default=False)
 
     ACTIVE_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD]
