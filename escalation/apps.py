@@ -37,4 +37,7 @@ class EscalationConfig(AppConfig):
             EscalationLevel,
             EscalationLevel.notify_users.through,
             EscalationLevel.notify_contacts.through,
+            # The frozen terms name the policies' versions, their latest history rows.
+            SLAPolicy.history.model,
+            EscalationPolicy.history.model,
         )

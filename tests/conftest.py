@@ -122,6 +122,29 @@ def held_after_leaving(ticket, user):
     membership.delete()
 
 
+COMMITTING = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the database's serialized state (serialized_rollback).
+
+    One that does not is flushed at its end with post_migrate, which makes the content types
+    and permissions anew under new ids; the next test in that process that restores the state
+    then collides with them (UNIQUE django_content_type), whichever file it is in. With every
+    transactional test alike, each flush leaves the tables empty and each test starts from the
+    state the migrations made (their groups, the intake team, schedules)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        committing = kwargs.get("transaction") or COMMITTING & set(
+            getattr(item, "fixturenames", ())
+        )
+        if committing and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            args = marker.args if marker else ()
+            item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def no_random_cull(monkeypatch):
     """The shared database cache trims its table through Django's own set on one write in
