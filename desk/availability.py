@@ -1,7 +1,11 @@
 """An agent's own page: when they are on call, and their out of office with a deputy.
 
-Setting an absence that overlaps one of their on-call shifts is said before saving: the page
-lists the shifts it would leave, and saving then takes a second, explicit "Save anyway"."""
+Setting an absence that overlaps one of their on-call shifts, or that leaves a level of their
+teams' policies with nobody to reach, is said before saving: the page lists the shifts and the
+levels, saving then takes a second, explicit "Save anyway", and the team's leads are told."""
+
+from datetime import timedelta
+from math import ceil
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from escalation import oncall
+from escalation import forecast, oncall
 from escalation.models import CoverRequest, OnCallFeed
 from incidents import roles
 from incidents.models import Absence, Membership, Team
@@ -89,12 +93,53 @@ def conflicts(user, start, end):
     return my_shifts(user, start, end)
 
 
-def tell_leads(absence, clashes):
-    """Tell the leads of every team whose on-call time the absence leaves (not the person
-    themselves); returns their names."""
-    if not clashes:
+HOUR = timedelta(hours=1)
+
+
+def emptied_levels(user, start, end, deputy=None):
+    """The levels of the user's teams' policies that would reach nobody in some hour of
+    [start, end) with this absence (and its deputy) and reach someone without it, as far ahead
+    as the forecast looks: [(team, level title, from, until)]. The forecast itself decides,
+    asked before and after writing the absence in a block that is then rolled back."""
+    teams = [m.team for m in Membership.objects.filter(user=user).select_related("team")]
+    if not teams or end <= start:
         return []
-    teams = {team.pk for team, _layer, _segment in clashes}
+    days = max(1, min(forecast.DAYS, ceil((end - start) / timedelta(days=1))))
+    before = _hole_hours(teams, start, end, days)
+    with transaction.atomic():
+        Absence.objects.create(user=user, start=start, end=end, deputy=deputy)
+        after = _hole_hours(teams, start, end, days)
+        transaction.set_rollback(True)
+    emptied = []
+    for team, title, hour in sorted(after - before, key=lambda h: (h[0].name, h[1], h[2])):
+        last = emptied[-1] if emptied else None
+        if last and last[:2] == (team, title) and last[3] == hour:
+            emptied[-1] = (team, title, last[2], hour + HOUR)
+        else:
+            emptied.append((team, title, hour, hour + HOUR))
+    return emptied
+
+
+def _hole_hours(teams, start, end, days):
+    """(team, level title, hour) of every hour of [start, end) in which a level reaches nobody."""
+    found = set()
+    for team in teams:
+        for row in forecast.forecast(team, start, days):
+            for span in row.holes:
+                hour = span.start
+                while hour < span.end:
+                    if hour < end and hour + HOUR > start:
+                        found.add((team, f"{row.policy}: {row.title}", hour))
+                    hour += HOUR
+    return found
+
+
+def tell_leads(absence, clashes, emptied=()):
+    """Tell the leads of every team whose on-call time the absence leaves, or whose levels it
+    leaves with nobody (not the person themselves); returns their names."""
+    if not clashes and not emptied:
+        return []
+    teams = {team.pk for team, _layer, _segment in clashes} | {row[0].pk for row in emptied}
     leads = [
         m.user
         for m in Membership.objects.filter(team__in=teams, role="lead")
@@ -106,6 +151,9 @@ def tell_leads(absence, clashes):
     lines = [
         f"- {team.name}, {layer}: {_when(segment.start)} – {_when(segment.end)}"
         for team, layer, segment in clashes
+    ] + [
+        f"- {team.name}, {title} reaches nobody: {_when(begin)} – {_when(until)}"
+        for team, title, begin, until in emptied
     ]
     who = (
         f"{deputy.get_full_name() or deputy.get_username()} is paged instead."
@@ -114,7 +162,9 @@ def tell_leads(absence, clashes):
     )
     body = (
         f"{person} will be out of office from {_when(absence.start)} to {_when(absence.end)}, "
-        f"during their on-call time:\n" + "\n".join(lines) + f"\n\n{who} "
+        f"during {'their on-call time' if clashes else 'time'} that needs them:\n"
+        + "\n".join(lines)
+        + f"\n\n{who} "
         "Arrange cover if needed (an override in the admin, or a swap on the desk)."
     )
     outbox.notify_text(
@@ -136,26 +186,28 @@ def availability(request):
     now = timezone.now()
     form = AbsenceForm(request.POST or None, user=request.user)
     cover = CoverForm(None, user=request.user)
-    clashes = []
+    clashes, emptied = [], []
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             clashes = conflicts(request.user, data["start"], data["end"])
-            if not clashes or request.POST.get("confirm") == "yes":
+            emptied = emptied_levels(request.user, data["start"], data["end"], data["deputy"])
+            if not (clashes or emptied) or request.POST.get("confirm") == "yes":
                 with transaction.atomic():
                     absence = form.save(commit=False)
                     absence.created_by = request.user
                     absence.save()
-                    told = tell_leads(absence, clashes)
+                    told = tell_leads(absence, clashes, emptied)
                 note = f" Your team leads were told: {', '.join(told)}." if told else ""
                 messages.success(request, f"Out of office saved.{note}")
                 return redirect("desk:availability")
         else:
             messages.error(request, problems(form))
-    status = 400 if request.method == "POST" and (form.errors or clashes) else 200
+    status = 400 if request.method == "POST" and (form.errors or clashes or emptied) else 200
     context = {
         "form": form,
         "clashes": clashes,
+        "emptied": emptied,
         "shifts": my_shifts(request.user, now, now + AHEAD),
         "absences": Absence.objects.filter(user=request.user, end__gt=now).select_related("deputy"),
         "deputising": Absence.objects.filter(deputy=request.user, end__gt=now).select_related(

@@ -74,3 +74,33 @@ def test_the_leads_mail_is_delivered_without_a_ticket(client, on_call_agent, lea
     delivery.deliver_many([row.pk])
     (sent,) = [m for m in mailoutbox if m.subject.endswith("is away during their on-call time")]
     assert sent.to == [lead.email] and "No deputy is named" in sent.body
+
+
+def test_an_absence_that_leaves_a_level_with_nobody_is_warned_before_saving(
+    client, lead, agent, teams
+):
+    """The desk's only lead away with no deputy: a level that tells the team's leads would
+    reach nobody, and the page says which before saving; with a deputy it saves at once."""
+    from tests.escalation.sla_setup import escalation_policy
+
+    escalation_policy([{"anchor": "created", "offset_seconds": 600, "notify": ["team_leads"]}])
+    client.force_login(lead)
+    start = timezone.now() + timedelta(days=2)
+    form = {"start": local(start), "end": local(start + timedelta(hours=3))}
+    warned = client.post(URL, form)
+    page = warned.content.decode()
+    assert warned.status_code == 400
+    assert "These levels would reach nobody while you are away" in page
+    assert "Service Desk, " in page.split('id="absence-emptied-levels"')[1].split("</ul>")[0]
+    assert "overlaps your on-call time" not in page  # the lead has no shift
+    assert not Absence.objects.exists()
+    with_deputy = client.post(URL, {**form, "deputy": agent.pk})
+    assert with_deputy.status_code == 302
+    assert Absence.objects.get().deputy == agent
+    later = {
+        "start": local(start + timedelta(days=1)),
+        "end": local(start + timedelta(days=1, hours=2)),
+    }
+    assert client.post(URL, later).status_code == 400  # no deputy this time: warned again
+    assert client.post(URL, {**later, "confirm": "yes"}).status_code == 302  # saved anyway
+    assert Absence.objects.filter(deputy=None).count() == 1
