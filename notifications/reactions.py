@@ -112,8 +112,8 @@ def status_changed(event, ticket):
 def assigned(event, ticket):
     """The new assignee hears of it, unless they took the ticket themselves."""
     assignee_id = event.after.get("assignee")
-    if not assignee_id or assignee_id == event.actor_id:
-        return
+    if not assignee_id or assignee_id == event.actor_id or event.data.get("escalation"):
+        return  # an escalation to a named person tells them in its own mail, with the reason
     if ticket.assignee_id == assignee_id:
         assignee = ticket.assignee
     else:
@@ -123,16 +123,24 @@ def assigned(event, ticket):
 
 
 def escalated(event, ticket):
-    """A manual escalation tells every member of the receiving team and its webhooks.
+    """A manual escalation tells the receiving team's members and its webhooks.
 
-    Escalations by policy level are notified by the escalation engine, which knows the level's
-    targets; here only the agent's own decision is handled."""
+    An escalation to a named person tells that person alone when the ticket stays in its team
+    (a hierarchical escalation: the rest of the team already has it and was not asked); when it
+    also moves to another team, that team's members hear of it too. Escalations by policy level
+    are notified by the escalation engine, which knows the level's targets; here only the
+    agent's own decision is handled."""
     if not event.data.get("manual"):
         return
     team = Team.objects.filter(pk=event.after.get("team")).first()
     if team is None:
         return
-    members = get_user_model().objects.filter(memberships__team=team).exclude(pk=event.actor_id)
+    people = get_user_model().objects.exclude(pk=event.actor_id)
+    named = event.data.get("assignee")
+    if named and event.before.get("team") == team.pk:
+        members = people.filter(pk=named)
+    else:
+        members = people.filter(memberships__team=team)
     context = {
         "level": event.data.get("level"),
         "reason": event.data.get("reason", ""),

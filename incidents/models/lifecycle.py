@@ -260,11 +260,13 @@ class TicketLifecycle:
 
     def assign(self, actor, assignee, at=None):
         """Give the ticket to an active member of its team, or to nobody (None)."""
+        return self._assign(actor, assignee, _now(at))
+
+    def _assign(self, actor, assignee, at, **data):
         if assignee == self.assignee:
             return None
         if assignee is not None:
             self._refuse_unless_member(assignee, self.team)
-        at = _now(at)
         before = self.assignee_id
         with transaction.atomic():
             self.assignee = assignee
@@ -275,6 +277,7 @@ class TicketLifecycle:
                 at=at,
                 before={"assignee": before},
                 after={"assignee": assignee.pk if assignee else None},
+                **data,
             )
 
     def move_to_team(self, actor, team, reason="", at=None):
@@ -358,7 +361,8 @@ class TicketLifecycle:
             self.save(update_fields=["escalation_level", "updated_at"])
             self._move(actor, target, at, escalation=True)
             if assignee is not None:
-                self.assign(actor, assignee, at=at)
+                # Part of the escalation: its own mail (with the reason) tells the person.
+                self._assign(actor, assignee, at, escalation=True)
             # The escalating agent keeps sight of the ticket they passed on (issue 28).
             if actor is not None and roles.is_agent(actor):
                 self.followers.model.objects.follow(self, actor)

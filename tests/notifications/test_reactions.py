@@ -98,6 +98,37 @@ def test_a_manual_escalation_tells_every_member_of_the_receiving_team_and_its_we
     assert webhook_row.payload["event"]["reason"] == "Needs a database fix"
 
 
+def test_an_escalation_to_a_named_person_of_the_same_team_tells_that_person_alone_once(
+    ticket, agent, lead, make_user, teams
+):
+    """A hierarchical escalation (a named member, no team: the ticket stays in its team) is a
+    question for that person: the rest of the team already has the ticket and was not asked.
+    They hear of it once, in the escalation's mail with the reason, not also as "assigned"."""
+    other = make_user("tier1-other", role="agent")
+    Membership.objects.create(user=other, team=teams["desk"], role="agent")
+
+    ticket.escalate(agent, "Needs the lead's sign-off", assignee=lead)
+
+    assert sent_to(ticket, "escalated") == [lead.email]
+    assert sent_to(ticket, "assigned") == []
+    row = rendered(Notification.objects.get(ticket=ticket, kind="escalated"))
+    assert "Needs the lead's sign-off" in row.body
+
+
+def test_an_escalation_to_a_named_person_of_another_team_tells_that_team_and_them_once(
+    ticket, agent, tier2_agent, make_user, teams
+):
+    second = make_user("tier2-lead", role="agent")
+    Membership.objects.create(user=second, team=teams["apps"], role="lead")
+
+    ticket.escalate(agent, "Database error on save", team=teams["apps"], assignee=second)
+
+    assert sorted(sent_to(ticket, "escalated")) == sorted([tier2_agent.email, second.email])
+    assert sent_to(ticket, "assigned") == []
+    ticket.refresh_from_db()
+    assert ticket.assignee == second
+
+
 def test_handling_the_same_event_again_sends_nothing_new(ticket, agent):
     ticket.add_reply(agent, "On it.")
     before = Notification.objects.count()
