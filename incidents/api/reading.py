@@ -8,6 +8,7 @@ per ticket, and without a query of its own on the two usual paths:
 Anyone else (another authenticator, a test's force_authenticate) costs one query."""
 
 from django.utils import timezone
+from rest_framework.authentication import SessionAuthentication
 
 from ..models import Profile
 from ..readable import zone_named
@@ -38,7 +39,6 @@ def _find(request):
     name = getattr(user, ATTRIBUTE, None)
     if name is not None:
         return zone_named(name)
-    page_user = getattr(getattr(request, "_request", request), "user", None)
-    if page_user is not None and page_user.is_authenticated and page_user.pk == user.pk:
+    if isinstance(getattr(request, "successful_authenticator", None), SessionAuthentication):
         return timezone.get_current_timezone()
     return zone_named(Profile.objects.zone_of(user))

@@ -123,3 +123,14 @@ def test_the_zone_costs_a_token_request_no_query(api, ticket, customer, make_tic
     with CaptureQueriesContext(connection) as six:
         assert client.get("/api/tickets/").json()["count"] == 6
     assert len(six) == len(one)
+
+
+def test_another_authenticator_reads_the_profile(ticket, customer):
+    """DRF hands the authenticated user to the page request too: that is no sign of a page
+    session whose zone the middleware activated."""
+    from rest_framework.test import APIClient
+
+    zone(customer, "Asia/Kolkata")
+    client = APIClient()
+    client.force_authenticate(customer)
+    assert read(client, ticket)["created_display"] == "Sun 6 Dec 2026, 15:13 IST"
