@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 
 from incidents import timeline
 from incidents.models import Team, Ticket, TicketEvent
+from notifications.models import Notification
 
 # The tabs above the story: key, label. "all" shows every entry. Every word below is said in
 # the reader's language (gettext; lazy where it is built at import).
@@ -55,6 +56,26 @@ CHANNELS = {
     "desk": pgettext_lazy("channel", "the desk"),
     "webhook": pgettext_lazy("channel", "webhook"),
 }
+# What a notification was about, and how its delivery stands, in the reader's words; a kind
+# missing here reads as notifications' own label.
+NOTICES = {
+    "received": pgettext_lazy("notification", "ticket received"),
+    "reply": pgettext_lazy("notification", "agent's reply"),
+    "resolved": pgettext_lazy("notification", "ticket resolved"),
+    "assigned": pgettext_lazy("notification", "assigned to them"),
+    "escalated": pgettext_lazy("notification", "escalated"),
+    "sla_warning": pgettext_lazy("notification", "SLA warning"),
+    "breach": pgettext_lazy("notification", "SLA breach"),
+    "contact_update": pgettext_lazy("notification", "update for an outside contact"),
+    "followed": pgettext_lazy("notification", "update on a ticket they follow"),
+    "major_page": pgettext_lazy("notification", "major incident page"),
+}
+DELIVERY = {
+    "queued": pgettext_lazy("delivery", "waiting to be sent"),
+    "sent": pgettext_lazy("delivery", "sent"),
+    "failed": pgettext_lazy("delivery", "failed"),
+}
+NOTICE_LABELS = dict(Notification.Kind.choices)
 # The ticket's fields an escalation level moved, as its details name them.
 MOVED = {
     "team": gettext_lazy("Team"),
@@ -303,9 +324,14 @@ def _notified(data, before, after, names):
     text = _("notified %(person)s by %(channel)s: %(kind)s") % {
         "person": who,
         "channel": CHANNELS.get(channel, channel),
-        "kind": data.get("kind", "").replace("_", " "),
+        "kind": _notice(data.get("kind", "")),
     }
-    return (text, _("Delivery: %(status)s") % {"status": data.get("status")})
+    status = data.get("status")
+    return (text, _("Delivery: %(status)s") % {"status": DELIVERY.get(status, status)})
+
+
+def _notice(kind):
+    return NOTICES.get(kind) or NOTICE_LABELS.get(kind) or kind.replace("_", " ")
 
 
 def _rated(data, before, after, names):

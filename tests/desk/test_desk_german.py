@@ -59,6 +59,8 @@ def test_a_german_agents_history_reads_in_german(client_for, supervisor, story_t
         "hat eine Verletzung des SLA für die Erstreaktion festgestellt",
         "hat die Hilfe mit „Sehr gut“ bewertet (5/5)",
         "Grund:",
+        "hat alice per E-Mail benachrichtigt: Ticket eingegangen",
+        "Zustellung: wartet auf den Versand",
     ):
         assert sentence in text, sentence
     for english in ("changed the", "moved the ticket", "escalated the", "Reason:", "tier 1"):
@@ -69,6 +71,8 @@ def test_an_english_agent_still_reads_english(client_for, supervisor, story_tick
     text = story_text(client_for(supervisor), story_ticket)
     assert "changed the status from Open to Pending (waiting on customer)" in text
     assert "hat" not in text.split()
+    assert "notified alice by email: ticket received" in text
+    assert "Delivery: waiting to be sent" in text and "Delivery: queued" not in text
 
 
 def po_entries():
