@@ -21,8 +21,9 @@ AGENT_TEMPLATES = [
     "desk/ticket.html",
     "desk/_story.html",
     "desk/_presence.html",
+    "desk/queue.html",
 ]
-# Still to do (docs/translations.md): desk/queue.html, desk/_actions.html, desk/_sla_chart.html,
+# Still to do (docs/translations.md): desk/_actions.html, desk/_sla_chart.html,
 # desk/_keys_dialog.html, desk/_clock_state.html and the majors, drills, dashboard, forecast
 # and availability pages.
 
@@ -65,6 +66,14 @@ def test_a_german_agents_history_reads_in_german(client_for, supervisor, story_t
         assert sentence in text, sentence
     for english in ("changed the", "moved the ticket", "escalated the", "Reason:", "tier 1"):
         assert english not in text, english
+
+
+def test_a_german_agents_queue_reads_in_german(client_for, agent, desk_ticket):
+    html = german(client_for, agent).get(reverse("desk:home")).content.decode()
+    for words in ("Alle offenen", "Gefolgt", "1 Ticket<", "Warteschlange · Tierdesk"):
+        assert words in html, words
+    for english in ("All open", "Following<", "1 ticket<", "Queue ·"):
+        assert english not in html, english
 
 
 def test_an_english_agent_still_reads_english(client_for, supervisor, story_ticket):
