@@ -2,8 +2,10 @@
 instants (docs/api.md "Times"), and the pages' tooltips (helpdesk.templatetags.times)."""
 
 import zoneinfo
+from functools import cache
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 # "Sun 6 Dec 2026, 04:43 EST": the day and month names in the active language.
 READABLE = "D j M Y, H:i"
@@ -17,8 +19,28 @@ def in_zone(local, fmt):
 
 
 def readable(moment, zone):
-    """`moment` (aware) as a reader in `zone` (a ZoneInfo) reads it; None stays None."""
-    return None if moment is None else in_zone(moment.astimezone(zone), READABLE)
+    """`moment` (aware) as a reader in `zone` (a ZoneInfo) reads it, READABLE and the zone's
+    abbreviation, as in_zone(local, READABLE) says it; None stays None. Written out from the
+    day and month names of the active language, read once per language: dateformat.format
+    built a formatter and looked the names up for every instant, four times a ticket's cost
+    in an API list."""
+    if moment is None:
+        return None
+    local = moment.astimezone(zone)
+    days, months = _names(translation.get_language())
+    return (
+        f"{days[local.weekday()]} {local.day} {months[local.month]} {local.year}, "
+        f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+    )
+
+
+@cache
+def _names(language):
+    """The abbreviated day names (Monday first) and month names ("D" and "M") in `language`."""
+    with translation.override(language):
+        days = tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
+        months = {month: str(MONTHS_3[month]).title() for month in range(1, 13)}
+    return days, months
 
 
 def zone_named(name):

@@ -134,3 +134,21 @@ def test_another_authenticator_reads_the_profile(ticket, customer):
     client = APIClient()
     client.force_authenticate(customer)
     assert read(client, ticket)["created_display"] == "Sun 6 Dec 2026, 15:13 IST"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_readable_text_is_what_djangos_date_format_says(language):
+    """incidents.readable writes the names out itself (for speed): it must say what Django's
+    "D j M Y, H:i" and the zone's abbreviation say, in each language, every day of a year."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from incidents.readable import READABLE, in_zone, readable
+
+    zone = ZoneInfo("America/New_York")
+    with translation.override(language):
+        for hours in range(0, 366 * 24, 7):
+            moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=hours)
+            assert readable(moment, zone) == in_zone(moment.astimezone(zone), READABLE)
