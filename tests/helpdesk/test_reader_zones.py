@@ -181,3 +181,15 @@ def test_a_page_does_not_walk_the_tz_database(customer, ticket, monkeypatch):
     html = client.get(reverse("portal:ticket", args=[ticket.pk])).content.decode()
     assert "EST (America/New_York)" in html
     assert Profile(user=customer, time_zone="Asia/Kolkata").full_clean(exclude=["user"]) is None
+
+
+def test_a_zone_the_tz_database_does_not_know_reads_as_the_helpdesks(customer, ticket):
+    """A profile's zone written around the form (an update, an older tz database's name): the
+    pages fall back to the helpdesk's zone instead of failing with a 500."""
+    Profile.objects.create(user=customer, time_zone="Europe/Berlin")
+    Profile.objects.filter(user=customer).update(time_zone="Mars/Olympus")
+    client = Client()
+    client.force_login(customer)
+    response = client.get(reverse("portal:ticket", args=[ticket.pk]))
+    assert response.status_code == 200
+    assert "Sun 6 Dec, 09:43<" in response.content.decode()

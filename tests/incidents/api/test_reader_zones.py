@@ -152,3 +152,10 @@ def test_the_readable_text_is_what_djangos_date_format_says(language):
         for hours in range(0, 366 * 24, 7):
             moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=hours)
             assert readable(moment, zone) == in_zone(moment.astimezone(zone), READABLE)
+
+
+def test_a_zone_the_tz_database_does_not_know_reads_as_the_helpdesks(api, ticket, customer):
+    zone(customer, "Europe/Berlin")
+    Profile.objects.filter(user=customer).update(time_zone="Mars/Olympus")
+    data = read(api(customer), ticket)
+    assert data["time_zone"] == "UTC" and data["created_display"] == "Sun 6 Dec 2026, 09:43 UTC"
