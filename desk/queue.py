@@ -1,6 +1,7 @@
 """The agent queue: which tickets, in what order, narrowed by a view, filters and a search."""
 
 from django.db.models import Q, Subquery
+from django.utils.translation import pgettext_lazy
 
 from incidents import roles
 from incidents.models import Follower, Team, Ticket
@@ -9,12 +10,12 @@ from incidents.paging import CappedPaginator
 from . import deadlines
 
 VIEWS = {
-    "": "All open",
-    "mine": "Mine",
-    "unassigned": "Unassigned",
-    "at_risk": "At risk",
-    "breached": "Breached",
-    "following": "Following",
+    "": pgettext_lazy("queue view", "All open"),
+    "mine": pgettext_lazy("queue view", "Mine"),
+    "unassigned": pgettext_lazy("queue view", "Unassigned"),
+    "at_risk": pgettext_lazy("queue view", "At risk"),
+    "breached": pgettext_lazy("queue view", "Breached"),
+    "following": pgettext_lazy("queue view", "Following"),
 }
 
 

@@ -53,7 +53,9 @@ class ReaderZoneMiddleware:
             language = request.session.get(LANGUAGE_KEY)
             if not zone or language is None:
                 kept = Profile.objects.reading_for([user.pk]).get(user.pk, ("", ""))
-                zone = zone or kept[0] or settings.TIME_ZONE
+                # known_zone: a zone the tz database no longer knows (or written around the
+                # form's check) reads as the helpdesk's, never a ZoneInfoNotFoundError (500).
+                zone = zone or known_zone(kept[0]) or settings.TIME_ZONE
                 language = kept[1] if language is None else language
             timezone.activate(zoneinfo.ZoneInfo(zone))
             if language in LANGUAGES:

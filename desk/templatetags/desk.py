@@ -4,6 +4,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from ..charts import duration
 
@@ -71,7 +72,10 @@ def _presence_marker(people):
     if not people:
         return ""
     said = ", ".join(
-        f"{escape(name)} {'typing' if state == 'typing' else 'viewing'}" for name, state in people
+        escape(
+            (_("%(name)s typing") if state == "typing" else _("%(name)s viewing")) % {"name": name}
+        )
+        for name, state in people
     )
     return f'<br><span class="desk-presence-tag">{said}</span>'
 

@@ -7,6 +7,8 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
+from incidents.readable import in_zone
+
 register = template.Library()
 
 SHORT = "D j M, H:i"
@@ -14,11 +16,10 @@ EXACT = "D j M Y, H:i:s"
 
 
 def exact(local):
-    """ "Sun 25 Oct 2026, 02:30:00 CEST (Europe/Berlin)". The abbreviation comes from the
-    datetime itself: Django's "T" leaves it out for the hour a DST change repeats, the very
-    hour in which it tells the two apart."""
+    """ "Sun 25 Oct 2026, 02:30:00 CEST (Europe/Berlin)" (incidents.readable.in_zone: the
+    abbreviation that tells apart the hour a DST change repeats)."""
     zone = getattr(local.tzinfo, "key", None) or local.tzname()
-    return f"{dateformat.format(local, EXACT)} {local.tzname()} ({zone})"
+    return f"{in_zone(local, EXACT)} ({zone})"
 
 
 @register.simple_tag

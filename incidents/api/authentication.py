@@ -12,6 +12,8 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from .. import roles
+from ..models import Profile
+from .reading import remember_zone
 
 
 @cache
@@ -23,14 +25,16 @@ def _user_fields():
 def _token_sql(quote):
     """One statement, written once from the models' table and column names (the `_meta` API):
     the token's user, when the token was made, whether their primary address awaits
-    confirmation (incidents/addresses.py's rule), and their group names, a row per group (one
-    with none). Every API request pays it, so it is not rebuilt through the ORM each time
-    (that was a fifth of a ticket create, docs/benchmarks.md "Seventh pass")."""
+    confirmation (incidents/addresses.py's rule), their profile's time zone (NULL with no
+    profile: the API's readable times, incidents/api/reading.py) and their group names, a row
+    per group (one with none). Every API request pays it, so it is not rebuilt through the ORM
+    each time (that was a fifth of a ticket create, docs/benchmarks.md "Seventh pass")."""
     user = get_user_model()._meta
     token = Token._meta
     address = EmailAddress._meta
     member = user.get_field("groups").remote_field.through._meta
     group = Group._meta
+    profile = Profile._meta
 
     def col(table, opts, name):
         return f"{table}.{quote(opts.get_field(name).column)}"
@@ -41,9 +45,11 @@ def _token_sql(quote):
         f"EXISTS (SELECT 1 FROM {quote(address.db_table)} a "
         f"WHERE {col('a', address, 'user')} = u.{quote(user.pk.column)} "
         f"AND {col('a', address, 'primary')} AND NOT {col('a', address, 'verified')}), "
-        f"{col('g', group, 'name')} "
+        f"{col('p', profile, 'time_zone')}, {col('g', group, 'name')} "
         f"FROM {quote(user.db_table)} u "
         f"JOIN {quote(token.db_table)} t ON {col('t', token, 'user')} = u.{quote(user.pk.column)} "
+        f"LEFT JOIN {quote(profile.db_table)} p "
+        f"ON {col('p', profile, 'user')} = u.{quote(user.pk.column)} "
         f"LEFT JOIN {quote(member.db_table)} m "
         f"ON {col('m', member, get_user_model()._meta.model_name)} = u.{quote(user.pk.column)} "
         f"LEFT JOIN {quote(group.db_table)} g "
@@ -61,7 +67,8 @@ def _aware(value):
 
 def token_rows(key):
     """The token's user fields, when the token was made, whether their address awaits
-    confirmation, and a group name: a row per group (one, with None, when they have none)."""
+    confirmation, their profile's zone, and a group name: a row per group (one, with None,
+    when they have none)."""
     with connection.cursor() as cursor:
         cursor.execute(_token_sql(connection.ops.quote_name), [key])
         return [tuple(map(_aware, row)) for row in cursor.fetchall()]
@@ -83,11 +90,13 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user = get_user_model().from_db(connection.alias, fields, rows[0][: len(fields)])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        if rows[0][-2]:
+        created, unconfirmed, zone = rows[0][-4:-1]
+        if unconfirmed:
             raise exceptions.AuthenticationFailed(UNCONFIRMED)
         roles.remember_groups(user, [row[-1] for row in rows if row[-1] is not None])
+        remember_zone(user, zone)
         token = Token.from_db(
-            connection.alias, ["key", "user_id", "created"], [key, user.pk, rows[0][-3]]
+            connection.alias, ["key", "user_id", "created"], [key, user.pk, created]
         )
         token.user = user
         return user, token

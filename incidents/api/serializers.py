@@ -7,18 +7,58 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import roles
 from ..models import Attachment, Membership, Reply, Team, Ticket
 from ..models.tickets import Level, Priority
+from ..readable import readable
 from .fields import AgentField, IdField
+from .reading import reader_zone
 
 User = get_user_model()
 
 
+@extend_schema_field({"type": "string", "nullable": True})
+class ReadableTime(serializers.ReadOnlyField):
+    """An instant's readable twin: "Sun 6 Dec 2026, 04:43 EST" in the requesting person's zone
+    (incidents/api/reading.py), day and month in the request's language; null when unset."""
+
+    def to_representation(self, value):
+        return readable(value, reader_zone(self.context.get("request")))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ReaderZone(serializers.ReadOnlyField):
+    """The zone the readable twins are in, such as "Asia/Kolkata"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, value):
+        return zone_name(reader_zone(self.context.get("request")))
+
+
+def zone_name(zone):
+    return getattr(zone, "key", None) or str(zone)
+
+
 class TicketSerializer(serializers.ModelSerializer):
-    """A ticket as every reader sees it; related objects are ids."""
+    """A ticket as every reader sees it; related objects are ids. The instants are ISO 8601;
+    each has a readable twin (`created_display`, `response_due_display`, …) in the reader's
+    zone, which `time_zone` names (SPEC "API", docs/api.md "Times")."""
+
+    time_zone = ReaderZone()
+    created_display = ReadableTime(source="created_at")
+    updated_display = ReadableTime(source="updated_at")
+    acknowledged_display = ReadableTime(source="acknowledged_at")
+    resolved_display = ReadableTime(source="resolved_at")
+    closed_display = ReadableTime(source="closed_at")
+    response_due_display = ReadableTime(source="response_due_at")
+    resolution_due_display = ReadableTime(source="resolution_due_at")
+    sla_paused_display = ReadableTime(source="sla_paused_at")
 
     class Meta:
         model = Ticket
@@ -47,6 +87,15 @@ class TicketSerializer(serializers.ModelSerializer):
             "breached",
             "escalation_level",
             "rating",
+            "time_zone",
+            "created_display",
+            "updated_display",
+            "acknowledged_display",
+            "resolved_display",
+            "closed_display",
+            "response_due_display",
+            "resolution_due_display",
+            "sla_paused_display",
         ]
         read_only_fields = fields
 
@@ -55,8 +104,16 @@ class TicketSerializer(serializers.ModelSerializer):
         column for every ticket it writes, a sixth of a create and most of a list page's
         rendering (docs/benchmarks.md "Seventh pass"); the fields above still describe the
         shape (the schema reads them), and tests/incidents/api/test_ticket_representation.py
-        holds this to ModelSerializer's own output, field for field."""
-        return {name: read(instance) for name, read in _ticket_readers()}
+        holds this to ModelSerializer's own output, field for field. The reader's zone is
+        found once per serializer (a list's tickets share their child serializer)."""
+        zone = self.__dict__.get("_zone")
+        if zone is None:
+            zone = self._zone = reader_zone(self.context.get("request"))
+        data = {name: read(instance) for name, read in _ticket_readers()}
+        data["time_zone"] = zone_name(zone)
+        for name, attname in _ticket_twins():
+            data[name] = readable(getattr(instance, attname), zone)
+        return data
 
 
 _DATETIME = serializers.DateTimeField()
@@ -75,10 +132,22 @@ def _reader(field):
 
 @cache
 def _ticket_readers():
-    """(name, read) for each of TicketSerializer's fields, in order: a related object as its id,
-    an instant as DRF writes it (ISO 8601 in the current time zone), the rest as stored."""
+    """(name, read) for each of TicketSerializer's columns, in order: a related object as its
+    id, an instant as DRF writes it (ISO 8601 in the current time zone), the rest as stored."""
+    declared = TicketSerializer._declared_fields
     return tuple(
-        (name, _reader(Ticket._meta.get_field(name))) for name in TicketSerializer.Meta.fields
+        (name, _reader(Ticket._meta.get_field(name)))
+        for name in TicketSerializer.Meta.fields
+        if name not in declared
+    )
+
+
+@cache
+def _ticket_twins():
+    """(name, attname) of each readable twin, in order (they follow the columns)."""
+    fields = TicketSerializer._declared_fields
+    return tuple(
+        (name, field.source) for name, field in fields.items() if isinstance(field, ReadableTime)
     )
 
 
@@ -184,6 +253,8 @@ class ReplyCreateSerializer(serializers.Serializer):
 class TimelineEntrySerializer(serializers.Serializer):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
+    at_display = ReadableTime(source="at")
+    time_zone = ReaderZone()
     actor = serializers.IntegerField(allow_null=True)
     data = serializers.DictField()
 

@@ -256,7 +256,8 @@ class TicketViewSet(
     def timeline(self, request, pk=None):
         ticket = self.get_object()
         entries = timeline.entries_for(ticket, request.user)
-        return Response(s.TimelineEntrySerializer(entries, many=True).data)
+        entries = s.TimelineEntrySerializer(entries, many=True, context={"request": request})
+        return Response(entries.data)
 
     @extend_schema(
         methods=["get"],

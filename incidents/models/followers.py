@@ -16,10 +16,20 @@ class FollowerQuerySet(models.QuerySet):
         self.filter(ticket=ticket, user=user).delete()
 
     def of(self, tickets):
-        """{ticket id: [user ids]} of the followers of `tickets`; one query."""
+        """{ticket id: [user ids]} of the followers of `tickets` who may still see them: a
+        follower who has since left the ticket's teams (or was its assignee no more, or was
+        made inactive) keeps the row but hears nothing of a ticket they can no longer open.
+        One query, plus a visibility check per distinct follower (Ticket.objects.visible_to,
+        the one rule): a change has a handful of followers."""
+        rows = self.filter(ticket__in=tickets, user__is_active=True).select_related("user")
+        following = {}
+        for row in rows:
+            following.setdefault(row.user, set()).add(row.ticket_id)
         found = {}
-        for ticket_id, user_id in self.filter(ticket__in=tickets).values_list("ticket", "user"):
-            found.setdefault(ticket_id, []).append(user_id)
+        for user, ids in following.items():
+            seen = Ticket.objects.filter(pk__in=ids).visible_to(user).values_list("pk", flat=True)
+            for ticket_id in sorted(set(seen)):
+                found.setdefault(ticket_id, []).append(user.pk)
         return found
 
 

@@ -65,3 +65,27 @@ def test_a_follower_is_not_told_of_their_own_change(client_for, agent, desk_tick
     follow(client_for(agent), desk_ticket)
     desk_ticket.add_reply(agent, "On it.")
     assert not Notification.objects.filter(kind="followed").exists()
+
+
+def test_a_follower_who_can_no_longer_see_the_ticket_is_not_told(
+    client_for, agent, tier2_agent, customer, desk_ticket, teams, make_user
+):
+    """Followed while in the ticket's team, then moved to another team: the ticket is no
+    longer theirs to open (Ticket.objects.visible_to), so its changes are not mailed to them;
+    an inactive follower neither. A follower still in the team is told."""
+    from incidents.models import Membership
+
+    colleague = make_user("tier1-colleague", role="agent")
+    Membership.objects.create(team=teams["desk"], user=colleague)
+    leaver = make_user("tier1-leaver", role="agent")
+    Membership.objects.create(team=teams["desk"], user=leaver)
+    gone = make_user("tier1-gone", role="agent")
+    Membership.objects.create(team=teams["desk"], user=gone)
+    for person in (colleague, leaver, gone):
+        assert follow(client_for(person), desk_ticket).status_code == 302
+    Membership.objects.filter(user=leaver).update(team=teams["apps"])
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    desk_ticket.add_reply(agent, "We found the cause.")
+    told = Notification.objects.filter(kind="followed")
+    assert list(told.values_list("recipient", flat=True)) == [colleague.pk]
+    assert client_for(leaver).get(reverse("desk:ticket", args=[desk_ticket.pk])).status_code == 404

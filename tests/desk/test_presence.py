@@ -81,3 +81,12 @@ def test_closing_the_page_leaves_at_once(client_for, agent, dana, desk_ticket):
     assert presence.others(desk_ticket.pk, agent) == [("Dana Scully", "viewing")]
     client_for(dana).post(url, {"state": "left"})
     assert presence.others(desk_ticket.pk, agent) == []
+
+
+def test_the_queue_marker_is_in_the_agents_language(client_for, agent, dana, desk_ticket):
+    from incidents.models import Profile
+
+    presence.beat(desk_ticket.pk, dana, presence.TYPING)
+    Profile.objects.update_or_create(user=agent, defaults={"language": "de"})
+    html = client_for(agent).get(reverse("desk:home")).content.decode()
+    assert "Dana Scully schreibt" in html and "Dana Scully typing" not in html

@@ -164,3 +164,32 @@ def test_the_workspace_shows_a_berlin_deadline_also_in_the_agents_zone(
     berlin_reader = in_zone(agent, "Europe/Berlin")
     html = berlin_reader.get(reverse("desk:ticket", args=[ticket.pk])).content.decode()
     assert "your time" not in html
+
+
+def test_a_page_does_not_walk_the_tz_database(customer, ticket, monkeypatch):
+    """zoneinfo.available_timezones() reads every file of the tz database (about 20 ms): the
+    zone kept in the session is checked against the names read once."""
+    import zoneinfo
+
+    client = in_zone(customer, "America/New_York")
+    assert client.get(reverse("portal:ticket", args=[ticket.pk])).status_code == 200
+
+    def walked():
+        raise AssertionError("available_timezones() called for a page")
+
+    monkeypatch.setattr(zoneinfo, "available_timezones", walked)
+    html = client.get(reverse("portal:ticket", args=[ticket.pk])).content.decode()
+    assert "EST (America/New_York)" in html
+    assert Profile(user=customer, time_zone="Asia/Kolkata").full_clean(exclude=["user"]) is None
+
+
+def test_a_zone_the_tz_database_does_not_know_reads_as_the_helpdesks(customer, ticket):
+    """A profile's zone written around the form (an update, an older tz database's name): the
+    pages fall back to the helpdesk's zone instead of failing with a 500."""
+    Profile.objects.create(user=customer, time_zone="Europe/Berlin")
+    Profile.objects.filter(user=customer).update(time_zone="Mars/Olympus")
+    client = Client()
+    client.force_login(customer)
+    response = client.get(reverse("portal:ticket", args=[ticket.pk]))
+    assert response.status_code == 200
+    assert "Sun 6 Dec, 09:43<" in response.content.decode()

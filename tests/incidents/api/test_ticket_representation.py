@@ -2,17 +2,21 @@
 ModelSerializer says for the same fields, in every state and time zone a reader may be in."""
 
 from datetime import timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from incidents.api.reading import remember_zone
 from incidents.api.serializers import TicketSerializer
 from incidents.models import Ticket
 
 
-def drf_own(ticket):
-    return serializers.ModelSerializer.to_representation(TicketSerializer(), ticket)
+def drf_own(ticket, context=None):
+    serializer = TicketSerializer(context=context or {})
+    return serializers.ModelSerializer.to_representation(serializer, ticket)
 
 
 @pytest.fixture
@@ -50,3 +54,23 @@ def test_a_list_reads_each_ticket_the_same_way(tickets):
     listed = TicketSerializer(Ticket.objects.order_by("pk"), many=True).data
     assert listed == [drf_own(ticket) for ticket in Ticket.objects.order_by("pk")]
     assert len(listed) == 4
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_the_readable_twins_are_in_the_readers_zone_as_drf_would_write_them(
+    tickets, customer, zone
+):
+    """The reader's zone (here as a token's statement leaves it on the user) decides the twins,
+    whatever zone is active; the ISO instants stay as DRF writes them."""
+    remember_zone(customer, zone)
+    context = {"request": SimpleNamespace(user=customer)}
+    with timezone.override("Europe/Berlin"):
+        for ticket in Ticket.objects.all():
+            ours = TicketSerializer(ticket, context=context).data
+            assert ours == drf_own(ticket, context)
+            assert ours["time_zone"] == zone
+            local = ticket.created_at.astimezone(ZoneInfo(zone))
+            assert ours["created_display"] == f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
+            assert ours["created_at"] == local.astimezone(ZoneInfo("Europe/Berlin")).isoformat()
+        listed = TicketSerializer(Ticket.objects.order_by("pk"), many=True, context=context).data
+        assert {t["time_zone"] for t in listed} == {zone}
