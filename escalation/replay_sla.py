@@ -247,6 +247,8 @@ def result(groups, movers, stopped, zone):
                 "actual": actual.isoformat(),
                 "draft": draft.isoformat(),
                 "moves": ("+" if draft > actual else "-") + human_duration(int(seconds)),
+                "by": human_duration(int(seconds)),
+                "direction": "later" if draft > actual else "earlier",
                 "actual_local": actual.astimezone(zone).strftime(MOMENT),
                 "draft_local": draft.astimezone(zone).strftime(MOMENT),
             }

@@ -122,6 +122,8 @@ def test_an_sla_draft_replayed_gives_the_hand_counted_breaches(history):
         "actual": "2026-03-09T13:30:00+00:00",
         "draft": "2026-03-09T11:00:00+00:00",
         "moves": "-2h 30m",
+        "by": "2h 30m",
+        "direction": "earlier",
         "actual_local": "Mon 2026-03-09 13:30 UTC",
         "draft_local": "Mon 2026-03-09 11:00 UTC",
     }
@@ -219,9 +221,9 @@ def test_a_supervisor_replays_the_unsaved_sla_form_from_the_admin(
     status = client.get(reverse("admin:escalation_slapolicy_replay_status", args=[replay.pk]))
     page = status.content.decode()
     assert "Breaches per team and priority" in page
-    assert "<td>4 <small>(first response 0, resolution 4)</small></td>" in page
-    assert "<td>2 <small>(first response 2, resolution 0)</small></td>" in page
-    assert "resolution due -2h 30m" in page
+    assert "<td>4 <br><small>response 0 · resolution 4</small></td>" in page  # gained
+    assert "<td>2 <br><small>response 2 · resolution 0</small></td>" in page  # lost
+    assert "resolution due 2h 30m earlier (Mon 2026-03-09 13:30 UTC → Mon 2026-03-09 11:00" in page
 
 
 def test_a_bad_sla_draft_or_days_is_said_in_the_panel_never_a_500(client, supervisor, history):
