@@ -153,17 +153,19 @@ def test_a_draft_for_another_team_leaves_the_default_policys_tickets_out(history
 
 
 def test_a_dst_night_in_a_berlin_calendar(teams, agent, customer, make_ticket):
-    """Berlin, open 00:00-06:00 every night. On 29 March 2026 the clocks skip 02:00-03:00, so
-    a ticket created at 00:30 CET with 4h to resolve is due 05:30 CEST (03:30 UTC): four real
-    hours, not the 04:30 local a wall clock would say. Resolved at 03:00 UTC, it meets the
-    draft; under the 24×7 policy in force (3h, due 02:30 UTC) it missed: one breach lost."""
+    """Berlin, open 00:00-06:00 every night. On 29 March 2026 the clocks skip 02:00-03:00. A
+    ticket created on Saturday at 23:00 CET (22:00 UTC), closed, with 4h to resolve: the
+    calendar opens at 00:00 CET, runs 2h to 02:00 CET, jumps to 03:00 CEST and runs 2h more:
+    due 05:00 CEST (03:00 UTC). Not 02:00 UTC (24×7, or four hours of local wall clock from
+    midnight). Resolved at 02:30 UTC it meets the draft; under the 24×7 policy in force (3h,
+    due 01:00 UTC) it missed: one breach lost."""
     standard = sla_policy(None, response=HOUR, resolution=3 * HOUR)
     nights = BusinessCalendar.objects.create(name="Berlin nights", timezone="Europe/Berlin")
     for weekday in range(7):
         OpeningHours.objects.create(calendar=nights, weekday=weekday, start=time(0), end=time(6))
-    ticket = make_ticket(customer, team=teams["desk"], at=utc(2026, 3, 28, 23, 30))
-    ticket.acknowledge(agent, at=utc(2026, 3, 29, 0, 15))
-    ticket.resolve(agent, at=utc(2026, 3, 29, 3))
+    ticket = make_ticket(customer, team=teams["desk"], at=utc(2026, 3, 28, 22))
+    ticket.acknowledge(agent, at=utc(2026, 3, 28, 22, 45))
+    ticket.resolve(agent, at=utc(2026, 3, 29, 2, 30))
 
     replay = sla_replay(standard, targets(2 * HOUR, 4 * HOUR), calendar=nights)
     result = run(replay, now=utc(2026, 3, 30, 12))
@@ -172,9 +174,10 @@ def test_a_dst_night_in_a_berlin_calendar(teams, agent, customer, make_ticket):
     assert group["resolution"] == {"actual": 1, "draft": 0, "gained": 0, "lost": 1}
     assert group["response"] == {"actual": 0, "draft": 0, "gained": 0, "lost": 0}
     resolution = next(m for m in result["movers"] if m["clock"] == "resolution")
-    assert resolution["draft"] == "2026-03-29T03:30:00+00:00"
-    assert resolution["draft_local"] == "Sun 2026-03-29 05:30 CEST"
-    assert resolution["moves"] == "+1h"
+    assert resolution["actual"] == "2026-03-29T01:00:00+00:00"
+    assert resolution["draft"] == "2026-03-29T03:00:00+00:00"
+    assert resolution["draft_local"] == "Sun 2026-03-29 05:00 CEST"
+    assert resolution["moves"] == "+2h"
 
 
 def test_a_supervisor_replays_the_unsaved_sla_form_from_the_admin(
