@@ -99,7 +99,8 @@ def replay(tickets, draft, scope, now, fired_before, on_progress=None, out_of_ti
             on_progress(done)
     for (group, _), users in zip(asks, recipients_many([a for _, a in asks]), strict=True):
         group["to"].update(u.get_full_name() or u.get_username() for u in users)
-    return {**_result(groups, movers, stopped), **breaches.note()}
+    reached = len(tickets) if not stopped else done - 1
+    return {**_result(groups, movers, stopped), **breaches.note(), "reached": reached}
 
 
 class _Breaches:
@@ -110,7 +111,7 @@ class _Breaches:
         self.changing = any(planner.changes_ticket("level", 0, level) for level in draft["levels"])
         if self.changing:
             self.terms_for = replay_sla.chooser()
-            self.lives = replay_sla.histories([ticket.pk for ticket, _clock in tickets])
+            self.lives = replay_sla.Histories([ticket.pk for ticket, _clock in tickets])
 
     def count(self, group, ticket, fired):
         group.setdefault("breaches", replay_sla.new_group())
@@ -224,6 +225,6 @@ def run(row, now=None, budget=REPLAY_SECONDS, clock=time.monotonic):
         tickets = [(c.ticket, c) for c in clocks]
         result = replay(tickets, row.draft, row.scope, now, fired, **bounds)
     row.result, row.state, row.finished_at = result, Replay.State.DONE, timezone.now()
-    row.done = row.total = len(clocks)
+    row.done, row.total = result["reached"], len(clocks)
     row.save(update_fields=["result", "state", "finished_at", "done", "total"])
     return result

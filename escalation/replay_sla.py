@@ -33,6 +33,7 @@ from .models.terms import choose_sla_policy, sla_policy_rows, sla_terms_of
 
 CLOCKS = ("response", "resolution")
 MOVERS = 10
+CHUNK = 500  # tickets whose events are read at once
 MOMENT = "%a %Y-%m-%d %H:%M %Z"  # in the draft calendar's zone
 # The events that change a clock, in the order they were recorded.
 LIFE = ("created", "status_changed", "acknowledged", "team_changed", "priority_changed")
@@ -103,6 +104,23 @@ def relive(created_at, events, terms_for, now):
 DONE = clock_state.DONE
 
 
+class Histories:
+    """The recorded lives of `ticket_ids` (in the order a replay reaches them), read `chunk`
+    tickets at a time as it reaches them: a long window never holds every event in memory,
+    nor spends its time budget reading them all before the first ticket is counted."""
+
+    def __init__(self, ticket_ids):
+        self.ids, self.chunk, self.known = list(ticket_ids), CHUNK, {}
+        self.position = {ticket_id: i for i, ticket_id in enumerate(self.ids)}
+
+    def __getitem__(self, ticket_id):
+        if ticket_id not in self.known:
+            start = self.position[ticket_id]
+            ids = self.ids[start : start + self.chunk]
+            self.known = {i: [] for i in ids} | histories(ids)
+        return self.known[ticket_id]
+
+
 def histories(ticket_ids):
     """{ticket id: [(kind, at, after, data)]} of the events that change a clock."""
     found = defaultdict(list)
@@ -113,7 +131,7 @@ def histories(ticket_ids):
     )
     for ticket_id, kind, at, after, data in rows:
         found[ticket_id].append((kind, at, after, data))
-    return found
+    return dict(found)
 
 
 def actual_breaches(ticket, now):
@@ -163,7 +181,7 @@ def replay(clocks, draft, scope, now, on_progress=None, out_of_time=None):
     """The replay's result (a JSON-able dict) for an SLA-policy draft over `clocks` (the
     recorded tickets' TicketClocks, their tickets selected)."""
     terms_for = chooser(draft, scope)
-    lives = histories([c.ticket_id for c in clocks])
+    lives = Histories([c.ticket_id for c in clocks])
     groups = defaultdict(new_group)
     movers, stopped = [], False
     for done, clock in enumerate(clocks, start=1):
@@ -180,7 +198,8 @@ def replay(clocks, draft, scope, now, on_progress=None, out_of_time=None):
         if on_progress is not None and done % 50 == 0:
             on_progress(done)
     zone = ZoneInfo((draft["calendar"] or {}).get("timezone") or settings.TIME_ZONE)
-    return result(groups, movers, stopped, zone)
+    reached = len(clocks) if not stopped else done - 1
+    return {**result(groups, movers, stopped, zone), "reached": reached}
 
 
 def new_group():

@@ -173,6 +173,9 @@ def test_a_replay_out_of_time_stops_and_says_so(history, teams):
     result = run(replay, now=NOW, budget=150, clock=lambda: next(ticks))
 
     assert result["stopped_early"]
+    replay.refresh_from_db()
+    # Started at 0; the first ticket at 100 is within 150, the second at 200 is not.
+    assert (replay.done, replay.total, result["reached"]) == (1, 4, 1)
 
 
 def test_the_task_claims_a_replay_once(history, teams):

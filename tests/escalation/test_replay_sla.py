@@ -98,7 +98,9 @@ def history(teams, agent, lead, supervisor, customer, make_ticket):
     }
 
 
-def test_an_sla_draft_replayed_gives_the_hand_counted_breaches(history):
+@pytest.mark.parametrize("chunk", [500, 2], ids=["all-at-once", "two-tickets-at-a-time"])
+def test_an_sla_draft_replayed_gives_the_hand_counted_breaches(history, chunk, monkeypatch):
+    monkeypatch.setattr("escalation.replay_sla.CHUNK", chunk)
     # The draft: 2h to respond (looser), 3h to resolve (stricter). Under it:
     # response  — slow_ack's 09:30 meets 10:00, the open ticket's 12:30 has not come: 2 lost;
     # resolution — slow_ack meets 11:00 to the second; paused misses 14:00 (its pause still
