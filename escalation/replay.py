@@ -32,7 +32,7 @@ from .actions import PRIORITY_RANK, recipients_many
 from .durations import human_duration
 from .models import Firing, Replay, TicketClock
 from .models.replays import REPLAY_SECONDS
-from .models.terms import draft_chosen
+from .models.terms import draft_chosen, escalation_policies
 from .preview import who_is_asked
 
 MOVERS = 10
@@ -76,11 +76,20 @@ def replay(tickets, draft, scope, now, fired_before, on_progress=None, out_of_ti
     groups = defaultdict(lambda: {"tickets": 0, "draft": 0, "actual": 0, "to": Counter()})
     movers, asks, stopped = [], [], False
     breaches = _Breaches(draft, tickets, now)
+    policies, known = list(escalation_policies()), {}
+
+    def chosen(team_id, priority):
+        # The active policies read once, each (team, priority) judged once: asking per ticket
+        # was 93% of a replay's time (a JSON-aggregating query each).
+        if (team_id, priority) not in known:
+            known[team_id, priority] = draft_chosen(scope, team_id, priority, policies)
+        return known[team_id, priority]
+
     for done, (ticket, clock) in enumerate(tickets, start=1):
         if out_of_time is not None and out_of_time():
             stopped = True
             break
-        if not draft_chosen(scope, ticket.team_id, ticket.priority):
+        if not chosen(ticket.team_id, ticket.priority):
             continue
         state = clock.ticket_state(ticket)
         fired = would_fire(state, draft, clock.business_calendar(), now)
