@@ -181,7 +181,7 @@ def apply_document(document, *, dry_run=False, user=None):
 
 class _Importer:
     def __init__(self, document, user):
-        self.document, self.user, self.errors = document, user, {}
+        self.document, self.user, self.errors, self.seen = document, user, {}, {}
         self.context = {"history_source": "import", "history_user": user}
 
     def run(self):
@@ -208,10 +208,23 @@ class _Importer:
             self.errors.setdefault(key, []).extend(messages)
         return None
 
-    def _item(self, path, item):
+    def _item(self, path, item, key="name"):
+        """The item as a dict, or None (an error at its path) when it is no mapping or names
+        what an earlier item of its section names: the second would silently overwrite the
+        first, so neither is taken as meant."""
         if not isinstance(item, dict):
             self.errors[path] = ["Give a mapping."]
             return None
+        section = path.split("[", 1)[0]
+        seen = self.seen.setdefault(section, {})
+        value = item.get(key)
+        if isinstance(value, str | int) and value in seen:
+            self.errors.setdefault(f"{path}.{key}", []).append(
+                f"“{value}” is named twice: also at {seen[value]}. Name each once."
+            )
+            return None
+        if isinstance(value, str | int):
+            seen[value] = path
         return dict(item)
 
     def _ids(self, path, model, key, values):
@@ -246,7 +259,7 @@ class _Importer:
         rows = []
         for index, item in enumerate(items):
             path = f"teams[{index}]"
-            data = self._item(path, item)
+            data = self._item(path, item, key="slug")
             if data is None:
                 continue
             later = {k: data.pop(k) for k in ("escalates_to", "is_intake") if k in data}

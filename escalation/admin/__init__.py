@@ -38,7 +38,7 @@ from .history import ConfigHistoryAdmin
 from .ics_import import import_holidays_view
 from .live_preview import live_preview_view
 from .preview import preview_view
-from .replays import replay_status_view, start_replay_view
+from .replays import replay_urls
 from .sla_preview import sla_preview_view
 
 NOTIFY_LABELS = {
@@ -149,13 +149,21 @@ class SLAPolicyAdmin(ConfigHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("teams")
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form, with the live preview's replay button."""
+        extra_context = {
+            **(extra_context or {}),
+            "replay_url": reverse("admin:escalation_slapolicy_replay"),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         live = path(
             "live-preview/",
             self.admin_site.admin_view(sla_preview_view(self)),
             name="escalation_slapolicy_live_preview",
         )
-        return [live, *super().get_urls()]
+        return [live, *replay_urls(self, "escalation_slapolicy"), *super().get_urls()]
 
     @admin.display(description="Teams")
     def team_names(self, obj):
@@ -276,17 +284,12 @@ class EscalationPolicyAdmin(ConfigHistoryAdmin):
             self.admin_site.admin_view(live_preview_view(self)),
             name="escalation_escalationpolicy_live_preview",
         )
-        replay = path(
-            "replay/",
-            self.admin_site.admin_view(start_replay_view(self)),
-            name="escalation_escalationpolicy_replay",
-        )
-        status = path(
-            "replay/<int:replay_id>/",
-            self.admin_site.admin_view(replay_status_view(self)),
-            name="escalation_escalationpolicy_replay_status",
-        )
-        return [live, replay, status, preview, *super().get_urls()]
+        return [
+            live,
+            *replay_urls(self, "escalation_escalationpolicy"),
+            preview,
+            *super().get_urls(),
+        ]
 
     @admin.display(description="Priorities")
     def priority_list(self, obj):
@@ -330,9 +333,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Replay)
 class ReplayAdmin(ReadOnlyAdmin):
-    """Replays run from the escalation policy form, kept with their results."""
+    """Replays run from the escalation and SLA policy forms, kept with their results."""
 
-    list_display = ["name", "days", "state", "created_at", "requested_by"]
+    list_display = ["name", "kind", "days", "state", "created_at", "requested_by"]
+    list_filter = ["kind", "state"]
     list_select_related = ["requested_by"]
     readonly_fields = ["result"]
 

@@ -22,18 +22,14 @@ PREFIX = "preview"
 
 
 class Draft:
-    """What `timeline` asks of a policy, for one not saved: is it active, does it apply."""
+    """What `timeline` asks of a policy not saved: is it active (whether the engine would
+    choose it comes from the draft's scope, `draft_chosen`)."""
 
     def __init__(self, policy, team_ids):
         self.is_active, self.priorities, self.team_ids = (
             policy.is_active,
             policy.priorities,
             team_ids,
-        )
-
-    def applies_to(self, team_id, priority):
-        return (not self.team_ids or team_id in self.team_ids) and (
-            not self.priorities or priority in self.priorities
         )
 
 

@@ -23,7 +23,7 @@ from incidents.models import Team, Ticket
 from incidents.models.tickets import Priority
 
 from ..models import EscalationLevel, TicketClock
-from ..models.terms import frozen_terms
+from ..models.terms import draft_chosen, frozen_terms
 from ..preview import default_ticket, preview_policy
 from .display import duration
 
@@ -187,13 +187,22 @@ def timeline(snapshot, arguments, now, applies_to):
         "subject": _subject(ticket, arguments, priority, team, zone),
         "is_active": applies_to.is_active,
         "applies": applies_to.is_active
-        and applies_to.applies_to(team.pk if team else None, priority),
+        and draft_chosen(_scope(applies_to, arguments), team.pk if team else None, priority),
         "calendar_name": calendar_name,
         "zone": str(zone),
         "response_due": _moments(result["response_due_at"], zone),
         "resolution_due": _moments(result["resolution_due_at"], zone),
         "rows": [_row(firing, levels, snapshot, zone, names, teams, now) for firing in firings],
     }
+
+
+def _scope(policy, arguments):
+    """(team ids, priorities, saved id, is active) of the previewed policy: the draft's, else the
+    saved policy's, for `draft_chosen`, the engine's own choice of policy (a more specific
+    policy wins over one that merely covers the ticket)."""
+    if arguments.get("scope") is not None:
+        return arguments["scope"]
+    return ([t.pk for t in policy.teams.all()], policy.priorities, policy.pk, policy.is_active)
 
 
 def _calendar_zone(ticket, team):

@@ -137,13 +137,18 @@ class ReadableDurationsMixin:
             except serializers.ValidationError as exc:
                 errors[words] = exc.detail
                 continue
-            given = data.get(seconds)
             if seconds in data:
-                # The seconds field judges its own value; the two need only agree.
-                if type(given) is int and given != value:
+                # The seconds field judges its own value (bounds, type); the two need only
+                # agree, read as that field reads it ("900" and 900 alike), else neither wins.
+                try:
+                    given = self.fields[seconds].to_internal_value(data[seconds])
+                except serializers.ValidationError:
+                    continue
+                if given != value:
                     errors[words] = [
                         f"Says {human_duration(value)}, but {seconds} says "
-                        f"{human_duration(given)}: send one of the two."
+                        f"{human_duration(given)}: the same value in two forms that disagree, "
+                        "so one is a mistake. Send one of the two, or both alike."
                     ]
                 continue
             bounds = self.fields[seconds]

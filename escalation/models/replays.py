@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from .policies import EscalationPolicy
+from .sla import SLAPolicy
 
 # Bounded in time: django-q2 kills a task after Q_CLUSTER["timeout"] (60 s); a replay stops
 # well before, keeps what it found and says it stopped early.
@@ -10,8 +11,12 @@ REPLAY_SECONDS = 45
 
 
 class Replay(models.Model):
-    """A run of a draft escalation policy against the tickets of the last `days` days; the
-    result is kept (escalation.replay says what it holds)."""
+    """A run of a draft escalation or SLA policy against the tickets of the last `days` days;
+    the result is kept (escalation.replay and escalation.replay_sla say what it holds)."""
+
+    class Kind(models.TextChoices):
+        ESCALATION = "escalation", "Escalation policy"
+        SLA = "sla", "SLA policy"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -21,9 +26,21 @@ class Replay(models.Model):
     policy = models.ForeignKey(
         EscalationPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.ESCALATION, db_default=Kind.ESCALATION
+    )
+    sla_policy = models.ForeignKey(
+        SLAPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(max_length=100)
-    draft = models.JSONField(help_text="The draft's frozen form, as the planner reads it.")
-    scope = models.JSONField(help_text="[team ids, priorities, saved policy id, is active]")
+    draft = models.JSONField(
+        help_text="The draft's frozen form: an escalation policy's as the planner reads it; an "
+        "SLA policy's calendar snapshot and targets."
+    )
+    scope = models.JSONField(
+        help_text="Escalation: [team ids, priorities, saved policy id, is active]; "
+        "SLA: [team ids, is default, saved policy id]."
+    )
     days = models.PositiveSmallIntegerField(default=30)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

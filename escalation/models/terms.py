@@ -89,11 +89,25 @@ def _ids(rows):
 
 
 def _sla_terms(team_id, priority):
-    """The policy naming the team (lowest id first), else the default one, else none."""
-    policies = list(sla_policies())
-    named = [p for p in policies if team_id is not None and team_id in _ids(p["team_ids"])]
+    return sla_terms_of(choose_sla_policy(sla_policy_rows(), team_id), priority)
+
+
+def sla_policy_rows():
+    """`sla_policies()` with each row's "team_ids" as a set, as `choose_sla_policy` reads it."""
+    return [{**p, "team_ids": _ids(p["team_ids"])} for p in sla_policies()]
+
+
+def choose_sla_policy(policies, team_id):
+    """The policy naming the team (lowest id first), else the default one, else None.
+    `policies`: rows of `sla_policies()` (or a draft's row, for a replay) whose "team_ids" is
+    a set of ids."""
+    named = [p for p in policies if team_id is not None and team_id in p["team_ids"]]
     defaults = [p for p in policies if p["is_default"]]
-    policy = min(named or defaults, key=lambda p: p["id"], default=None)
+    return min(named or defaults, key=lambda p: p["id"], default=None)
+
+
+def sla_terms_of(policy, priority):
+    """The clock fields a row of `sla_policies()` (None: no policy) gives a priority."""
     if policy is None:
         return {
             "sla_policy_id": None,

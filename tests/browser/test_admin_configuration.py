@@ -176,3 +176,66 @@ def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
     expect(page.locator("#live-preview-result .replay-result")).to_have_count(0)
     found += look(page, "admin-replay")
     assert not found, found
+
+
+def test_a_supervisor_replays_an_sla_draft_and_reads_the_breaches_gained_and_lost(
+    page, context, live_server, make_user, teams, monkeypatch, make_ticket, customer, agent
+):
+    """On the SLA policy form: loosen the first-response target, tighten the resolution one,
+    watch the preview move, replay the unsaved draft against the past, read what it changes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from escalation.models import SLAPolicy, SLATarget
+    from escalation.tasks import run_replay
+
+    from .pages import look, sign_in
+
+    monkeypatch.setattr(
+        "escalation.admin.replays.async_task", lambda _name, replay_id: run_replay(replay_id)
+    )
+    sign_in(context, live_server, make_user("sue", role="supervisor"))
+    hour = timedelta(hours=1)
+    sla = SLAPolicy.objects.create(name="Standard", is_default=True)
+    SLATarget.objects.create(
+        policy=sla, priority="P3", first_response_seconds=4 * 3600, resolution_seconds=8 * 3600
+    )
+    # 24×7, P3: 4h to respond, 8h to resolve. Under the draft (6h, 5h) the quick one's
+    # resolution after 6h and the slow one's after 7h are missed (2 gained); the slow one's
+    # acknowledgement after 5h is met (1 lost).
+    quick = make_ticket(customer, team=teams["desk"], at=timezone.now() - 2 * 24 * hour)
+    quick.acknowledge(agent, at=quick.created_at + hour)
+    quick.resolve(agent, at=quick.created_at + 6 * hour)
+    slow = make_ticket(customer, team=teams["desk"], at=timezone.now() - 3 * 24 * hour)
+    slow.acknowledge(agent, at=slow.created_at + 5 * hour)
+    slow.resolve(agent, at=slow.created_at + 7 * hour)
+
+    page.goto(f"{live_server.url}/admin/escalation/slapolicy/{sla.pk}/change/")
+    page.fill("#id_preview-created_at", "2030-06-03T09:00")
+    timeline = page.locator("#preview-timeline")
+    expect(timeline).to_contain_text("17:00")  # resolution due after 8h
+    page.fill("#id_targets-0-first_response_seconds", "6h")
+    page.fill("#id_targets-0-resolution_seconds", "5h")
+    expect(timeline).to_contain_text("14:00")  # before saving
+    page.click("#replay-button")
+
+    result = page.locator(".replay-result")
+    expect(result).to_contain_text("Replayed “Standard” against the tickets of the last 30 days")
+    row = result.locator("#replay-breaches tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td")).to_have_text(
+        [
+            "Service Desk",
+            "P3",
+            "2",
+            "2 response 0 · resolution 2",
+            "1 response 1 · resolution 0",
+            "1",
+            "2",
+        ]
+    )
+    expect(result.locator("li").first).to_contain_text("resolution due 3h earlier")
+    assert SLATarget.objects.get().resolution_seconds == 8 * 3600  # nothing saved
+    found = look(page, "admin-sla-replay")
+    assert not found, found

@@ -172,3 +172,23 @@ def test_a_bad_preview_ticket_is_an_error_in_the_panel(as_supervisor, setup):
 def test_agents_cannot_preview(client, agent, setup):
     client.force_login(agent)
     assert client.post(LIVE, draft(setup)).status_code == 302  # to the admin's login
+
+
+def test_the_preview_says_when_a_more_specific_policy_would_win(as_supervisor, setup):
+    """The draft covers the Service Desk's tickets of every priority, but a saved policy naming
+    the desk and P3 is more specific: the engine would give a P3 desk ticket that one, so the
+    panel says the draft would not be chosen (it did not, when only coverage was asked)."""
+    specific = escalation_policy(
+        [{"anchor": "created", "offset_seconds": HOUR, "notify": ["team_leads"]}],
+        name="Desk P3",
+    )
+    specific.teams.set([setup["desk"]])
+    specific.priorities = ["P3"]
+    specific.save()
+
+    covered = as_supervisor.post(LIVE, draft(setup, **{"preview-priority": "P2"}))
+    beaten = as_supervisor.post(LIVE, draft(setup, **{"preview-priority": "P3"}))
+
+    assert covered.context["applies"] is True
+    assert beaten.context["applies"] is False
+    assert "The engine would not choose this policy for this ticket" in beaten.content.decode()

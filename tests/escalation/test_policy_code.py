@@ -1,5 +1,6 @@
 """Policies as code (issue 27): export_policies and import_policies."""
 
+import copy
 import io
 
 import pytest
@@ -158,3 +159,25 @@ def test_a_guard_rail_is_refused_on_import(configured, tmp_path):
         "escalation_policies[0].levels[1].reassign_to: Level 2 reassigns to Service Desk, "
         "which already holds the ticket"
     ) in err.getvalue()
+
+
+def test_a_name_given_twice_in_a_section_is_an_error_not_a_silent_overwrite(configured, tmp_path):
+    """Two policies of one name: before, the second was applied over the first (an update of
+    the row the first had just written), and the import said "Applied."."""
+    from escalation.policy_code import apply_document
+
+    document = yaml.safe_load(export())
+    twin = {**copy.deepcopy(document["escalation_policies"][0]), "repeat": 3}
+    document["escalation_policies"].append(twin)
+    document["teams"].append({**document["teams"][0], "name": "Another desk"})
+    before = export()
+
+    outcome = apply_document(document)
+
+    assert outcome.errors == {
+        "escalation_policies[1].name": [
+            "“Escalation” is named twice: also at escalation_policies[0]. Name each once."
+        ],
+        "teams[3].slug": ["“service-desk” is named twice: also at teams[0]. Name each once."],
+    }
+    assert not outcome.applied and export() == before

@@ -2,8 +2,8 @@
 
 import pytest
 
-from escalation.models import Firing, Replay
-from escalation.replay import run
+from escalation.models import Firing, Replay, SLATarget
+from escalation.replay import BREACHES_APPROXIMATE, NO_BREACH_CHANGE, run
 from escalation.tasks import run_replay
 from tests.conftest import utc
 
@@ -95,11 +95,23 @@ def test_replay_on_a_crafted_history_gives_the_hand_counted_result(history, team
             "tickets": 3,  # quiet, late, open
             "levels_draft": 3,  # late: warning and resolution; open: warning
             "levels_actual": 1,
-            "gained": 2,
-            "lost": 0,
+            "levels_gained": 2,
+            "levels_lost": 0,
             "to": {"sue": 1, "tier1-lead": 2},
+            # No level moves a ticket: the breaches stay as recorded (the open ticket's first
+            # response due at 12:00 = now, late's resolution due 13:00, resolved 14:00).
+            "breaches": {
+                "tickets": 3,
+                "response": {"actual": 1, "draft": 1, "gained": 0, "lost": 0},
+                "resolution": {"actual": 1, "draft": 1, "gained": 0, "lost": 0},
+                "actual": 2,
+                "draft": 2,
+                "gained": 0,
+                "lost": 0,
+            },
         }
     ]
+    assert result["breaches_note"] == NO_BREACH_CHANGE
     assert result["movers"] == [
         {
             "ticket": history["late"].reference,
@@ -113,6 +125,47 @@ def test_replay_on_a_crafted_history_gives_the_hand_counted_result(history, team
     assert (replay.state, replay.done, replay.total) == ("done", 4, 4)  # kept, with progress
 
 
+def test_a_level_that_raises_the_priority_gains_the_breaches_of_the_stricter_targets(
+    history, teams
+):
+    """P1: 15m to respond, 1h to resolve. The draft raises P3 to P1 20 minutes after creation;
+    measured from creation, P1's due times have then passed or come sooner:
+    quiet (created 08:00, acknowledged 08:30, resolved 10:00): response due 08:15 passes at
+    the raise with nobody acknowledging — gained; resolution due 09:00 — gained;
+    late (09:00, 09:50, 14:00): response 09:15 — gained; resolution 10:00 was missed anyway;
+    open (11:00, never acknowledged): its response was missed anyway; resolution due 12:00 =
+    now — gained."""
+    policy = SLATarget.objects.get().policy
+    SLATarget.objects.create(
+        policy=policy, priority="P1", first_response_seconds=900, resolution_seconds=3600
+    )
+    raising = {
+        **DRAFT,
+        "levels": [
+            {
+                "order": 1,
+                "anchor": "created",
+                "offset_seconds": 1200,
+                "notify": ["team_leads"],
+                "notify_users": [],
+                "reassign_to": None,
+                "set_priority": "P1",
+            }
+        ],
+    }
+    replay = Replay.objects.create(
+        name="Raise", draft=raising, scope=[[teams["desk"].pk], [], None, True], days=30
+    )
+
+    result = run(replay, now=NOW)
+
+    [group] = result["groups"]
+    assert group["breaches"]["response"] == {"actual": 1, "draft": 3, "gained": 2, "lost": 0}
+    assert group["breaches"]["resolution"] == {"actual": 1, "draft": 3, "gained": 2, "lost": 0}
+    assert (group["levels_draft"], group["to"]) == (3, {"tier1-lead": 3})
+    assert result["breaches_note"] == BREACHES_APPROXIMATE
+
+
 def test_a_replay_out_of_time_stops_and_says_so(history, teams):
     replay = Replay.objects.create(name="Draft", draft=DRAFT, scope=[[], [], None, True])
     ticks = iter(range(0, 1000, 100))
@@ -120,6 +173,9 @@ def test_a_replay_out_of_time_stops_and_says_so(history, teams):
     result = run(replay, now=NOW, budget=150, clock=lambda: next(ticks))
 
     assert result["stopped_early"]
+    replay.refresh_from_db()
+    # Started at 0; the first ticket at 100 is within 150, the second at 200 is not.
+    assert (replay.done, replay.total, result["reached"]) == (1, 4, 1)
 
 
 def test_the_task_claims_a_replay_once(history, teams):
@@ -152,3 +208,4 @@ def test_a_supervisor_replays_the_unsaved_form_from_the_admin(
     )
     page = status.content.decode()
     assert "Replayed “Desk draft”" in page and "tier1-lead ×2" in page
+    assert "No breach can be gained or lost" not in page  # this draft reassigns at level 2

@@ -123,7 +123,14 @@ def test_durations_in_words_are_accepted_and_returned(api, supervisor, lead, tea
     [
         ({"offset": "soon"}, "levels[0].offset", "“soon” is not a duration."),
         ({"offset": "91d"}, "levels[0].offset", "Give -90d to 90d."),
-        ({"offset": "10m"}, "levels[0].offset", "but offset_seconds says -15m: send one"),
+        (
+            {"offset": "10m"},
+            "levels[0].offset",
+            "Says 10m, but offset_seconds says -15m: the same value in two forms that disagree",
+        ),
+        # Seconds as text are read as the seconds field reads them: agreeing, or not.
+        ({"offset": "-10m", "offset_seconds": "-600"}, None, None),
+        ({"offset": "10m", "offset_seconds": "-900"}, "levels[0].offset", "Send one of the two"),
     ],
 )
 def test_durations_in_words_that_are_wrong_are_field_errors(
@@ -131,10 +138,14 @@ def test_durations_in_words_that_are_wrong_are_field_errors(
 ):
     body = policy_body(teams, lead)
     body["levels"][0].update(change)
-    if change["offset"] != "10m":
+    if "offset_seconds" not in change and change["offset"] != "10m":
         del body["levels"][0]["offset_seconds"]
     response = api(supervisor).post("/api/escalation-policies/", body, format="json")
 
+    if field is None:  # agreeing: accepted
+        assert response.status_code == 201, response.json()
+        assert response.json()["levels"][0]["offset_seconds"] == -600
+        return
     assert response.status_code == 400
     assert message in response.json()[field][0]
     assert not EscalationPolicy.objects.exists()
