@@ -39,7 +39,10 @@ STOP_SECONDS = 30
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scaled", action="store_true", help="PostgreSQL, Redis, gunicorn")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.prepare:
+        return set_up()
     if args.scaled:
         env = scaled_environment(os.environ)
         prepare(env)
@@ -73,18 +76,32 @@ def local_secret_key():
 
 
 def prepare(env):
-    """Database (created when missing) and Redis answer, schema migrated, demo in an empty
-    database, static files collected."""
+    """Database (created when missing) and Redis answer; then, in one Django process, the
+    schema migrated, the demo in an empty database and the static files collected."""
     url, redis_url = env["DATABASE_URL"], env["REDIS_URL"]
     if url.startswith("postgres") and create_database(url):
         say(f"created the database {url.rsplit('/', 1)[1]}")
     if redis_url and not probe.redis(redis_url):
         raise SystemExit(f"Redis does not answer at {redis_url} (make run-scaled starts it)")
-    manage = [sys.executable, "manage.py"]
-    run([*manage, "migrate", "--noinput", "-v0"], env)
-    if env.get("TIERDESK_DEMO", "true").lower() not in ("false", "0", "no") and empty(env):
-        run([*manage, "seed_demo"], env)
-    run([*manage, "collectstatic", "--noinput", "-v0"], env)
+    subprocess.run(
+        [sys.executable, "-m", "helpdesk.serve", "--prepare"], cwd=ROOT, env=env, check=True
+    )
+
+
+def set_up():
+    """`--prepare`: what `prepare` runs inside Django (one start-up instead of three)."""
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    django.setup()
+    from django.contrib.auth.models import User
+
+    call_command("migrate", interactive=False, verbosity=0)
+    demo = os.environ.get("TIERDESK_DEMO", "true").lower() not in ("false", "0", "no")
+    if demo and not User.objects.exists():
+        call_command("seed_demo")
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def create_database(url):
@@ -106,20 +123,6 @@ def create_database(url):
     return True
 
 
-def empty(env):
-    """No account yet: a fresh database, which the demo may fill."""
-    check = "from django.contrib.auth.models import User; print(User.objects.exists())"
-    found = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", check],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return found.stdout.strip().splitlines()[-1:] == ["False"]
-
-
 def scaled_commands(address):
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     # No control socket: its default path is one per user, which a second stack would take over.
@@ -138,6 +141,8 @@ class Supervisor:
 
     def run(self):
         signal.signal(signal.SIGTERM, self._terminate)
+        # Even when started in the background by a shell, which ignores SIGINT there.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         for name, args in self.commands:
             child = subprocess.Popen(
                 args, cwd=ROOT, env=self.env, start_new_session=True, preexec_fn=_die_with_parent
@@ -185,10 +190,6 @@ def _die_with_parent():
     """Linux: a child gets SIGTERM if this supervisor is killed outright (SIGKILL)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def run(args, env):
-    subprocess.run(args, cwd=ROOT, env=env, check=True)
 
 
 def say(message):

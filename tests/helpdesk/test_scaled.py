@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from bench.qcluster_memory import tree
 from escalation.models import Firing
 from helpdesk import probe
 from incidents.models import Ticket
@@ -36,20 +37,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def tree(pid):
-    """pid and every process under it (Linux /proc)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:  # the thread ended meanwhile
-                pass
-    return found
 
 
 def alive(pid):
