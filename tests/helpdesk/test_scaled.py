@@ -83,16 +83,17 @@ def stack():
         TIERDESK_DEMO="false",
         Q_WORKERS=2,
     )
-    base = f"http://{address}"
+    base, started = f"http://{address}", []
     try:
         up = wait_until(lambda: answers(base) and len(qclusters(serve.pid)) == 2, timeout=90)
         assert up, output(serve)
-        yield serve, base
-    finally:
-        if serve.poll() is None:  # the test failed before its Ctrl-C
-            for pid in tree(serve.pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+        started += tree(serve.pid)
+        yield serve, base, started
+    finally:  # whatever a failed test left running
+        for pid in {*started, *tree(serve.pid)}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        serve.wait(timeout=10)
 
 
 def answers(base):
@@ -120,9 +121,8 @@ def qclusters(serve_pid):
 def test_the_scaled_stack_serves_fires_on_both_clusters_and_stops_whole(
     stack, customer, agent, lead, teams
 ):
-    serve, base = stack
+    serve, base, everything = stack
     clusters = qclusters(serve.pid)
-    everything = tree(serve.pid)
     assert len(clusters) == 2, output(serve)
 
     desk = session_cookie(agent)
