@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import environ
+
 from . import probe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,8 @@ def main(argv=None):
     if args.prepare:
         return set_up()
     if args.scaled:
+        # .env as the settings read it (the real environment wins), before our defaults.
+        environ.Env.read_env(ROOT / ".env", overwrite=False)
         env = scaled_environment(os.environ)
         prepare(env)
         commands = scaled_commands(env["TIERDESK_ADDRESS"])
@@ -60,7 +64,8 @@ def scaled_environment(environ):
     env = {**SCALED_DEFAULTS, **environ}
     env.setdefault("TIERDESK_ADDRESS", ADDRESS)
     env.setdefault("SITE_URL", f"http://{env['TIERDESK_ADDRESS']}")
-    env.setdefault("SECRET_KEY", local_secret_key())
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = local_secret_key()
     return env
 
 
