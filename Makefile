@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/tierdesk
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test test-sqlite test-postgres lint lint-api format bench bench-pages clean
+.PHONY: help install run run-scaled serve migrate demo test test-sqlite test-postgres lint lint-api format bench bench-pages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ demo: migrate ## Load the demo data (idempotent) and print the demo logins
 
 run: demo ## Set up, then serve the app on 127.0.0.1:8000 with its qcluster workers (mails in var/mail/)
 	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://} $(PY) -m helpdesk.serve
+
+run-scaled: install ## PostgreSQL + Redis (started if down), gunicorn -w 2 and 2 qclusters on one address
+	.ci/services
+	$(PY) -m helpdesk.serve --scaled
 
 serve: install ## Serve without migrating or seeding
 	DEBUG=$${DEBUG:-true} $(PY) -m helpdesk.serve

@@ -3,8 +3,10 @@
 Migrates a fresh temporary SQLite database, starts the cluster on it (database broker, default
 Q_WORKERS = number of CPUs), waits until its process tree is complete and idle, then sums the
 proportional set size (PSS, from /proc/<pid>/smaps_rollup: shared pages split between the
-processes sharing them) over the tree. Linux only. Usage:
-    python bench/qcluster_memory.py [--settle 5] [--timeout 60]
+processes sharing them) over the tree: manage.py, the sentinel, the workers, the monitor and
+the pusher. `--redis-url` uses the Redis broker instead, as `make run-scaled` does. Linux only.
+Usage:
+    python bench/qcluster_memory.py [--settle 5] [--timeout 60] [--redis-url redis://…/9]
 """
 
 import argparse
@@ -81,11 +83,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settle", type=float, default=5)
     parser.add_argument("--timeout", type=float, default=90)
+    parser.add_argument("--redis-url", default="", help="the Redis broker (its db is flushed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "Q_WORKERS")}
         env.update(DATABASE_URL=f"sqlite:///{tmp}/qcluster.sqlite3", DEBUG="false")
         env.setdefault("SECRET_KEY", "bench")
+        if args.redis_url:
+            import redis
+
+            redis.Redis.from_url(args.redis_url).flushdb()
+            env["REDIS_URL"] = args.redis_url
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         cluster = subprocess.Popen(
@@ -108,13 +116,17 @@ def main():
             except subprocess.TimeoutExpired:
                 os.killpg(cluster.pid, signal.SIGKILL)
     total_mib = sum(per_process.values()) / 1024
-    print(f"qcluster, {workers} workers, {len(per_process)} processes: {total_mib:.1f} MiB PSS")
+    broker = "redis" if args.redis_url else "database"
+    print(
+        f"qcluster ({broker} broker), {workers} workers, {len(per_process)} processes: "
+        f"{total_mib:.1f} MiB PSS"
+    )
     for pid, kib in per_process.items():
         print(f"  pid {pid}: {kib / 1024:.1f} MiB")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"qcluster_memory-{stamp}.json"
-    payload = {"at": stamp, "workers": workers, "processes": len(per_process)}
+    payload = {"at": stamp, "broker": broker, "workers": workers, "processes": len(per_process)}
     out.write_text(json.dumps({**payload, "pss_mib": round(total_mib, 1)}, indent=2) + "\n")
     print(f"saved {out.relative_to(ROOT)}")
 

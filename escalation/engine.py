@@ -7,6 +7,8 @@ nothing and stops). At least once rests on the claim expiring: a claimed firing 
 died is handed out again by the sweep."""
 
 import logging
+import os
+import socket
 import uuid
 from datetime import timedelta
 
@@ -98,15 +100,27 @@ def fire_batch(firing_ids, now):
 def _mark_fired(firings, now):
     """Rows are locked (or the database is, on SQLite): no other worker can change them now."""
     late_ids = {f.pk for f in firings if now - f.due_at > LATE_AFTER}
+    by = worker_name()
     for late in (True, False):
         ids = [f.pk for f in firings if (f.pk in late_ids) == late]
         if ids:
             Firing.objects.filter(pk__in=ids).update(
-                state=Firing.State.FIRED, fired_at=now, late=late, claimed_by="", claimed_until=None
+                state=Firing.State.FIRED,
+                fired_at=now,
+                late=late,
+                fired_by=by,
+                claimed_by="",
+                claimed_until=None,
             )
     for firing in firings:
         firing.state, firing.fired_at, firing.late = Firing.State.FIRED, now, firing.pk in late_ids
+        firing.fired_by = by
     skip_overdue_repeats([f for f in firings if f.kind == Firing.Kind.LEVEL and f.late], now)
+
+
+def worker_name():
+    """ "host:pid" of this process, as its log lines give the pid: which worker fired a level."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 class _Judge:

@@ -354,6 +354,13 @@ else:
 ESCALATION_CLAIM_SECONDS = env.int("ESCALATION_CLAIM_SECONDS", default=120)
 # A firing that runs more than this after its due time is marked late on the timeline.
 ESCALATION_LATE_SECONDS = env.int("ESCALATION_LATE_SECONDS", default=30)
+# /healthz answers 503 past these (docs/operations.md, "Health checks"): a due escalation no
+# worker has fired for this long, a notification undelivered for this long since it was
+# written, a database round trip this slow, this many tasks waiting on the broker.
+HEALTH_ESCALATION_LAG_SECONDS = env.int("HEALTH_ESCALATION_LAG_SECONDS", default=120)
+HEALTH_OUTBOX_AGE_SECONDS = env.int("HEALTH_OUTBOX_AGE_SECONDS", default=900)
+HEALTH_DATABASE_LATENCY_MS = env.int("HEALTH_DATABASE_LATENCY_MS", default=1000)
+HEALTH_BROKER_QUEUE_MAX = env.int("HEALTH_BROKER_QUEUE_MAX", default=10_000)
 # The desk shows a ticket as at risk (amber badge, "At risk" view) this close to its deadline.
 AT_RISK_MINUTES = env.int("AT_RISK_MINUTES", default=60)
 

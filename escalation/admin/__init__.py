@@ -350,7 +350,17 @@ class ReplayAdmin(ReadOnlyAdmin):
 
 @admin.register(Firing)
 class FiringAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "kind", "level", "repeat", "due_at", "state", "fired_at", "late"]
+    list_display = [
+        "ticket",
+        "kind",
+        "level",
+        "repeat",
+        "due_at",
+        "state",
+        "fired_at",
+        "late",
+        "fired_by",
+    ]
     list_filter = ["state", "kind", "late"]
     list_select_related = ["ticket"]
     search_fields = ["key", "ticket__reference"]

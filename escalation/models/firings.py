@@ -226,6 +226,9 @@ class Firing(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     fired_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField(default=False)
+    # Which worker process fired it ("host:pid"): with several qclusters on several machines, the
+    # one to read the logs of. db_default: workers of the release before keep inserting rows.
+    fired_by = models.CharField(max_length=100, blank=True, default="", db_default="")
     outcome = models.JSONField(default=dict, blank=True)
 
     objects = FiringQuerySet.as_manager()
