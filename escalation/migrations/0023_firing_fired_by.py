@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0021_history_follows_issue_23'),
+        ('escalation', '0022_replay_of_sla_policies'),
     ]
 
     operations = [
