@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from escalation.majors import drills
+from escalation.majors.models import Drill
 from escalation.models import EscalationPolicy
 from incidents import roles
 from incidents.models import Priority, Team, Ticket
 from incidents.models.lifecycle import TransitionError
-from majors import drills
-from majors.models import Drill
 
 from .forms import as_id, problems
 from .views import agent_required

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from escalation.majors import board
+from escalation.majors.lifecycle import IncidentError
+from escalation.majors.models import MajorIncident, Review
+from escalation.majors.severity import CHOICES
 from incidents import roles
 from incidents.models import Team, Ticket
-from majors import board
-from majors.lifecycle import IncidentError
-from majors.models import MajorIncident, Review
-from majors.severity import CHOICES
 from notifications.models import Contact
 
 from .forms import as_id, problems

@@ -107,7 +107,7 @@ INSTALLED_APPS = [
     "incidents",
     "escalation",
     "notifications",
-    "majors",
+    "escalation.majors",
     "portal",
     "desk",
 ]

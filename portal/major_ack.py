@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from majors import links
-from majors.lifecycle import IncidentError
-from majors.models import Party
+from escalation.majors import links
+from escalation.majors.lifecycle import IncidentError
+from escalation.majors.models import Party
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from escalation.majors.models import MajorIncident
 from incidents.models import Membership
-from majors.models import MajorIncident
 from notifications.models import Notification
 from tests.escalation.oncall import builders
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from majors.models import MajorIncident
-from majors.repaging import repage_due
+from escalation.majors.models import MajorIncident
+from escalation.majors.repaging import repage_due
 from notifications.models import Notification
 
 from .conftest import DECLARED
@@ -68,7 +68,7 @@ def test_pages_stop_when_the_incident_resolves(incident, cast):
 
 
 def test_someone_not_paged_cannot_acknowledge(incident, cast):
-    from majors.lifecycle import IncidentError
+    from escalation.majors.lifecycle import IncidentError
 
     with pytest.raises(IncidentError, match="not paged"):
         incident.acknowledge(cast["ben"])
