@@ -354,6 +354,9 @@ else:
 ESCALATION_CLAIM_SECONDS = env.int("ESCALATION_CLAIM_SECONDS", default=120)
 # A firing that runs more than this after its due time is marked late on the timeline.
 ESCALATION_LATE_SECONDS = env.int("ESCALATION_LATE_SECONDS", default=30)
+# A major incident's unacknowledged parties are paged again at their severity's interval
+# (SEV1: 5 minutes); a number here replaces it for every severity (a rehearsal, a test).
+MAJOR_REPAGE_SECONDS = env.int("MAJOR_REPAGE_SECONDS", default=0)
 # The desk shows a ticket as at risk (amber badge, "At risk" view) this close to its deadline.
 AT_RISK_MINUTES = env.int("AT_RISK_MINUTES", default=60)
 

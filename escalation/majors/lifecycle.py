@@ -95,7 +95,10 @@ class IncidentLifecycle:
         with transaction.atomic():
             for one in parties:
                 changed = self.parties.filter(pk=one.pk, acknowledged_at__isnull=True).update(
-                    acknowledged_at=at, acknowledged_by=user, acknowledged_by_name=who
+                    acknowledged_at=at,
+                    acknowledged_by=user,
+                    acknowledged_by_name=who,
+                    next_page_at=None,  # a round claimed a moment ago is dropped (repaging)
                 )
                 if changed:
                     done.append(one)
@@ -174,6 +177,7 @@ class IncidentLifecycle:
             replied = self._reply_to_tickets(actor, body, at)
             for ticket in self.tickets.exclude(status__in=["resolved", "closed"]):
                 ticket.resolve(actor, at=at)
+            self.parties.update(next_page_at=None)  # no page after this, claimed or not
             self.status = self.Status.RESOLVED
             self.resolved_at = at
             self.next_update_due_at = None

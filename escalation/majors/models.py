@@ -95,7 +95,15 @@ class Party(models.Model):
     )
     pages = models.PositiveIntegerField(default=0, help_text="Pages sent so far.")
     notified_at = models.DateTimeField(null=True, blank=True)
-    next_page_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_page_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it is paged again; none once answered.",
+    )
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A broker claimed its next page (majors.repaging)."
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,7 +3,12 @@
 from . import clock, drills, repaging
 
 
+def repage(party_ids):
+    """Page again the parties a deadline broker claimed (escalation.deadlines)."""
+    return repaging.repage(party_ids, deliver=True)
+
+
 def tick():
-    """Every minute: page again who has not acknowledged; tell commanders of lapsed updates;
-    start the scheduled drills that are due."""
+    """Every minute: page again whoever no broker did (the safety net); tell commanders of
+    lapsed updates; start the scheduled drills that are due."""
     return repaging.repage_due(), clock.tell_lapsed(), len(drills.run_scheduled())

@@ -75,3 +75,17 @@ def cluster(smtp_server, webhook_receiver):  # noqa: F811
     yield process
     kill_group(process, signal.SIGKILL)
     process.wait(timeout=10)
+
+
+def declare_sev1(cast, teams, at=DECLARED):
+    """The SEV1 of the re-paging tests: both teams and the vendor called at `at`."""
+    from escalation.majors.models import MajorIncident
+
+    return MajorIncident.declare(
+        cast["commander"],
+        "Checkout is down",
+        "SEV1",
+        teams=[teams["desk"], teams["apps"]],
+        contacts=[cast["vendor"]],
+        at=at,
+    )
