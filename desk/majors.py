@@ -24,7 +24,16 @@ from .views import agent_required
 class DeclareForm(forms.Form):
     title = forms.CharField(max_length=200)
     severity = forms.ChoiceField(choices=CHOICES, initial="SEV1")
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Internal: the paged agents and the desk read it, never a contact.",
+    )
+    public_summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="What outside contacts read in their pages and behind their link.",
+    )
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.order_by("tier", "name"),
         widget=forms.CheckboxSelectMultiple,

@@ -31,7 +31,14 @@ def acknowledge(request, token):
     response = render(
         request,
         "portal/major_ack.html",
-        {"party": party, "incident": incident, "token": token, "error": error},
+        # Public content only: the link needs no sign-in (MajorIncident.public_view).
+        {
+            "party": party,
+            "incident": incident,
+            "public": incident.public_view(),
+            "token": token,
+            "error": error,
+        },
     )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"

@@ -62,6 +62,7 @@ class MajorIncidentSerializer(serializers.ModelSerializer):
             "title",
             "severity",
             "summary",
+            "public_summary",
             "status",
             "commander",
             "teams",

@@ -26,7 +26,16 @@ def _now(at):
 class IncidentLifecycle:
     @classmethod
     def declare(
-        cls, commander, title, severity, summary="", teams=(), contacts=(), tickets=(), at=None
+        cls,
+        commander,
+        title,
+        severity,
+        summary="",
+        teams=(),
+        contacts=(),
+        tickets=(),
+        at=None,
+        public_summary="",
     ):
         """Create the incident, page every party at once, and link the tickets."""
         if not roles.is_agent(commander):
@@ -36,7 +45,11 @@ class IncidentLifecycle:
         at = _now(at)
         with transaction.atomic():
             incident = cls.objects.create(
-                title=title, severity=severity, summary=summary, commander=commander
+                title=title,
+                severity=severity,
+                summary=summary,
+                public_summary=public_summary,
+                commander=commander,
             )
             incident.declared_at = at
             incident.next_update_due_at = at + incident.rules.update_every

@@ -27,7 +27,13 @@ class MajorIncident(IncidentLifecycle, models.Model):
 
     title = models.CharField(max_length=200)
     severity = models.CharField(max_length=4, choices=severity.CHOICES, default="SEV1")
-    summary = models.TextField(blank=True)
+    summary = models.TextField(
+        blank=True, help_text="For the responders (agents): never shown to a contact or customer."
+    )
+    public_summary = models.TextField(
+        blank=True,
+        help_text="What outside contacts may read: their pages and the page behind their link.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commanded_incidents"
@@ -66,6 +72,23 @@ class MajorIncident(IncidentLifecycle, models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
+
+    def public_view(self):
+        """What may reach anyone outside the desk (a contact's page, mail or webhook; the
+        acknowledgement link, which needs no sign-in): the title, severity, status, the public
+        summary and the public updates, oldest first. Never `summary`, notes or who was paged."""
+        return {
+            "reference": self.reference,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status,
+            "summary": self.public_summary,
+            "updates": list(
+                self.entries.filter(kind=Entry.Kind.UPDATE)
+                .order_by("at", "pk")
+                .values_list("at", "body")
+            ),
+        }
 
 
 class PartyQuerySet(models.QuerySet):

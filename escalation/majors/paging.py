@@ -88,12 +88,14 @@ def _name(user):
 
 
 def facts(incident, party, recipient_name, ack_url, now):
-    """What a page says, as data: the incident as declared, nothing from an internal note."""
+    """What a page says, as data: the incident as declared, nothing from an internal note. A
+    team's people are agents and read the responders' summary; a contact is outside and reads
+    the public one only (MajorIncident.public_view)."""
     return {
         "reference": incident.reference,
         "title": incident.title,
         "severity": incident.severity,
-        "summary": incident.summary,
+        "summary": incident.summary if party.team_id else incident.public_summary,
         "party": party.name,
         "page": party.pages + 1,
         "declared_at": incident.declared_at.isoformat(),
