@@ -86,6 +86,9 @@ def declare(request):
                 form.add_error(error.field, str(error))
             else:
                 messages.success(request, f"{incident.reference} declared; every party paged.")
+                nobody = [p.name for p in incident.parties.all() if p.state == "unreached"]
+                if nobody:
+                    messages.error(request, f"Nobody to page for: {', '.join(nobody)}.")
                 return redirect("desk:major", incident.pk)
         messages.error(request, problems(form))
     linked = initial_tickets if request.method == "GET" else form.cleaned_data.get("tickets", [])

@@ -19,6 +19,10 @@ class IncidentError(ValueError):
         self.field = field
 
 
+class NotAllowed(IncidentError):
+    """The person may not do this to the incident (the API answers 403)."""
+
+
 def _now(at):
     return at or timezone.now()
 
@@ -43,6 +47,8 @@ class IncidentLifecycle:
         if not teams and not contacts:
             raise IncidentError("Choose at least one team or contact to call.", field="teams")
         at = _now(at)
+        # A team or contact named twice is called once (the parties are unique).
+        teams, contacts, tickets = (list(dict.fromkeys(x)) for x in (teams, contacts, tickets))
         with transaction.atomic():
             incident = cls.objects.create(
                 title=title,
@@ -84,14 +90,32 @@ class IncidentLifecycle:
                     "paged": party.paged,
                     "skipped": party.skipped,
                     "names": party.names,
+                    "nobody": not party.reachable,  # never silent: the board says unreached
                 },
             )
             for party in parties
         )
 
     def parties_of(self, user):
-        """The parties `user` was paged for."""
-        return [p for p in self.parties.all() if user.pk in p.paged]
+        """The parties `user` was paged for: paged now, or by an earlier page (the on-call
+        person may have handed over since; their page still asks them to answer)."""
+        earlier = paging.parties_paged(self, user)
+        return [p for p in self.parties.all() if user.pk in p.paged or p.pk in earlier]
+
+    def may_speak(self, user):
+        """Who may post public updates and resolve (both write to every linked requester):
+        the commander, supervisors, and the members of the teams called."""
+        return (
+            user.pk == self.commander_id
+            or roles.is_supervisor(user)
+            or self.teams.filter(memberships__user=user).exists()
+        )
+
+    def _speaker(self, user):
+        if not self.may_speak(user):
+            raise NotAllowed(
+                "Only the commander, supervisors and the called teams speak for this incident."
+            )
 
     def acknowledge(self, user, party=None, at=None, name=""):
         """Mark `party` (or every party `user` was paged for) acknowledged: only its own
@@ -162,6 +186,7 @@ class IncidentLifecycle:
         at = _now(at)
         if not self.is_active:
             raise IncidentError("This incident is resolved.")
+        self._speaker(actor)
         with transaction.atomic():
             replied = self._reply_to_tickets(actor, body, at)
             self.entries.create(
@@ -186,6 +211,7 @@ class IncidentLifecycle:
         at = _now(at)
         if not self.is_active:
             raise IncidentError("This incident is already resolved.")
+        self._speaker(actor)
         with transaction.atomic():
             replied = self._reply_to_tickets(actor, body, at)
             for ticket in self.tickets.exclude(status__in=["resolved", "closed"]):

@@ -162,13 +162,23 @@ class Party(models.Model):
         return self.team_id or self.contact_id
 
     @property
+    def reachable(self):
+        """Has it anyone to page: a team someone to page (on call, leads, deputies), a contact
+        that is active with an address or a webhook?"""
+        if self.team_id:
+            return bool(self.paged)
+        contact = self.contact
+        return contact.is_active and bool(contact.email.strip() or contact.webhook_url)
+
+    @property
     def state(self):
-        """In words for the board: joined, acknowledged, paged, or not reached."""
+        """In words for the board: joined, acknowledged, paged, or not reached (nobody to
+        page: re-paging tries again each round, in case someone comes on call)."""
         if self.joined_at:
             return "joined"
         if self.acknowledged_at:
             return "acknowledged"
-        return "paged" if self.pages else "unreached"
+        return "paged" if self.pages and self.reachable else "unreached"
 
 
 class Entry(models.Model):
