@@ -75,7 +75,9 @@ def acknowledge(request, ticket_id):
     """The link in a drill mail: a button acknowledges the drill ticket as this agent."""
     run = get_object_or_404(Drill.objects.select_related("ticket"), ticket_id=ticket_id)
     ticket = run.ticket
-    if request.method == "POST":
+    if request.method == "POST" and not drills.may_acknowledge(run, request.user):
+        messages.error(request, "Only someone this drill reached can acknowledge it.")
+    elif request.method == "POST":
         try:
             ticket.acknowledge(request.user)
             messages.success(request, "Drill acknowledged: the scorecard records your answer.")

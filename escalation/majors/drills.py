@@ -16,6 +16,7 @@ from django.utils import timezone
 from escalation import clocks
 from escalation.models import EscalationLevel, Firing, TicketClock
 from escalation.models.terms import escalation_policies
+from incidents import roles
 from incidents.models import Ticket, TicketEvent
 from notifications.models import Notification
 
@@ -117,6 +118,16 @@ def scorecard(drill):
             }
         )
     return levels
+
+
+def may_acknowledge(drill, user):
+    """The drill's acknowledgement is its score: only someone a level reached (a mail of one
+    of its firings went to them) or a supervisor may give it."""
+    if roles.is_supervisor(user):
+        return True
+    return Notification.objects.filter(
+        ticket=drill.ticket, recipient_id=user.pk, cause__startswith="firing:"
+    ).exists()
 
 
 def _acknowledged_level(firings, ack):

@@ -93,3 +93,25 @@ def test_only_the_commander_supervisors_and_called_teams_speak_for_the_incident(
         .status_code
         == 200
     )
+
+
+def test_only_someone_a_drill_reached_can_acknowledge_it(client, policy, teams, cast, make_user):
+    from escalation.majors import drills
+
+    from ..sla_setup import run_engine
+
+    drill = drills.start(
+        policy, teams["desk"], make_user("sam", role="supervisor"), spacing=2, at=DECLARED
+    )
+    run_engine(DECLARED + timedelta(seconds=2))  # level 1: the desk's on-call person, ana
+    link = f"/desk/drills/ack/{drill.ticket_id}/"
+    client.force_login(cast["lee"])  # an agent, not reached by level 1
+
+    client.post(link)
+
+    drill.ticket.refresh_from_db()
+    assert drill.ticket.acknowledged_at is None
+    client.force_login(cast["ana"])
+    client.post(link)
+    drill.ticket.refresh_from_db()
+    assert drill.ticket.acknowledged_at is not None
