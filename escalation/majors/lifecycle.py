@@ -167,6 +167,8 @@ class IncidentLifecycle:
 
         if ticket.status == "closed":
             raise IncidentError(f"{ticket.reference} is closed.", field="ticket")
+        if ticket.drill:  # its updates would be mail to the supervisor who ran the drill
+            raise IncidentError(f"{ticket.reference} is a drill ticket.", field="ticket")
         if self.tickets.filter(pk=ticket.pk).exists():
             return False
         with transaction.atomic():

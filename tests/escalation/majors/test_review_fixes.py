@@ -115,3 +115,18 @@ def test_only_someone_a_drill_reached_can_acknowledge_it(client, policy, teams, 
     client.post(link)
     drill.ticket.refresh_from_db()
     assert drill.ticket.acknowledged_at is not None
+
+
+def test_a_drill_ticket_cannot_be_linked_to_an_incident(api, policy, teams, cast, make_user):
+    from escalation.majors import drills
+
+    sam = make_user("sam", role="supervisor")
+    drill = drills.start(policy, teams["desk"], sam, spacing=2, at=DECLARED)
+    incident = MajorIncident.declare(
+        cast["commander"], "Checkout is down", "SEV1", teams=[teams["apps"]], at=DECLARED
+    )
+
+    answer = api(sam).post(f"{URL}{incident.pk}/link/", {"ticket": drill.ticket_id}, format="json")
+
+    assert answer.status_code == 400 and "drill" in answer.json()["ticket"]
+    assert not incident.tickets.exists()
