@@ -126,7 +126,7 @@ def incident(request, incident_id):
         entries=incident.entries.select_related("actor"),
         review=Review.objects.filter(incident=incident).first(),
         agents=roles.agents().order_by("username"),
-        mine=[p for p in context["parties"] if request.user.pk in p.paged],
+        mine=incident.parties_of(request.user, context["parties"]),
     )
     return render(request, "desk/majors/incident.html", context)
 
@@ -135,7 +135,7 @@ def incident(request, incident_id):
 def board_part(request, incident_id):
     incident = get_object_or_404(MajorIncident, pk=incident_id)
     context = _board_context(incident, timezone.now())
-    context["mine"] = [p for p in context["parties"] if request.user.pk in p.paged]
+    context["mine"] = incident.parties_of(request.user, context["parties"])
     return render(request, "desk/majors/_board.html", context)
 
 

@@ -10,6 +10,8 @@ reaches whom the level names at that instant (on call, deputies for the away); t
 the levels after it stop, as they would for real). `scorecard` reads back what happened.
 """
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +23,8 @@ from incidents.models import Ticket, TicketEvent
 from notifications.models import Notification
 
 from .models import Drill
+
+log = logging.getLogger(__name__)
 
 
 def compressed(policy_id, spacing):
@@ -169,9 +173,11 @@ def run_scheduled(now=None):
             claimed = DrillSchedule.objects.filter(pk=plan.pk, next_run_at=due).update(
                 next_run_at=later
             )
-            if claimed:
-                started.append(
-                    start(
+            if not claimed:
+                continue
+            try:
+                with transaction.atomic():
+                    drill = start(
                         plan.policy,
                         plan.team,
                         plan.started_by,
@@ -179,5 +185,10 @@ def run_scheduled(now=None):
                         plan.spacing_seconds,
                         at=now,
                     )
-                )
+            except ValueError:
+                # A policy switched off since: this run is skipped and the schedule moves on;
+                # raising here would stop every later schedule, every minute.
+                log.warning("drill schedule %s skipped: its policy is not active", plan.pk)
+                continue
+            started.append(drill)
     return started

@@ -96,11 +96,13 @@ class IncidentLifecycle:
             for party in parties
         )
 
-    def parties_of(self, user):
-        """The parties `user` was paged for: paged now, or by an earlier page (the on-call
-        person may have handed over since; their page still asks them to answer)."""
+    def parties_of(self, user, parties=None):
+        """The parties `user` was paged for (of `parties`, read already, or all): paged now, or
+        by an earlier page (the on-call person may have handed over since; their page still
+        asks them to answer)."""
         earlier = paging.parties_paged(self, user)
-        return [p for p in self.parties.all() if user.pk in p.paged or p.pk in earlier]
+        parties = self.parties.all() if parties is None else parties
+        return [p for p in parties if user.pk in p.paged or p.pk in earlier]
 
     def may_speak(self, user):
         """Who may post public updates and resolve (both write to every linked requester):

@@ -130,3 +130,31 @@ def test_a_drill_ticket_cannot_be_linked_to_an_incident(api, policy, teams, cast
 
     assert answer.status_code == 400 and "drill" in answer.json()["ticket"]
     assert not incident.tickets.exists()
+
+
+def test_a_schedule_whose_policy_was_switched_off_skips_its_run_and_stops_no_other(
+    policy, teams, make_user
+):
+    from datetime import time
+
+    from escalation.majors import drills
+    from escalation.majors.models import DrillSchedule
+    from escalation.models import EscalationPolicy
+
+    sue = make_user("sue", role="supervisor")
+    off = EscalationPolicy.objects.create(name="Retired ladder", is_active=False)
+    plans = []
+    for drilled in (off, policy):
+        plan = DrillSchedule(
+            policy=drilled, team=teams["desk"], weekday=1, at_time=time(10), started_by=sue
+        )
+        plan.plan_next(DECLARED - timedelta(days=40))
+        plan.save()
+        plans.append(plan)
+
+    started = drills.run_scheduled(DECLARED)
+
+    assert [d.policy for d in started] == [policy]
+    for plan in plans:
+        plan.refresh_from_db()
+        assert plan.next_run_at > DECLARED
