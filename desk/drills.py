@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from escalation.majors import drills
+from escalation.majors.models import Drill
 from escalation.models import EscalationPolicy
 from incidents import roles
 from incidents.models import Priority, Team, Ticket
 from incidents.models.lifecycle import TransitionError
-from majors import drills
-from majors.models import Drill
 
 from .forms import as_id, problems
 from .views import agent_required
@@ -75,7 +75,9 @@ def acknowledge(request, ticket_id):
     """The link in a drill mail: a button acknowledges the drill ticket as this agent."""
     run = get_object_or_404(Drill.objects.select_related("ticket"), ticket_id=ticket_id)
     ticket = run.ticket
-    if request.method == "POST":
+    if request.method == "POST" and not drills.may_acknowledge(run, request.user):
+        messages.error(request, "Only someone this drill reached can acknowledge it.")
+    elif request.method == "POST":
         try:
             ticket.acknowledge(request.user)
             messages.success(request, "Drill acknowledged: the scorecard records your answer.")

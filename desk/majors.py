@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from escalation.majors import board
+from escalation.majors.lifecycle import IncidentError
+from escalation.majors.models import MajorIncident, Review
+from escalation.majors.severity import CHOICES
 from incidents import roles
 from incidents.models import Team, Ticket
-from majors import board
-from majors.lifecycle import IncidentError
-from majors.models import MajorIncident, Review
-from majors.severity import CHOICES
 from notifications.models import Contact
 
 from .forms import as_id, problems
@@ -24,7 +24,16 @@ from .views import agent_required
 class DeclareForm(forms.Form):
     title = forms.CharField(max_length=200)
     severity = forms.ChoiceField(choices=CHOICES, initial="SEV1")
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Internal: the paged agents and the desk read it, never a contact.",
+    )
+    public_summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="What outside contacts read in their pages and behind their link.",
+    )
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.order_by("tier", "name"),
         widget=forms.CheckboxSelectMultiple,
@@ -77,6 +86,9 @@ def declare(request):
                 form.add_error(error.field, str(error))
             else:
                 messages.success(request, f"{incident.reference} declared; every party paged.")
+                nobody = [p.name for p in incident.parties.all() if p.state == "unreached"]
+                if nobody:
+                    messages.error(request, f"Nobody to page for: {', '.join(nobody)}.")
                 return redirect("desk:major", incident.pk)
         messages.error(request, problems(form))
     linked = initial_tickets if request.method == "GET" else form.cleaned_data.get("tickets", [])
@@ -114,7 +126,7 @@ def incident(request, incident_id):
         entries=incident.entries.select_related("actor"),
         review=Review.objects.filter(incident=incident).first(),
         agents=roles.agents().order_by("username"),
-        mine=[p for p in context["parties"] if request.user.pk in p.paged],
+        mine=incident.parties_of(request.user, context["parties"]),
     )
     return render(request, "desk/majors/incident.html", context)
 
@@ -123,7 +135,7 @@ def incident(request, incident_id):
 def board_part(request, incident_id):
     incident = get_object_or_404(MajorIncident, pk=incident_id)
     context = _board_context(incident, timezone.now())
-    context["mine"] = [p for p in context["parties"] if request.user.pk in p.paged]
+    context["mine"] = incident.parties_of(request.user, context["parties"])
     return render(request, "desk/majors/_board.html", context)
 
 

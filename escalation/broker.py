@@ -6,7 +6,8 @@ pusher process that calls `broker.dequeue()` in a tight loop (the ORM broker sle
 seconds between empty reads; Redis blocks on BLPOP). These brokers add one indexed query to
 that loop, at most every `CHECK_EVERY` seconds: claim the firings that are due (a conditional
 update, so two clusters never claim the same one) and enqueue a task that fires them, on a
-list of their own that the loop reads before the rest of the queue. See docs/escalation.md."""
+list of their own that the loop reads before the rest of the queue. Other deadlines ride the
+same check (escalation/deadlines.py: a major incident's re-pages). See docs/escalation.md."""
 
 import logging
 import time
@@ -48,23 +49,36 @@ class DeadlineMixin:
         if now < self._next_check:
             return 0
         self._next_check = now + CHECK_EVERY
-        from . import engine
+        from . import deadlines, engine
 
-        batch = engine.BATCH  # one task fires one batch: one transaction
         try:
             if transaction.get_autocommit():
                 db.close_old_connections()
-            ids = engine.claim_due()
         except Exception:  # a database hiccup must not kill the pusher; the sweep catches up
-            log.exception("could not claim due escalation firings")
+            log.exception("could not reach the database for due deadlines")
+            return 0
+        # One task fires one batch of firings: one transaction.
+        released = self._release(
+            "escalation-fire", engine.claim_due, "escalation.tasks.fire_firings", engine.BATCH
+        )
+        for other in deadlines.registered():  # escalation.deadlines: e.g. major re-pages
+            released += self._release(other.name, other.claim, other.task, other.batch)
+        return released
+
+    def _release(self, name, claim, task, batch):
+        """Claim what is due and queue it on the urgent list in tasks of `batch` ids."""
+        try:
+            ids = claim()
+        except Exception:  # a database hiccup must not kill the pusher; the sweep catches up
+            log.exception("could not claim due %s", name)
             return 0
         for start in range(0, len(ids), batch):
             async_task(
-                "escalation.tasks.fire_firings",
+                task,
                 ids[start : start + batch],
                 broker=self.firings,
                 save=False,
-                task_name="escalation-fire",
+                task_name=name,
             )
         return len(ids)
 

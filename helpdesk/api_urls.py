@@ -7,12 +7,12 @@ from rest_framework.routers import DefaultRouter
 from escalation.api import oncall as oncall_views
 from escalation.api import views as escalation_views
 from escalation.api.reports import ReportViewSet
+from escalation.majors.api import MajorIncidentViewSet
+from escalation.majors.drills_api import DrillStartView, DrillViewSet
 from helpdesk.errors import unknown_api_path
 from incidents.api import views as incidents_views
 from incidents.api.absences import AbsenceViewSet
 from incidents.api.auth import ObtainToken, RevokeToken
-from majors.api import MajorIncidentViewSet
-from majors.drills_api import DrillStartView, DrillViewSet
 from notifications.api import NotificationPreferencesView
 from notifications.contacts_api import ContactViewSet
 

@@ -107,7 +107,7 @@ INSTALLED_APPS = [
     "incidents",
     "escalation",
     "notifications",
-    "majors",
+    "escalation.majors",
     "portal",
     "desk",
 ]
@@ -361,6 +361,9 @@ HEALTH_ESCALATION_LAG_SECONDS = env.int("HEALTH_ESCALATION_LAG_SECONDS", default
 HEALTH_OUTBOX_AGE_SECONDS = env.int("HEALTH_OUTBOX_AGE_SECONDS", default=900)
 HEALTH_DATABASE_LATENCY_MS = env.int("HEALTH_DATABASE_LATENCY_MS", default=1000)
 HEALTH_BROKER_QUEUE_MAX = env.int("HEALTH_BROKER_QUEUE_MAX", default=10_000)
+# A major incident's unacknowledged parties are paged again at their severity's interval
+# (SEV1: 5 minutes); a number here replaces it for every severity (a rehearsal, a test).
+MAJOR_REPAGE_SECONDS = env.int("MAJOR_REPAGE_SECONDS", default=0)
 # The desk shows a ticket as at risk (amber badge, "At risk" view) this close to its deadline.
 AT_RISK_MINUTES = env.int("AT_RISK_MINUTES", default=60)
 

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from majors import links
-from majors.lifecycle import IncidentError
-from majors.models import Party
+from escalation.majors import links
+from escalation.majors.lifecycle import IncidentError
+from escalation.majors.models import Party
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,7 +31,14 @@ def acknowledge(request, token):
     response = render(
         request,
         "portal/major_ack.html",
-        {"party": party, "incident": incident, "token": token, "error": error},
+        # Public content only: the link needs no sign-in (MajorIncident.public_view).
+        {
+            "party": party,
+            "incident": incident,
+            "public": incident.public_view(),
+            "token": token,
+            "error": error,
+        },
     )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from escalation.majors.models import Drill
 from escalation.models import EscalationLevel, EscalationPolicy
 from incidents.models import Membership
-from majors.models import Drill
 from tests.escalation.oncall import builders
 from tests.escalation.sla_setup import run_engine
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from escalation.majors.models import MajorIncident
 from incidents.models import Membership
-from majors.models import MajorIncident
 from notifications.models import Notification
 from tests.escalation.oncall import builders
 
@@ -42,7 +42,8 @@ def test_declare_link_update_and_watch_the_board_turn_green(
     page.goto(f"{live_server.url}/desk/tickets/{first.pk}/")
     page.get_by_role("link", name="Declare a major incident").click()
     expect(page.get_by_label("Title")).to_have_value("Checkout fails with 502")
-    page.get_by_label("Summary").fill("Payments fail for every customer since 10:02.")
+    page.get_by_label("Summary for responders").fill("Payments fail since 10:02; db01 suspect.")
+    page.get_by_label("Public summary").fill("Some payments fail; we are on it.")
     page.get_by_label("Application Support").check()
     findings = look(page, "major-declare")
     page.get_by_role("button", name="Declare and page").click()

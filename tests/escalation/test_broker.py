@@ -28,22 +28,27 @@ def due_firing(make_ticket, customer, teams):
     return Firing.objects.get(ticket=ticket, kind="level")
 
 
-@pytest.fixture(params=["orm", "redis"])
-def make_broker(request, monkeypatch):
-    if request.param == "orm":
-        return lambda: deadline.OrmDeadlineBroker(list_key="deadline-test")
-    if not redis_answers(REDIS_URL):
-        pytest.skip(f"Redis broker test needs a Redis server at {REDIS_URL}")
-    monkeypatch.setattr(Conf, "REDIS", REDIS_URL)
+def broker_factory(kind, monkeypatch, redis_url, list_key):
+    """Makes a fresh deadline broker of `kind` ("orm" or "redis", on `redis_url`)."""
+    if kind == "orm":
+        return lambda: deadline.OrmDeadlineBroker(list_key=list_key)
+    if not redis_answers(redis_url):
+        pytest.skip(f"Redis broker test needs a Redis server at {redis_url}")
+    monkeypatch.setattr(Conf, "REDIS", redis_url)
     monkeypatch.setattr(Conf, "DJANGO_REDIS", None)
 
     def make():
-        made = RedisDeadlineBroker(list_key="deadline-test")
+        made = RedisDeadlineBroker(list_key=list_key)
         made.delete_queue()
         made.firings.delete_queue()
         return made
 
     return make
+
+
+@pytest.fixture(params=["orm", "redis"])
+def make_broker(request, monkeypatch):
+    return broker_factory(request.param, monkeypatch, REDIS_URL, "deadline-test")
 
 
 def fire_tasks(task_set):

@@ -27,7 +27,13 @@ class MajorIncident(IncidentLifecycle, models.Model):
 
     title = models.CharField(max_length=200)
     severity = models.CharField(max_length=4, choices=severity.CHOICES, default="SEV1")
-    summary = models.TextField(blank=True)
+    summary = models.TextField(
+        blank=True, help_text="For the responders (agents): never shown to a contact or customer."
+    )
+    public_summary = models.TextField(
+        blank=True,
+        help_text="What outside contacts may read: their pages and the page behind their link.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     commander = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commanded_incidents"
@@ -67,6 +73,23 @@ class MajorIncident(IncidentLifecycle, models.Model):
     def is_active(self):
         return self.status == self.Status.ACTIVE
 
+    def public_view(self):
+        """What may reach anyone outside the desk (a contact's page, mail or webhook; the
+        acknowledgement link, which needs no sign-in): the title, severity, status, the public
+        summary and the public updates, oldest first. Never `summary`, notes or who was paged."""
+        return {
+            "reference": self.reference,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status,
+            "summary": self.public_summary,
+            "updates": list(
+                self.entries.filter(kind=Entry.Kind.UPDATE)
+                .order_by("at", "pk")
+                .values_list("at", "body")
+            ),
+        }
+
 
 class PartyQuerySet(models.QuerySet):
     def due(self, now):
@@ -95,7 +118,15 @@ class Party(models.Model):
     )
     pages = models.PositiveIntegerField(default=0, help_text="Pages sent so far.")
     notified_at = models.DateTimeField(null=True, blank=True)
-    next_page_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_page_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it is paged again; none once answered.",
+    )
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A broker claimed its next page (majors.repaging)."
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,13 +162,23 @@ class Party(models.Model):
         return self.team_id or self.contact_id
 
     @property
+    def reachable(self):
+        """Has it anyone to page: a team someone to page (on call, leads, deputies), a contact
+        that is active with an address or a webhook?"""
+        if self.team_id:
+            return bool(self.paged)
+        contact = self.contact
+        return contact.is_active and bool(contact.email.strip() or contact.webhook_url)
+
+    @property
     def state(self):
-        """In words for the board: joined, acknowledged, paged, or not reached."""
+        """In words for the board: joined, acknowledged, paged, or not reached (nobody to
+        page: re-paging tries again each round, in case someone comes on call)."""
         if self.joined_at:
             return "joined"
         if self.acknowledged_at:
             return "acknowledged"
-        return "paged" if self.pages else "unreached"
+        return "paged" if self.pages and self.reachable else "unreached"
 
 
 class Entry(models.Model):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import majors.lifecycle
+import escalation.majors.lifecycle
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-declared_at', '-pk'],
             },
-            bases=(majors.lifecycle.IncidentLifecycle, models.Model),
+            bases=(escalation.majors.lifecycle.IncidentLifecycle, models.Model),
         ),
         migrations.CreateModel(
             name='Entry',

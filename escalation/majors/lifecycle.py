@@ -19,6 +19,10 @@ class IncidentError(ValueError):
         self.field = field
 
 
+class NotAllowed(IncidentError):
+    """The person may not do this to the incident (the API answers 403)."""
+
+
 def _now(at):
     return at or timezone.now()
 
@@ -26,7 +30,16 @@ def _now(at):
 class IncidentLifecycle:
     @classmethod
     def declare(
-        cls, commander, title, severity, summary="", teams=(), contacts=(), tickets=(), at=None
+        cls,
+        commander,
+        title,
+        severity,
+        summary="",
+        teams=(),
+        contacts=(),
+        tickets=(),
+        at=None,
+        public_summary="",
     ):
         """Create the incident, page every party at once, and link the tickets."""
         if not roles.is_agent(commander):
@@ -34,9 +47,15 @@ class IncidentLifecycle:
         if not teams and not contacts:
             raise IncidentError("Choose at least one team or contact to call.", field="teams")
         at = _now(at)
+        # A team or contact named twice is called once (the parties are unique).
+        teams, contacts, tickets = (list(dict.fromkeys(x)) for x in (teams, contacts, tickets))
         with transaction.atomic():
             incident = cls.objects.create(
-                title=title, severity=severity, summary=summary, commander=commander
+                title=title,
+                severity=severity,
+                summary=summary,
+                public_summary=public_summary,
+                commander=commander,
             )
             incident.declared_at = at
             incident.next_update_due_at = at + incident.rules.update_every
@@ -71,14 +90,34 @@ class IncidentLifecycle:
                     "paged": party.paged,
                     "skipped": party.skipped,
                     "names": party.names,
+                    "nobody": not party.reachable,  # never silent: the board says unreached
                 },
             )
             for party in parties
         )
 
-    def parties_of(self, user):
-        """The parties `user` was paged for."""
-        return [p for p in self.parties.all() if user.pk in p.paged]
+    def parties_of(self, user, parties=None):
+        """The parties `user` was paged for (of `parties`, read already, or all): paged now, or
+        by an earlier page (the on-call person may have handed over since; their page still
+        asks them to answer)."""
+        earlier = paging.parties_paged(self, user)
+        parties = self.parties.all() if parties is None else parties
+        return [p for p in parties if user.pk in p.paged or p.pk in earlier]
+
+    def may_speak(self, user):
+        """Who may post public updates and resolve (both write to every linked requester):
+        the commander, supervisors, and the members of the teams called."""
+        return (
+            user.pk == self.commander_id
+            or roles.is_supervisor(user)
+            or self.teams.filter(memberships__user=user).exists()
+        )
+
+    def _speaker(self, user):
+        if not self.may_speak(user):
+            raise NotAllowed(
+                "Only the commander, supervisors and the called teams speak for this incident."
+            )
 
     def acknowledge(self, user, party=None, at=None, name=""):
         """Mark `party` (or every party `user` was paged for) acknowledged: only its own
@@ -95,7 +134,10 @@ class IncidentLifecycle:
         with transaction.atomic():
             for one in parties:
                 changed = self.parties.filter(pk=one.pk, acknowledged_at__isnull=True).update(
-                    acknowledged_at=at, acknowledged_by=user, acknowledged_by_name=who
+                    acknowledged_at=at,
+                    acknowledged_by=user,
+                    acknowledged_by_name=who,
+                    next_page_at=None,  # a round claimed a moment ago is dropped (repaging)
                 )
                 if changed:
                     done.append(one)
@@ -127,6 +169,8 @@ class IncidentLifecycle:
 
         if ticket.status == "closed":
             raise IncidentError(f"{ticket.reference} is closed.", field="ticket")
+        if ticket.drill:  # its updates would be mail to the supervisor who ran the drill
+            raise IncidentError(f"{ticket.reference} is a drill ticket.", field="ticket")
         if self.tickets.filter(pk=ticket.pk).exists():
             return False
         with transaction.atomic():
@@ -146,6 +190,7 @@ class IncidentLifecycle:
         at = _now(at)
         if not self.is_active:
             raise IncidentError("This incident is resolved.")
+        self._speaker(actor)
         with transaction.atomic():
             replied = self._reply_to_tickets(actor, body, at)
             self.entries.create(
@@ -170,10 +215,12 @@ class IncidentLifecycle:
         at = _now(at)
         if not self.is_active:
             raise IncidentError("This incident is already resolved.")
+        self._speaker(actor)
         with transaction.atomic():
             replied = self._reply_to_tickets(actor, body, at)
             for ticket in self.tickets.exclude(status__in=["resolved", "closed"]):
                 ticket.resolve(actor, at=at)
+            self.parties.update(next_page_at=None)  # no page after this, claimed or not
             self.status = self.Status.RESOLVED
             self.resolved_at = at
             self.next_update_due_at = None

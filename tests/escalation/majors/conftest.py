@@ -12,12 +12,12 @@ from escalation.models import EscalationLevel, EscalationPolicy
 from incidents.models import Membership
 from notifications.models import Contact
 
-from ..conftest import utc
-from ..escalation.oncall import builders
-from ..escalation.processes import kill_group, output, spawn, wait_until
+from ...conftest import utc
 
 # The real SMTP server and webhook receiver of the notification tests (test_end_to_end).
-from ..notifications.conftest import smtp_server, webhook_receiver  # noqa: F401
+from ...notifications.conftest import smtp_server, webhook_receiver  # noqa: F401
+from ..oncall import builders
+from ..processes import kill_group, output, spawn, wait_until
 
 DECLARED = utc(2026, 6, 2, 12, 0)  # ana's shift: the rotation starts 1 Jun at 09:00 UTC
 
@@ -75,3 +75,17 @@ def cluster(smtp_server, webhook_receiver):  # noqa: F811
     yield process
     kill_group(process, signal.SIGKILL)
     process.wait(timeout=10)
+
+
+def declare_sev1(cast, teams, at=DECLARED):
+    """The SEV1 of the re-paging tests: both teams and the vendor called at `at`."""
+    from escalation.majors.models import MajorIncident
+
+    return MajorIncident.declare(
+        cast["commander"],
+        "Checkout is down",
+        "SEV1",
+        teams=[teams["desk"], teams["apps"]],
+        contacts=[cast["vendor"]],
+        at=at,
+    )

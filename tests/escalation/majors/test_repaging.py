@@ -6,11 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from majors.models import MajorIncident
-from majors.repaging import repage_due
+from escalation.majors.repaging import repage_due
 from notifications.models import Notification
 
-from .conftest import DECLARED
+from .conftest import DECLARED, declare_sev1
 
 pytestmark = pytest.mark.django_db
 MIN = timedelta(minutes=1)
@@ -18,14 +17,7 @@ MIN = timedelta(minutes=1)
 
 @pytest.fixture
 def incident(cast, teams):
-    return MajorIncident.declare(
-        cast["commander"],
-        "Checkout is down",
-        "SEV1",
-        teams=[teams["desk"], teams["apps"]],
-        contacts=[cast["vendor"]],
-        at=DECLARED,
-    )
+    return declare_sev1(cast, teams)
 
 
 def paged(incident):
@@ -68,7 +60,7 @@ def test_pages_stop_when_the_incident_resolves(incident, cast):
 
 
 def test_someone_not_paged_cannot_acknowledge(incident, cast):
-    from majors.lifecycle import IncidentError
+    from escalation.majors.lifecycle import IncidentError
 
     with pytest.raises(IncidentError, match="not paged"):
         incident.acknowledge(cast["ben"])

@@ -4,13 +4,22 @@ often the customers hear from us (the communication clock)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Severity:
     name: str
     label: str
-    repage_every: timedelta
+    repage_every_default: timedelta
     update_every: timedelta
+
+    @property
+    def repage_every(self):
+        """The severity's interval, or MAJOR_REPAGE_SECONDS for every severity when set (a
+        rehearsal of the paging itself, or a test that must not wait 5 minutes)."""
+        override = getattr(settings, "MAJOR_REPAGE_SECONDS", 0)
+        return timedelta(seconds=override) if override else self.repage_every_default
 
     @property
     def repage_minutes(self):

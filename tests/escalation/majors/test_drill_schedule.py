@@ -5,11 +5,11 @@ from datetime import time
 
 import pytest
 
-from majors import drills
-from majors.models import Drill, DrillSchedule
-from majors.schedule import next_run
+from escalation.majors import drills
+from escalation.majors.models import Drill, DrillSchedule
+from escalation.majors.schedule import next_run
 
-from ..conftest import utc
+from ...conftest import utc
 
 FIRST_TUESDAY_10 = (1, 1, time(10), "Europe/Berlin")
 

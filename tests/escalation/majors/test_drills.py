@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from escalation.majors import drills
 from escalation.models import Firing
-from majors import drills
 from notifications import rendering
 from notifications.models import Notification
 
-from ..escalation.sla_setup import run_engine
+from ..sla_setup import run_engine
 from .conftest import DECLARED
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ and drills are added where they page and run (desk, API), not in the admin."""
 import pytest
 from django.urls import reverse
 
-from majors.models import MajorIncident
+from escalation.majors.models import MajorIncident
 
 pytestmark = pytest.mark.django_db
 ADD = {"majorincident": 403, "drill": 403, "review": 200, "drillschedule": 200}

@@ -3,11 +3,11 @@ rotation), deputies for the away, and every contact's email and webhook, each pa
 
 import pytest
 
+from escalation.majors.models import MajorIncident
 from incidents.models import Absence
-from majors.models import MajorIncident
 from notifications.models import Notification
 
-from ..conftest import utc
+from ...conftest import utc
 from .conftest import DECLARED
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_pages_go_on_the_urgent_list_ahead_of_ordinary_mail(cast, teams):
 
 
 def test_declaring_without_a_party_is_refused(cast, teams):
-    from majors.lifecycle import IncidentError
+    from escalation.majors.lifecycle import IncidentError
 
     with pytest.raises(IncidentError):
         MajorIncident.declare(cast["commander"], "x", "SEV2", at=DECLARED)

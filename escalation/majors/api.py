@@ -10,7 +10,7 @@ from incidents.api.mixins import LocationOnCreateMixin
 from incidents.models import Team, Ticket
 from notifications.models import Contact
 
-from .lifecycle import IncidentError
+from .lifecycle import IncidentError, NotAllowed
 from .models import MajorIncident, Review
 from .severity import CHOICES
 
@@ -62,6 +62,7 @@ class MajorIncidentSerializer(serializers.ModelSerializer):
             "title",
             "severity",
             "summary",
+            "public_summary",
             "status",
             "commander",
             "teams",
@@ -151,7 +152,8 @@ class MajorIncidentViewSet(
         return Response(self.get_serializer(incident).data, status=code)
 
     def _refuse(self, error):
-        return Response({error.field or "detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        code = 403 if isinstance(error, NotAllowed) else status.HTTP_400_BAD_REQUEST
+        return Response({error.field or "detail": str(error)}, status=code)
 
     @extend_schema(request=None, summary="Acknowledge as a paged person")
     @action(detail=True, methods=["post"])

@@ -3,7 +3,7 @@ post updates and notes, resolve; bad input is a field error; customers are refus
 
 import pytest
 
-from majors.models import MajorIncident
+from escalation.majors.models import MajorIncident
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ the scorecard."""
 
 import pytest
 
-from majors import drills
+from escalation.majors import drills
 
-from ..escalation.processes import output, wait_until
+from ..processes import output, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -83,17 +83,32 @@ def page(incident, parties, now):
     return outbox.insert(rows, ids_only=True, queue_with=queue_urgent) if rows else []
 
 
+def party_of(cause):
+    """The party id a page's cause names (`major:<incident>:party:<party>:page:<n>`)."""
+    return int(cause.split(":")[3])
+
+
+def parties_paged(incident, user):
+    """Ids of the incident's parties whose pages were addressed to `user`, one query."""
+    causes = Notification.objects.filter(
+        cause__startswith=f"major:{incident.pk}:party:", recipient_id=user.pk
+    ).values_list("cause", flat=True)
+    return {party_of(cause) for cause in causes}
+
+
 def _name(user):
     return user.get_full_name() or user.get_username()
 
 
 def facts(incident, party, recipient_name, ack_url, now):
-    """What a page says, as data: the incident as declared, nothing from an internal note."""
+    """What a page says, as data: the incident as declared, nothing from an internal note. A
+    team's people are agents and read the responders' summary; a contact is outside and reads
+    the public one only (MajorIncident.public_view)."""
     return {
         "reference": incident.reference,
         "title": incident.title,
         "severity": incident.severity,
-        "summary": incident.summary,
+        "summary": incident.summary if party.team_id else incident.public_summary,
         "party": party.name,
         "page": party.pages + 1,
         "declared_at": incident.declared_at.isoformat(),

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from majors.clock import tell_lapsed
-from majors.models import MajorIncident
+from escalation.majors.clock import tell_lapsed
+from escalation.majors.models import MajorIncident
 from notifications.models import Notification
 
 from .conftest import DECLARED

@@ -4,7 +4,7 @@ communication clock, acknowledge and post from it, link a queue selection."""
 import pytest
 from django.urls import reverse
 
-from majors.models import MajorIncident
+from escalation.majors.models import MajorIncident
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ action has no owner (API and model)."""
 
 import pytest
 
-from majors.models import MajorIncident
+from escalation.majors.models import MajorIncident
 
 pytestmark = pytest.mark.django_db
 

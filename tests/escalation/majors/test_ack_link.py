@@ -4,8 +4,8 @@ has no account); a forged link is a 404."""
 import pytest
 from django.urls import reverse
 
-from majors import links
-from majors.models import MajorIncident
+from escalation.majors import links
+from escalation.majors.models import MajorIncident
 
 from .conftest import DECLARED
 

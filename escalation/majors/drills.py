@@ -10,16 +10,21 @@ reaches whom the level names at that instant (on call, deputies for the away); t
 the levels after it stop, as they would for real). `scorecard` reads back what happened.
 """
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from escalation import clocks
 from escalation.models import EscalationLevel, Firing, TicketClock
 from escalation.models.terms import escalation_policies
+from incidents import roles
 from incidents.models import Ticket, TicketEvent
 from notifications.models import Notification
 
 from .models import Drill
+
+log = logging.getLogger(__name__)
 
 
 def compressed(policy_id, spacing):
@@ -119,6 +124,16 @@ def scorecard(drill):
     return levels
 
 
+def may_acknowledge(drill, user):
+    """The drill's acknowledgement is its score: only someone a level reached (a mail of one
+    of its firings went to them) or a supervisor may give it."""
+    if roles.is_supervisor(user):
+        return True
+    return Notification.objects.filter(
+        ticket=drill.ticket, recipient_id=user.pk, cause__startswith="firing:"
+    ).exists()
+
+
 def _acknowledged_level(firings, ack):
     """The firing whose level the acknowledgement answered: the last one fired before it (the
     highest level when a batch fired several at once, after a pause of the workers)."""
@@ -158,9 +173,11 @@ def run_scheduled(now=None):
             claimed = DrillSchedule.objects.filter(pk=plan.pk, next_run_at=due).update(
                 next_run_at=later
             )
-            if claimed:
-                started.append(
-                    start(
+            if not claimed:
+                continue
+            try:
+                with transaction.atomic():
+                    drill = start(
                         plan.policy,
                         plan.team,
                         plan.started_by,
@@ -168,5 +185,10 @@ def run_scheduled(now=None):
                         plan.spacing_seconds,
                         at=now,
                     )
-                )
+            except ValueError:
+                # A policy switched off since: this run is skipped and the schedule moves on;
+                # raising here would stop every later schedule, every minute.
+                log.warning("drill schedule %s skipped: its policy is not active", plan.pk)
+                continue
+            started.append(drill)
     return started

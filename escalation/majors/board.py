@@ -5,6 +5,8 @@ from escalation.durations import short_duration
 from incidents import roles
 from notifications.models import Notification
 
+from . import paging
+
 
 def delivered(incident):
     """{party id: when its first page was sent}, from the outbox rows, one query."""
@@ -13,7 +15,7 @@ def delivered(incident):
         cause__startswith=f"major:{incident.pk}:party:", sent_at__isnull=False
     ).values_list("cause", "sent_at")
     for cause, sent_at in rows:
-        party_id = int(cause.split(":")[3])
+        party_id = paging.party_of(cause)
         if party_id not in first or sent_at < first[party_id]:
             first[party_id] = sent_at
     return first

@@ -1,0 +1,14 @@
+"""django-q2 tasks: thin wrappers over the domain."""
+
+from . import clock, drills, repaging
+
+
+def repage(party_ids):
+    """Page again the parties a deadline broker claimed (escalation.deadlines)."""
+    return repaging.repage(party_ids, deliver=True)
+
+
+def tick():
+    """Every minute: page again whoever no broker did (the safety net); tell commanders of
+    lapsed updates; start the scheduled drills that are due."""
+    return repaging.repage_due(), clock.tell_lapsed(), len(drills.run_scheduled())

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class MajorsConfig(AppConfig):
-    name = "majors"
-    verbose_name = "Major incidents"
-    default_auto_field = "django.db.models.BigAutoField"
