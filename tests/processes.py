@@ -1,16 +1,28 @@
-"""Helpers for tests that run real worker processes against the test database."""
+"""Helpers for tests that run real processes (qcluster, gunicorn, redis-server) against the test
+database: spawned in a session of their own, output to a file, killed as a group."""
 
 import contextlib
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import requests
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def database_url():
@@ -75,3 +87,50 @@ def wait_until(condition, timeout, every=0.2):
             return True
         time.sleep(every)
     return condition()
+
+
+def answers(base):
+    """Whether a web server at `base` serves (its /healthz answers, healthy or not)."""
+    try:
+        return requests.get(f"{base}/healthz", timeout=10).status_code in (200, 503)
+    except requests.RequestException:  # not listening yet, or a worker still booting
+        return False
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, without persistence: a restart loses
+    every queued task, as a crash of an unpersisted Redis does. Never the shared server."""
+
+    def __init__(self):
+        self.port, self.process = free_port(), None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        assert wait_until(lambda: _pings(client), timeout=10), "redis-server did not start"
+        return self
+
+    def stop(self, sig=signal.SIGKILL):
+        if self.process is not None:
+            kill_group(self.process, sig)
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def _pings(client):
+    import redis
+
+    try:
+        return client.ping()
+    except redis.RedisError:
+        return False
