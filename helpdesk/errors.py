@@ -129,10 +129,12 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
-    """Django's 500 handler; an outage a middleware ran into (no view saw it) is a 503."""
+    """Django's 500 handler. Every exception nobody handled comes here, whether a view or a
+    middleware (the session read, the user) raised it: a database or Redis outage is a 503
+    with Retry-After, a full disk a 507 (helpdesk.unavailable)."""
     exception = sys.exc_info()[1]
     if what := unavailable.outage(exception):
-        return unavailable.respond(request, exception, what)
+        return unavailable.respond(exception, what, api=is_api(request))
     if is_api(request):
         return JsonResponse({"detail": "Server error."}, status=500)
     return defaults.server_error(request)

@@ -118,9 +118,6 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A database or Redis outage a view runs into is a 503 with Retry-After, not a 500
-    # (helpdesk.unavailable; helpdesk.errors.server_error for one a middleware runs into).
-    "helpdesk.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language); a signed-in person's profile overrides it.

@@ -7,10 +7,11 @@ saved. Nothing half-done stays behind: the request's transaction rolled back whe
 went through it. Django closes a broken connection at the end of the request (CONN_HEALTH_CHECKS
 and `errors_occurred`), so the next request connects anew and the site recovers by itself.
 
-Two doors lead here: `ServiceUnavailableMiddleware.process_exception` for what a view raises,
-and `helpdesk.errors.server_error` for what another middleware raises first (the session or the
-user read by an earlier middleware). One warning a minute per process says why, without a
-traceback: an outage must not bury the log under one traceback per request."""
+The door is Django's 500 handler (helpdesk.errors.server_error), which every exception nobody
+handled reaches, from a view (DRF re-raises what its handler does not know) or a middleware
+(the session read) alike. One warning a minute per process says why; Django's own line per
+request keeps no traceback (helpdesk.logs): an outage must not bury the log under one traceback
+per request."""
 
 import logging
 import sys
@@ -50,14 +51,12 @@ MESSAGES = {
 }
 
 
-def respond(request, exception, what):
-    """The 503 (507 for a full disk) for `request`: JSON under /api/, else a plain page."""
-    from .errors import is_api  # errors imports this module
-
+def respond(exception, what, api):
+    """The 503 (507 for a full disk): JSON for the API, else a plain page."""
     _log_once(what, exception)
     status = 507 if what == "disk" else 503
     message = _(MESSAGES[what])
-    if is_api(request):
+    if api:
         response = JsonResponse({"detail": message}, status=status)
     else:
         page = render_to_string("503.html", {"message": message})  # no request: no context
@@ -79,18 +78,3 @@ def _log_once(what, exception):
             type(exception).__name__,
             first_line,
         )
-
-
-class ServiceUnavailableMiddleware:
-    """Turns an outage raised by a view (the API's included: DRF re-raises what its handler
-    does not know) into its 503."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        what = outage(exception)
-        return respond(request, exception, what) if what else None
