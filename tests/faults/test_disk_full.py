@@ -12,6 +12,7 @@ after the ticket row was written and before its clock, events and outbox rows.""
 import pytest
 from django.db import connection
 from django.test import Client
+from rest_framework.test import APIClient
 
 from escalation.models import Firing, TicketClock
 from incidents.models import Ticket, TicketEvent
@@ -46,14 +47,15 @@ def nothing_half_written():
 
 @pytest.mark.skipif(not ON_SQLITE, reason="the disk-full fault is SQLite's (the embedded default)")
 def test_a_create_that_fills_the_disk_answers_507_and_leaves_no_half_ticket(
-    full_disk, api, customer, teams
+    full_disk, customer, teams
 ):
     """Protection: the create's one transaction (Ticket.open_ticket's atomic block) and
-    helpdesk.unavailable's 507. Checked: with open_ticket's `transaction.atomic` replaced by a
-    nullcontext (and the views' own blocks), the ticket row stayed without clock or events and
-    `nothing_half_written` failed; without the middleware and the server_error hook the
-    OperationalError went through as a 500 (the test client raised it)."""
-    client = api(customer)
+    helpdesk.unavailable's 507 (helpdesk.errors.server_error). Checked: with open_ticket's
+    `transaction.atomic` replaced by a nullcontext, the ticket row stayed without clock or
+    events and `nothing_half_written` failed; without server_error's outage branch the API
+    answered 500 "Server error." and the test failed."""
+    client = APIClient(raise_request_exception=False)  # answered as a server would
+    client.force_authenticate(customer)
     full_disk(pages_to_spare=14)
     answer = client.post(
         "/api/tickets/",
@@ -67,7 +69,7 @@ def test_a_create_that_fills_the_disk_answers_507_and_leaves_no_half_ticket(
     }
     nothing_half_written()
 
-    page = Client()
+    page = Client(raise_request_exception=False)
     page.force_login(customer)
     answer = page.post(
         "/portal/new/",
