@@ -134,3 +134,20 @@ def _pings(client):
         return client.ping()
     except redis.RedisError:
         return False
+
+
+def group_members(process):
+    """The pids of every live process in `process`'s group (spawn starts each in a session of its
+    own: a qcluster's sentinel, pusher, monitor and workers)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat.rpartition(")")[2].split()
+        if int(fields[2]) == process.pid and fields[0] != "Z":  # pgrp; not a zombie
+            members.append(int(entry.name))
+    return members

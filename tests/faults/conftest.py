@@ -2,6 +2,8 @@
 test database, and an SMTP receiver; everything they start is stopped by a finalizer, also when
 the test fails."""
 
+import logging
+import os
 import signal
 
 import pytest
@@ -28,6 +30,7 @@ def own_redis():
 @pytest.fixture
 def smtp():
     """An SMTP receiver on a free port (`.messages`, `.stop()`, `.start()` on the same port)."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     server = SMTPServer()
     server.start()
     yield server
