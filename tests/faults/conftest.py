@@ -3,7 +3,6 @@ test database, and an SMTP receiver; everything they start is stopped by a final
 the test fails."""
 
 import logging
-import os
 import signal
 
 import pytest
@@ -35,6 +34,18 @@ def smtp():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp_backend(settings, smtp):
+    """This process mails the SMTP receiver too (the outbox sweep run by a test)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
+    return smtp
 
 
 def message_ids(smtp):

@@ -24,17 +24,6 @@ pytestmark = [on_postgres, pytest.mark.django_db(transaction=True, serialized_ro
 TICKETS = 10
 
 
-@pytest.fixture
-def smtp_backend(settings, smtp):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
-    return smtp
-
-
 def test_mail_queued_while_the_server_is_down_goes_out_once_when_it_is_back(
     smtp_backend, make_ticket, customer, teams, lead
 ):
