@@ -85,6 +85,7 @@ def test_tasks_lost_with_a_redis_restart_are_fired_once_from_the_database(
     assert_each_fired_once(levels)
 
 
+@on_postgres
 def test_the_throttles_fail_closed_while_redis_is_down(own_redis, customer):
     """Protection: helpdesk.errors.server_error's outage branch (a Redis connection error is a
     503), and the throttles asking the cache before letting a request through. Checked: with
