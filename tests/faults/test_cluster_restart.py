@@ -38,9 +38,8 @@ def test_after_downtime_each_overdue_level_fires_once_late_without_a_burst_of_re
 ):
     """Protection: engine._Judge.superseded and engine.skip_overdue_repeats (no burst), the
     `late` mark in engine._mark_fired, the Firing state change under lock (once). Checked:
-    with `superseded` answering False and skip_overdue_repeats returning 0, all 4 overdue
-    repeats of each ticket fired and this test failed on the repeats' states; with LATE_AFTER
-    raised to an hour the levels were not marked late and it failed."""
+    with `superseded` answering False and skip_overdue_repeats returning 0 (no protection
+    against the burst), this test failed."""
     stopped = clusters.start()
     cluster_up(stopped)
     kill_group_and_wait(stopped, signal.SIGKILL)

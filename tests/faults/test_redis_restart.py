@@ -88,9 +88,9 @@ def test_tasks_lost_with_a_redis_restart_are_fired_once_from_the_database(
 @on_postgres
 def test_the_throttles_fail_closed_while_redis_is_down(own_redis, customer):
     """Protection: helpdesk.errors.server_error's outage branch (a Redis connection error is a
-    503), and the throttles asking the cache before letting a request through. Checked: with
-    the throttle's cache read wrapped to answer "no history" on a Redis error (failing open),
-    the requests got 200 and this test failed; without the outage branch they got 500."""
+    503), and the throttles asking the cache before letting a request through (they raise
+    when it cannot answer; nothing in them swallows the error). Checked: without the outage
+    branch the requests answered 500 and this test failed."""
     on_redis = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
