@@ -3,6 +3,8 @@
 DRF answers this way inside its views; these cover what happens outside them (an unknown
 path, a body Django refuses, a crash) and the Django errors DRF does not translate."""
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
@@ -10,6 +12,8 @@ from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+from . import unavailable
 
 
 class RequestTooLarge(APIException):
@@ -125,6 +129,12 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
+    """Django's 500 handler. Every exception nobody handled comes here, whether a view or a
+    middleware (the session read, the user) raised it: a database or Redis outage is a 503
+    with Retry-After, a full disk a 507 (helpdesk.unavailable)."""
+    exception = sys.exc_info()[1]
+    if what := unavailable.outage(exception):
+        return unavailable.respond(exception, what, api=is_api(request))
     if is_api(request):
         return JsonResponse({"detail": "Server error."}, status=500)
     return defaults.server_error(request)

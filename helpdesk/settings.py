@@ -317,6 +317,9 @@ MAIL_TRUSTED_AUTHSERV_IDS = env.list("MAIL_TRUSTED_AUTHSERV_IDS", default=[])
 # Outbox delivery: temporary failures retry after 30 s, 1, 2, 4 … minutes (with jitter).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+# How long a worker holds the rows it is sending; a worker that died holding them frees them
+# when this runs out (the outbox sweep then sends them).
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Webhooks may reach private (RFC 1918, ULA) addresses only when this is set: a receiver on the
 # company network. Loopback, link-local (cloud metadata) and the like stay refused regardless.

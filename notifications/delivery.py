@@ -22,7 +22,10 @@ from .models import DeliveryAttempt, Notification
 
 log = logging.getLogger(__name__)
 
-CLAIM_DURATION = timedelta(minutes=5)
+# Longer than a task's time budget (deliver_many's 40 s), or a row still being sent could be
+# claimed by a second worker; short in the fault tests, where a killed worker's rows must come
+# back within seconds.
+CLAIM_DURATION = timedelta(seconds=getattr(settings, "NOTIFICATION_CLAIM_SECONDS", 300))
 SENDERS = {Notification.Channel.EMAIL: email.send, Notification.Channel.WEBHOOK: webhooks.send}
 
 

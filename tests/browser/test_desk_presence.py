@@ -10,8 +10,16 @@ import pytest
 from playwright.sync_api import expect
 
 from incidents.models import Membership
-from tests.escalation.processes import child_env, kill_group, output, spawn, wait_until
-from tests.security.test_limits_across_processes import GUNICORN, _answers, free_port
+from tests.processes import (
+    GUNICORN,
+    answers,
+    child_env,
+    free_port,
+    kill_group,
+    output,
+    spawn,
+    wait_until,
+)
 
 from .pages import look, sign_in
 
@@ -41,7 +49,7 @@ def served(tmp_path):
             bases.append(f"http://127.0.0.1:{port}")
             logs.append(log)
         for server, base in zip(servers, bases, strict=True):
-            assert wait_until(lambda base=base: _answers(base), timeout=60), output(server)
+            assert wait_until(lambda base=base: answers(base), timeout=60), output(server)
         yield bases, logs
     finally:
         for server in servers:

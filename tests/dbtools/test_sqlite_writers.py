@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import OperationalError, connection, transaction
 
 from dbtools.sqlite3.writer_lock import WriterLock
-from tests.escalation.processes import ROOT, child_env
+from tests.processes import ROOT, child_env
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded default only"),

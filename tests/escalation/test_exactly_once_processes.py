@@ -13,7 +13,7 @@ from helpdesk import probe
 from incidents.models import Ticket, TicketEvent
 from notifications.models import Notification
 
-from .processes import kill_group, output, spawn, wait_until
+from ..processes import kill_group, output, spawn, wait_until
 from .sla_setup import HOUR, escalation_policy, sla_policy
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

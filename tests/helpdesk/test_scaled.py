@@ -19,7 +19,7 @@ from bench.qcluster_memory import tree
 from escalation.models import Firing
 from helpdesk import probe
 from incidents.models import Ticket
-from tests.escalation.processes import output, spawn, wait_until
+from tests.processes import output, spawn, wait_until
 from tests.escalation.sla_setup import HOUR, escalation_policy, sla_policy
 
 pytestmark = [

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.escalation.processes import wait_until
+from tests.processes import wait_until
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 SUPERVISE = """

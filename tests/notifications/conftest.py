@@ -4,7 +4,6 @@ import email
 import email.policy
 import hashlib
 import hmac
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -13,11 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from ..processes import free_port
 
 
 class SMTPHandler:

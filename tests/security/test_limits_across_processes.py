@@ -4,10 +4,7 @@ answers (issue 21, finding 7)."""
 
 import re
 import signal
-import socket
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import redis
@@ -17,19 +14,12 @@ from django.contrib.auth.models import User
 
 from helpdesk import probe
 from incidents.models import Ticket
-from tests.escalation.processes import kill_group, output, spawn, wait_until
+from tests.processes import GUNICORN, answers, free_port, kill_group, output, spawn, wait_until
 
 # Committed rows, for the server's processes to see. Not serialized: a transactional test before
 # it in the same worker may have flushed what a restore would load, so it makes what it needs.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 REDIS_URL = "redis://127.0.0.1:6379/12"
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -50,19 +40,12 @@ def served(request, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        up = wait_until(lambda: _answers(base), timeout=60)
+        up = wait_until(lambda: answers(base), timeout=60)
         assert up, output(server)
         yield base, log
     finally:
         kill_group(server, signal.SIGTERM)
         server.wait(timeout=30)
-
-
-def _answers(base):
-    try:
-        return requests.get(f"{base}/healthz", timeout=10).status_code in (200, 503)
-    except requests.RequestException:  # not listening yet, or a worker still booting
-        return False
 
 
 def form_post(base, path, data):

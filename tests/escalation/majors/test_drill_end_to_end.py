@@ -6,7 +6,7 @@ import pytest
 
 from escalation.majors import drills
 
-from ..processes import output, wait_until
+from ...processes import output, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -15,7 +15,7 @@ from escalation.majors.models import MajorIncident
 from escalation.majors.repaging import repage_due
 from notifications.models import Contact, Notification
 
-from ..processes import output, wait_until
+from ...processes import output, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 MIN = timedelta(minutes=1)

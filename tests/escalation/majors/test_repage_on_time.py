@@ -16,7 +16,7 @@ from escalation import oncall
 from escalation.majors.models import MajorIncident
 from notifications.models import Contact, Notification
 
-from ..processes import kill_group, output, spawn, wait_until
+from ...processes import kill_group, output, spawn, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 EVERY = 3  # seconds between pages (MAJOR_REPAGE_SECONDS), in this process and the clusters

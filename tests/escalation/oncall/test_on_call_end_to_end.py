@@ -12,7 +12,7 @@ from escalation.models import Firing
 from incidents.models import Absence, Membership, Ticket
 from tests.notifications.conftest import SMTPServer
 
-from ..processes import kill_group, output, spawn, wait_until
+from ...processes import kill_group, output, spawn, wait_until
 from ..sla_setup import HOUR, escalation_policy, sla_policy
 from . import builders
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from incidents.models import Ticket
 from notifications.models import InboundMail
 
-from ...escalation.processes import ROOT, child_env
+from ...processes import ROOT, child_env
 from .corpus import CORPUS, corpus
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ from incidents.models import Reply, Ticket
 from notifications.inbound import poller
 from notifications.models import InboundMail
 
-from ...escalation.processes import output, spawn
-from ..conftest import free_port
+from ...processes import free_port, output, spawn
 from .corpus import corpus
 from .dovecot import Dovecot
 
