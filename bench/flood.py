@@ -55,7 +55,7 @@ RESULTS = ROOT / "bench" / "results"
 PEER = ROOT / "bench" / "peer" / "peer_create.py"
 PG = "postgres://postgres@127.0.0.1:5432"
 GOALS = {"create_p95_ms": 250, "list_p95_ms": 150, "lateness_p99_s": 1.0}
-LEAD_SECONDS = 20  # from planting the levels to the first one due and the load's start
+LEAD_SECONDS = 60  # from planting the levels to the first one due and the load's start
 REQUEST_TIMEOUT = 30  # s: a request unanswered by then counts as "timeout"
 
 
@@ -94,12 +94,12 @@ def _scenario():
     return scenario
 
 
-def child_plant(start, count, seconds):
-    """`count` levels due at evenly spread instants over [start, start + seconds)."""
+def child_plant(count, seconds):
+    """`count` levels due at evenly spread instants over the `seconds` from LEAD_SECONDS on."""
     scenario = _scenario()
-    begin = datetime.fromisoformat(start)
+    begin = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)
     scenario.plant("flood", count, lambda n: begin + timedelta(seconds=seconds * n / count))
-    print("PLANTED " + json.dumps({"levels": count}), flush=True)
+    print("PLANTED " + json.dumps({"begin": begin.isoformat()}), flush=True)
 
 
 def child_ready(timeout):
@@ -348,6 +348,12 @@ def latency(found):
 def our_step(args, env, template, tokens, rate, round_):
     fresh_copy(template, args.database)
     flush_redis(args.redis_db)
+    # Planted before the stack starts (on a busy machine a child process and 1,000 rows take
+    # seconds), due from LEAD_SECONDS on: by then the stack is up and warm.
+    planted = run_child(
+        env, "plant", "--levels", str(args.levels), "--seconds", str(args.seconds), prefix="PLANTED"
+    )
+    begin = datetime.fromisoformat(planted["begin"])
     port = free_port()
     web = gunicorn(env, port, args.workers)
     clusters = [start([sys.executable, "manage.py", "qcluster"], env) for _ in range(2)]
@@ -359,19 +365,6 @@ def our_step(args, env, template, tokens, rate, round_):
         for n in range(10 * args.workers):  # every worker imported, connected, its caches full
             asyncio.run(exchange(port, listing))
             asyncio.run(exchange(port, warm(n)))
-        # Planted well before the first is due: a child process starts slowly on a busy machine.
-        begin = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)
-        run_child(
-            env,
-            "plant",
-            "--start",
-            begin.isoformat(),
-            "--levels",
-            str(args.levels),
-            "--seconds",
-            str(args.seconds),
-            prefix="PLANTED",
-        )
         prefix = f"flood-create {rate}/{round_} "
         streams = {
             "create": (
@@ -389,7 +382,7 @@ def our_step(args, env, template, tokens, rate, round_):
         }
         wait = (begin - datetime.now(UTC)).total_seconds()
         if wait < 0:
-            raise SystemExit(f"planting ended {-wait:.1f} s after the first level was due")
+            raise RuntimeError(f"the stack was ready {-wait:.1f} s after the first level was due")
         time.sleep(wait)
         raw, client = asyncio.run(offer(port, streams, args.seconds, seed=rate * 1000 + round_))
         collected = run_child(
@@ -556,6 +549,18 @@ def report(steps):
     return "\n".join(lines)
 
 
+def record(steps, step_of, *args):
+    """Run a step; one that fails is reported and the run goes on."""
+    try:
+        step = step_of(*args)
+    except (RuntimeError, SystemExit, OSError) as exc:
+        print(f"{step_of.__name__} failed: {exc}", flush=True)
+        return
+    step["verdict"] = verdict(step)
+    steps.append(step)
+    print(json.dumps(step), flush=True)
+
+
 def highest(steps, system):
     held = [s["rate"] for s in steps if s["system"] == system and s["verdict"]["holds"]]
     return max(held) if held else None
@@ -573,7 +578,6 @@ def main():
     parser.add_argument("--redis-db", type=int, default=11)
     parser.add_argument("--database", default="tierdesk_flood")
     parser.add_argument("--child", choices=["setup", "ready", "plant", "collect"])
-    parser.add_argument("--start")
     parser.add_argument("--timeout", type=float, default=90)
     parser.add_argument("--prefix")
     args = parser.parse_args()
@@ -586,7 +590,7 @@ def main():
         if args.child == "ready":
             return child_ready(args.timeout)
         if args.child == "plant":
-            return child_plant(args.start, args.levels, args.seconds)
+            return child_plant(args.levels, args.seconds)
         return child_collect(args.levels, args.timeout, args.prefix)
 
     rates = [int(r) for r in args.rates.split(",")]
@@ -594,7 +598,7 @@ def main():
     meta = {
         "started": datetime.now(UTC).isoformat(),
         "machine": f"{os.cpu_count()} CPUs, Linux {os.uname().release}",
-        "args": {k: v for k, v in vars(args).items() if k not in ("child", "start", "prefix")},
+        "args": {k: v for k, v in vars(args).items() if k not in ("child", "prefix")},
     }
     steps = []
     with tempfile.TemporaryDirectory(prefix="tierdesk_flood_") as tmp:
@@ -609,15 +613,10 @@ def main():
         env = our_env(args.database, args.redis_db)
         for round_ in range(args.rounds):
             for rate in rates:
-                found = []
                 if not args.no_peer:
-                    found.append(peer_step(args, rate, round_, tmp))
+                    record(steps, peer_step, args, rate, round_, tmp)
                 if not args.peer_only:
-                    found.append(our_step(args, env, template, tokens, rate, round_))
-                for step in found:
-                    step["verdict"] = verdict(step)
-                    steps.append(step)
-                    print(json.dumps(step), flush=True)
+                    record(steps, our_step, args, env, template, tokens, rate, round_)
         if not args.peer_only:
             pg_exec(
                 f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)',
