@@ -519,12 +519,11 @@ def report(steps):
     ]
     for step in steps:
         c, li = step["create"], step.get("list")
-        other = {
-            k: v
-            for kind in ("create", "list")
-            for k, v in step.get(kind, {}).get("statuses", {}).items()
-            if k not in ("200", "201")
-        }
+        other = {}
+        for kind in ("create", "list"):
+            for label, n in step.get(kind, {}).get("statuses", {}).items():
+                if label not in ("200", "201"):
+                    other[label] = other.get(label, 0) + n
         if step["system"] == "tierdesk":
             late = step["lateness"]
             lateness = " / ".join(fmt(late.get(q), ".2f") for q in ("p50", "p99", "max"))
