@@ -464,7 +464,10 @@ LOGGING = {
             "process=%(process)d msg=%(message)s"
         }
     },
-    "filters": {"no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"},
+        "not_shed": {"()": "helpdesk.shedding.NotShed"},
+    },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
@@ -478,6 +481,8 @@ LOGGING = {
         # (and mail_admins): with the root's, every warning was printed twice. One handler.
         "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # A shed request is not an error: helpdesk.shedding logs them, at most every 10 s.
+        "django.request": {"filters": ["not_shed"]},
         "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
         # axes announces its configuration at every start; lockouts are WARNING and still show.
         "axes": {"level": "WARNING"},

@@ -115,7 +115,17 @@ class LoadSheddingMiddleware:
         if not reason:
             return self.get_response(request)
         _note(reason)
+        request.shed = True  # for NotShed: Django would log every one as an error
         return busy_response(request)
+
+
+class NotShed(logging.Filter):
+    """Drops django.request's "Service Unavailable" record of a shed request: under a flood it
+    was an ERROR line for every request shed (`_note` counts them instead)."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        return not getattr(request, "shed", False)
 
 
 def _note(reason):

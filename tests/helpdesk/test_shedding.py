@@ -3,6 +3,7 @@ never for /healthz, and serves normally below its limits. The accept queue is a 
 listening socket with connections the kernel accepted and nobody took."""
 
 import json
+import logging
 import os
 import runpy
 import socket
@@ -142,3 +143,21 @@ def test_only_web_processes_get_the_statement_timeout(web):
         assert options["options"] == "-c statement_timeout=4000"
     else:
         assert "statement_timeout" not in options.get("options", "")
+
+
+def test_a_shed_request_is_not_logged_as_an_error(client, db, settings, waiting):
+    settings.SHED_BACKLOG = 1
+    waiting(5)
+    seen = []
+    handler = logging.Handler()
+    handler.emit = seen.append
+    logger = logging.getLogger("django.request")  # its records never reach the root
+    logger.addHandler(handler)
+    try:
+        for _ in range(3):
+            assert client.get("/api/tickets/").status_code == 503
+        settings.SHED_BACKLOG = 0
+        assert client.get("/api/tickets/?page=x").status_code == 401
+    finally:
+        logger.removeHandler(handler)
+    assert [r.status_code for r in seen] == [401]  # the 401 is logged, the sheds are not
