@@ -215,18 +215,30 @@ def stop(server):
 
 
 async def one_request(port, request):
+    return (await exchange(port, request))[0]
+
+
+async def exchange(port, request):
+    """(status, whether it says Retry-After) of one request on its own connection."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         writer.write(request)
         await writer.drain()
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-        await reader.readexactly(length)
-        return status
+        length, retry_after = None, False
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"retry-after":
+                retry_after = True
+        if length is None:
+            await reader.read()
+        else:
+            await reader.readexactly(length)
+        return status, retry_after
     finally:
         writer.close()
 

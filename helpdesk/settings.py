@@ -119,6 +119,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Saturated: a 503 with Retry-After before any work (helpdesk/shedding.py; never /healthz).
+    "helpdesk.shedding.LoadSheddingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language); a signed-in person's profile overrides it.
     "django.middleware.locale.LocaleMiddleware",
@@ -205,6 +207,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    # Web processes only (gunicorn.conf.py marks them): a statement running longer than this is
+    # cancelled, so a slow request cannot hold rows or a connection the deadline path (the
+    # qcluster firing levels, which never gets this limit) needs. 0 turns it off.
+    WEB_STATEMENT_TIMEOUT_MS = env.int("WEB_STATEMENT_TIMEOUT_MS", default=5000)
+    if os.environ.get("TIERDESK_WEB_PROCESS") and WEB_STATEMENT_TIMEOUT_MS:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (
+            options.get("options", "") + f" -c statement_timeout={WEB_STATEMENT_TIMEOUT_MS}"
+        ).strip()
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -445,6 +456,12 @@ else:
 # How many web processes serve: gunicorn's own default, and exported by gunicorn.conf.py from
 # its -w. More than one with a cache each keeps alone would multiply every limit.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
+# Load shedding (helpdesk/shedding.py, docs/operations.md): a request is answered 503 with
+# Retry-After when more than SHED_BACKLOG connections wait for a worker of this server (0: never
+# for that), or when a proxy's X-Request-Start says it queued longer than SHED_QUEUE_MS (0: off).
+SHED_BACKLOG = env.int("SHED_BACKLOG", default=8 * WEB_CONCURRENCY)
+SHED_QUEUE_MS = env.int("SHED_QUEUE_MS", default=2000)
+SHED_RETRY_AFTER = env.int("SHED_RETRY_AFTER", default=2)
 if WEB_CONCURRENCY > 1 and CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
     raise environ.ImproperlyConfigured(
         f"{WEB_CONCURRENCY} web processes cannot share a per-process cache (LocMemCache): set "
@@ -460,7 +477,10 @@ LOGGING = {
             "process=%(process)d msg=%(message)s"
         }
     },
-    "filters": {"no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"},
+        "not_shed": {"()": "helpdesk.shedding.NotShed"},
+    },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
@@ -474,6 +494,8 @@ LOGGING = {
         # (and mail_admins): with the root's, every warning was printed twice. One handler.
         "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # A shed request is not an error: helpdesk.shedding logs them, at most every 10 s.
+        "django.request": {"filters": ["not_shed"]},
         "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
         # axes announces its configuration at every start; lockouts are WARNING and still show.
         "axes": {"level": "WARNING"},

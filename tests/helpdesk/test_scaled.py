@@ -19,8 +19,8 @@ from bench.qcluster_memory import tree
 from escalation.models import Firing
 from helpdesk import probe
 from incidents.models import Ticket
-from tests.processes import output, spawn, wait_until
 from tests.escalation.sla_setup import HOUR, escalation_policy, sla_policy
+from tests.processes import output, spawn, wait_until
 
 pytestmark = [
     pytest.mark.slow,

@@ -16,8 +16,8 @@ from ...conftest import utc
 
 # The real SMTP server and webhook receiver of the notification tests (test_end_to_end).
 from ...notifications.conftest import smtp_server, webhook_receiver  # noqa: F401
-from ..oncall import builders
 from ...processes import kill_group, output, spawn, wait_until
+from ..oncall import builders
 
 DECLARED = utc(2026, 6, 2, 12, 0)  # ana's shift: the rotation starts 1 Jun at 09:00 UTC
 
