@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(models.F('drill'), django.db.models.functions.comparison.Coalesce('resolution_due_at', 'response_due_at', 'created_at'), models.F('team'), models.F('priority'), models.F('status'), models.F('acknowledged_at'), models.F('sla_paused_at'), models.F('resolution_due_at'), models.F('response_due_at'), models.F('created_at'), name='ticket_report_deadline_idx'),
+            index=models.Index(django.db.models.functions.comparison.Coalesce('resolution_due_at', 'response_due_at', 'created_at'), models.F('drill'), models.F('team'), models.F('priority'), models.F('status'), models.F('acknowledged_at'), models.F('sla_paused_at'), models.F('resolution_due_at'), models.F('response_due_at'), models.F('created_at'), name='ticket_report_deadline_idx'),
         ),
     ]
