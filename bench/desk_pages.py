@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 PEER = ROOT / "bench" / "peer" / "peer_bench.py"
 AGENT = "dana"
 SUPERVISOR = "sam"
@@ -98,8 +97,8 @@ def child(runs, warmup):
     print("RESULT " + json.dumps({"tickets": Ticket.objects.count(), "pages": results}))
 
 
-def run(cmd, env, timeout=3600):
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+def run(cmd, env, timeout=3600, cwd=ROOT):
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[7:])
@@ -111,7 +110,7 @@ def run(cmd, env, timeout=3600):
 def prepare(url, tickets, reuse, env):
     """Migrate and seed; with --reuse an existing database with enough tickets is kept."""
     manage = [sys.executable, "manage.py"]
-    if reuse and seeded(url):
+    if reuse and seeded(url, tickets):
         return {"seeded": "reused"}
     fresh_database(url)
     run([*manage, "migrate", "--noinput", "-v0"], env)
@@ -120,15 +119,25 @@ def prepare(url, tickets, reuse, env):
     return {"seeded": out.strip(), "seed_seconds": round(time.perf_counter() - started, 1)}
 
 
-def seeded(url):
-    """Does the database already hold tickets? (--reuse keeps it, PostgreSQL as well as SQLite.)"""
+def seeded(url, tickets=1):
+    """Does the database already hold at least `tickets` tickets? (--reuse keeps it.)"""
     if url.startswith("sqlite:"):
-        return Path(url.removeprefix("sqlite:///")).exists()
+        import sqlite3
+
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            return False
+        with sqlite3.connect(path) as conn:
+            try:
+                found = conn.execute("SELECT count(*) FROM incidents_ticket").fetchone()[0]
+            except sqlite3.Error:
+                return False
+            return found >= tickets
     import psycopg
 
     try:
         with psycopg.connect(url) as conn:
-            return conn.execute("SELECT EXISTS (SELECT 1 FROM incidents_ticket)").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM incidents_ticket").fetchone()[0] >= tickets
     except psycopg.Error:
         return False
 
@@ -141,40 +150,41 @@ def fresh_database(url):
     import psycopg
 
     base, name = url.rsplit("/", 1)
-    assert name.startswith("tierdesk_bench_"), "only databases of our own"
+    assert name.startswith("tierdesk_bench_") or name.endswith("_bench"), "only bench databases"
     with psycopg.connect(base + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def report(ours, peer, meta):
+    from bench.tables import markdown
+
     by_peer = {p["operation"]: p for p in (peer or {}).get("pages", [])}
-    lines = [
+    title = (
         f"Tierdesk {ours['tickets']:,} tickets ({meta['database']}); "
         f"django-helpdesk 2.6.1 {peer['tickets']:,} tickets (SQLite)"
         if peer
-        else f"Tierdesk {ours['tickets']:,} tickets ({meta['database']}); no peer run",
-        "",
-        "| operation | Tierdesk p50 ms | p95 ms | queries | django-helpdesk page | p50 ms | p95 ms "
-        "| ratio p95 (peer / Tierdesk) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+        else f"Tierdesk {ours['tickets']:,} tickets ({meta['database']}); no peer run"
+    )
+    header = ["operation", "Tierdesk p50 ms", "p95 ms", "queries", "django-helpdesk page"]
+    header += ["p50 ms", "p95 ms", "ratio p95 (peer / Tierdesk)"]
+    rows = []
     for (operation, _user, _url, peer_op), r in zip(PAGES, ours["pages"], strict=True):
         p = by_peer.get(peer_op)
         few = f" (n={p['n']})" if p and p["n"] < r["n"] else ""
         them = (
-            f"{p['p50']:.1f} | {p['p95']:.1f}{few} | {p['p95'] / r['p95']:.1f}×"
+            [f"{p['p50']:.1f}", f"{p['p95']:.1f}{few}", f"{p['p95'] / r['p95']:.1f}×"]
             if p
-            else "— | — | —"
+            else ["—", "—", "—"]
         )
-        lines.append(
-            f"| {operation} | {r['p50']:.1f} | {r['p95']:.1f} | {r['queries']} | "
-            f"{peer_op or '—'} | {them} |"
-        )
-    return "\n".join(lines)
+        rows.append([operation, f"{r['p50']:.1f}", f"{r['p95']:.1f}", r["queries"], peer_op or "—"])
+        rows[-1] += them
+    return markdown(title, header, rows)
 
 
 def main():
+    from bench.tables import child_env, save
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
@@ -187,16 +197,7 @@ def main():
     if args.child:
         return child(args.runs, args.warmup)
     url = args.database_url or f"sqlite:////tmp/tierdesk_bench_pages_{args.tickets}.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        SECRET_KEY="bench",
-        DEBUG="false",
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="helpdesk.settings",
-        PYTHONPATH=str(ROOT),
-        LOG_LEVEL="WARNING",
-        ALLOWED_HOSTS="localhost",
-    )
+    env = child_env(os.environ, url)
     meta = {"database": url.split(":", 1)[0], "started": datetime.now(UTC).isoformat()}
     meta.update(prepare(url, args.tickets, args.reuse, env))
     print(json.dumps(meta), flush=True)
@@ -208,11 +209,7 @@ def main():
         peer = run([*peer_cmd, "--runs", str(args.runs), "--warmup", str(args.warmup)], env=None)
     table = report(ours, peer, meta)
     print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = {"meta": meta, "tierdesk": ours, "django_helpdesk": peer}
-    (RESULTS / f"desk_pages-{stamp}.json").write_text(json.dumps(out, indent=2))
-    (RESULTS / f"desk_pages-{stamp}.md").write_text(table + "\n")
+    save("desk_pages", {"meta": meta, "tierdesk": ours, "django_helpdesk": peer}, table)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,11 @@ class TicketClock(models.Model):
 
     class Meta:
         verbose_name = "ticket SLA clock"
+        indexes = [
+            # The reports read a ticket's figures from this index alone, never the wide row
+            # (its frozen calendar and policy): docs/reports.md, docs/benchmarks.md.
+            models.Index(fields=["ticket", *figures.FIELDS], name="clock_report_figures_idx")
+        ]
 
     def __str__(self):
         return f"Clock of ticket {self.ticket_id}"

@@ -1,12 +1,10 @@
 """GET /api/reports/agents/: what each agent did in a period (docs/reports.md)."""
 
-from collections import defaultdict
-
 from django.db.models import Count, Exists, OuterRef, Q
 
 from incidents.models import TicketEvent
 
-from .stats import nearest_rank
+from .stats import grouped
 
 COLUMNS = [
     "agent",
@@ -78,21 +76,14 @@ def _work(period):
 
 def _first_response_medians(events):
     """{agent: (median business seconds, median wall seconds)} from creation to their
-    acknowledgements: the times the tickets' clocks keep."""
-    times = defaultdict(lambda: ([], []))
-    found = events.filter(kind=TicketEvent.Kind.ACKNOWLEDGED).values_list(
-        "actor",
-        "ticket__sla_clock__acknowledge_seconds",
-        "ticket__sla_clock__acknowledge_wall_seconds",
-    )
-    for actor, business, wall in found:
-        if business is not None:
-            times[actor][0].append(business)
-            times[actor][1].append(wall)
-    return {
-        actor: (nearest_rank(business, 0.5), nearest_rank(wall, 0.5))
-        for actor, (business, wall) in times.items()
+    acknowledgements: the times the tickets' clocks keep (stats.grouped)."""
+    asks = {
+        "business": ("ticket__sla_clock__acknowledge_seconds", (0.5,)),
+        "wall": ("ticket__sla_clock__acknowledge_wall_seconds", (0.5,)),
     }
+    acknowledged = events.filter(kind=TicketEvent.Kind.ACKNOWLEDGED)
+    found = grouped(acknowledged, {"agents": (("actor",), asks)})["agents"]
+    return {actor: (row["business"][0], row["wall"][0]) for (actor,), row in found.items()}
 
 
 def _reopened(events):

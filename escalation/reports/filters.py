@@ -2,7 +2,7 @@
 (the API answers its errors field by field, the dashboard shows them beside the inputs)."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +11,10 @@ from incidents.models import Priority, Team
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+# The days a period may take: the instants of its ends (and a week's Monday before it) must
+# exist in every time zone, so year 1 and year 9999 are out.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,13 @@ class ReportFilters(forms.Form):
 
     def clean(self):
         data = super().clean()
-        last = data.get("to") or self.today
-        first = data.get("from") or last - timedelta(days=DEFAULT_DAYS - 1)
         if "from" in self.errors or "to" in self.errors:
             return data
+        last = data.get("to") or self.today
+        if any(day and not FIRST_DAY <= day <= LAST_DAY for day in (data.get("from"), last)):
+            self.add_error("to", f"Choose a period between {FIRST_DAY} and {LAST_DAY}.")
+            return data
+        first = data.get("from") or max(last - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
         if first > last:
             self.add_error("to", "The end of the period comes before its start.")
         elif (last - first).days >= MAX_DAYS:

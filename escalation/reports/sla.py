@@ -1,10 +1,7 @@
 """GET /api/reports/sla/: compliance and times per team and priority (SPEC "Reports")."""
 
-from collections import defaultdict
-
-from .stats import median_and_p90
-from .teams import teams_in_order
-from .tickets import TIMES, counted, escalations, figures
+from .stats import MEDIAN_AND_P90, grouped
+from .tickets import OUTCOMES, TIMES, counted, counted_cells, escalations
 
 COLUMNS = [
     "team",
@@ -32,51 +29,38 @@ TIME_COLUMNS = [("mtta", ""), ("mtta", "_wall"), ("mttr", ""), ("mttr", "_wall")
 def sla_report(period, now):
     """One row per (team, priority) with tickets in `period`, by team tier and name, then
     priority: counts, and MTTA and MTTR as median and p90 in business and wall seconds.
-    Two queries: each ticket's figures, and the escalations."""
+    Two queries: the tickets' figures per row (stats.grouped) and the escalations."""
     tickets = counted(period)
-    return sla_rows(figures(tickets, now), escalations(tickets, "team_id", "priority"))
+    found = grouped(tickets, {"rows": ROWS}, counted_cells(now))["rows"]
+    return sla_rows(found, escalations(tickets, "team_id", "priority"))
+
+
+# Grouped per team and priority, with the team's name and tier for the rows and their order,
+# and the percentiles of each time column.
+ROWS = (
+    ("team_id", "team__name", "team__tier", "priority"),
+    {column: (column, MEDIAN_AND_P90) for column in TIMES},
+)
 
 
 def sla_rows(found, escalated):
-    """The report's rows from tickets.figures rows and escalations by (team, priority)."""
-    groups = defaultdict(Group)
-    for team, priority, response, resolution, *times in found:
-        groups[team, priority].add(response, resolution, times)
-    names = teams_in_order(team for team, _priority in groups)
-    order = {pk: position for position, pk in enumerate(names)}
+    """The report's rows from stats.grouped's groups of ROWS and the escalations by (team id,
+    priority), by team tier and name (tickets of no team last), then priority."""
     rows = [
-        group.row(key, names.get(key[0], ("", 0))[0], escalated.get(key, 0))
-        for key, group in groups.items()
+        _row(cells, escalated.get((cells["team_id"], cells["priority"]), 0))
+        for cells in found.values()
     ]
-    rows.sort(key=lambda r: (order.get(r["team"], len(order)), r["priority"]))
+    rows.sort(key=lambda r: r.pop("_order"))
     return rows
 
 
-class Group:
-    """The tickets of one row: counts and the times of each figure."""
-
-    def __init__(self):
-        self.tickets = 0
-        self.outcomes = defaultdict(int)
-        self.times = [[] for _ in TIMES]
-
-    def add(self, response, resolution, times):
-        self.tickets += 1
-        self.outcomes["response", response] += 1
-        self.outcomes["resolution", resolution] += 1
-        for column, value in zip(self.times, times, strict=True):
-            if value is not None:
-                column.append(value)
-
-    def row(self, key, team_name, escalations):
-        result = {"team": key[0], "team_name": team_name, "priority": key[1]}
-        result["tickets"] = self.tickets
-        for clock in ("response", "resolution"):
-            for what in ("met", "missed"):
-                result[f"{clock}_{what}"] = self.outcomes[clock, what]
-        result["escalations"] = escalations
-        for (figure, wall), values in zip(TIME_COLUMNS, self.times, strict=True):
-            result[f"{figure}_median{wall}_seconds"], result[f"{figure}_p90{wall}_seconds"] = (
-                median_and_p90(values)
-            )
-        return {name: result[name] for name in COLUMNS}
+def _row(cells, escalations):
+    name, tier = cells["team__name"] or "", cells["team__tier"]
+    row = {"team": cells["team_id"], "team_name": name, "priority": cells["priority"]}
+    row.update({name: cells[name] for name in ["tickets", *OUTCOMES]})
+    row["escalations"] = escalations
+    for (figure, wall), column in zip(TIME_COLUMNS, TIMES, strict=True):
+        row[f"{figure}_median{wall}_seconds"], row[f"{figure}_p90{wall}_seconds"] = cells[column]
+    row = {name: row[name] for name in COLUMNS}
+    row["_order"] = (tier is None, tier or 0, name, row["team"] or 0, row["priority"])
+    return row

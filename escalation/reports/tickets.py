@@ -4,6 +4,7 @@ to acknowledge and to resolve in business and wall seconds, and the escalations.
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
 from incidents.models import Ticket, TicketEvent
 
@@ -60,13 +61,17 @@ def outcome(clock, now):
     )
 
 
-def figures(tickets, now, **extra):
-    """(team id, priority, response outcome, resolution outcome, *TIMES, *extra) of each
-    ticket of the queryset: one query, the columns a report aggregates."""
-    found = tickets.annotate(
-        response=outcome("response", now), resolution=outcome("resolution", now), **extra
-    )
-    return found.values_list("team_id", "priority", "response", "resolution", *TIMES, *extra)
+OUTCOMES = ["response_met", "response_missed", "resolution_met", "resolution_missed"]
+
+
+def counted_cells(now):
+    """What a report counts of its tickets, for stats.grouped: every ticket, and the tickets of
+    each outcome of each clock at `now`."""
+    cells = {"tickets": None}
+    for name in OUTCOMES:
+        clock, what = name.split("_")
+        cells[name] = Exact(outcome(clock, now), Value(what))
+    return cells
 
 
 # An `escalated` event that moved the ticket up the ladder: a manual escalation, or a level's

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from ..models import Firing
 from .escalations import level_firings
-from .sla import sla_rows
-from .stats import nearest_rank
-from .tickets import counted, deadline, escalation_events, figures
+from .sla import ROWS, sla_rows
+from .stats import grouped
+from .tickets import TIMES, counted, counted_cells, deadline, escalation_events
 
 COLUMNS = [
     "starts",
@@ -56,11 +56,11 @@ def trends(period, now):
 
 
 def sla_and_trends(period, now):
-    """(the SLA report's rows, the trend rows) of `period` from one read of the tickets'
-    figures and one of their escalations, for the dashboard, which shows both."""
+    """(the SLA report's rows, the trend rows) of `period`, for the dashboard and the SLA
+    report, which show both: the tickets' figures per row and per bucket (stats.grouped: one
+    query per grouping on PostgreSQL, one for both on SQLite) and the escalations."""
     starts, step = buckets(period)
-    tickets = counted(period)
-    found = list(figures(tickets, now, bucket=bucket_of(deadline(), starts, step)))
+    tickets = counted(period).annotate(bucket=bucket_of("deadline", starts, step))
     escalated = (
         escalation_events(tickets)
         .annotate(bucket=bucket_of(deadline("ticket"), starts, step))
@@ -71,32 +71,31 @@ def sla_and_trends(period, now):
     for row in escalated:
         by_row[row["ticket__team_id"], row["ticket__priority"]] += row["n"]
         by_bucket[row["bucket"]] += row["n"]
-    rows = sla_rows([row[:-1] for row in found], by_row)
-    return rows, trend_rows(found, by_bucket, starts, period)
+    found = grouped(tickets, {"rows": ROWS, "buckets": BUCKETS}, counted_cells(now))
+    rows = sla_rows(found["rows"], by_row)
+    return rows, trend_rows(found["buckets"], by_bucket, starts, period)
+
+
+# The medians of each bucket: business seconds to acknowledge and to resolve.
+BUCKETS = (
+    ("bucket",),
+    {"mtta_median_seconds": (TIMES[0], (0.5,)), "mttr_median_seconds": (TIMES[2], (0.5,))},
+)
 
 
 def trend_rows(found, escalated, starts, period):
-    groups = defaultdict(lambda: {"tickets": 0, "response": 0, "resolution": 0, "a": [], "r": []})
-    for _team, _priority, response, resolution, acknowledge, _aw, resolve, _rw, bucket in found:
-        group = groups[bucket]
-        group["tickets"] += 1
-        group["response"] += response == "missed"
-        group["resolution"] += resolution == "missed"
-        if acknowledge is not None:
-            group["a"].append(acknowledge)
-        if resolve is not None:
-            group["r"].append(resolve)
+    """One row per bucket from stats.grouped's groups of BUCKETS."""
     rows = []
     for index, start in enumerate(starts):
-        group = groups[index]
+        cells = found.get((index,), {})
         rows.append(
             {
                 "starts": max(start, period.first_day),  # a first week cut by the period
-                "tickets": group["tickets"],
-                "mtta_median_seconds": nearest_rank(group["a"], 0.5),
-                "mttr_median_seconds": nearest_rank(group["r"], 0.5),
-                "response_missed": group["response"],
-                "resolution_missed": group["resolution"],
+                "tickets": cells.get("tickets", 0),
+                "mtta_median_seconds": cells.get("mtta_median_seconds", [None])[0],
+                "mttr_median_seconds": cells.get("mttr_median_seconds", [None])[0],
+                "response_missed": cells.get("response_missed", 0),
+                "resolution_missed": cells.get("resolution_missed", 0),
                 "escalations": escalated.get(index, 0),
             }
         )
