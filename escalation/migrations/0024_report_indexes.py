@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0021_history_follows_issue_23'),
+        ('escalation', '0023_firing_fired_by'),
         ('incidents', '0027_report_indexes'),
     ]
 
