@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,6 +10,9 @@ from .sla import SLAPolicy
 # Bounded in time: django-q2 kills a task after Q_CLUSTER["timeout"] (60 s); a replay stops
 # well before, keeps what it found and says it stopped early.
 REPLAY_SECONDS = 45
+# A replay still "running" this long after its worker took it has lost that worker (the cluster
+# stopped, or django-q2 killed the task at its timeout): its page says so and stops polling.
+ABANDONED_AFTER = timedelta(seconds=REPLAY_SECONDS + 60)
 
 
 class Replay(models.Model):
@@ -50,6 +55,7 @@ class Replay(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     result = models.JSONField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -62,6 +68,15 @@ class Replay(models.Model):
         """Queued → running by conditional update: only the worker that changed it goes on."""
         return bool(
             Replay.objects.filter(pk=self.pk, state=self.State.QUEUED).update(
-                state=self.State.RUNNING
+                state=self.State.RUNNING, started_at=timezone.now()
             )
+        )
+
+    def abandoned(self, now=None):
+        """Running, but taken so long ago that its worker is gone: it will never finish."""
+        now = now or timezone.now()
+        return (
+            self.state == self.State.RUNNING
+            and self.started_at is not None
+            and now - self.started_at > ABANDONED_AFTER
         )

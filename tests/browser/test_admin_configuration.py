@@ -167,7 +167,8 @@ def test_a_supervisor_watches_the_preview_move_as_they_edit_a_level(
     expect(levels).to_contain_text("admin")
     found += look(page, "admin-policy-history")
 
-    page.go_back()
+    page.go_back()  # the form again, its preview shown (asked again after the back/forward cache)
+    expect(panel.locator("tr.firing").first).to_contain_text("First response due -1h")
     page.fill("#id_replay-days", "7")
     page.click("#replay-button")
     result = page.locator(".replay-result")

@@ -1,6 +1,9 @@
 """Replay of a draft policy against a crafted history, counted by hand (issue 27)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from escalation.models import Firing, Replay, SLATarget
 from escalation.replay import BREACHES_APPROXIMATE, NO_BREACH_CHANGE, run
@@ -183,6 +186,26 @@ def test_the_task_claims_a_replay_once(history, teams):
 
     assert run_replay(replay.pk) is True
     assert run_replay(replay.pk) is False  # already run: the second worker does nothing
+
+
+def test_a_replay_whose_worker_ended_says_so_and_stops_polling(client, supervisor, teams):
+    """The task's worker died (cluster stopped, or killed at django-q2's timeout): the row stays
+    "running" for ever, so the page must stop polling and say what happened."""
+    from django.urls import reverse
+
+    replay = Replay.objects.create(name="Draft", draft=DRAFT, scope=[[], [], None, True])
+    assert replay.claim()
+    replay.refresh_from_db()
+    assert replay.started_at is not None and not replay.abandoned()
+    url = reverse("admin:escalation_escalationpolicy_replay_status", args=[replay.pk])
+    client.force_login(supervisor)
+
+    running = client.get(url).content.decode()
+    assert "hx-trigger" in running and "stopped without a result" not in running
+
+    Replay.objects.filter(pk=replay.pk).update(started_at=timezone.now() - timedelta(minutes=2))
+    gone = client.get(url).content.decode()
+    assert "stopped without a result" in gone and "hx-trigger" not in gone
 
 
 def test_a_supervisor_replays_the_unsaved_form_from_the_admin(
