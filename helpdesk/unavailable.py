@@ -26,12 +26,18 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10
 LOG_EVERY_SECONDS = 60
 _last_logged = {}
+# SQLite raises OperationalError for these too (PostgreSQL: ProgrammingError), though nothing
+# is down: they stay 500s with their traceback, so a bug is never logged as an outage.
+PROGRAMMING_ERRORS = ("no such table", "no such column", "no such function", "near ")
 
 
 def outage(exception):
     """What is down ("database", "disk", "cache"), or None when `exception` is no outage."""
     if isinstance(exception, OperationalError | InterfaceError):
-        return "disk" if "disk is full" in str(exception) else "database"
+        text = str(exception)
+        if text.startswith(PROGRAMMING_ERRORS):
+            return None  # SQLite says a missing migration or bad SQL this way: a bug, a 500
+        return "disk" if "disk is full" in text else "database"
     # Only when the Redis client is loaded at all: a deployment without Redis never imports it.
     exceptions = sys.modules.get("redis.exceptions")
     if exceptions and isinstance(

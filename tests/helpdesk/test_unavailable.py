@@ -37,6 +37,16 @@ def test_a_dropped_connection_on_a_page_is_a_plain_503_page():
     assert "Tierdesk is briefly unavailable" in page and "Traceback" not in page
 
 
+@pytest.mark.parametrize(
+    "message", ["no such column: incidents_ticket.drill", 'near "FROM": syntax error']
+)
+def test_a_schema_or_sql_bug_sqlite_reports_as_operational_stays_a_500(message):
+    """SQLite raises OperationalError for a missing migration or bad SQL: a bug, not an outage,
+    so it keeps Django's 500 (and its traceback in the log), never a quiet 503."""
+    assert unavailable.outage(OperationalError(message)) is None
+    assert answer("/api/tickets/", OperationalError(message)).status_code == 500
+
+
 def test_a_full_disk_is_a_507_that_says_nothing_was_saved():
     response = answer("/api/tickets/", OperationalError("database or disk is full"))
     assert response.status_code == 507 and not response.has_header("Retry-After")
