@@ -183,6 +183,12 @@ def dash_duration(seconds):
 
 
 @register.filter
+def status_word(status):
+    """A ticket's status (its value) in the reader's words."""
+    return STATUS_WORDS.get(status, status)
+
+
+@register.filter
 def stopped_by(why):
     """What stopped a clock (escalation.clock_state's `why`: "acknowledged" or a status), in
     the reader's words, capitalised."""
