@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
 from incidents.models import Follower
 from incidents.models.lifecycle import TransitionError
 
-from . import timeline
+from . import history, timeline
 from .forms import (
     OUT_OF_DATE,
     ActionForm,
@@ -46,56 +47,66 @@ def _name(user):
 @action("take", ActionForm, permissions.can_change_ticket)
 def take(user, ticket, data):
     ticket.update(user, assignee=user)
-    return f"You took {ticket.reference}."
+    return _("You took %(ticket)s.") % {"ticket": ticket.reference}
 
 
 @action("acknowledge", ActionForm, permissions.can_acknowledge)
 def acknowledge(user, ticket, data):
     if ticket.acknowledge(user) is None:
-        return f"{ticket.reference} was already acknowledged."
-    return f"{ticket.reference} acknowledged."
+        return _("%(ticket)s was already acknowledged.") % {"ticket": ticket.reference}
+    return _("%(ticket)s acknowledged.") % {"ticket": ticket.reference}
 
 
 @action("status", StatusForm, permissions.can_change_ticket)
 def change_status(user, ticket, data):
     ticket.update(user, status=data["status"])
-    return f"Status is now {ticket.get_status_display().lower()}."
+    return _("Status is now %(status)s.") % {
+        "status": str(history.STATUS_WORDS.get(ticket.status, ticket.status)).lower()
+    }
 
 
 @action("assign", AssignForm, permissions.can_change_ticket)
 def assign(user, ticket, data):
     assignee = data["assignee"]
     ticket.update(user, assignee=assignee)
-    return f"{ticket.reference} is assigned to {_name(assignee) if assignee else 'nobody'}."
+    if assignee:
+        return _("%(ticket)s is assigned to %(name)s.") % {
+            "ticket": ticket.reference,
+            "name": _name(assignee),
+        }
+    return _("%(ticket)s is assigned to nobody.") % {"ticket": ticket.reference}
 
 
 @action("priority", PriorityForm, permissions.can_change_ticket)
 def override_priority(user, ticket, data):
     ticket.update(user, priority=data["priority"], reason=data["reason"])
-    return f"Priority is now {ticket.priority}."
+    return _("Priority is now %(priority)s.") % {"priority": ticket.priority}
 
 
 @action("escalate", EscalateForm, permissions.can_escalate)
 def escalate(user, ticket, data):
     ticket.escalate(user, data["reason"], team=data["team"], assignee=data["assignee"])
-    team = f"{ticket.team.name} (tier {ticket.team.tier})"
+    team = {"team": ticket.team.name, "tier": ticket.team.tier}
     if data["assignee"]:
-        return f"Escalated to {_name(data['assignee'])} of {team}."
-    return f"Escalated to {team}."
+        return _("Escalated to %(name)s of %(team)s (tier %(tier)s).") % {
+            **team,
+            "name": _name(data["assignee"]),
+        }
+    return _("Escalated to %(team)s (tier %(tier)s).") % team
 
 
 @action("resolve", ActionForm, permissions.can_resolve)
 def resolve(user, ticket, data):
     if ticket.status == "resolved":
-        raise TransitionError("This ticket is already resolved.")
+        raise TransitionError(_("This ticket is already resolved."))
     ticket.resolve(user)
-    return f"{ticket.reference} resolved."
+    return _("%(ticket)s resolved.") % {"ticket": ticket.reference}
 
 
 @action("reopen", ActionForm, permissions.can_reopen)
 def reopen(user, ticket, data):
     ticket.reopen(user)
-    return f"{ticket.reference} reopened."
+    return _("%(ticket)s reopened.") % {"ticket": ticket.reference}
 
 
 @require_POST
@@ -125,10 +136,16 @@ def follow(request, ticket_id):
     ticket = visible_ticket(request, ticket_id)
     if request.POST.get("stop"):
         Follower.objects.unfollow(ticket, request.user)
-        messages.success(request, f"You no longer follow {ticket.reference}.")
+        messages.success(
+            request, _("You no longer follow %(ticket)s.") % {"ticket": ticket.reference}
+        )
     else:
         Follower.objects.follow(ticket, request.user)
-        messages.success(request, f"You follow {ticket.reference}: its public changes reach you.")
+        messages.success(
+            request,
+            _("You follow %(ticket)s: its public changes reach you.")
+            % {"ticket": ticket.reference},
+        )
     return redirect("desk:ticket", ticket.pk)
 
 
@@ -147,7 +164,7 @@ def reply(request, ticket_id):
             ticket.add_reply(request.user, form.cleaned_data["body"], internal=internal)
         except TransitionError as exc:
             return _refuse(request, ticket, str(exc))
-    messages.success(request, "Internal note added." if internal else "Reply sent.")
+    messages.success(request, _("Internal note added.") if internal else _("Reply sent."))
     return redirect("desk:ticket", ticket.pk)
 
 
@@ -158,7 +175,7 @@ def _refused(request, ticket, form, allowed):
     if not allowed(request.user, ticket):
         return _refuse(request, ticket, permissions.refusal(request.user, ticket), status=403)
     if not form.is_valid() and "updated_at" in form.errors:
-        return _refuse(request, ticket, OUT_OF_DATE)
+        return _refuse(request, ticket, str(OUT_OF_DATE))
     stale = refuse_if_stale(request, ticket, form.cleaned_data["updated_at"])
     if stale:
         return stale
@@ -181,7 +198,10 @@ def refuse_if_stale(request, ticket, seen):
         return None
     messages.error(
         request,
-        f"{ticket.reference} changed since you opened it, so nothing was done. "
-        "Check what changed below; your text is kept.",
+        _(
+            "%(ticket)s changed since you opened it, so nothing was done. "
+            "Check what changed below; your text is kept."
+        )
+        % {"ticket": ticket.reference},
     )
     return render_workspace(request, ticket, kept=request.POST, changed=changed, status=409)

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalation import forecast, oncall
@@ -34,16 +36,17 @@ class AbsenceForm(forms.ModelForm):
     class Meta:
         model = Absence
         fields = ["start", "end", "deputy", "note"]
+        labels = {"deputy": gettext_lazy("Deputy"), "note": gettext_lazy("Note")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.user = user
         self.fields["deputy"].queryset = roles.agents().exclude(pk=user.pk).order_by("username")
-        self.fields["deputy"].empty_label = "No deputy"
-        self.fields["deputy"].help_text = "Told instead of you while you are away."
+        self.fields["deputy"].empty_label = _("No deputy")
+        self.fields["deputy"].help_text = _("Told instead of you while you are away.")
         zone = timezone.get_current_timezone_name()
-        self.fields["start"].label = f"Away from ({zone})"
-        self.fields["end"].label = f"Back at ({zone})"
+        self.fields["start"].label = _("Away from (%(zone)s)") % {"zone": zone}
+        self.fields["end"].label = _("Back at (%(zone)s)") % {"zone": zone}
 
 
 class CoverForm(forms.ModelForm):
@@ -53,7 +56,12 @@ class CoverForm(forms.ModelForm):
     class Meta:
         model = CoverRequest
         fields = ["team", "layer", "start", "end", "asked", "note"]
-        labels = {"asked": "Ask", "layer": "Layer", "note": "Message to them"}
+        labels = {
+            "team": gettext_lazy("Team"),
+            "asked": gettext_lazy("Ask"),
+            "layer": gettext_lazy("Layer"),
+            "note": gettext_lazy("Message to them"),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, prefix="cover", **kwargs)
@@ -61,16 +69,16 @@ class CoverForm(forms.ModelForm):
         self.fields["team"].queryset = Team.objects.filter(memberships__user=user)
         self.fields["asked"].queryset = roles.agents().exclude(pk=user.pk).order_by("username")
         zone = timezone.get_current_timezone_name()
-        self.fields["start"].label = f"From ({zone})"
-        self.fields["end"].label = f"Until ({zone})"
+        self.fields["start"].label = _("From (%(zone)s)") % {"zone": zone}
+        self.fields["end"].label = _("Until (%(zone)s)") % {"zone": zone}
 
     def clean(self):
         data = super().clean()
         team, asked = data.get("team"), data.get("asked")
         if team and asked and not Membership.objects.filter(team=team, user=asked).exists():
-            self.add_error("asked", f"Not a member of {team.name}.")
+            self.add_error("asked", _("Not a member of %(team)s.") % {"team": team.name})
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", "The range ends after it starts.")
+            self.add_error("end", _("The range ends after it starts."))
         return data
 
 
@@ -198,8 +206,13 @@ def availability(request):
                     absence.created_by = request.user
                     absence.save()
                     told = tell_leads(absence, clashes, emptied)
-                note = f" Your team leads were told: {', '.join(told)}." if told else ""
-                messages.success(request, f"Out of office saved.{note}")
+                saved = (
+                    _("Out of office saved. Your team leads were told: %(leads)s.")
+                    % {"leads": ", ".join(told)}
+                    if told
+                    else _("Out of office saved.")
+                )
+                messages.success(request, saved)
                 return redirect("desk:availability")
         else:
             messages.error(request, problems(form))
@@ -234,7 +247,7 @@ def ask_cover(request):
     form = CoverForm(request.POST, user=request.user)
     if form.is_valid():
         form.save()
-        messages.success(request, "Asked. The override is made when they accept.")
+        messages.success(request, _("Asked. The override is made when they accept."))
     else:
         messages.error(request, problems(form))
     return redirect("desk:availability")
@@ -245,11 +258,11 @@ def ask_cover(request):
 def answer_cover(request, request_id, answer):
     asked = get_object_or_404(CoverRequest, pk=request_id, asked=request.user)
     if answer == "accept" and asked.accept(request.user):
-        messages.success(request, "You cover that range now; it is in the schedule.")
+        messages.success(request, _("You cover that range now; it is in the schedule."))
     elif answer == "decline" and asked.decline(request.user):
-        messages.success(request, "Declined.")
+        messages.success(request, _("Declined."))
     else:
-        messages.error(request, "That request was answered already.")
+        messages.error(request, _("That request was answered already."))
     return redirect("desk:availability")
 
 
@@ -258,7 +271,7 @@ def answer_cover(request, request_id, answer):
 def renew_feed(request):
     """A new secret link for the calendar feed; the old one stops working."""
     OnCallFeed.for_user(request.user, renew=True)
-    messages.success(request, "New calendar link made; the old one no longer works.")
+    messages.success(request, _("New calendar link made; the old one no longer works."))
     return redirect("desk:availability")
 
 
@@ -267,5 +280,5 @@ def renew_feed(request):
 def cancel_absence(request, absence_id):
     absence = get_object_or_404(Absence, pk=absence_id, user=request.user)
     absence.delete()
-    messages.success(request, "Out of office removed.")
+    messages.success(request, _("Out of office removed."))
     return redirect("desk:availability")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from escalation import clock_state
 from escalation.durations import short_duration
@@ -45,8 +46,8 @@ def badge(ticket, now):
     if found is not None:
         return deadline_badge(found.due, now, found.clock)
     if clock_state.resolution_state(ticket, now).state == clock_state.PAUSED:
-        return Badge("Paused", "grey")
-    return Badge("No deadline" if ticket.is_active else "Done", "none")
+        return Badge(_("Paused"), "grey")
+    return Badge(_("No deadline") if ticket.is_active else _("Done"), "none")
 
 
 def clock_badge(state, now):
@@ -54,15 +55,15 @@ def clock_badge(state, now):
     if state.counting:
         return deadline_badge(state.due, now, state.clock)
     if state.state == clock_state.PAUSED:
-        return Badge("Paused", "grey")
+        return Badge(_("Paused"), "grey")
     return None
 
 
 def deadline_badge(due, now, clock=None):
     left = (due - now).total_seconds()
     if left < 0:
-        return Badge(f"Overdue {short_duration(left)}", "red", clock, due)
-    label = f"Due in {short_duration(left)}"
+        return Badge(_("Overdue %(time)s") % {"time": short_duration(left)}, "red", clock, due)
+    label = _("Due in %(time)s") % {"time": short_duration(left)}
     if left < URGENT_MINUTES * 60:
         return Badge(label, "orange", clock, due)
     if left < at_risk_minutes() * 60:

@@ -8,12 +8,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from incidents import roles
 from incidents.models import Priority, Team, Ticket
 
 MAX_ID = 2**63 - 1  # the largest id a database's bigint holds; a larger one is never looked up
-OUT_OF_DATE = "This form is out of date; reload the ticket."
+OUT_OF_DATE = gettext_lazy("This form is out of date; reload the ticket.")
 # Statuses a bulk edit may set; "new" is where tickets start, never where they go back to.
 BULK_STATUSES = [(value, label) for value, label in Ticket.Status.choices if value != "new"]
 
@@ -68,7 +70,7 @@ def person_field(**kwargs):
     return ObjectField(
         queryset=roles.agents(),
         required=False,
-        error_messages={"invalid_choice": "Choose a person who works the desk."},
+        error_messages={"invalid_choice": gettext_lazy("Choose a person who works the desk.")},
         **kwargs,
     )
 
@@ -82,44 +84,50 @@ class ActionForm(forms.Form):
 class StatusForm(ActionForm):
     status = forms.ChoiceField(
         choices=Ticket.Status.choices,
-        error_messages={"required": "Choose a status.", "invalid_choice": "Choose a status."},
+        error_messages={
+            "required": gettext_lazy("Choose a status."),
+            "invalid_choice": gettext_lazy("Choose a status."),
+        },
     )
 
 
 class AssignForm(ActionForm):
-    assignee = person_field(label="Assign to")  # blank: nobody
+    assignee = person_field(label=gettext_lazy("Assign to"))  # blank: nobody
 
 
 class PriorityForm(ActionForm):
     priority = forms.ChoiceField(
         choices=Priority.choices,
         error_messages={
-            "required": "Choose a priority from P1 to P4.",
-            "invalid_choice": "Choose a priority from P1 to P4.",
+            "required": gettext_lazy("Choose a priority from P1 to P4."),
+            "invalid_choice": gettext_lazy("Choose a priority from P1 to P4."),
         },
     )
-    reason = forms.CharField(label="Reason", required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
 
 
 class EscalateForm(ActionForm):
     team = ObjectField(
-        label="Escalate to",
+        label=gettext_lazy("Escalate to"),
         queryset=Team.objects.all(),
         required=False,  # blank: the team's next tier
-        error_messages={"invalid_choice": "Choose a team from the list."},
+        error_messages={"invalid_choice": gettext_lazy("Choose a team from the list.")},
     )
-    assignee = person_field(label="To a person")
-    reason = forms.CharField(label="Reason", required=False)
+    assignee = person_field(label=gettext_lazy("To a person"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
 
 
 class ReplyForm(ActionForm):
     body = forms.CharField(
-        label="Message",
-        error_messages={"required": "Write a reply or a note before sending."},
+        label=gettext_lazy("Message"),
+        error_messages={"required": gettext_lazy("Write a reply or a note before sending.")},
     )
     visibility = forms.ChoiceField(
-        label="Send as",
-        choices=[("public", "Public reply"), ("internal", "Internal note")],
+        label=gettext_lazy("Send as"),
+        choices=[
+            ("public", gettext_lazy("Public reply")),
+            ("internal", gettext_lazy("Internal note")),
+        ],
         required=False,
     )
 
@@ -129,8 +137,10 @@ class IdsField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Select at least one ticket first.",
-        "invalid": "The selection holds something that is no ticket; reload the queue.",
+        "required": gettext_lazy("Select at least one ticket first."),
+        "invalid": gettext_lazy(
+            "The selection holds something that is no ticket; reload the queue."
+        ),
     }
 
     def to_python(self, value):
@@ -147,20 +157,20 @@ class IdsField(forms.Field):
 class BulkForm(forms.Form):
     ticket = IdsField(label=None)
     action = forms.ChoiceField(
-        choices=[("assign", "Assign"), ("status", "Change status")],
+        choices=[("assign", gettext_lazy("Assign")), ("status", gettext_lazy("Change status"))],
         error_messages={
-            "required": "Choose what to do with the selected tickets.",
-            "invalid_choice": "Choose what to do with the selected tickets.",
+            "required": gettext_lazy("Choose what to do with the selected tickets."),
+            "invalid_choice": gettext_lazy("Choose what to do with the selected tickets."),
         },
     )
-    assignee = person_field(label="Assign to")  # blank: unassign
-    status = forms.ChoiceField(label="Status", choices=BULK_STATUSES, required=False)
+    assignee = person_field(label=gettext_lazy("Assign to"))  # blank: unassign
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=BULK_STATUSES, required=False)
     next = forms.CharField(label=None, required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("action") == "status" and not data.get("status"):
-            self.add_error("status", "Choose a status.")
+            self.add_error("status", _("Choose a status."))
         return data
 
     def change(self):
@@ -171,29 +181,38 @@ class BulkForm(forms.Form):
 
 
 class QueueFilters(forms.Form):
-    q = forms.CharField(required=False, label="Search", max_length=200)
-    status = forms.ChoiceField(required=False, label="Status")
-    priority = forms.ChoiceField(required=False, label="Priority")
-    assignee = forms.ChoiceField(required=False, label="Assignee")
-    team = forms.ChoiceField(required=False, label="Team")
+    q = forms.CharField(required=False, label=gettext_lazy("Search"), max_length=200)
+    status = forms.ChoiceField(required=False, label=gettext_lazy("Status"))
+    priority = forms.ChoiceField(required=False, label=gettext_lazy("Priority"))
+    assignee = forms.ChoiceField(required=False, label=gettext_lazy("Assignee"))
+    team = forms.ChoiceField(required=False, label=gettext_lazy("Team"))
     # Carried by the links and the hidden input of the page, not shown as filters.
-    view = forms.CharField(required=False, label="View", max_length=120, widget=forms.HiddenInput)
+    view = forms.CharField(
+        required=False, label=gettext_lazy("View"), max_length=120, widget=forms.HiddenInput
+    )
     page = forms.IntegerField(
-        required=False, label="Page", min_value=1, max_value=10**9, widget=forms.HiddenInput
+        required=False,
+        label=gettext_lazy("Page"),
+        min_value=1,
+        max_value=10**9,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, data, *, teams, agents):
         super().__init__(data)
-        self.fields["status"].choices = [("", "Open (any)"), *Ticket.Status.choices]
-        self.fields["priority"].choices = [("", "Any"), *Priority.choices]
+        self.fields["status"].choices = [("", _("Open (any)")), *Ticket.Status.choices]
+        self.fields["priority"].choices = [("", _("Any")), *Priority.choices]
         self.fields["assignee"].choices = [
-            ("", "Anyone"),
-            ("none", "Unassigned"),
+            ("", _("Anyone")),
+            ("none", _("Unassigned")),
             *((str(u.pk), u.get_full_name() or u.get_username()) for u in agents),
         ]
         self.fields["team"].choices = [
-            ("", "Any"),
-            *((t.slug, f"{t.name} (tier {t.tier})") for t in teams),
+            ("", _("Any")),
+            *(
+                (t.slug, _("%(team)s (tier %(tier)s)") % {"team": t.name, "tier": t.tier})
+                for t in teams
+            ),
         ]
 
     def narrow(self, tickets):

@@ -68,6 +68,10 @@ NOTICES = {
     "breach": pgettext_lazy("notification", "SLA breach"),
     "contact_update": pgettext_lazy("notification", "update for an outside contact"),
     "followed": pgettext_lazy("notification", "update on a ticket they follow"),
+    "absence_conflict": pgettext_lazy(
+        "notification", "a team member away during their on-call time"
+    ),
+    "coverage_holes": pgettext_lazy("notification", "on-call coverage holes"),
     "major_page": pgettext_lazy("notification", "major incident page"),
 }
 DELIVERY = {

@@ -2,11 +2,16 @@
 
 from datetime import timedelta
 
+from django.utils.translation import pgettext_lazy
+
 from escalation import oncall
 from incidents import roles
 
 AHEAD = timedelta(days=14)
-LAYER_NAMES = {1: "primary", 2: "secondary"}
+LAYER_NAMES = {
+    1: pgettext_lazy("on-call layer", "primary"),
+    2: pgettext_lazy("on-call layer", "secondary"),
+}
 
 
 def on_call_panel(team, now):

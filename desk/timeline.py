@@ -6,6 +6,9 @@ escalation.ladder's; which clock runs, pauses, stops or breached is escalation.c
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from escalation import clock_state
 from incidents.models import TicketEvent
 
@@ -133,12 +136,27 @@ def _step_clock(step, keys):
 def step_text(step, fmt):
     """The marker's tooltip: which level, when, who was (or will be) told and what changes."""
     if step.fired:
-        head = f"{step.title}: fired {step.when}, {fmt(step.at)}."
-        told = f"Told: {', '.join(step.notified)}." if step.notified else "Told: nobody."
+        head = _("%(level)s: fired %(when)s, %(at)s.") % {
+            "level": step.title,
+            "when": FIRED_WHEN.get(step.when, step.when),
+            "at": fmt(step.at),
+        }
+        told = (
+            _("Told: %(people)s.") % {"people": ", ".join(step.notified)}
+            if step.notified
+            else _("Told: nobody.")
+        )
     else:
-        held = " (held while the ticket is paused)" if step.when == "held" else ""
-        head = f"{step.title}: due {fmt(step.at)}{held}."
-        told = f"Will tell: {', '.join(step.notified) or 'nobody named'}."
+        head = (
+            _("%(level)s: due %(at)s (held while the ticket is paused).")
+            if step.when == "held"
+            else _("%(level)s: due %(at)s.")
+        ) % {"level": step.title, "at": fmt(step.at)}
+        told = (
+            _("Will tell: %(people)s.") % {"people": ", ".join(step.notified)}
+            if step.notified
+            else _("Will tell: nobody named.")
+        )
     return " ".join([head, told, *(f"{c}." for c in step.changes)])
 
 
@@ -149,8 +167,8 @@ def ticket_clocks(ticket, now):
     pairs = [(at, (after or {}).get("status")) for at, after in changes.values_list("at", "after")]
     response, resolution = clock_state.clock_states(ticket, now)
     return [
-        _clock(response, "First response"),
-        _clock(resolution, "Resolution", paused_spans(pairs, now)),
+        _clock(response, _("First response")),
+        _clock(resolution, _("Resolution"), paused_spans(pairs, now)),
     ]
 
 
@@ -207,17 +225,25 @@ def sla_chart(created, now, clocks, past, upcoming, fmt=None, width=CHART_WIDTH)
 
 
 def _note(clock, state, fmt):
+    """The bar's state in words, short enough for the chart's line (UI "Workspace")."""
     if state == "no target":
-        return "no target"
+        return _("no target")
     if state == "stopped":
         late = clock.late if clock.late is not None else clock.stopped > clock.due
-        late = " (after its due time)" if late else ""
-        return f"stopped {fmt(clock.stopped)}{late}"
-    return {
-        "paused": f"paused (was due {fmt(clock.due)})",
-        "overdue": f"overdue since {fmt(clock.due)}",
-    }.get(state, f"due {fmt(clock.due)}")
+        said = _("stopped %(at)s, late") if late else _("stopped %(at)s")
+        return said % {"at": fmt(clock.stopped)}
+    said = {
+        "paused": _("paused (was due %(at)s)"),
+        "overdue": _("overdue since %(at)s"),
+    }.get(state, _("due %(at)s"))
+    return said % {"at": fmt(clock.due)}
 
+
+# How an escalation step fired (escalation.ladder's `when`), in the reader's words.
+FIRED_WHEN = {
+    "on time": gettext_lazy("on time"),
+    "late": gettext_lazy("late"),
+}
 
 # The chart's words for escalation.clock_state's states.
 CHART_STATES = {

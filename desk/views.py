@@ -214,7 +214,11 @@ def _when(moment):
 
 def _status_choices(item):
     allowed = ALLOWED_STATUS_CHANGES[item.status] - {"resolved", "closed"}
-    return [(value, label) for value, label in Ticket.Status.choices if value in allowed]
+    return [
+        (value, history.STATUS_WORDS[value])
+        for value, _ in Ticket.Status.choices
+        if value in allowed
+    ]
 
 
 @agent_required

@@ -56,18 +56,19 @@ def tell_followers(events):
     for event in public:
         told = [users[pk] for pk in following.get(event.ticket_id, []) if pk != event.actor_id]
         if told:
-            context = {"actor": rendering.display_name(event.actor), "change": _change(event)}
+            context = {"actor": rendering.display_name(event.actor), **change_facts(event)}
             notices.append(UserNotice("followed", event.ticket, told, cause(event), context))
     notify_many(notices, new_cause=True, ids_only=True)
 
 
-def _change(event):
+def change_facts(event):
+    """What changed, as facts: the mail words them in its reader's language when it is
+    rendered (rendering.change_text), not here in the writer's."""
     if event.kind == "status_changed":
-        status = event.after.get("status")
-        return f"changed the status to {rendering.STATUS_LABELS.get(status, status).lower()}"
+        return {"changed": "status_changed", "status": event.after.get("status")}
     if event.kind == "rated":
-        return f"rated the outcome {event.after.get('rating')}/5"
-    return "replied"
+        return {"changed": "rated", "rating": event.after.get("rating")}
+    return {"changed": "replied"}
 
 
 def created(event, ticket):

@@ -19,7 +19,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override, pgettext_lazy
 
 from incidents import guest_access
 from incidents.models import Profile, Ticket
@@ -114,6 +114,20 @@ def display_name(user):
 
 # get_FOO_display() rebuilds its choices dict on every call.
 STATUS_LABELS = dict(Ticket.Status.choices)
+# A frozen status label (STATUS_LABELS) and a clock, in the reader's words when rendered; the
+# same entries as the desk's (desk/history.py), so one translation serves both.
+STATUS_WORDS = {
+    STATUS_LABELS["new"]: pgettext_lazy("ticket status", "New"),
+    STATUS_LABELS["open"]: pgettext_lazy("ticket status", "Open"),
+    STATUS_LABELS["pending"]: pgettext_lazy("ticket status", "Pending (waiting on customer)"),
+    STATUS_LABELS["on_hold"]: pgettext_lazy("ticket status", "On hold (waiting on third party)"),
+    STATUS_LABELS["resolved"]: pgettext_lazy("ticket status", "Resolved"),
+    STATUS_LABELS["closed"]: pgettext_lazy("ticket status", "Closed"),
+}
+CLOCK_WORDS = {
+    "response_due": gettext_lazy("first response"),
+    "resolution_due": gettext_lazy("resolution"),
+}
 PRIORITY_LABELS = dict(Ticket._meta.get_field("priority").choices)
 
 
@@ -236,36 +250,86 @@ def subject_line(kind, info, event):
     elif kind == "resolved":
         text = _("%(ref)s Resolved: %(title)s") % words
     elif kind == "contact_update":
-        text = f"{ref} Update: {title}"
+        text = _("%(ref)s Update: %(title)s") % words
     elif kind == "assigned":
-        text = f"{ref} Assigned to you: {title}"
+        text = _("%(ref)s Assigned to you: %(title)s") % words
     elif kind == "escalated":
-        text = f"{ref} Escalated to {event.get('team') or 'the next tier'}{level_note(event)}"
+        text = _("%(ref)s Escalated to %(team)s%(level)s") % {
+            "ref": ref,
+            "team": event.get("team") or _("the next tier"),
+            "level": level_note(event),
+        }
     elif kind == "followed":
-        text = (
-            f"{ref} {event.get('actor') or 'Someone'} {event.get('change', 'updated it')}: {title}"
-        )
+        text = _("%(ref)s %(actor)s %(change)s: %(title)s") % {
+            **words,
+            "actor": event.get("actor") or _("Someone"),
+            "change": change_text(event) or _("updated it"),
+        }
     elif kind == "sla_warning":
-        due = f" due {event['deadline_time']}" if event.get("deadline_time") else ""
-        text = f"{ref} SLA warning: {event.get('clock_label') or 'deadline'}{due}"
+        clock = event.get("clock_label") or _("deadline")
+        if event.get("deadline_time"):
+            said = _("%(ref)s SLA warning: %(clock)s due %(time)s")
+        else:
+            said = _("%(ref)s SLA warning: %(clock)s")
+        text = said % {"ref": ref, "clock": clock, "time": event.get("deadline_time")}
     else:
-        text = f"{ref} SLA breached: {event.get('clock_label') or title}"
+        text = _("%(ref)s SLA breached: %(what)s") % {
+            "ref": ref,
+            "what": event.get("clock_label") or title,
+        }
     if info.get("drill"):
-        text = f"[DRILL] {text}"
+        text = _("[DRILL] %(subject)s") % {"subject": text}
     return re.sub(r"\s+", " ", text).strip()[:SUBJECT_MAX]
 
 
 def level_note(event):
-    parts = []
-    if event.get("level"):
-        parts.append(f"level {event['level']}")
-    if event.get("repeat"):
-        parts.append(f"reminder {event['repeat']}")
-    return f" ({', '.join(parts)})" if parts else ""
+    level, repeat = event.get("level"), event.get("repeat")
+    if level and repeat:
+        return _(" (level %(level)s, reminder %(repeat)s)") % {"level": level, "repeat": repeat}
+    if level:
+        return _(" (level %(level)s)") % {"level": level}
+    if repeat:
+        return _(" (reminder %(repeat)s)") % {"repeat": repeat}
+    return ""
+
+
+def change_text(event):
+    """What a follower is told changed, in the reader's language, from the facts the row
+    froze (notifications.reactions.change_facts). A row written before the facts were kept
+    froze the words, in English, and reads them as they were."""
+    if event.get("change"):
+        return event["change"]
+    changed = event.get("changed")
+    if changed == "status_changed":
+        label = STATUS_LABELS.get(event.get("status"), event.get("status") or "")
+        word = str(STATUS_WORDS.get(label, label)).lower()
+        return _("changed the status to %(status)s") % {"status": word}
+    if changed == "rated":
+        return _("rated the outcome %(rating)s/5") % {"rating": event.get("rating")}
+    if changed == "replied":
+        return _("replied")
+    return ""
+
+
+def worded(kind, info, event):
+    """`info` and `event` with the words frozen in English (a status label, a clock, a
+    follower's change) said in the current language, for an agent's mail."""
+    if kind in Notification.PUBLIC_KINDS:
+        return info, event
+    status = info.get("status")
+    info = {**info, "status": str(STATUS_WORDS.get(status, status or ""))}
+    event = {**event}
+    if event.get("clock") in CLOCK_WORDS:
+        event["clock_label"] = str(CLOCK_WORDS[event["clock"]])
+    if kind == "followed":
+        event["change"] = change_text(event)
+    return info, event
 
 
 def render_email(kind, info, event, recipient, name=None):
-    """(subject, text, html) of one email; `info` and `event` come from the helpers above."""
+    """(subject, text, html) of one email, in the current language; `info` and `event` come
+    from the helpers above."""
+    info, event = worded(kind, info, event)
     context = {
         "kind": kind,
         "ticket": info,

@@ -8,6 +8,9 @@
   var atRisk = Number(root.getAttribute("data-at-risk-minutes")) * 60;
   var urgent = Number(root.getAttribute("data-urgent-minutes")) * 60;
   var announcer = document.getElementById("desk-announcer");
+  // The badge's words in the reader's language, from the page (desk/deadlines.py's msgids).
+  var dueIn = root.getAttribute("data-due-in") || "Due in %(time)s";
+  var overdue = root.getAttribute("data-overdue") || "Overdue %(time)s";
 
   function short(seconds) {
     seconds = Math.floor(Math.abs(seconds));
@@ -35,7 +38,7 @@
         crossed.push(el.getAttribute("data-reference") || "A ticket");
       }
       el.className = "badge badge-" + next;
-      if (text) text.textContent = left < 0 ? "Overdue " + short(left) : "Due in " + short(left);
+      if (text) text.textContent = (left < 0 ? overdue : dueIn).replace("%(time)s", short(left));
     });
     if (announcer && crossed.length) {
       announcer.textContent = crossed.join(", ") + (crossed.length > 1 ? " are" : " is") + " now overdue.";

@@ -6,6 +6,7 @@ import zoneinfo
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from incidents.readable import in_zone
 
@@ -49,12 +50,13 @@ def _place(zone_name):
 
 
 @register.simple_tag
-def due_in_zones(moment, zone_name, label="Due"):
+def due_in_zones(moment, zone_name, label=None):
     """ "Due Tue 8 Dec, 13:00 Berlin · 17:30 your time": the time in the calendar's zone and,
     when its clock reads differently there, in the reader's (UI.md: agents see theirs, plus the
     calendar's when it differs). Only the reader's, when the calendar's zone is unknown."""
     if moment is None:
         return ""
+    label = _("Due") if label is None else label
     mine = timezone.localtime(moment)
     try:
         theirs = moment.astimezone(zoneinfo.ZoneInfo(zone_name)) if zone_name else None
@@ -64,9 +66,9 @@ def due_in_zones(moment, zone_name, label="Due"):
         return format_html("{} {}", label, when(moment))
     own = "H:i" if mine.date() == theirs.date() else SHORT
     return format_html(
-        "{} {} {} · {} your time",
+        "{} {} {} · {}",
         label,
         when(moment, short=SHORT, local=theirs),
         _place(zone_name),
-        when(moment, short=own),
+        format_html(_("{} your time"), when(moment, short=own)),
     )

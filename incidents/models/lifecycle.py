@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dbtools import configuration
 
@@ -155,7 +156,10 @@ class TicketLifecycle:
         """
         unknown = set(changes) - set(self.EDITABLE)
         if unknown:
-            raise TransitionError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+            raise TransitionError(
+                _("These fields cannot be edited: %(fields)s.")
+                % {"fields": ", ".join(sorted(unknown))}
+            )
         at = _now(at)
         with transaction.atomic():
             if "team" in changes:
@@ -173,7 +177,8 @@ class TicketLifecycle:
             return None
         if status not in ALLOWED_STATUS_CHANGES[self.status]:
             raise TransitionError(
-                f"A {self.get_status_display().lower()} ticket cannot become {status}."
+                _("A %(status)s ticket cannot become %(new)s.")
+                % {"status": self.get_status_display().lower(), "new": status}
             )
         at = _now(at)
         before = self.status
@@ -214,15 +219,15 @@ class TicketLifecycle:
 
     def reopen(self, actor, at=None):
         if self.status != "resolved":
-            raise TransitionError("Only a resolved ticket can be reopened.")
+            raise TransitionError(_("Only a resolved ticket can be reopened."))
         # Agents may reopen at any time; a customer only within REOPEN_WINDOW_DAYS.
         if not roles.is_agent(actor) and not self.can_be_reopened_by_requester(at):
-            raise TransitionError("This ticket was solved too long ago to be reopened.")
+            raise TransitionError(_("This ticket was solved too long ago to be reopened."))
         return self.change_status(actor, "open", at=at, reopened=True)
 
     def close(self, actor, at=None):
         if self.status != "resolved":
-            raise TransitionError("Only a resolved ticket can be closed.")
+            raise TransitionError(_("Only a resolved ticket can be closed."))
         return self.change_status(actor, "closed", at=at)
 
     def acknowledge(self, actor, at=None):
@@ -230,7 +235,7 @@ class TicketLifecycle:
         if self.acknowledged_at is not None:
             return None
         if self.status == "closed":
-            raise TransitionError("A closed ticket cannot be acknowledged.")
+            raise TransitionError(_("A closed ticket cannot be acknowledged."))
         at = _now(at)
         with transaction.atomic():
             self.acknowledged_at = at
@@ -243,11 +248,11 @@ class TicketLifecycle:
     def add_reply(self, author, body, internal=False, at=None):
         """A reply or internal note. Agent public reply acknowledges; customer reply reopens."""
         if self.status == "closed":
-            raise TransitionError("A closed ticket cannot take replies.")
+            raise TransitionError(_("A closed ticket cannot take replies."))
         at = _now(at)
         agent = roles.is_agent(author)
         if internal and not agent:
-            raise TransitionError("Only agents can write internal notes.")
+            raise TransitionError(_("Only agents can write internal notes."))
         with transaction.atomic():
             reply = self.replies.create(author=author, body=body, internal=internal, created_at=at)
             kind = "note_added" if internal else "replied"
@@ -284,7 +289,7 @@ class TicketLifecycle:
         """Move the ticket to another team. A supervisor may move it to any team, with or
         without a reason; for anyone else a move is a manual escalation, under its rules."""
         if team is None:
-            raise TransitionError("Choose a team.", field="team")
+            raise TransitionError(_("Choose a team."), field="team")
         if team == self.team:
             return None
         if not roles.is_supervisor(actor):
@@ -321,10 +326,10 @@ class TicketLifecycle:
         if priority == self.priority:
             return None
         if priority not in Priority.values:
-            raise TransitionError("Choose a priority from P1 to P4.", field="priority")
+            raise TransitionError(_("Choose a priority from P1 to P4."), field="priority")
         reason = (reason or "").strip()
         if override and not reason:
-            raise TransitionError("Give a reason for overriding the priority.", field="reason")
+            raise TransitionError(_("Give a reason for overriding the priority."), field="reason")
         at = _now(at)
         before = self.priority
         with transaction.atomic():
@@ -347,10 +352,10 @@ class TicketLifecycle:
         a named member of either; a member named with no team is a hierarchical escalation
         within the ticket's own team. Never down a tier. Raises `escalation_level`."""
         if not self.is_active:
-            raise TransitionError("Only an active ticket can be escalated.")
+            raise TransitionError(_("Only an active ticket can be escalated."))
         reason = (reason or "").strip()
         if not reason:
-            raise TransitionError("Give a reason for the escalation.", field="reason")
+            raise TransitionError(_("Give a reason for the escalation."), field="reason")
         target = self._escalation_target(team, assignee)
         if assignee is not None:
             self._refuse_unless_member(assignee, target)
@@ -394,24 +399,29 @@ class TicketLifecycle:
             target = team or (current.escalates_to if current else None)
         if target is None:
             raise TransitionError(
-                "This team has no next tier; choose a team to escalate to.", field="team"
+                _("This team has no next tier; choose a team to escalate to."), field="team"
             )
         if current is None:
             return target
         if target.tier < current.tier:
             raise TransitionError(
-                f"Escalate up a tier or across to a team of tier {current.tier}, "
-                f"never down to tier {target.tier}.",
+                _(
+                    "Escalate up a tier or across to a team of tier %(tier)s, "
+                    "never down to tier %(lower)s."
+                )
+                % {"tier": current.tier, "lower": target.tier},
                 field="team",
             )
         if target == current and assignee is None:
             raise TransitionError(
-                f"The ticket is with {current.name} already: choose another team or a person.",
+                _("The ticket is with %(team)s already: choose another team or a person.")
+                % {"team": current.name},
                 field="team",
             )
         if target == current and assignee.pk == self.assignee_id:
             raise TransitionError(
-                f"{_name(assignee)} has this ticket already: choose someone else or another team.",
+                _("%(name)s has this ticket already: choose someone else or another team.")
+                % {"name": _name(assignee)},
                 field="assignee",
             )
         return target
@@ -422,14 +432,18 @@ class TicketLifecycle:
         honest"), so the people who work a queue hold its tickets."""
         if team is None:
             raise TransitionError(
-                "This ticket has no team: move it to a team before assigning it.",
+                _("This ticket has no team: move it to a team before assigning it."),
                 field="assignee",
             )
         if not user.is_active:
-            raise TransitionError(f"{_name(user)}'s account is not active.", field="assignee")
+            raise TransitionError(
+                _("%(name)s's account is not active.") % {"name": _name(user)}, field="assignee"
+            )
         if not team.memberships.filter(user_id=user.pk).exists():
             raise TransitionError(
-                f"{_name(user)} is not a member of {team.name}.", field="assignee"
+                _("%(name)s is not a member of %(team)s.")
+                % {"name": _name(user), "team": team.name},
+                field="assignee",
             )
 
     def is_rated(self):
@@ -479,11 +493,11 @@ class TicketLifecycle:
 
     def rate(self, actor, rating, comment="", at=None):
         if self.status not in ("resolved", "closed"):
-            raise TransitionError("Only a resolved ticket can be rated.")
+            raise TransitionError(_("Only a resolved ticket can be rated."))
         if not 1 <= int(rating) <= 5:
-            raise TransitionError("Rate from 1 to 5.")
+            raise TransitionError(_("Rate from 1 to 5."))
         if self.is_rated():
-            raise TransitionError("This resolution has already been rated.")
+            raise TransitionError(_("This resolution has already been rated."))
         with transaction.atomic():
             self.rating, self.rating_comment = int(rating), comment
             self.save(update_fields=["rating", "rating_comment", "updated_at"])

@@ -102,7 +102,7 @@ def test_mails_show_the_same_instant_in_each_recipients_zone(ticket, customer, a
     ticket.assign(None, agent)
     assigned = Notification.objects.get(ticket=ticket, kind="assigned", recipient=agent)
     row = rendered(assigned)
-    assert "Opened:     2026-12-06 15:13 IST" in row.body
+    assert "Opened: 2026-12-06 15:13 IST" in row.body
     assert "2026-12-06 15:13 IST" in row.html_body
 
 
