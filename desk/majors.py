@@ -19,6 +19,7 @@ from incidents.models import Team, Ticket
 from notifications.models import Contact
 
 from .forms import as_id, problems
+from .history import STATUS_WORDS
 from .views import agent_required
 
 
@@ -135,8 +136,11 @@ def _board_context(incident, now):
 def incident(request, incident_id):
     incident = get_object_or_404(MajorIncident.objects.select_related("commander"), pk=incident_id)
     context = _board_context(incident, timezone.now())
+    tickets = list(incident.tickets.select_related("requester").order_by("pk"))
+    for ticket in tickets:
+        ticket.status_words = STATUS_WORDS[ticket.status]
     context.update(
-        tickets=incident.tickets.select_related("requester").order_by("pk"),
+        tickets=tickets,
         entries=incident.entries.select_related("actor"),
         review=Review.objects.filter(incident=incident).first(),
         agents=roles.agents().order_by("username"),

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.template.base import Lexer, TokenType
 from django.urls import reverse
 
+from escalation.majors import links
 from escalation.majors.models import MajorIncident
 from incidents.models import Profile
+from notifications.models import Contact
 from tests.desk.stories import ticket_with_every_entry
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +205,17 @@ def test_a_german_agents_major_incident_page_reads_in_german(client_for, lead, t
 
     answer = client.post(reverse("desk:major-act", args=[incident.pk, "acknowledge"]), follow=True)
     assert "Bestätigt: Ihre Alarme wurden beendet." in answer.content.decode()
+
+
+def test_a_contacts_link_follows_their_browsers_language(client, lead, teams):
+    vendor = Contact.objects.create(name="Vendor on call", email="noc@acme.example")
+    incident = MajorIncident.declare(lead, "Kasse ausgefallen", "SEV2", contacts=[vendor])
+    url = reverse("portal:major-ack", args=[links.token(incident.parties.get().pk)])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert "Für Vendor on call bestätigen" in page
+    assert "alle 15 Minuten erneut alarmiert" in page
+    answer = client.post(url, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert "Die Alarme für Vendor on call wurden beendet." in answer
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The pages for Vendor on call have stopped." in english
