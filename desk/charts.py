@@ -4,6 +4,8 @@ description lists every number, for screen readers; the page shows a table besid
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from escalation.durations import short_duration
 
 WIDTH = 360
@@ -46,17 +48,17 @@ def bar_chart(title, groups, series, show=str):
         chart.labels.append((label, y - 3))
         parts = []
         for index, (name, value) in enumerate(zip(series, row, strict=True)):
-            shown = "no figure" if value is None else show(value)
-            text = f"{name}: {shown}"
+            shown = gettext("no figure") if value is None else show(value)
+            text = gettext("%(series)s: %(value)s") % {"series": name, "value": shown}
             y += LINE
             width = 0 if value is None else max(round(BAR_SPACE * value / top), 1 if value else 0)
             chart.bars.append(Bar(text, 8, y, width, COLOURS[index % len(COLOURS)]))
             y += BAR
             parts.append(text)
-        said.append(f"{label}: {', '.join(parts)}")
+        said.append(gettext("%(label)s: %(bars)s") % {"label": label, "bars": ", ".join(parts)})
         y += GAP
     chart.height = y + 4
-    chart.description = ". ".join(said) + "." if said else "No figures in this period."
+    chart.description = ". ".join(said) + "." if said else gettext("No figures in this period.")
     return chart
 
 

@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from escalation.reports import backlog, escalations, trends
 from escalation.reports.filters import ReportFilters
 from incidents import permissions
 
 from .charts import bar_chart, duration, percent
+from .history import STATUS_WORDS
 
 
 @login_required
@@ -60,38 +63,41 @@ def figures(period, now, query):
         "compliance_chart": compliance_chart(compliance),
         "trends": over_time,
         "trend_chart": bar_chart(
-            "Median time to acknowledge and to resolve (business time)",
+            gettext("Median time to acknowledge and to resolve (business time)"),
             [
                 (_starts(row), [row["mtta_median_seconds"], row["mttr_median_seconds"]])
                 for row in over_time
             ],
-            ["MTTA", "MTTR"],
+            [
+                pgettext("mean time to acknowledge", "MTTA"),
+                pgettext("mean time to resolve", "MTTR"),
+            ],
             show=duration,
         ),
         "breach_rows": breaches,
         "level_numbers": level_numbers,
         "breach_chart": bar_chart(
-            "Clocks missed and escalation levels fired",
+            gettext("Clocks missed and escalation levels fired"),
             [
                 (_starts(row), [row["response_missed"], row["resolution_missed"], *row["levels"]])
                 for row in breaches
             ],
             [
-                "First response missed",
-                "Resolution missed",
-                *[f"Level {n} fired" for n in level_numbers],
+                gettext("First response missed"),
+                gettext("Resolution missed"),
+                *[gettext("Level %(level)s fired") % {"level": n} for n in level_numbers],
             ],
         ),
-        "backlog": waiting,
+        "backlog": [{**row, "status_label": STATUS_WORDS[row["status"]]} for row in waiting],
         "backlog_bands": bands,
         "backlog_chart": bar_chart(
-            "Open tickets by age",
+            gettext("Open tickets by age"),
             [(label, [count]) for label, count in bands],
-            ["Open tickets"],
+            [gettext("Open tickets")],
         ),
         "handoffs": moves,
         "handoff_chart": bar_chart(
-            "Hand-offs between teams",
+            gettext("Hand-offs between teams"),
             [
                 (
                     f"{h['from_team_name']} → {h['to_team_name']}",
@@ -99,7 +105,7 @@ def figures(period, now, query):
                 )
                 for h in moves
             ],
-            ["By hand", "By a level", "Moved by a supervisor"],
+            [gettext("By hand"), gettext("By a level"), gettext("Moved by a supervisor")],
         ),
         "reasons": escalations.manual(period)[-20:],
         "csv": {
@@ -115,7 +121,7 @@ def figures(period, now, query):
 
 
 def _starts(row):
-    return row["starts"].strftime("%d %b")
+    return date_format(row["starts"], "j M")
 
 
 def compliance_chart(rows):
@@ -127,9 +133,9 @@ def compliance_chart(rows):
         for row in rows
     ]
     return bar_chart(
-        "Deadlines met, per team and priority",
+        gettext("Deadlines met, per team and priority"),
         groups,
-        ["First response met", "Resolution met"],
+        [gettext("First response met"), gettext("Resolution met")],
         show=percent,
     )
 
@@ -148,11 +154,11 @@ def breach_rows(over_time, levels, level_numbers):
 
 
 BAND_LABELS = {
-    "under_1d": "Under a day",
-    "from_1d_to_3d": "1 to 3 days",
-    "from_3d_to_7d": "3 to 7 days",
-    "from_7d_to_30d": "7 to 30 days",
-    "over_30d": "Over 30 days",
+    "under_1d": gettext_lazy("Under a day"),
+    "from_1d_to_3d": gettext_lazy("1 to 3 days"),
+    "from_3d_to_7d": gettext_lazy("3 to 7 days"),
+    "from_7d_to_30d": gettext_lazy("7 to 30 days"),
+    "over_30d": gettext_lazy("Over 30 days"),
 }
 
 

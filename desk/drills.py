@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from escalation.majors import drills
@@ -19,11 +20,17 @@ from .views import agent_required
 
 
 class DrillForm(forms.Form):
-    policy = forms.ModelChoiceField(queryset=EscalationPolicy.objects.filter(is_active=True))
-    team = forms.ModelChoiceField(queryset=Team.objects.order_by("tier", "name"))
-    priority = forms.ChoiceField(choices=Priority.choices, initial="P2")
+    policy = forms.ModelChoiceField(
+        queryset=EscalationPolicy.objects.filter(is_active=True), label=gettext_lazy("Policy")
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("tier", "name"), label=gettext_lazy("Team")
+    )
+    priority = forms.ChoiceField(
+        choices=Priority.choices, initial="P2", label=gettext_lazy("Priority")
+    )
     spacing_seconds = forms.IntegerField(
-        min_value=1, max_value=3600, initial=5, label="Seconds between levels"
+        min_value=1, max_value=3600, initial=5, label=gettext_lazy("Seconds between levels")
     )
 
 
@@ -44,7 +51,9 @@ def drill_list(request):
                 data["priority"],
                 data["spacing_seconds"],
             )
-            messages.success(request, "Drill started: levels fire as the policy says, compressed.")
+            messages.success(
+                request, gettext("Drill started: levels fire as the policy says, compressed.")
+            )
             return redirect("desk:drill", drill.pk)
         messages.error(request, problems(form))
     recent = Drill.objects.select_related("policy", "team", "started_by")[:50]
@@ -61,7 +70,7 @@ def drill(request, drill_id):
         for u in roles.agents().filter(pk__in=[pk for pk in ids if pk])
     }
     for level in levels:
-        level["reached_names"] = [names.get(pk, "someone") for pk in level["reached"]]
+        level["reached_names"] = [names.get(pk) or gettext("someone") for pk in level["reached"]]
         level["acknowledged_name"] = names.get(level["acknowledged_by"], "")
     context = {"drill": run, "levels": levels, "status": drills.status(run)}
     if request.htmx:
@@ -76,11 +85,13 @@ def acknowledge(request, ticket_id):
     run = get_object_or_404(Drill.objects.select_related("ticket"), ticket_id=ticket_id)
     ticket = run.ticket
     if request.method == "POST" and not drills.may_acknowledge(run, request.user):
-        messages.error(request, "Only someone this drill reached can acknowledge it.")
+        messages.error(request, gettext("Only someone this drill reached can acknowledge it."))
     elif request.method == "POST":
         try:
             ticket.acknowledge(request.user)
-            messages.success(request, "Drill acknowledged: the scorecard records your answer.")
+            messages.success(
+                request, gettext("Drill acknowledged: the scorecard records your answer.")
+            )
         except TransitionError as error:
             messages.error(request, str(error))
         ticket = Ticket.objects.get(pk=ticket.pk)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalation.majors import board
@@ -18,33 +19,39 @@ from incidents.models import Team, Ticket
 from notifications.models import Contact
 
 from .forms import as_id, problems
+from .history import STATUS_WORDS
 from .views import agent_required
 
 
 class DeclareForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    severity = forms.ChoiceField(choices=CHOICES, initial="SEV1")
+    title = forms.CharField(max_length=200, label=pgettext_lazy("incident", "Title"))
+    severity = forms.ChoiceField(choices=CHOICES, initial="SEV1", label=gettext_lazy("Severity"))
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Internal: the paged agents and the desk read it, never a contact.",
+        label=gettext_lazy("Summary for responders"),
+        help_text=gettext_lazy("Internal: the paged agents and the desk read it, never a contact."),
     )
     public_summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="What outside contacts read in their pages and behind their link.",
+        label=gettext_lazy("Public summary"),
+        help_text=gettext_lazy("What outside contacts read in their pages and behind their link."),
     )
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.order_by("tier", "name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Each team's on-call person is paged (its leads when it keeps no rotation).",
+        label=gettext_lazy("Teams"),
+        help_text=gettext_lazy(
+            "Each team's on-call person is paged (its leads when it keeps no rotation)."
+        ),
     )
     contacts = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Outside contacts",
+        label=gettext_lazy("Outside contacts"),
     )
     tickets = forms.ModelMultipleChoiceField(
         queryset=Ticket.objects.none(), widget=forms.MultipleHiddenInput, required=False
@@ -57,7 +64,7 @@ class DeclareForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("teams") and not data.get("contacts"):
-            self.add_error("teams", "Choose at least one team or contact to call.")
+            self.add_error("teams", gettext("Choose at least one team or contact to call."))
         return data
 
 
@@ -85,10 +92,18 @@ def declare(request):
             except IncidentError as error:
                 form.add_error(error.field, str(error))
             else:
-                messages.success(request, f"{incident.reference} declared; every party paged.")
+                messages.success(
+                    request,
+                    gettext("%(incident)s declared; every party paged.")
+                    % {"incident": incident.reference},
+                )
                 nobody = [p.name for p in incident.parties.all() if p.state == "unreached"]
                 if nobody:
-                    messages.error(request, f"Nobody to page for: {', '.join(nobody)}.")
+                    messages.error(
+                        request,
+                        gettext("Nobody to page for: %(parties)s.")
+                        % {"parties": ", ".join(nobody)},
+                    )
                 return redirect("desk:major", incident.pk)
         messages.error(request, problems(form))
     linked = initial_tickets if request.method == "GET" else form.cleaned_data.get("tickets", [])
@@ -121,8 +136,11 @@ def _board_context(incident, now):
 def incident(request, incident_id):
     incident = get_object_or_404(MajorIncident.objects.select_related("commander"), pk=incident_id)
     context = _board_context(incident, timezone.now())
+    tickets = list(incident.tickets.select_related("requester").order_by("pk"))
+    for ticket in tickets:
+        ticket.status_words = STATUS_WORDS[ticket.status]
     context.update(
-        tickets=incident.tickets.select_related("requester").order_by("pk"),
+        tickets=tickets,
         entries=incident.entries.select_related("actor"),
         review=Review.objects.filter(incident=incident).first(),
         agents=roles.agents().order_by("username"),
@@ -147,30 +165,30 @@ def act(request, incident_id, action):
     try:
         if action == "acknowledge":
             incident.acknowledge(request.user)
-            messages.success(request, "Acknowledged: your pages have stopped.")
+            messages.success(request, gettext("Acknowledged: your pages have stopped."))
         elif action == "join":
             incident.join(request.user)
-            messages.success(request, "You joined the incident.")
+            messages.success(request, gettext("You joined the incident."))
         elif action in ("update", "note", "resolve") and not body:
-            messages.error(request, "Write the message first.")
+            messages.error(request, gettext("Write the message first."))
         elif action == "update":
             incident.post_update(request.user, body)
-            messages.success(request, "Update posted to every linked ticket.")
+            messages.success(request, gettext("Update posted to every linked ticket."))
         elif action == "note":
             incident.post_note(request.user, body)
-            messages.success(request, "Internal note added.")
+            messages.success(request, gettext("Internal note added."))
         elif action == "resolve":
             incident.resolve(request.user, body)
-            messages.success(request, "Resolved, with every linked ticket.")
+            messages.success(request, gettext("Resolved, with every linked ticket."))
         elif action == "link":
             _link_by_reference(request, incident)
         elif action == "review":
             _save_review(request, incident)
         elif action == "close-review":
             Review.objects.get_or_create(incident=incident)[0].close()
-            messages.success(request, "Review closed.")
+            messages.success(request, gettext("Review closed."))
         else:
-            raise IncidentError("Unknown action.")
+            raise IncidentError(gettext("Unknown action."))
     except IncidentError as error:
         messages.error(request, str(error))
     return redirect("desk:major", incident.pk)
@@ -185,7 +203,7 @@ def _save_review(request, incident):
     try:
         due_on = due.clean(request.POST.get("due_on", ""))
     except forms.ValidationError:
-        messages.error(request, "Due date: enter a date such as 2026-06-09.")
+        messages.error(request, gettext("Due date: enter a date such as 2026-06-09."))
         return
     texts, owners = request.POST.getlist("action-text"), request.POST.getlist("action-owner")
     done = set(request.POST.getlist("action-done"))
@@ -194,7 +212,7 @@ def _save_review(request, incident):
         for n, (text, owner) in enumerate(zip(texts, owners, strict=False))
     ]
     review.save_plan(pick(request.POST.get("owner", "")), due_on, actions)
-    messages.success(request, "Review saved.")
+    messages.success(request, gettext("Review saved."))
 
 
 def _link_by_reference(request, incident):
@@ -202,12 +220,17 @@ def _link_by_reference(request, incident):
     pk = as_id(text.removeprefix("HD-"))
     ticket = Ticket.objects.visible_to(request.user).filter(pk=pk).first() if pk else None
     if ticket is None:
-        messages.error(request, f"No ticket {text or '(none given)'}.")
+        if text:
+            messages.error(request, gettext("No ticket %(reference)s.") % {"reference": text})
+        else:
+            messages.error(request, gettext("Give a ticket reference."))
         return
     if incident.link(request.user, ticket):
-        messages.success(request, f"{ticket.reference} linked.")
+        messages.success(request, gettext("%(ticket)s linked.") % {"ticket": ticket.reference})
     else:
-        messages.info(request, f"{ticket.reference} was already linked.")
+        messages.info(
+            request, gettext("%(ticket)s was already linked.") % {"ticket": ticket.reference}
+        )
 
 
 @require_POST
@@ -217,7 +240,7 @@ def link_selected(request):
     chosen when several are active; with none, declare one from them)."""
     ids = [pk for pk in (as_id(v) for v in request.POST.getlist("ticket")) if pk]
     if not ids:
-        messages.error(request, "Select at least one ticket.")
+        messages.error(request, gettext("Select at least one ticket."))
         return redirect("desk:home")
     active = list(MajorIncident.objects.active().order_by("-declared_at"))
     chosen = as_id(request.POST.get("incident", ""))
@@ -237,7 +260,12 @@ def link_selected(request):
                 linked.append(ticket.reference)
         except IncidentError as error:
             messages.error(request, str(error))
-    messages.success(
-        request, f"Linked to {incident.reference}: {', '.join(linked) or 'nothing new'}."
-    )
+    if linked:
+        said = gettext("Linked to %(incident)s: %(tickets)s.") % {
+            "incident": incident.reference,
+            "tickets": ", ".join(linked),
+        }
+    else:
+        said = gettext("Linked to %(incident)s: nothing new.") % {"incident": incident.reference}
+    messages.success(request, said)
     return redirect("desk:major", incident.pk)

@@ -1,6 +1,7 @@
 // Live parts of the major incident and drill pages (an element with data-live-every, in
 // seconds, and hx-get/hx-trigger="live:refresh"): refreshed in place through htmx, pausable
-// (WCAG 2.2.2) with the button next to it, the choice remembered in localStorage.
+// (WCAG 2.2.2) with the button next to it, the choice remembered in localStorage. The button
+// carries its two words, in the reader's language, as data-pause and data-resume.
 (function () {
   "use strict";
   if (!window.htmx) return;
@@ -13,7 +14,9 @@
     function show() {
       if (!toggle) return;
       toggle.setAttribute("aria-pressed", paused ? "true" : "false");
-      toggle.textContent = paused ? "Resume live updates" : "Pause live updates";
+      toggle.textContent = paused
+        ? toggle.getAttribute("data-resume") || "Resume live updates"
+        : toggle.getAttribute("data-pause") || "Pause live updates";
     }
     if (toggle) {
       toggle.hidden = false;

@@ -1,6 +1,8 @@
 """What the desk and the API show of an incident: the board (each party, its people, when its
 pages went out) and the communication clock, in a fixed number of queries."""
 
+from django.utils.translation import gettext
+
 from escalation.durations import short_duration
 from incidents import roles
 from notifications.models import Notification
@@ -27,8 +29,10 @@ def update_clock(incident, now):
     if left is None:
         return None, ""
     if left < 0:
-        return "overdue", f"Customer update overdue {short_duration(left)}"
-    return "due", f"Next customer update due in {short_duration(left)}"
+        return "overdue", gettext("Customer update overdue %(time)s") % {
+            "time": short_duration(left)
+        }
+    return "due", gettext("Next customer update due in %(time)s") % {"time": short_duration(left)}
 
 
 def names_of(parties):

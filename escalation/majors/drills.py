@@ -14,6 +14,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from escalation import clocks
 from escalation.models import EscalationLevel, Firing, TicketClock
@@ -145,8 +146,10 @@ def _acknowledged_level(firings, ack):
 
 def _why(skip):
     instead = skip.get("told_instead_name")
-    told = f"{instead} told instead" if instead else "no deputy"
-    return f"{skip.get('name', 'someone')} away; {told}"
+    name = skip.get("name") or gettext("someone")
+    if instead:
+        return gettext("%(name)s away; %(deputy)s told instead") % {"name": name, "deputy": instead}
+    return gettext("%(name)s away; no deputy") % {"name": name}
 
 
 def status(drill, now=None):

@@ -6,6 +6,7 @@ requester's mail is the ordinary reply mail, with their own ticket's reference).
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from incidents import roles
 from incidents.models.lifecycle import TransitionError
@@ -43,9 +44,11 @@ class IncidentLifecycle:
     ):
         """Create the incident, page every party at once, and link the tickets."""
         if not roles.is_agent(commander):
-            raise IncidentError("Only agents can declare a major incident.")
+            raise IncidentError(gettext("Only agents can declare a major incident."))
         if not teams and not contacts:
-            raise IncidentError("Choose at least one team or contact to call.", field="teams")
+            raise IncidentError(
+                gettext("Choose at least one team or contact to call."), field="teams"
+            )
         at = _now(at)
         # A team or contact named twice is called once (the parties are unique).
         teams, contacts, tickets = (list(dict.fromkeys(x)) for x in (teams, contacts, tickets))
@@ -116,7 +119,9 @@ class IncidentLifecycle:
     def _speaker(self, user):
         if not self.may_speak(user):
             raise NotAllowed(
-                "Only the commander, supervisors and the called teams speak for this incident."
+                gettext(
+                    "Only the commander, supervisors and the called teams speak for this incident."
+                )
             )
 
     def acknowledge(self, user, party=None, at=None, name=""):
@@ -125,10 +130,10 @@ class IncidentLifecycle:
 
         at = _now(at)
         if not self.is_active:
-            raise IncidentError("This incident is resolved.")
+            raise IncidentError(gettext("This incident is resolved."))
         parties = [party] if party else (self.parties_of(user) if user else [])
         if not parties:
-            raise IncidentError("You were not paged for this incident.")
+            raise IncidentError(gettext("You were not paged for this incident."))
         who = name or (user.get_full_name() or user.get_username() if user else "")
         done = []
         with transaction.atomic():
@@ -155,7 +160,7 @@ class IncidentLifecycle:
         at = _now(at)
         parties = self.parties_of(user)
         if not parties:
-            raise IncidentError("You were not paged for this incident.")
+            raise IncidentError(gettext("You were not paged for this incident."))
         with transaction.atomic():
             if any(not p.acknowledged_at for p in parties):
                 self.acknowledge(user, at=at)
@@ -168,9 +173,14 @@ class IncidentLifecycle:
         """Link a ticket: its requester hears the incident's public updates and resolution."""
 
         if ticket.status == "closed":
-            raise IncidentError(f"{ticket.reference} is closed.", field="ticket")
+            raise IncidentError(
+                gettext("%(ticket)s is closed.") % {"ticket": ticket.reference}, field="ticket"
+            )
         if ticket.drill:  # its updates would be mail to the supervisor who ran the drill
-            raise IncidentError(f"{ticket.reference} is a drill ticket.", field="ticket")
+            raise IncidentError(
+                gettext("%(ticket)s is a drill ticket.") % {"ticket": ticket.reference},
+                field="ticket",
+            )
         if self.tickets.filter(pk=ticket.pk).exists():
             return False
         with transaction.atomic():
@@ -189,7 +199,7 @@ class IncidentLifecycle:
 
         at = _now(at)
         if not self.is_active:
-            raise IncidentError("This incident is resolved.")
+            raise IncidentError(gettext("This incident is resolved."))
         self._speaker(actor)
         with transaction.atomic():
             replied = self._reply_to_tickets(actor, body, at)
@@ -214,7 +224,7 @@ class IncidentLifecycle:
 
         at = _now(at)
         if not self.is_active:
-            raise IncidentError("This incident is already resolved.")
+            raise IncidentError(gettext("This incident is already resolved."))
         self._speaker(actor)
         with transaction.atomic():
             replied = self._reply_to_tickets(actor, body, at)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from incidents.models import Team, Ticket
 from notifications.models import Contact
@@ -22,8 +23,8 @@ class MajorIncident(IncidentLifecycle, models.Model):
     chosen contact at once, and speaks for every linked ticket (majors/lifecycle.py)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        RESOLVED = "resolved", "Resolved"
+        ACTIVE = "active", pgettext_lazy("major incident status", "Active")
+        RESOLVED = "resolved", pgettext_lazy("major incident status", "Resolved")
 
     title = models.CharField(max_length=200)
     severity = models.CharField(max_length=4, choices=severity.CHOICES, default="SEV1")
@@ -105,8 +106,8 @@ class Party(models.Model):
     """A team or a contact called to an incident: who was paged, and whether they answered."""
 
     class Kind(models.TextChoices):
-        TEAM = "team", "Team"
-        CONTACT = "contact", "Contact"
+        TEAM = "team", pgettext_lazy("party kind", "Team")
+        CONTACT = "contact", pgettext_lazy("party kind", "Contact")
 
     incident = models.ForeignKey(MajorIncident, on_delete=models.CASCADE, related_name="parties")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -185,16 +186,19 @@ class Entry(models.Model):
     """One line of the incident's own timeline."""
 
     class Kind(models.TextChoices):
-        DECLARED = "declared", "Declared"
-        PAGED = "paged", "Paged"
-        REPAGED = "repaged", "Paged again"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        JOINED = "joined", "Joined"
-        UPDATE = "update", "Public update"
-        NOTE = "note", "Internal note"
-        LINKED = "linked", "Ticket linked"
-        UPDATE_LAPSED = "update_lapsed", "Customer update overdue"
-        RESOLVED = "resolved", "Resolved"
+        DECLARED = "declared", pgettext_lazy("major incident entry", "Declared")
+        PAGED = "paged", pgettext_lazy("major incident entry", "Paged")
+        REPAGED = "repaged", pgettext_lazy("major incident entry", "Paged again")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("major incident entry", "Acknowledged")
+        JOINED = "joined", pgettext_lazy("major incident entry", "Joined")
+        UPDATE = "update", pgettext_lazy("major incident entry", "Public update")
+        NOTE = "note", pgettext_lazy("major incident entry", "Internal note")
+        LINKED = "linked", pgettext_lazy("major incident entry", "Ticket linked")
+        UPDATE_LAPSED = (
+            "update_lapsed",
+            pgettext_lazy("major incident entry", "Customer update overdue"),
+        )
+        RESOLVED = "resolved", pgettext_lazy("major incident entry", "Resolved")
 
     incident = models.ForeignKey(MajorIncident, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -244,11 +248,13 @@ class Review(models.Model):
     def close(self, at=None):
         """Close the review; refused while it has no owner or an action has none."""
         if self.owner_id is None:
-            raise IncidentError("The review needs an owner first.", field="owner")
+            raise IncidentError(gettext("The review needs an owner first."), field="owner")
         orphans = [a.text for a in self.actions.all() if a.owner_id is None]
         if orphans:
             raise IncidentError(
-                f"Every action needs an owner first: {'; '.join(orphans)}.", field="actions"
+                gettext("Every action needs an owner first: %(actions)s.")
+                % {"actions": "; ".join(orphans)},
+                field="actions",
             )
         self.closed_at = at or timezone.now()
         self.save(update_fields=["closed_at"])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,14 @@ class Severity:
 
 
 SEVERITIES = {
-    "SEV1": Severity("SEV1", "SEV1 — critical", timedelta(minutes=5), timedelta(minutes=30)),
-    "SEV2": Severity("SEV2", "SEV2 — major", timedelta(minutes=15), timedelta(minutes=60)),
-    "SEV3": Severity("SEV3", "SEV3 — minor", timedelta(minutes=30), timedelta(minutes=120)),
+    "SEV1": Severity(
+        "SEV1", gettext_lazy("SEV1 — critical"), timedelta(minutes=5), timedelta(minutes=30)
+    ),
+    "SEV2": Severity(
+        "SEV2", gettext_lazy("SEV2 — major"), timedelta(minutes=15), timedelta(minutes=60)
+    ),
+    "SEV3": Severity(
+        "SEV3", gettext_lazy("SEV3 — minor"), timedelta(minutes=30), timedelta(minutes=120)
+    ),
 }
 CHOICES = [(s.name, s.label) for s in SEVERITIES.values()]

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from incidents.models import Priority, Team
 
@@ -44,18 +45,23 @@ class Period:
 class ReportFilters(forms.Form):
     # Named by the query string's keys: ?from=&to=&team=&priority=
     team = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="Every team"
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Every team"),
+        label=gettext_lazy("Team"),
     )
     priority = forms.ChoiceField(
-        choices=[("", "Every priority")] + Priority.choices, required=False
+        choices=[("", gettext_lazy("Every priority"))] + Priority.choices,
+        required=False,
+        label=gettext_lazy("Priority"),
     )
 
     def __init__(self, data, readable_teams=None, today=None):
         """`readable_teams`: the team ids the reader may see, None for all."""
         super().__init__(data)
         self.today = today or timezone.localdate()
-        self.fields["from"] = forms.DateField(required=False, label="From")
-        self.fields["to"] = forms.DateField(required=False, label="To")
+        self.fields["from"] = forms.DateField(required=False, label=gettext_lazy("From"))
+        self.fields["to"] = forms.DateField(required=False, label=gettext_lazy("To"))
         self.order_fields(["from", "to", "team", "priority"])
         teams = Team.objects.order_by("tier", "name")
         if readable_teams is not None:
@@ -69,13 +75,19 @@ class ReportFilters(forms.Form):
             return data
         last = data.get("to") or self.today
         if any(day and not FIRST_DAY <= day <= LAST_DAY for day in (data.get("from"), last)):
-            self.add_error("to", f"Choose a period between {FIRST_DAY} and {LAST_DAY}.")
+            self.add_error(
+                "to",
+                gettext("Choose a period between %(first)s and %(last)s.")
+                % {"first": FIRST_DAY, "last": LAST_DAY},
+            )
             return data
         first = data.get("from") or max(last - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
         if first > last:
-            self.add_error("to", "The end of the period comes before its start.")
+            self.add_error("to", gettext("The end of the period comes before its start."))
         elif (last - first).days >= MAX_DAYS:
-            self.add_error("to", f"Choose a period of at most {MAX_DAYS} days.")
+            self.add_error(
+                "to", gettext("Choose a period of at most %(days)s days.") % {"days": MAX_DAYS}
+            )
         data["from"], data["to"] = first, last
         return data
 

@@ -10,7 +10,10 @@ from django.conf import settings
 from django.template.base import Lexer, TokenType
 from django.urls import reverse
 
+from escalation.majors import links
+from escalation.majors.models import MajorIncident
 from incidents.models import Profile
+from notifications.models import Contact
 from tests.desk.stories import ticket_with_every_entry
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +49,22 @@ AGENT_TEMPLATES = [
     "notifications/emails/followed.html",
     "notifications/emails/contact_update.txt",
     "notifications/emails/contact_update.html",
+    # Major incidents and drills, and the acknowledgement page behind a contact's link.
+    "desk/majors/list.html",
+    "desk/majors/declare.html",
+    "desk/majors/choose.html",
+    "desk/majors/incident.html",
+    "desk/majors/_board.html",
+    "desk/majors/_action_row.html",
+    "desk/drills/list.html",
+    "desk/drills/scorecard.html",
+    "desk/drills/_levels.html",
+    "desk/drills/acknowledge.html",
+    "portal/major_ack.html",
+    # The supervisors' dashboard.
+    "desk/dashboard.html",
+    "desk/_bar_chart.html",
 ]
-# Still to do (docs/translations.md): the majors, drills and dashboard pages.
 
 
 @pytest.fixture
@@ -157,8 +174,11 @@ def literal_sentences(name):
     ]
     page = re.sub(r"<[^>]*>", " ", page)
     found += [part.strip() for part in page.split("\0") if re.search(r"[A-Za-z]{2}", part)]
-    # The brand alone ("Tierdesk", "· Tierdesk", a mail's "Tierdesk &middot;") is no sentence.
-    return [part for part in found if re.sub(r"&middot;|[·\s]", "", part) != "Tierdesk"]
+    # The brand alone ("Tierdesk", "· Tierdesk", a mail's "Tierdesk &middot;") and an example
+    # ticket reference (a placeholder) are no sentences.
+    return [
+        part for part in found if re.sub(r"&middot;|[·\s]", "", part) not in ("Tierdesk", "HD-42")
+    ]
 
 
 @pytest.mark.parametrize("name", AGENT_TEMPLATES)
@@ -196,3 +216,63 @@ def test_a_german_agents_queue_rows_read_in_german(client_for, agent, desk_ticke
         and "Due in" not in html
         and f"Select {desk_ticket.reference}" not in html
     )
+
+
+def assert_reads(html, words, english):
+    """Every one of `words` is on the page, and none of the `english` ones."""
+    assert [w for w in words if w not in html] == []
+    assert [w for w in english if w in html] == []
+
+
+def test_a_german_supervisors_dashboard_reads_in_german(client_for, supervisor, desk_ticket):
+    html = german(client_for, supervisor).get(reverse("desk:dashboard")).content.decode()
+    words = [
+        "<h1>Übersicht</h1>",
+        "Einhaltung je Team und Priorität",
+        "MTTA und MTTR im Zeitverlauf",
+        "Rückstand nach Alter, aktuell",
+        "<td>Neu</td>",  # the backlog row's status, in words (the CSV keeps "new")
+        "Offene Tickets nach Alter",
+        "Unter einem Tag",
+        "Übergaben zwischen den Stufen",
+        "Keine manuellen Eskalationen in diesem Zeitraum.",
+        "Alle Teams",
+    ]
+    english = ["Compliance per team", "Backlog by age", "Under a day", "Every team", ">new<"]
+    assert_reads(html, words, english)
+
+
+def test_a_german_agents_major_incident_page_reads_in_german(client_for, lead, teams):
+    incident = MajorIncident.declare(lead, "Kasse ausgefallen", "SEV1", teams=[teams["desk"]])
+    client = german(client_for, lead)
+    html = client.get(reverse("desk:major", args=[incident.pk])).content.decode()
+    words = [
+        "Größere Störungen",
+        "Wer antwortet",
+        "Nächstes Kunden-Update fällig in",
+        "Nicht bestätigt",
+        "Die Kunden informieren",
+        "Verknüpfte Tickets (0)",
+        "<strong>Ausgerufen</strong> von",
+        "Nachbesprechung",
+        "Störung und ihre Tickets lösen",
+    ]
+    english = ["Who is answering", "Next customer update", "Timeline", "Declared", " by "]
+    assert_reads(html, words, english)
+
+    answer = client.post(reverse("desk:major-act", args=[incident.pk, "acknowledge"]), follow=True)
+    assert "Bestätigt: Ihre Alarme wurden beendet." in answer.content.decode()
+
+
+def test_a_contacts_link_follows_their_browsers_language(client, lead, teams):
+    vendor = Contact.objects.create(name="Vendor on call", email="noc@acme.example")
+    incident = MajorIncident.declare(lead, "Kasse ausgefallen", "SEV2", contacts=[vendor])
+    url = reverse("portal:major-ack", args=[links.token(incident.parties.get().pk)])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert "Für Vendor on call bestätigen" in page
+    assert "alle 15 Minuten erneut alarmiert" in page
+    answer = client.post(url, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert "Die Alarme für Vendor on call wurden beendet." in answer
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The pages for Vendor on call have stopped." in english
