@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from incidents.models import Team
 from notifications.models import Notification
@@ -20,9 +21,9 @@ from .models import EscalationPolicy, Firing
 from .preview import reach_of
 
 ANCHORS = {
-    "created": "creation",
-    "response_due": "the first-response deadline",
-    "resolution_due": "the resolution deadline",
+    "created": pgettext_lazy("a level's anchor", "creation"),
+    "response_due": pgettext_lazy("a level's anchor", "the first-response deadline"),
+    "resolution_due": pgettext_lazy("a level's anchor", "the resolution deadline"),
 }
 TO_COME = (Firing.State.PENDING, Firing.State.CLAIMED, Firing.State.HELD)
 # The step's `when`, by the row's state (fired rows say "on time" or "late").
@@ -163,26 +164,31 @@ def _aside(firing, teams):
     step = _step(firing, teams, SET_ASIDE[firing.state], [])
     outcome = firing.outcome or {}
     step.why = outcome.get("why") or (
-        "a later repeat was sent instead" if firing.state == Firing.State.SKIPPED else ""
+        gettext("a later repeat was sent instead") if firing.state == Firing.State.SKIPPED else ""
     )
     step.why_at = parse_datetime(outcome["at"]) if outcome.get("at") else None
     return step
 
 
 def describe(kind, level, repeat, actions):
+    """A step's title in the reader's language ("Level 2 warning, 15m before the resolution
+    deadline")."""
     if kind == "response_breach":
-        return "First-response SLA breached"
+        return gettext("First-response SLA breached")
     if kind == "resolution_breach":
-        return "Resolution SLA breached"
+        return gettext("Resolution SLA breached")
     offset = (actions or {}).get("offset_seconds", 0)
-    anchor = ANCHORS.get((actions or {}).get("anchor"), "its anchor")
-    if offset:
-        side = "before" if offset < 0 else "after"
-        where = f"{short_duration(offset)} {side} {anchor}"
+    anchor = ANCHORS.get((actions or {}).get("anchor")) or gettext_lazy("its anchor")
+    words = {"level": level, "duration": short_duration(offset), "anchor": anchor}
+    if offset < 0:
+        title = gettext("Level %(level)s warning, %(duration)s before %(anchor)s") % words
+    elif offset > 0:
+        title = gettext("Level %(level)s, %(duration)s after %(anchor)s") % words
     else:
-        where = f"at {anchor}"
-    title = f"Level {level}{' warning' if offset < 0 else ''}, {where}"
-    return f"{title} (repeat {repeat})" if repeat else title
+        title = gettext("Level %(level)s, at %(anchor)s") % words
+    if repeat:
+        return gettext("%(title)s (repeat %(repeat)s)") % {"title": title, "repeat": repeat}
+    return title
 
 
 def changes(changes_ticket, actions, teams):

@@ -85,3 +85,23 @@ def test_the_ladder_reads_in_a_fixed_number_of_queries(
     run_engine(at(105))
     with django_assert_max_num_queries(6):
         ladder.ladder(ticket, at(106))
+
+
+def test_a_steps_title_reads_in_the_readers_language():
+    """The ladder's titles go through the translation (issue 28: agents' pages translatable)."""
+    from django.utils import translation
+
+    from escalation.ladder import describe
+
+    warning = {"offset_seconds": -900, "anchor": "resolution_due"}
+    assert describe("level", 2, 1, warning) == (
+        "Level 2 warning, 15m before the resolution deadline (repeat 1)"
+    )
+    with translation.override("de"):
+        assert describe("response_breach", 0, 0, {}) == "SLA der Erstreaktion verletzt"
+        assert describe("level", 2, 1, warning) == (
+            "Warnung der Stufe 2, 15m vor der Fälligkeit der Lösung (Wiederholung 1)"
+        )
+        assert describe("level", 1, 0, {"offset_seconds": 0, "anchor": "created"}) == (
+            "Stufe 1, bei der Erstellung"
+        )
