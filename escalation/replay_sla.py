@@ -243,7 +243,8 @@ def moved(ticket, due):
 
 def result(groups, movers, stopped, zone):
     # The tickets whose deadlines move most: each ticket once, by its larger move.
-    movers.sort(key=lambda m: (-m[0], m[1], m[2]))
+    # Ties in the order the references were given: HD-996 before HD-1000 (shorter first).
+    movers.sort(key=lambda m: (-m[0], len(m[1]), m[1], m[2]))
     seen, kept = set(), []
     for mover in movers:
         if mover[1] not in seen:
