@@ -4,10 +4,12 @@ Setting an absence that overlaps one of their on-call shifts, or that leaves a l
 teams' policies with nobody to reach, is said before saving: the page lists the shifts and the
 levels, saving then takes a second, explicit "Save anyway", and the team's leads are told."""
 
+from collections import defaultdict
 from datetime import timedelta
 from math import ceil
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 from django.views.decorators.http import require_POST
 
 from escalation import forecast, oncall
 from escalation.models import CoverRequest, OnCallFeed
 from incidents import roles
-from incidents.models import Absence, Membership, Team
+from incidents.models import Absence, Membership, Profile, Team
 from notifications import outbox
 
 from .forms import problems
@@ -154,35 +156,56 @@ def tell_leads(absence, clashes, emptied=()):
         .exclude(user=absence.user)
         .select_related("user")
     ]
+    by_language = defaultdict(list)  # each lead reads the mail in their own language
+    for lead in leads:
+        by_language[Profile.objects.language_of(lead) or settings.LANGUAGE_CODE].append(lead)
+    for language, group in by_language.items():
+        with override(language):
+            subject, body = _conflict_words(absence, clashes, emptied)
+            outbox.notify_text(
+                "absence_conflict",
+                group,
+                key=f"absence:{absence.pk}:conflict",
+                subject=subject,
+                body=body,
+            )
+    return sorted({u.get_full_name() or u.get_username() for u in leads})
+
+
+def _conflict_words(absence, clashes, emptied):
+    """The leads' mail about an absence, (subject, body), in the active language."""
     person = absence.user.get_full_name() or absence.user.get_username()
     deputy = absence.deputy
     lines = [
-        f"- {team.name}, {layer}: {_when(segment.start)} – {_when(segment.end)}"
-        for team, layer, segment in clashes
+        _("- %(team)s, %(layer)s: %(start)s – %(end)s")
+        % {"team": team.name, "layer": layer, "start": _when(s.start), "end": _when(s.end)}
+        for team, layer, s in clashes
     ] + [
-        f"- {team.name}, {title} reaches nobody: {_when(begin)} – {_when(until)}"
+        _("- %(team)s, %(level)s reaches nobody: %(start)s – %(end)s")
+        % {"team": team.name, "level": title, "start": _when(begin), "end": _when(until)}
         for team, title, begin, until in emptied
     ]
-    who = (
-        f"{deputy.get_full_name() or deputy.get_username()} is paged instead."
-        if deputy
-        else "No deputy is named: no one would be paged in their place."
-    )
-    body = (
-        f"{person} will be out of office from {_when(absence.start)} to {_when(absence.end)}, "
-        f"during {'their on-call time' if clashes else 'time'} that needs them:\n"
-        + "\n".join(lines)
-        + f"\n\n{who} "
-        "Arrange cover if needed (an override in the admin, or a swap on the desk)."
-    )
-    outbox.notify_text(
-        "absence_conflict",
-        leads,
-        key=f"absence:{absence.pk}:conflict",
-        subject=f"{person} is away during their on-call time",
-        body=body,
-    )
-    return sorted({u.get_full_name() or u.get_username() for u in leads})
+    words = {"person": person, "start": _when(absence.start), "end": _when(absence.end)}
+    if clashes:
+        opening = _(
+            "%(person)s will be out of office from %(start)s to %(end)s, during their on-call "
+            "time that needs them:"
+        )
+    else:
+        opening = _(
+            "%(person)s will be out of office from %(start)s to %(end)s, during time that "
+            "needs them:"
+        )
+    if deputy:
+        who = _("%(deputy)s is paged instead.") % {
+            "deputy": deputy.get_full_name() or deputy.get_username()
+        }
+    else:
+        who = _("No deputy is named: no one would be paged in their place.")
+    cover = _("Arrange cover if needed (an override in the admin, or a swap on the desk).")
+    body = opening % words + "\n" + "\n".join(lines) + f"\n\n{who} {cover}"
+    subject = _("%(person)s is away during their on-call time") % {"person": person}
+    return subject, body
 
 
 def _when(moment):

@@ -12,7 +12,7 @@ from escalation.majors import drills
 from escalation.majors.models import Drill
 from escalation.models import EscalationPolicy
 from incidents import roles
-from incidents.models import Priority, Team, Ticket
+from incidents.models import Team, Ticket, priority_choices
 from incidents.models.lifecycle import TransitionError
 
 from .forms import as_id, problems
@@ -27,7 +27,7 @@ class DrillForm(forms.Form):
         queryset=Team.objects.order_by("tier", "name"), label=gettext_lazy("Team")
     )
     priority = forms.ChoiceField(
-        choices=Priority.choices, initial="P2", label=gettext_lazy("Priority")
+        choices=priority_choices, initial="P2", label=gettext_lazy("Priority")
     )
     spacing_seconds = forms.IntegerField(
         min_value=1, max_value=3600, initial=5, label=gettext_lazy("Seconds between levels")

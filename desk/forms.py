@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incidents import roles
-from incidents.models import Priority, Team, Ticket
+from incidents.models import Team, Ticket, priority_choices
 
 MAX_ID = 2**63 - 1  # the largest id a database's bigint holds; a larger one is never looked up
 OUT_OF_DATE = gettext_lazy("This form is out of date; reload the ticket.")
@@ -97,7 +97,7 @@ class AssignForm(ActionForm):
 
 class PriorityForm(ActionForm):
     priority = forms.ChoiceField(
-        choices=Priority.choices,
+        choices=priority_choices,
         error_messages={
             "required": gettext_lazy("Choose a priority from P1 to P4."),
             "invalid_choice": gettext_lazy("Choose a priority from P1 to P4."),
@@ -201,7 +201,7 @@ class QueueFilters(forms.Form):
     def __init__(self, data, *, teams, agents):
         super().__init__(data)
         self.fields["status"].choices = [("", _("Open (any)")), *Ticket.Status.choices]
-        self.fields["priority"].choices = [("", _("Any")), *Priority.choices]
+        self.fields["priority"].choices = [("", _("Any")), *priority_choices()]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("none", _("Unassigned")),

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from escalation import clock_state, ladder
 from incidents import permissions, roles, uploads
-from incidents.models import Membership, SavedReply, Ticket
+from incidents.models import Membership, SavedReply, Ticket, assignment
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
 from . import deadlines, history, on_call, presence, queue, timeline
@@ -175,7 +175,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "auto_assigned": _auto_assignment(item),
         # The active major incidents speaking for this ticket (majors: one query).
         "major_incidents": list(item.major_incidents.active()),
-        "changed": [timeline.event_text(e) for e in changed or []],
+        "changed": _changed_lines(story, changed or []),
         "at_risk_minutes": deadlines.at_risk_minutes(),
         "urgent_minutes": deadlines.URGENT_MINUTES,
     }
@@ -199,13 +199,25 @@ def _escalation_choices(item):
     }
 
 
+def _changed_lines(story, changed):
+    """The story's words (the reader's language) for the events in `changed`: what happened
+    while a refused send was being typed."""
+    wanted = {(event.kind, event.at) for event in changed}
+    return [
+        f"{entry.who}: {entry.text}" for entry in story if (entry.kind, entry.at) in wanted
+    ] or [timeline.event_text(e) for e in changed]
+
+
 def _auto_assignment(item):
     """Why the ticket's current assignee was chosen automatically, or ""."""
     if not item.assignee_id:
         return ""
     event = item.events.filter(kind="assigned").order_by("-at", "-pk").first()
     data = event.data if event else {}
-    return data.get("why", "") if data.get("auto") else ""
+    if not data.get("auto"):
+        return ""
+    facts = data.get("assignment")  # in the reader's language; older events kept words only
+    return assignment.words(facts) if facts else data.get("why", "")
 
 
 def _when(moment):

@@ -339,16 +339,13 @@ def tell_supervisors_of_calendar(clock, ticket):
     """A frozen calendar that never opens: the supervisors hear of it once per calendar (the
     outbox key is the calendar's), not once per ticket, and the ticket saves all the same."""
     calendar = clock.calendar or {}
-    reason = (
-        f"The business calendar \u201c{calendar.get('name', '?')}\u201d has no business hours: "
-        f"{ticket.reference or 'this ticket'} and every ticket under it run without SLA due "
-        "times until it is fixed."
-    )
+    # Kept as facts and worded when the mail is rendered, in each supervisor's language.
+    facts = {"calendar_never_opens": calendar.get("name", "?")}
     outbox.notify_users(
         "sla_warning",
         ticket,
         actions.recipients(ticket, ["supervisors"], []),
         key=f"calendar:{calendar.get('id')}:never-opens",
-        context={"reason": reason},
+        context=facts,
         force=True,
     )

@@ -11,6 +11,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from .actions import reach_many
 from .fallthrough import names_people
@@ -19,12 +20,12 @@ from .models import EscalationPolicy
 
 HOUR = timedelta(hours=1)
 TARGET_LABELS = {
-    "assignee": "the assignee",
-    "team": "the whole team",
-    "team_leads": "the team leads",
-    "supervisors": "the supervisors",
-    "on_call": "on call (primary)",
-    "on_call_secondary": "on call (secondary)",
+    "assignee": gettext_lazy("the assignee"),
+    "team": gettext_lazy("the whole team"),
+    "team_leads": gettext_lazy("the team leads"),
+    "supervisors": gettext_lazy("the supervisors"),
+    "on_call": gettext_lazy("on call (primary)"),
+    "on_call_secondary": gettext_lazy("on call (secondary)"),
 }
 DAYS = 14
 
@@ -86,8 +87,8 @@ def forecast(team, start, days=DAYS):
             level["order"],
             describe("level", level["order"], 0, level),
             ", ".join(
-                [TARGET_LABELS.get(t, t) for t in level["notify"]]
-                + (["named people"] if level["notify_users"] else [])
+                [str(TARGET_LABELS.get(t, t)) for t in level["notify"]]
+                + ([gettext("named people")] if level["notify_users"] else [])
             ),
         )
         for at, people in zip(instants, reached[i * n : (i + 1) * n], strict=True):

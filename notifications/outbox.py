@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dbtools import rows as row_writer
 
@@ -191,7 +192,8 @@ def notify_text(kind, users, *, key, subject, body):
             "address": wanted[row].email.strip(),
             "cause": key,
             "subject": subject[:300],
-            "body": f"Hello {rendering.display_name(wanted[row])},\n\n{body}\n",
+            "body": gettext("Hello %(name)s,") % {"name": rendering.display_name(wanted[row])}
+            + f"\n\n{body}\n",
             "created_at": now,
             "next_attempt_at": now,
         }

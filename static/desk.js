@@ -11,6 +11,7 @@
   // The badge's words in the reader's language, from the page (desk/deadlines.py's msgids).
   var dueIn = root.getAttribute("data-due-in") || "Due in %(time)s";
   var overdue = root.getAttribute("data-overdue") || "Overdue %(time)s";
+  var nowOverdue = root.getAttribute("data-now-overdue") || "Now overdue: %(tickets)s.";
 
   function short(seconds) {
     seconds = Math.floor(Math.abs(seconds));
@@ -41,7 +42,7 @@
       if (text) text.textContent = (left < 0 ? overdue : dueIn).replace("%(time)s", short(left));
     });
     if (announcer && crossed.length) {
-      announcer.textContent = crossed.join(", ") + (crossed.length > 1 ? " are" : " is") + " now overdue.";
+      announcer.textContent = nowOverdue.replace("%(tickets)s", crossed.join(", "));
     }
   }
 
@@ -64,7 +65,11 @@
 
   function show() {
     toggle.setAttribute("aria-pressed", paused ? "true" : "false");
-    if (state) state.textContent = paused ? "Auto-refresh paused." : "Auto-refresh on, every 15 seconds.";
+    if (state) {
+      state.textContent = paused
+        ? state.getAttribute("data-paused") || "Auto-refresh paused."
+        : state.getAttribute("data-on") || "Auto-refresh on, every 15 seconds.";
+    }
   }
 
   toggle.hidden = false;

@@ -2,11 +2,14 @@
 lapses the incident's commander is told, once per lapse (a new update starts the clock again).
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
+from incidents.models import Profile
 from notifications import outbox
 from notifications.models import Notification
 
@@ -55,6 +58,9 @@ def _mail_commander(incident, now):
         "desk_url": links.site(reverse("desk:major", args=[incident.pk])),
     }
     cause = f"major:{incident.pk}:update-due:{due.isoformat()}"
+    with override(Profile.objects.language_of(user) or settings.LANGUAGE_CODE):
+        subject = gettext("[%(reference)s] Customer update overdue: %(title)s") % info
+        body = render_to_string("majors/emails/update_due.txt", {"info": info}).strip() + "\n"
     row = {
         "idempotency_key": outbox.row_key(cause, Notification.Kind.MAJOR_PAGE, f"user:{user.pk}"),
         "channel": Notification.Channel.EMAIL,
@@ -63,8 +69,8 @@ def _mail_commander(incident, now):
         "address": user.email.strip(),
         "ticket_id": None,
         "cause": cause,
-        "subject": f"[{incident.reference}] Customer update overdue: {incident.title}"[:300],
-        "body": render_to_string("majors/emails/update_due.txt", {"info": info}).strip() + "\n",
+        "subject": subject[:300],
+        "body": body,
         "html_body": "",
         "secret": "",
         "payload": {"info": info},

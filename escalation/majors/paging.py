@@ -10,17 +10,19 @@ by the outbox's own rules.
 
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.db import router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from escalation import oncall
 from incidents import availability, roles
-from incidents.models import Membership
+from incidents.models import Membership, Profile
 from notifications import outbox, tasks
 from notifications.models import Notification
 
@@ -119,8 +121,13 @@ def facts(incident, party, recipient_name, ack_url, now):
 
 
 def subject(info):
-    again = f" (page {info['page']})" if info["page"] > 1 else ""
-    return f"[{info['reference']}] {info['severity']} major incident: {info['title']}{again}"[:300]
+    """The page's subject in the active language (the recipient's: `_email`)."""
+    words = {k: info[k] for k in ("reference", "severity", "title", "page")}
+    if info["page"] > 1:
+        text = gettext("[%(reference)s] %(severity)s major incident: %(title)s (page %(page)s)")
+    else:
+        text = gettext("[%(reference)s] %(severity)s major incident: %(title)s")
+    return (text % words)[:300]
 
 
 def _common(incident, party, cause, target, now):
@@ -144,17 +151,21 @@ def _email(incident, party, cause, address, user, now):
         info["desk_url"] = links.site(reverse("desk:major", args=[incident.pk]))
     target = f"user:{user.pk}:email" if user else f"contact:{party.contact_id}:email"
     context = {"page": info}
-    return {
-        **_common(incident, party, cause, target, now),
-        "channel": Notification.Channel.EMAIL,
-        "recipient_id": user.pk if user else None,
-        "address": address.strip(),
-        "subject": subject(info),
-        # Rendered now: a page is a few rows, and the delivery worker skips rendered rows.
-        "body": render_to_string("majors/emails/page.txt", context).strip() + "\n",
-        "html_body": render_to_string("majors/emails/page.html", context),
-        "payload": {"page": info, "headers": {"X-Tierdesk-Incident": incident.reference}},
-    }
+    # Rendered now (a page is a few rows, and the delivery worker skips rendered rows), in the
+    # person's language; a contact has no profile and reads the helpdesk's.
+    language = (Profile.objects.language_of(user) if user else "") or settings.LANGUAGE_CODE
+    with override(language):
+        context["language"] = language
+        return {
+            **_common(incident, party, cause, target, now),
+            "channel": Notification.Channel.EMAIL,
+            "recipient_id": user.pk if user else None,
+            "address": address.strip(),
+            "subject": subject(info),
+            "body": render_to_string("majors/emails/page.txt", context).strip() + "\n",
+            "html_body": render_to_string("majors/emails/page.html", context),
+            "payload": {"page": info, "headers": {"X-Tierdesk-Incident": incident.reference}},
+        }
 
 
 def _webhook(incident, party, cause, contact, now):

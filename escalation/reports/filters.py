@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from incidents.models import Priority, Team
+from incidents.models import Team, priority_choices
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -51,7 +51,7 @@ class ReportFilters(forms.Form):
         label=gettext_lazy("Team"),
     )
     priority = forms.ChoiceField(
-        choices=[("", gettext_lazy("Every priority"))] + Priority.choices,
+        choices=lambda: [("", gettext("Every priority")), *priority_choices()],
         required=False,
         label=gettext_lazy("Priority"),
     )

@@ -1,7 +1,7 @@
 from .absences import Absence
 from .configuration import ConfigurationStamp
 from .followers import Follower
-from .priority import Level, Priority, PriorityMatrixEntry
+from .priority import Level, Priority, PriorityMatrixEntry, priority_choices
 from .profiles import Profile
 from .saved_replies import SavedReply
 from .teams import Membership, Team
@@ -16,6 +16,7 @@ __all__ = [
     "Membership",
     "Priority",
     "PriorityMatrixEntry",
+    "priority_choices",
     "Profile",
     "Reply",
     "SavedReply",

@@ -13,6 +13,7 @@ other app. A team without rotations has every member on shift.
 """
 
 from django.db.models import Case, IntegerField, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from .absences import Absence
 
@@ -32,7 +33,8 @@ def on_shift(team, at):
 
 
 def choose(team, at, tickets):
-    """(user, why) for a ticket of `team` at `at`; (None, why) when no one can take it.
+    """(user, facts) for a ticket of `team` at `at`; (None, facts) when no one can take it.
+    `facts` say why, as data (`words` puts them in the reader's language).
     `tickets`: the Ticket manager, whose open tickets make a member's load."""
     members = list(
         team.memberships.filter(user__is_active=True).select_related("user").order_by("user_id")
@@ -42,9 +44,9 @@ def choose(team, at, tickets):
     pool = [m.user for m in members if (shift is None or m.user_id in shift)]
     skipped = [u for u in pool if u.pk in away]
     pool = [u for u in pool if u.pk not in away]
-    where = "on shift and not away" if shift is not None else "not away"
+    facts = {"team": team.name, "shift": shift is not None, "pool": len(pool)}
     if not pool:
-        return None, f"no member of {team.name} is {where}"
+        return None, {**facts, "rule": "nobody"}
     if team.auto_assign == team.AutoAssign.ROUND_ROBIN:
         after = [
             u
@@ -54,7 +56,7 @@ def choose(team, at, tickets):
         chosen = (after or pool)[0]
         type(team).objects.filter(pk=team.pk).update(auto_assign_cursor=chosen.pk)
         team.auto_assign_cursor = chosen.pk
-        why = f"round robin: next in turn of {len(pool)} {where}"
+        facts["rule"] = "round_robin"
     else:
         weight = Case(
             *[When(priority=p, then=Value(w)) for p, w in WEIGHTS.items()],
@@ -68,10 +70,28 @@ def choose(team, at, tickets):
             .values_list("assignee", "load")
         )
         chosen = min(pool, key=lambda u: (loads.get(u.pk, 0), u.pk))
-        why = f"least loaded: open load {loads.get(chosen.pk, 0)} of {len(pool)} {where}"
+        facts.update(rule="least_loaded", load=loads.get(chosen.pk, 0))
     if skipped:
-        why += f" ({', '.join(_name(u) for u in skipped)} away)"
-    return chosen, why
+        facts["away"] = [_name(u) for u in skipped]
+    return chosen, facts
+
+
+def words(facts):
+    """Why, in the active language: "round robin: next in turn of 2 not away (ben away)"."""
+    where = _("on shift and not away") if facts["shift"] else _("not away")
+    numbers = {"pool": facts["pool"], "where": where, "team": facts["team"]}
+    if facts["rule"] == "nobody":
+        return _("no member of %(team)s is %(where)s") % numbers
+    if facts["rule"] == "round_robin":
+        why = _("round robin: next in turn of %(pool)s %(where)s") % numbers
+    else:
+        why = _("least loaded: open load %(load)s of %(pool)s %(where)s") % {
+            **numbers,
+            "load": facts["load"],
+        }
+    if facts.get("away"):
+        why += " " + _("(%(people)s away)") % {"people": ", ".join(facts["away"])}
+    return why
 
 
 def _name(user):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from dbtools import configuration
 
@@ -35,6 +36,11 @@ ALLOWED_STATUS_CHANGES = {
     "resolved": {"open", "closed"},
     "closed": set(),
 }
+
+
+def _in_site_language(word, *args):
+    with override(settings.LANGUAGE_CODE):
+        return word(*args)
 
 
 def _now(at):
@@ -120,7 +126,7 @@ class TicketLifecycle:
         """Give the ticket to a member of its team by the team's rule (incidents.assignment);
         the `assigned` event says who and why. None when no one is on shift and present."""
         at = _now(at)
-        user, why = assignment.choose(self.team, at, type(self).objects)
+        user, facts = assignment.choose(self.team, at, type(self).objects)
         if user is None:
             return None
         before = self.assignee_id
@@ -132,7 +138,10 @@ class TicketLifecycle:
             before={"assignee": before},
             after={"assignee": user.pk},
             auto=True,
-            why=why,
+            assignment=facts,
+            # The words as the API gives them, in the helpdesk's language; pages word the
+            # facts in the reader's (assignment.words).
+            why=_in_site_language(assignment.words, facts),
         )
 
     def release_hold(self):

@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dbtools import configuration
@@ -18,6 +19,22 @@ class Priority(models.TextChoices):
     P2 = "P2", "P2 — high"
     P3 = "P3", "P3 — medium"
     P4 = "P4", "P4 — low"
+
+
+# The priorities' words in the reader's language, for the pages' choices (the model's labels
+# stay plain strings: they are written into events and JSON).
+PRIORITY_WORDS = {
+    "P1": gettext_lazy("P1 — critical"),
+    "P2": gettext_lazy("P2 — high"),
+    "P3": gettext_lazy("P3 — medium"),
+    "P4": gettext_lazy("P4 — low"),
+}
+
+
+def priority_choices():
+    """[(value, words)] in the active language: a form field's `choices` (a callable is
+    evaluated per form, so per request)."""
+    return [(value, str(PRIORITY_WORDS[value])) for value in Priority.values]
 
 
 # The ITIL matrix, for every cell a supervisor has not edited.

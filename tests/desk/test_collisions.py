@@ -79,3 +79,24 @@ def test_own_earlier_action_does_not_block_the_next(client_for, agent, desk_tick
     assert response.status_code == 302
     desk_ticket.refresh_from_db()
     assert desk_ticket.assignee == agent and desk_ticket.acknowledged_at is not None
+
+
+def test_a_german_agent_reads_what_changed_in_german(client_for, agent, lead, desk_ticket):
+    """The "changed since you opened it" lines are the story's own words, in the reader's
+    language (issue 28), not English built from the raw event."""
+    from incidents.models import Profile
+
+    Profile.objects.update_or_create(user=agent, defaults={"language": "de"})
+    seen = version(desk_ticket).isoformat()
+    desk_ticket.assign(lead, lead)
+    client = client_for(agent)
+    client.cookies["django_language"] = "de"
+    response = client.post(
+        reverse("desk:act", args=[desk_ticket.pk, "escalate"]),
+        {"reason": "Braucht Stufe 2", "updated_at": seen},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "tier1-lead: assigned" not in html
+    assert "tier1-lead: " in html and "zugewiesen" in html

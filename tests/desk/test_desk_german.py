@@ -61,6 +61,9 @@ AGENT_TEMPLATES = [
     "desk/drills/_levels.html",
     "desk/drills/acknowledge.html",
     "portal/major_ack.html",
+    "majors/emails/page.txt",
+    "majors/emails/page.html",
+    "majors/emails/update_due.txt",
     # The supervisors' dashboard.
     "desk/dashboard.html",
     "desk/_bar_chart.html",

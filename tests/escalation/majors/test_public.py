@@ -90,3 +90,28 @@ def test_the_api_takes_a_public_summary(client, cast, teams):
     assert made.status_code == 201, made.content
     assert made.json()["public_summary"] == PUBLIC
     assert MajorIncident.objects.get(pk=made.json()["id"]).public_summary == PUBLIC
+
+
+def test_a_page_reads_in_each_persons_language(cast, teams):
+    """An agent who reads German is paged in German (subject, text and HTML); a contact, who has
+    no profile, in the helpdesk's language (issue 28: agents' mails in their language)."""
+    from incidents.models import Profile
+
+    Profile.objects.update_or_create(user=cast["lee"], defaults={"language": "de"})
+    made = MajorIncident.declare(
+        cast["commander"],
+        "Checkout is down",
+        "SEV1",
+        public_summary=PUBLIC,
+        teams=[teams["apps"]],
+        contacts=[cast["vendor"]],
+        at=DECLARED,
+    )
+    rows = Notification.objects.filter(cause__startswith=f"major:{made.pk}:", channel="email")
+    [to_lee] = [r for r in rows if r.address == "lee@example.com"]
+    [to_vendor] = [r for r in rows if r.recipient_id is None]
+    assert to_lee.subject == f"[{made.reference}] Größere Störung SEV1: Checkout is down"
+    assert "Hallo" in to_lee.body and "Bestätigen (beendet diese Alarmierungen" in to_lee.body
+    assert 'lang="de"' in to_lee.html_body and "im Desk öffnen" in to_lee.html_body
+    assert to_vendor.subject == f"[{made.reference}] SEV1 major incident: Checkout is down"
+    assert to_vendor.body.startswith("Hello Vendor on call,")
