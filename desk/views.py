@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from escalation import clock_state, ladder
 from incidents import permissions, roles, uploads
-from incidents.models import Membership, SavedReply, Ticket, assignment
+from incidents.models import Membership, SavedReply, Ticket, assignment, priority_choices
 from incidents.models.lifecycle import ALLOWED_STATUS_CHANGES
 
 from . import deadlines, history, on_call, presence, queue, timeline
@@ -168,7 +168,7 @@ def render_workspace(request, item, *, kept=None, changed=None, status=200):
         "can_reopen": permissions.can_reopen(request.user, item),
         "refusal": None if can_change else permissions.refusal(request.user, item),
         **(_escalation_choices(item) if can_change and item.is_active else {}),
-        "priorities": Ticket._meta.get_field("priority").choices,
+        "priorities": priority_choices(),
         "kept": kept or {},
         "saved_replies": list(SavedReply.objects.for_team(item.team_id)),
         "on_call": on_call.on_call_panel(item.team, now),

@@ -279,3 +279,14 @@ def test_a_contacts_link_follows_their_browsers_language(client, lead, teams):
     assert "Die Alarme für Vendor on call wurden beendet." in answer
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The pages for Vendor on call have stopped." in english
+
+
+def test_the_workspace_offers_the_priorities_in_german(client_for, agent, desk_ticket):
+    from incidents.models import Profile
+
+    Profile.objects.update_or_create(user=agent, defaults={"language": "de"})
+    client = client_for(agent)
+    client.cookies["django_language"] = "de"
+    page = client.get(reverse("desk:ticket", args=[desk_ticket.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    html = page.content.decode()
+    assert "P3 — mittel" in html and "P3 — medium" not in html
