@@ -17,7 +17,7 @@ read when a worker takes a request, before any session, user or database work:
   header only sheds its own request.
 
 /healthz is never shed: a load balancer must see the process alive. A shed request does no work,
-so it is safe to retry; the API answers in its JSON error shape, the site with a plain page.
+so it is safe to retry; the API answers in its JSON error shape, the site with its busy page.
 """
 
 import logging
@@ -27,6 +27,9 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import ngettext
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +96,36 @@ def overloaded(request, now=None):
 
 
 def busy_response(request):
-    retry = str(settings.SHED_RETRY_AFTER)
-    message = f"The server is busy: try again in {retry} seconds."
+    retry = settings.SHED_RETRY_AFTER
     if request.path_info.startswith("/api/"):
+        message = f"The server is busy: try again in {retry} seconds."
         response = JsonResponse({"detail": message}, status=503)
     else:
-        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = retry
+        response = HttpResponse(_busy_page(request, retry), status=503)
+    response["Retry-After"] = str(retry)
     response["Cache-Control"] = "no-store"
     return response
+
+
+_pages = {}
+
+
+def _busy_page(request, retry):
+    """The site's busy page in the reader's language (cookie or Accept-Language: no session),
+    rendered once per language and wait, so a shed request stays cheap."""
+    language = translation.get_language_from_request(request)
+    key = (language, retry)
+    if key not in _pages:
+        with translation.override(language):
+            message = ngettext(
+                "Too many people are using it at once. Nothing was sent or saved; please try "
+                "again in %(seconds)d second.",
+                "Too many people are using it at once. Nothing was sent or saved; please try "
+                "again in %(seconds)d seconds.",
+                retry,
+            ) % {"seconds": retry}
+            _pages[key] = render_to_string("503.html", {"message": message, "busy": True})
+    return _pages[key]
 
 
 class LoadSheddingMiddleware:

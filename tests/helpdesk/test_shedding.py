@@ -65,7 +65,14 @@ def test_a_saturated_server_sheds_api_requests_with_retry_after_and_does_no_work
     assert not Ticket.objects.exists()
     page = client.get("/")
     assert page.status_code == 503 and page["Retry-After"] == "2"
-    assert page["Content-Type"].startswith("text/plain")
+    assert page["Content-Type"].startswith("text/html")
+    text = page.content.decode()
+    assert "Tierdesk is busy right now" in text
+    assert "please try again in 2 seconds." in text
+    assert "/static/tierdesk" in text  # the site's own look; static files are never shed
+    german = client.get("/", headers={"accept-language": "de"})
+    assert german.status_code == 503 and '<html lang="de">' in german.content.decode()
+    assert "Tierdesk is busy right now" not in german.content.decode()
 
 
 def test_healthz_is_never_shed(client, db, settings, waiting):
