@@ -127,6 +127,13 @@ class SLATargetForm(forms.ModelForm):
         model = SLATarget
         fields = ["priority", "first_response_seconds", "resolution_seconds"]
 
+    def clean(self):
+        data = super().clean()
+        first, resolution = data.get("first_response_seconds"), data.get("resolution_seconds")
+        if error := SLATarget.order_error(first, resolution):
+            self.add_error("resolution_seconds", error)
+        return data
+
 
 class SLATargetInline(admin.TabularInline):
     model = SLATarget

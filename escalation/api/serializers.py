@@ -266,6 +266,17 @@ class SLATargetSerializer(ReadableDurationsMixin, serializers.ModelSerializer):
             "resolution",
         ]
 
+    def validate(self, attrs):
+        first = attrs.get(
+            "first_response_seconds", getattr(self.instance, "first_response_seconds", None)
+        )
+        resolution = attrs.get(
+            "resolution_seconds", getattr(self.instance, "resolution_seconds", None)
+        )
+        if error := SLATarget.order_error(first, resolution):
+            raise serializers.ValidationError({"resolution_seconds": [error]})
+        return attrs
+
 
 class SLAPolicySerializer(NestedWriteMixin, serializers.ModelSerializer):
     nested = {"targets": ("targets", SLATarget, "policy")}

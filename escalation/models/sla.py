@@ -6,6 +6,8 @@ from simple_history.models import HistoricalRecords
 from incidents.models import Team
 from incidents.models.tickets import Priority
 
+from ..durations import human_duration
+
 
 class SLAPolicy(models.Model):
     """Targets per priority for the teams it applies to (or every team, when default)."""
@@ -84,3 +86,18 @@ class SLATarget(models.Model):
 
     def __str__(self):
         return f"{self.policy}: {self.priority}"
+
+    @staticmethod
+    def order_error(first_response_seconds, resolution_seconds):
+        """Why these targets contradict each other ("" when they do not): a resolution due
+        before the first response would breach before the first response was even due, and
+        every escalation level anchored on the response would come after it."""
+        if None in (first_response_seconds, resolution_seconds):
+            return ""
+        if resolution_seconds < first_response_seconds:
+            return (
+                f"The resolution target ({human_duration(resolution_seconds)}) is shorter than "
+                f"the first-response target ({human_duration(first_response_seconds)}): make it "
+                "at least as long."
+            )
+        return ""

@@ -244,6 +244,24 @@ def test_supervisor_adds_an_sla_policy_and_only_one_default(as_supervisor, teams
     assert 'value="900"' not in listing
 
 
+def test_a_resolution_shorter_than_the_first_response_is_refused_on_its_field(as_supervisor):
+    data = {
+        "name": "Backwards",
+        **inline(
+            "targets",
+            {"priority": "P1", "first_response_seconds": "2h", "resolution_seconds": "1h"},
+        ),
+    }
+    page = as_supervisor.post(url(SLAPolicy, "add"), data)
+    assert page.status_code == 200  # the form again, with the message beside the field
+    assert "The resolution target (1h) is shorter than the first-response target (2h)" in (
+        page.content.decode()
+    )
+    assert not SLAPolicy.objects.exists()
+    equal = {**data, "targets-0-resolution_seconds": "2h"}
+    assert as_supervisor.post(url(SLAPolicy, "add"), equal).status_code == 302
+
+
 def matrix_post(**cells):
     """The grid's nine cells as ITIL has them, with `cells` ("low_low": "P3") changed."""
     from incidents.models.priority import DEFAULT_PRIORITY_MATRIX

@@ -54,12 +54,28 @@ def test_invalid_targets_are_field_errors(api, supervisor):
             [{"priority": "P1", "first_response_seconds": 0, "resolution_seconds": 1}],
             "targets[0].first_response_seconds",
         ),
+        (
+            [{"priority": "P1", "first_response_seconds": 7200, "resolution_seconds": 3600}],
+            "targets[0].resolution_seconds",
+        ),
     ):
         response = client.post(
             "/api/sla-policies/", {"name": "Bad", "targets": targets}, format="json"
         )
         assert response.status_code == 400 and field in response.json()
     assert not SLAPolicy.objects.exists()
+
+
+def test_a_resolution_shorter_than_the_first_response_says_both(api, supervisor):
+    targets = [{"priority": "P2", "first_response": "2h", "resolution": "1h"}]
+    response = api(supervisor).post(
+        "/api/sla-policies/", {"name": "Backwards", "targets": targets}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["targets[0].resolution_seconds"] == [
+        "The resolution target (1h) is shorter than the first-response target (2h): make it "
+        "at least as long."
+    ]
 
 
 def test_only_one_default_policy(api, supervisor):
