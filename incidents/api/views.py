@@ -158,9 +158,9 @@ class TicketViewSet(
 
     def _filtered(self, request):
         """Does the query string name a filter? With none, the filter set filters nothing, and
-        building its form to find that out was a seventh of an agent's list (issue 29). Each
-        filter reads the parameter of its own name (tests/incidents/api/test_ticket_filters.py
-        holds that, so none is skipped)."""
+        building its form to find that out was a tenth of an agent's list (issue 29). Each
+        filter reads the parameter of its own name (tests/incidents/api/test_ticket_list_cost.py
+        holds that, so none asked for is skipped)."""
         return not request.query_params.keys().isdisjoint(self.filterset_class.base_filters)
 
     def create(self, request):
