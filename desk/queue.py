@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from incidents import roles
 from incidents.models import Follower, Team, Ticket
-from incidents.paging import CappedPaginator
+from incidents.paging import HeadFirstPaginator
 
 from . import deadlines
 
@@ -24,9 +24,7 @@ def page_of_ids(tickets, number, per_page):
     counted in Python: a COUNT read every matching row a second time, and a search has to read
     each row to match its text. A page among them is taken from them; past them,
     CappedPaginator reads the page by its offset."""
-    ids = tickets.values_list("pk", flat=True)
-    first = list(ids[: CappedPaginator.count_cap + 1])
-    return CappedPaginator(ids, per_page, head=first).get_page(number)
+    return HeadFirstPaginator(tickets.values_list("pk", flat=True), per_page).get_page(number)
 
 
 def page_rows(ids):

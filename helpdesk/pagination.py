@@ -16,6 +16,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
     django_paginator_class = CappedPaginator
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """DRF's, with the Django paginator the view names in `django_paginator_class`, as filter
+        backends read their settings off the view (the ticket list pages a queryset of ids
+        with incidents.paging.HeadFirstPaginator: the count and the page in one query)."""
+        self.django_paginator_class = getattr(view, "django_paginator_class", CappedPaginator)
+        return super().paginate_queryset(queryset, request, view)
+
     def get_paginated_response(self, data):
         return Response(
             {

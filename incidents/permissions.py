@@ -30,7 +30,7 @@ def can_change_ticket(user, ticket):
         return True
     if not roles.is_agent(user):
         return False
-    return ticket.assignee_id == user.pk or ticket.team_id in _team_ids(user)
+    return ticket.assignee_id == user.pk or ticket.team_id in Membership.objects.team_ids(user)
 
 
 def can_acknowledge(user, ticket):
@@ -58,16 +58,6 @@ def refusal(user, ticket):
             "internal notes, not change it."
         )
     return "You are not allowed to do this to the ticket."
-
-
-def _team_ids(user):
-    """The ids of the teams `user` is a member of, read once per user object (a bulk edit
-    asks for every ticket it changes)."""
-    cached = getattr(user, "_tierdesk_team_ids", None)
-    if cached is None:
-        cached = frozenset(Membership.objects.filter(user=user).values_list("team_id", flat=True))
-        user._tierdesk_team_ids = cached
-    return cached
 
 
 def can_mark_solved(user, ticket):

@@ -24,14 +24,23 @@ def readable(moment, zone):
     day and month names of the active language, read once per language: dateformat.format
     built a formatter and looked the names up for every instant, four times a ticket's cost
     in an API list."""
-    if moment is None:
-        return None
-    local = moment.astimezone(zone)
+    return reader(zone)(moment)
+
+
+def reader(zone):
+    """readable(·, zone) for many instants: the active language's names looked up once."""
     days, months = _names(translation.get_language())
-    return (
-        f"{days[local.weekday()]} {local.day} {months[local.month]} {local.year}, "
-        f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
-    )
+
+    def read(moment):
+        if moment is None:
+            return None
+        local = moment.astimezone(zone)
+        return (
+            f"{days[local.weekday()]} {local.day} {months[local.month]} {local.year}, "
+            f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+        )
+
+    return read
 
 
 @cache

@@ -3,10 +3,12 @@ shapes differ, so a client can never write a field it may only read."""
 
 from enum import Enum
 from functools import cache
+from operator import attrgetter
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,7 +16,7 @@ from rest_framework import serializers
 from .. import roles
 from ..models import Attachment, Membership, Reply, Team, Ticket
 from ..models.tickets import Level, Priority
-from ..readable import readable
+from ..readable import readable, reader
 from .fields import AgentField, IdField
 from .reading import reader_zone
 
@@ -104,50 +106,80 @@ class TicketSerializer(serializers.ModelSerializer):
         column for every ticket it writes, a sixth of a create and most of a list page's
         rendering (docs/benchmarks.md "Seventh pass"); the fields above still describe the
         shape (the schema reads them), and tests/incidents/api/test_ticket_representation.py
-        holds this to ModelSerializer's own output, field for field. The reader's zone is
-        found once per serializer (a list's tickets share their child serializer)."""
-        zone = self.__dict__.get("_zone")
-        if zone is None:
-            zone = self._zone = reader_zone(self.context.get("request"))
-        data = {name: read(instance) for name, read in _ticket_readers()}
-        data["time_zone"] = zone_name(zone)
-        for name, attname in _ticket_twins():
-            data[name] = readable(getattr(instance, attname), zone)
+        holds this to ModelSerializer's own output, field for field. The reader's zone, the
+        active zone and language are found once per serializer (a list's tickets share their
+        child serializer): asking for each of a ticket's eight instants was a tenth of a list
+        (issue 29)."""
+        writer = self.__dict__.get("_writer")
+        if writer is None:
+            writer = self._writer = _TicketWriter(reader_zone(self.context.get("request")))
+        return writer.write(instance)
+
+
+class _TicketWriter:
+    """TicketSerializer's output for a reader in `zone`, with the active time zone and language
+    of when it was made."""
+
+    def __init__(self, zone):
+        self.zone_name = zone_name(zone)
+        self.twin = reader(zone)
+        self.active = timezone.get_current_timezone()
+        self.names, self.kinds, self.columns, self.twins, self.twin_columns = _ticket_layout()
+
+    def write(self, ticket):
+        data = {}
+        for name, kind, value in zip(self.names, self.kinds, self.columns(ticket), strict=True):
+            if kind is _INSTANT:
+                value = self.instant(value)
+            elif isinstance(value, Enum):
+                value = value.value
+            data[name] = value
+        data["time_zone"] = self.zone_name
+        for name, value in zip(self.twins, self.twin_columns(ticket), strict=True):
+            data[name] = self.twin(value)
         return data
+
+    def instant(self, value):
+        """As DRF's DateTimeField writes it in the active zone: ISO 8601, UTC as "Z"."""
+        if not value:
+            return None
+        if value.tzinfo is None:  # DRF's own rule for a naive one (none is read from the DB)
+            return _DATETIME.to_representation(value)
+        try:
+            text = value.astimezone(self.active).isoformat()
+        except OverflowError:
+            return _DATETIME.to_representation(value)  # DRF's error
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 _DATETIME = serializers.DateTimeField()
-
-
-def _plain(value):
-    return value.value if isinstance(value, Enum) else value
-
-
-def _reader(field):
-    attname = field.attname
-    if isinstance(field, models.DateTimeField):
-        return lambda ticket: _DATETIME.to_representation(getattr(ticket, attname))
-    return lambda ticket: _plain(getattr(ticket, attname))
+_INSTANT, _PLAIN = "instant", "plain"
 
 
 @cache
-def _ticket_readers():
-    """(name, read) for each of TicketSerializer's columns, in order: a related object as its
-    id, an instant as DRF writes it (ISO 8601 in the current time zone), the rest as stored."""
+def _ticket_layout():
+    """TicketSerializer's columns, in order: their names, their kinds (an instant, or a value
+    written as stored, a related object as its id) and one getter for all their values; then
+    the readable twins' names and one getter for their instants (they follow time_zone)."""
     declared = TicketSerializer._declared_fields
-    return tuple(
-        (name, _reader(Ticket._meta.get_field(name)))
+    fields = [
+        (name, Ticket._meta.get_field(name))
         for name in TicketSerializer.Meta.fields
         if name not in declared
+    ]
+    kinds = tuple(
+        _INSTANT if isinstance(field, models.DateTimeField) else _PLAIN for _, field in fields
     )
-
-
-@cache
-def _ticket_twins():
-    """(name, attname) of each readable twin, in order (they follow the columns)."""
-    fields = TicketSerializer._declared_fields
-    return tuple(
-        (name, field.source) for name, field in fields.items() if isinstance(field, ReadableTime)
+    columns = attrgetter(*(field.attname for _, field in fields))
+    twins = [
+        (name, field.source) for name, field in declared.items() if isinstance(field, ReadableTime)
+    ]
+    return (
+        tuple(name for name, _ in fields),
+        kinds,
+        columns,
+        tuple(name for name, _ in twins),
+        attrgetter(*(source for _, source in twins)),
     )
 
 

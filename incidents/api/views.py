@@ -20,6 +20,7 @@ from .. import permissions as rules
 from .. import timeline, uploads
 from ..models import Team, Ticket
 from ..models.lifecycle import TransitionError
+from ..paging import HeadFirstPaginator
 from . import serializers as s
 from .filters import TicketFilter
 from .mixins import FileTooLarge, IgnoreAccept, LocationOnCreateMixin, ProtectedDestroyMixin
@@ -99,6 +100,7 @@ class TicketViewSet(
 ):
     serializer_class = s.TicketSerializer
     permission_classes = viewsets.GenericViewSet.permission_classes + [TicketActionPermission]
+    django_paginator_class = HeadFirstPaginator  # helpdesk.pagination reads it
     filterset_class = TicketFilter
     search_fields = ["reference", "subject", "description"]
     ordering_fields = [
@@ -146,13 +148,20 @@ class TicketViewSet(
         which cost more repeated in every branch."""
         tickets = Ticket.objects.filter(drill=False)  # drill tickets are read by their drill
         for backend in self.filter_backends:
-            if issubclass(backend, DjangoFilterBackend):
+            if issubclass(backend, DjangoFilterBackend) and self._filtered(request):
                 tickets = backend().filter_queryset(request, tickets, self)
         tickets = tickets.visible_to(request.user)
         for backend in self.filter_backends:
             if not issubclass(backend, DjangoFilterBackend):
                 tickets = backend().filter_queryset(request, tickets, self)
         return tickets
+
+    def _filtered(self, request):
+        """Does the query string name a filter? With none, the filter set filters nothing, and
+        building its form to find that out was a tenth of an agent's list (issue 29). Each
+        filter reads the parameter of its own name (tests/incidents/api/test_ticket_list_cost.py
+        holds that, so none asked for is skipped)."""
+        return not request.query_params.keys().isdisjoint(self.filterset_class.base_filters)
 
     def create(self, request):
         data = self._validated(s.TicketCreateSerializer, request.data)

@@ -91,22 +91,23 @@ class TicketLifecycle:
         # Read before the transaction, as the team is: on SQLite it takes the write lock at BEGIN,
         # and every statement inside it keeps the other workers' creates waiting.
         priority = PriorityMatrixEntry.priority_for(impact, urgency)
+        ticket = cls(
+            requester=requester,
+            subject=subject,
+            description=description,
+            channel=channel,
+            impact=impact,
+            urgency=urgency,
+            team=team,
+            created_at=at,
+            priority=priority,
+            held=held,
+            drill=drill,
+        )
         # No savepoint: every caller lets a failure roll back its whole transaction, so one
         # would only cost a query pair per ticket inside a request's or a test's transaction.
         with transaction.atomic(savepoint=False):
-            ticket = cls.objects.create(
-                requester=requester,
-                subject=subject,
-                description=description,
-                channel=channel,
-                impact=impact,
-                urgency=urgency,
-                team=team,
-                created_at=at,
-                priority=priority,
-                held=held,
-                drill=drill,
-            )
+            ticket.insert()
             ticket.record(
                 "created",
                 actor=actor or requester,

@@ -177,6 +177,28 @@ class Team(models.Model):
         return [m.user for m in self.memberships.all() if m.role == Membership.Role.LEAD]
 
 
+TEAM_IDS = "_tierdesk_team_ids"
+
+
+def remember_team_ids(user, team_ids):
+    """Keep the ids of the teams `user` is a member of, read along with it (an API token's
+    statement): Membership.objects.team_ids then asks no query."""
+    setattr(user, TEAM_IDS, frozenset(team_ids))
+    return getattr(user, TEAM_IDS)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def team_ids(self, user):
+        """The ids of the teams `user` is a member of, read once per user object: a bulk edit
+        asks for every ticket it changes, a list for who may see what."""
+        cached = getattr(user, TEAM_IDS, None)
+        if cached is None:
+            cached = remember_team_ids(
+                user, self.filter(user=user).values_list("team_id", flat=True)
+            )
+        return cached
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         AGENT = "agent", "Agent"
@@ -187,6 +209,8 @@ class Membership(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["team", "role", "user"]
