@@ -99,6 +99,10 @@ def child_plant(count, seconds):
     scenario = _scenario()
     begin = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)
     scenario.plant("flood", count, lambda n: begin + timedelta(seconds=seconds * n / count))
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # a copied database has no statistics yet; a live one has
+        cursor.execute("ANALYZE")
     print("PLANTED " + json.dumps({"begin": begin.isoformat()}), flush=True)
 
 
