@@ -38,19 +38,16 @@ def claim_due(now=None, limit=500, token=None):
     under `token` (a new one unless given), named as this process's."""
     now = now or timezone.now()
     token = token or claims.new_token()
-    free = Firing.objects.free_claims(now)
     candidates = list(
-        Firing.objects.due(now)
-        .filter(Q(state=Firing.State.PENDING) | free)
-        .order_by("due_at")
-        .values_list("pk", "state")[:limit]
+        Firing.objects.claimable(now).order_by("due_at").values_list("pk", "state")[:limit]
     )
     if not candidates:
         return []
     until = now + timedelta(seconds=settings.ESCALATION_CLAIM_SECONDS)
     for state in {state for _, state in candidates}:
         ids = [pk for pk, s in candidates if s == state]
-        still = free if state == Firing.State.CLAIMED else Q(state=state)
+        claimed = state == Firing.State.CLAIMED
+        still = Firing.objects.free_claims(now) if claimed else Q(state=state)
         Firing.objects.filter(still, pk__in=ids).update(
             state=Firing.State.CLAIMED,
             claimed_by=token,
