@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 # claimed by a second worker; short in the fault tests, where a killed worker's rows must come
 # back within seconds.
 CLAIM_DURATION = timedelta(seconds=getattr(settings, "NOTIFICATION_CLAIM_SECONDS", 300))
+# The deadline loop's claim on the rows it queues, until the worker that runs the task adopts
+# them (and claims them for CLAIM_DURATION): a task lost with the broker frees its rows after
+# this, about when the minute sweep would have found them. Running out early costs no double:
+# the first task's adoption then finds its token gone and does nothing.
+QUEUED_CLAIM = timedelta(seconds=60)
 SENDERS = {Notification.Channel.EMAIL: email.send, Notification.Channel.WEBHOOK: webhooks.send}
 
 
@@ -76,7 +81,7 @@ def claim_due(now=None, limit=200, token=None):
     )
     if not ids:
         return []
-    held = claims.take(due(now, dead).filter(pk__in=ids), token, now + CLAIM_DURATION)
+    held = claims.take(due(now, dead).filter(pk__in=ids), token, now + QUEUED_CLAIM)
     return list(held.values_list("pk", flat=True))
 
 

@@ -40,6 +40,9 @@ def test_a_failed_mail_is_handed_out_at_its_backoff_time_not_before(row):
     assert delivery.claim_due(retry_at - timedelta(seconds=1)) == []
     assert delivery.claim_due(retry_at) == [row.pk]
     assert delivery.claim_due(retry_at + timedelta(seconds=1)) == []  # claimed: once
+    # Its task lost with the broker (the loop that claimed it lives on): free after 60 s.
+    assert delivery.claim_due(retry_at + timedelta(seconds=59)) == []
+    assert delivery.claim_due(retry_at + timedelta(seconds=61)) == [row.pk]
 
 
 def test_a_fresh_row_is_left_to_the_task_its_cause_queued(row):
