@@ -9,10 +9,24 @@ class EscalationConfig(AppConfig):
     def ready(self):
         from dbtools import configuration
         from incidents.models import assignment
+        from notifications import delivery, tasks
+        from notifications.models import Notification
 
-        from . import oncall
+        from . import deadlines, oncall
 
         assignment.provide_on_shift(oncall.on_shift)
+        # A failed mail is retried at its backoff time, and a dead worker's rows sent again at
+        # once, by the deadline loop (notifications never imports escalation: it is lent here).
+        # On the ordinary queue, behind the levels; looked at once a second.
+        deadlines.register(
+            "outbox-retry",
+            delivery.claim_due,
+            "notifications.tasks.deliver",
+            Notification,
+            batch=tasks.CHUNK,
+            urgent=False,
+            every=1.0,
+        )
 
         from .models import (
             BusinessCalendar,

@@ -20,6 +20,8 @@ from django_q.brokers.orm import ORM
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
+from dbtools import claims
+
 log = logging.getLogger(__name__)
 
 CHECK_EVERY = 0.1
@@ -35,6 +37,8 @@ class DeadlineMixin:
     def __init__(self, list_key=None):
         super().__init__(list_key=list_key)
         self.name = list_key or Conf.CLUSTER_NAME
+        self._looked = {}  # deadline name → when it is looked at next (Deadline.every)
+        self._queue_down = False
 
     @cached_property
     def firings(self):
@@ -49,7 +53,7 @@ class DeadlineMixin:
         if now < self._next_check:
             return 0
         self._next_check = now + CHECK_EVERY
-        from . import deadlines, engine
+        from . import deadlines
 
         try:
             if transaction.get_autocommit():
@@ -57,30 +61,68 @@ class DeadlineMixin:
         except Exception:  # a database hiccup must not kill the pusher; the sweep catches up
             log.exception("could not reach the database for due deadlines")
             return 0
-        # One task fires one batch of firings: one transaction.
-        released = self._release(
-            "escalation-fire", engine.claim_due, "escalation.tasks.fire_firings", engine.BATCH
-        )
-        for other in deadlines.registered():  # escalation.deadlines: e.g. major re-pages
-            released += self._release(other.name, other.claim, other.task, other.batch)
+        released = 0
+        for deadline in (self.firing_deadline, *deadlines.registered()):  # e.g. major re-pages
+            if now >= self._looked.get(deadline.name, 0.0):
+                self._looked[deadline.name] = now + deadline.every
+                released += self._release(deadline)
         return released
 
-    def _release(self, name, claim, task, batch):
-        """Claim what is due and queue it on the urgent list in tasks of `batch` ids."""
+    @cached_property
+    def firing_deadline(self):
+        """The firings' own: one task fires one batch of firings, one transaction."""
+        from . import deadlines, engine
+        from .models import Firing
+
+        return deadlines.Deadline(
+            "escalation-fire",
+            engine.claim_due,
+            "escalation.tasks.fire_firings",
+            Firing,
+            engine.BATCH,
+        )
+
+    def _release(self, deadline):
+        """Claim what is due and queue it in tasks of `batch` ids, on the urgent list or not.
+        A task that cannot be queued (the broker is down) lets its claims go at once, so the
+        next check claims them again, rather than leaving them held until the lease runs out."""
+        token = claims.new_token()
         try:
-            ids = claim()
+            ids = deadline.claim(token=token)
         except Exception:  # a database hiccup must not kill the pusher; the sweep catches up
-            log.exception("could not claim due %s", name)
+            log.exception("could not claim due %s", deadline.name)
             return 0
-        for start in range(0, len(ids), batch):
-            async_task(
-                task,
-                ids[start : start + batch],
-                broker=self.firings,
-                save=False,
-                task_name=name,
-            )
+        queue = self.firings if deadline.urgent else self
+        for start in range(0, len(ids), deadline.batch):
+            try:
+                async_task(
+                    deadline.task,
+                    ids[start : start + deadline.batch],
+                    token,
+                    broker=queue,
+                    save=False,
+                    task_name=deadline.name,
+                )
+            except Exception:
+                self._not_queued(deadline, ids[start:], token)
+                return start
+        if ids and self._queue_down:
+            self._queue_down = False
+            log.warning("the broker takes tasks again (%s)", deadline.name)
         return len(ids)
+
+    def _not_queued(self, deadline, ids, token):
+        """Let the claims go; log the first failure of an outage in full, the rest in brief."""
+        if self._queue_down:
+            log.debug("still cannot queue %s %s", len(ids), deadline.name)
+        else:
+            self._queue_down = True
+            log.exception("cannot queue %s %s: their claims are let go", len(ids), deadline.name)
+        self._next_check = time.monotonic() + 1.0  # not ten failures a second
+        try:
+            claims.let_go(deadline.model.objects.filter(pk__in=ids), token, timezone.now())
+        except Exception:  # the database too: the claims end with their lease
+            log.exception("could not let the claims of %s go", deadline.name)
 
 
 class OrmDeadlineBroker(DeadlineMixin, ORM):

@@ -3,13 +3,13 @@
 Exactly once rests on two rows, not on the queue: the unique `Firing.key` (planning twice makes
 one row) and the conditional update `pending|claimed → fired` made in the same transaction as
 the firing's effects (two workers racing: one changes the row and goes on; the other changes
-nothing and stops). At least once rests on the claim expiring: a claimed firing whose worker
-died is handed out again by the sweep."""
+nothing and stops). At least once rests on the claim ending: a claimed firing whose worker died
+is handed out again by the deadline loop of its machine within a second or two (the claim names
+its holder process, dbtools.claims), or by any loop or the sweep once its lease runs out."""
 
 import logging
 import os
 import socket
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dbtools import claims
 from incidents.models import Ticket
 
 from . import actions
@@ -31,11 +32,12 @@ LATE_AFTER = timedelta(seconds=getattr(settings, "ESCALATION_LATE_SECONDS", 30))
 BATCH = 100
 
 
-def claim_due(now=None, limit=500):
+def claim_due(now=None, limit=500, token=None):
     """Claim up to `limit` firings due by now: pending, or claimed by a worker whose claim
-    expired. Returns the claimed ids; only this caller holds them."""
+    expired or who died (dbtools.claims). Returns the claimed ids; only this caller holds them,
+    under `token` (a new one unless given), named as this process's."""
     now = now or timezone.now()
-    token = uuid.uuid4().hex
+    token = token or claims.new_token()
     candidates = list(
         Firing.objects.claimable(now).order_by("due_at").values_list("pk", "state")[:limit]
     )
@@ -44,11 +46,22 @@ def claim_due(now=None, limit=500):
     until = now + timedelta(seconds=settings.ESCALATION_CLAIM_SECONDS)
     for state in {state for _, state in candidates}:
         ids = [pk for pk, s in candidates if s == state]
-        stale = {"claimed_until__lt": now} if state == Firing.State.CLAIMED else {}
-        Firing.objects.filter(pk__in=ids, state=state, **stale).update(
-            state=Firing.State.CLAIMED, claimed_by=token, claimed_until=until
+        claimed = state == Firing.State.CLAIMED
+        still = Firing.objects.free_claims(now) if claimed else Q(state=state)
+        Firing.objects.filter(still, pk__in=ids).update(
+            state=Firing.State.CLAIMED,
+            claimed_by=token,
+            claimed_holder=claims.holder(),
+            claimed_until=until,
         )
     return list(Firing.objects.filter(claimed_by=token).values_list("pk", flat=True))
+
+
+def adopt(firing_ids, token):
+    """The firings of `firing_ids` still claimed under `token` (by the deadline loop that queued
+    this task), now claimed by this worker (dbtools.claims.adopt)."""
+    claimed = Firing.objects.filter(pk__in=firing_ids, state=Firing.State.CLAIMED)
+    return list(claims.adopt(claimed, token).order_by("due_at", "pk").values_list("pk", flat=True))
 
 
 def fire_batch(firing_ids, now):
@@ -89,7 +102,7 @@ def fire_batch(firing_ids, now):
         for state, rows in verdicts.items():
             if state != Firing.State.FIRED:
                 Firing.objects.filter(pk__in=[f.pk for f in rows]).update(
-                    state=state, claimed_by="", claimed_until=None
+                    state=state, **claims.RELEASED
                 )
         to_fire = verdicts.get(Firing.State.FIRED, [])
         _mark_fired(to_fire, now)
@@ -109,8 +122,7 @@ def _mark_fired(firings, now):
                 fired_at=now,
                 late=late,
                 fired_by=by,
-                claimed_by="",
-                claimed_until=None,
+                **claims.RELEASED,
             )
     for firing in firings:
         firing.state, firing.fired_at, firing.late = Firing.State.FIRED, now, firing.pk in late_ids
@@ -205,7 +217,7 @@ def skip_overdue_repeats(firings, now):
     return (
         Firing.objects.filter(same_level)
         .filter(due_at__lte=now, state__in=[Firing.State.PENDING, Firing.State.CLAIMED])
-        .update(state=Firing.State.SKIPPED, claimed_by="", claimed_until=None)
+        .update(state=Firing.State.SKIPPED, **claims.RELEASED)
     )
 
 

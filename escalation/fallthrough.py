@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 
+from dbtools import claims
 from incidents.models import TicketEvent
 
 from . import oncall, planner
@@ -111,8 +112,7 @@ def hold(firings, tickets, now, reach_many):
             fired_at=None,
             late=False,
             due_at=start,
-            claimed_by="",
-            claimed_until=None,
+            **claims.RELEASED,
             outcome={"rescheduled": start.isoformat(), "why": "held for the next shift"},
         )
     TicketEvent.objects.record_all(

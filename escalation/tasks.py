@@ -4,9 +4,9 @@ from . import coverage, engine, replay
 from .models import Replay
 
 
-def fire_firings(firing_ids):
-    """Fire the claimed firings (queued by the deadline broker or the sweep)."""
-    return engine.fire_many(firing_ids)
+def fire_firings(firing_ids, token=None):
+    """Fire the firings the deadline broker claimed under `token`, taking the claim over."""
+    return engine.fire_many(engine.adopt(firing_ids, token))
 
 
 def sweep():

@@ -328,8 +328,9 @@ MAIL_TRUSTED_AUTHSERV_IDS = env.list("MAIL_TRUSTED_AUTHSERV_IDS", default=[])
 # Outbox delivery: temporary failures retry after 30 s, 1, 2, 4 … minutes (with jitter).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
-# How long a worker holds the rows it is sending; a worker that died holding them frees them
-# when this runs out (the outbox sweep then sends them).
+# How long a worker holds the rows it is sending. A worker that died holding them: the deadline
+# loop of its machine sends them again within seconds (dbtools.claims); a loop of another
+# machine, or the outbox sweep, when this runs out.
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Webhooks may reach private (RFC 1918, ULA) addresses only when this is set: a receiver on the
@@ -363,8 +364,9 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["broker_class"] = "escalation.broker.OrmDeadlineBroker"
 
-# How far ahead of a firing's due time a broker may claim it, and how long a claim lasts
-# before the sweep hands the firing to another worker.
+# How long a claim on a firing lasts before a worker of another machine (or the sweep) may take
+# it over; on the holder's own machine a dead holder's claim comes back within seconds
+# (dbtools.claims).
 ESCALATION_CLAIM_SECONDS = env.int("ESCALATION_CLAIM_SECONDS", default=120)
 # A firing that runs more than this after its due time is marked late on the timeline.
 ESCALATION_LATE_SECONDS = env.int("ESCALATION_LATE_SECONDS", default=30)

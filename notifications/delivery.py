@@ -1,20 +1,23 @@
 """Sending outbox rows: claim by conditional update, send, record the attempt, decide what next.
 
-A row is claimed for CLAIM_DURATION before it is sent and marked after; a worker that dies in
-between leaves a claim that expires, and the row is sent again. So a crash costs at most one
-duplicate, never a lost message.
+A row is claimed for CLAIM_DURATION before it is sent and marked after, naming the worker that
+holds it (dbtools.claims); a worker that dies in between leaves a claim that the deadline loop
+of its machine sees dead within a second or two (or, from another machine, that expires), and
+the row is sent again. So a crash costs at most one duplicate, never a lost message. A failed
+attempt is retried at its backoff time: the deadline loop claims it then (`claim_due`).
 """
 
 import logging
 import random
 import time
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from dbtools import claims
 
 from . import email, rendering, webhooks
 from .errors import DeliveryError
@@ -26,6 +29,11 @@ log = logging.getLogger(__name__)
 # claimed by a second worker; short in the fault tests, where a killed worker's rows must come
 # back within seconds.
 CLAIM_DURATION = timedelta(seconds=getattr(settings, "NOTIFICATION_CLAIM_SECONDS", 300))
+# The deadline loop's claim on the rows it queues, until the worker that runs the task adopts
+# them (and claims them for CLAIM_DURATION): a task lost with the broker frees its rows after
+# this, about when the minute sweep would have found them. Running out early costs no double:
+# the first task's adoption then finds its token gone and does nothing.
+QUEUED_CLAIM = timedelta(seconds=60)
 SENDERS = {Notification.Channel.EMAIL: email.send, Notification.Channel.WEBHOOK: webhooks.send}
 
 
@@ -43,30 +51,65 @@ def backoff(attempts, rng=random):
     return timedelta(seconds=delay * (1 + rng.random() / 4))
 
 
-def due(now):
-    """Queued rows whose time has come and that no live worker holds."""
-    return Notification.objects.due(now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+def due(now, dead=None):
+    """Queued rows whose time has come and that no live worker holds (dbtools.claims: a claim
+    whose lease ran out, or whose holder on this machine died, is free)."""
+    if dead is None:
+        dead = dead_holders()
+    return Notification.objects.due(now).filter(claims.free(now, dead))
+
+
+def dead_holders():
+    queued = Notification.objects.filter(status=Notification.Status.QUEUED)
+    return claims.watch.dead("notification", lambda: claims.holders_of(queued))
+
+
+def claim_due(now=None, limit=200, token=None):
+    """Claim what the deadline loop hands out (escalation registers it, escalation.apps): rows
+    whose retry time has come after a failed attempt, and rows whose worker died holding them.
+    A first attempt goes with the task its cause queued (a task lost with the broker: the
+    sweep). Returns the ids claimed under `token` (a new one unless given)."""
+    now = now or timezone.now()
+    token = token or claims.new_token()
+    dead = dead_holders()
+    wanted = Q(attempts__gt=0) | Q(claimed_holder__in=sorted(dead)) if dead else Q(attempts__gt=0)
+    ids = list(
+        due(now, dead)
+        .filter(wanted)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
     )
+    if not ids:
+        return []
+    held = claims.take(due(now, dead).filter(pk__in=ids), token, now + QUEUED_CLAIM)
+    return list(held.values_list("pk", flat=True))
 
 
-def deliver_many(ids, now=None, budget_seconds=40):
+def claim(ids, now, token=None):
+    """The rows of `ids` this worker now holds: taken over from the deadline loop's claim
+    under `token` (dbtools.claims.adopt), or else claimed where they are due and free."""
+    until = now + CLAIM_DURATION
+    if token:
+        queued = Notification.objects.filter(pk__in=ids, status=Notification.Status.QUEUED)
+        return claims.adopt(queued, token, claimed_until=until)
+    return claims.take(due(now).filter(pk__in=ids), claims.new_token(), until)
+
+
+def deliver_many(ids, now=None, budget_seconds=40, token=None):
     """Claim the rows (one conditional update), send them one by one, each marked sent as soon
     as it went out; stop after `budget_seconds`, well inside the queue's task timeout even when
-    a server makes every send wait for its timeout. Returns (sent, ids handed back unsent)."""
-    token = uuid.uuid4().hex
+    a server makes every send wait for its timeout. Returns (sent, ids handed back unsent).
+    `token`: the deadline loop's claim on them, which this worker takes over."""
     start = now or timezone.now()
-    due(start).filter(pk__in=ids).update(claimed_until=start + CLAIM_DURATION, claimed_by=token)
-    rows = list(Notification.objects.filter(pk__in=ids, claimed_by=token).order_by("pk"))
+    mine = claim(ids, start, token)
+    rows = list(mine.order_by("pk"))
     rendering.render_rows(rows)
     started, sent, attempts = time.monotonic(), 0, []
     try:
         for position, row in enumerate(rows):
             if time.monotonic() - started > budget_seconds:
                 left = [r.pk for r in rows[position:]]
-                Notification.objects.filter(pk__in=left, claimed_by=token).update(
-                    claimed_until=None, claimed_by=""
-                )
+                mine.filter(pk__in=left).update(**claims.RELEASED)
                 return sent, left
             sent += send_one(row, now or timezone.now(), attempts)
     finally:
@@ -92,9 +135,8 @@ def send_one(notification, now, attempts):
         status=Notification.Status.SENT,
         sent_at=now,
         attempts=F("attempts") + 1,
-        claimed_until=None,
-        claimed_by="",
         last_error="",
+        **claims.RELEASED,
         **as_sent(notification),
     )
     attempts.append(DeliveryAttempt(notification=notification, at=now, ok=True))
@@ -116,7 +158,7 @@ def record_failure(notification, error, now):
     """Keep the error; fail a permanent error at once, else retry later until out of attempts."""
     attempts = notification.attempts + 1
     message = str(error)[:2000]
-    changes = {"attempts": attempts, "claimed_until": None, "claimed_by": "", "last_error": message}
+    changes = {"attempts": attempts, "last_error": message, **claims.RELEASED}
     changes.update(as_sent(notification))
     if not error.temporary:
         changes["status"] = Notification.Status.FAILED
@@ -162,6 +204,6 @@ def retry_now(queryset, now=None):
     now = now or timezone.now()
     ids = list(queryset.exclude(status=Notification.Status.SENT).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
-        status=Notification.Status.QUEUED, next_attempt_at=now, claimed_until=None, attempts=0
+        status=Notification.Status.QUEUED, next_attempt_at=now, attempts=0, **claims.RELEASED
     )
     return ids

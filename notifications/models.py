@@ -95,6 +95,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=32, blank=True)
+    # The process that holds the claim (dbtools.claims.holder). db_default: workers of the
+    # release before keep inserting rows.
+    claimed_holder = models.CharField(max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -102,7 +105,18 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            # The deadline loop's two questions, every second: retries due, claims' holders.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="queued", attempts__gt=0),
+                name="outbox_retry_idx",
+            ),
+            models.Index(
+                fields=["claimed_holder"], condition=~Q(claimed_holder=""), name="outbox_holder_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "sent", "failed"]), name="outbox_status_valid"

@@ -73,9 +73,10 @@ def tasks_are_rows_in(alias):
     return issubclass(import_string(Conf.BROKER_CLASS), ORM) and alias == Conf.ORM
 
 
-def deliver(notification_ids):
-    """Deliver the rows; hand what the time budget left over to a fresh task."""
-    sent, left = delivery.deliver_many(notification_ids)
+def deliver(notification_ids, token=None):
+    """Deliver the rows (claimed under `token` by the deadline loop, when it queued them); hand
+    what the time budget left over to a fresh task."""
+    sent, left = delivery.deliver_many(notification_ids, token=token)
     if left:
         queue_delivery(left)
     return sent

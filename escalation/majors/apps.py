@@ -11,6 +11,9 @@ class MajorsConfig(AppConfig):
         from escalation import deadlines
 
         from . import repaging
+        from .models import Party
 
         # A party's next page is released by the deadline brokers like a level's firing.
-        deadlines.register("major-repage", repaging.claim_due, "escalation.majors.tasks.repage")
+        deadlines.register(
+            "major-repage", repaging.claim_due, "escalation.majors.tasks.repage", Party
+        )

@@ -128,6 +128,9 @@ class Party(models.Model):
     claimed_until = models.DateTimeField(
         null=True, blank=True, help_text="A broker claimed its next page (majors.repaging)."
     )
+    claimed_by = models.CharField(max_length=32, blank=True, default="", db_default="")
+    # The process that holds the claim (dbtools.claims.holder).
+    claimed_holder = models.CharField(max_length=100, blank=True, default="", db_default="")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,9 +3,9 @@
 from . import clock, drills, repaging
 
 
-def repage(party_ids):
-    """Page again the parties a deadline broker claimed (escalation.deadlines)."""
-    return repaging.repage(party_ids, deliver=True)
+def repage(party_ids, token=None):
+    """Page again the parties a deadline broker claimed under `token` (escalation.deadlines)."""
+    return repaging.repage(party_ids, deliver=True, token=token)
 
 
 def tick():

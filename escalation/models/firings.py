@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dbtools import claims
 from incidents.models import Ticket
 
 from .. import clock_state, figures, planner
@@ -186,8 +187,16 @@ class FiringQuerySet(models.QuerySet):
         return self.filter(state__in=[Firing.State.PENDING, Firing.State.CLAIMED], due_at__lte=now)
 
     def claimable(self, now):
-        """Due firings no worker holds a live claim on (an expired claim's worker died)."""
-        return self.due(now).exclude(state=Firing.State.CLAIMED, claimed_until__gte=now)
+        """Due firings no live worker holds: pending, or claimed by a worker whose claim ran
+        out or who died (dbtools.claims: a holder on this machine that is gone)."""
+        return self.due(now).filter(Q(state=Firing.State.PENDING) | self.free_claims(now))
+
+    def free_claims(self, now):
+        """Q of the claimed firings another worker may take over (dbtools.claims.free)."""
+        dead = claims.watch.dead(
+            "firing", lambda: claims.holders_of(self.filter(state=Firing.State.CLAIMED))
+        )
+        return Q(state=Firing.State.CLAIMED) & claims.free(now, dead)
 
 
 class Firing(models.Model):
@@ -227,6 +236,9 @@ class Firing(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     claimed_until = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=32, blank=True, db_index=True)
+    # The process that holds the claim (dbtools.claims.holder): when it dies, the deadline loop
+    # of its machine hands the firing out again at once. db_default: see fired_by.
+    claimed_holder = models.CharField(max_length=100, blank=True, default="", db_default="")
     actions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     fired_at = models.DateTimeField(null=True, blank=True)

@@ -13,19 +13,10 @@ from escalation import broker as deadline
 from escalation.models import Firing
 from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
-
-from .sla_setup import HOUR, escalation_policy, sla_policy
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-@pytest.fixture
-def due_firing(make_ticket, customer, teams):
-    sla_policy(None, response=HOUR, resolution=4 * HOUR)
-    escalation_policy([{"anchor": "created", "offset_seconds": 60, "notify": ["team_leads"]}])
-    ticket = make_ticket(customer, team=teams["desk"], at=timezone.now() - timedelta(minutes=5))
-    return Firing.objects.get(ticket=ticket, kind="level")
 
 
 def broker_factory(kind, monkeypatch, redis_url, list_key):
@@ -59,8 +50,9 @@ def fire_tasks(task_set):
 def test_a_due_firing_is_claimed_and_handed_out_as_a_task(make_broker, due_firing):
     queue = make_broker()
     tasks = fire_tasks(queue.dequeue())
-    assert [t["args"] for t in tasks] == [([due_firing.pk],)]
     due_firing.refresh_from_db()
+    # The task carries the claim's token, which the worker that runs it adopts.
+    assert [t["args"] for t in tasks] == [([due_firing.pk], due_firing.claimed_by)]
     assert due_firing.state == "claimed" and due_firing.claimed_until > timezone.now()
     # Another pusher (or the next loop) does not hand the same firing out again.
     queue._next_check = 0
@@ -78,7 +70,7 @@ def test_an_expired_claim_is_handed_out_again(make_broker, due_firing):
         state="claimed", claimed_by="dead-worker", claimed_until=timezone.now() - timedelta(1)
     )
     tasks = fire_tasks(make_broker().dequeue())
-    assert [t["args"] for t in tasks] == [([due_firing.pk],)]
+    assert [t["args"][0] for t in tasks] == [[due_firing.pk]]
     assert Firing.objects.get(pk=due_firing.pk).claimed_by != "dead-worker"
 
 
@@ -97,3 +89,54 @@ def test_a_due_firing_is_handed_out_before_tasks_queued_earlier(make_broker, due
     while len(later) < 3:
         later += [SignedPackage.loads(payload)["func"] for _, payload in queue.dequeue() or []]
     assert later == ["math.floor"] * 3
+
+
+def test_a_task_that_cannot_be_queued_lets_its_claim_go_and_the_pusher_lives_on(
+    make_broker, due_firing, caplog
+):
+    """Protection: DeadlineMixin._release catches the failed enqueue and lets the claims go.
+    Checked: with async_task outside the try again, release_due raised ConnectionError."""
+    queue = make_broker()
+
+    def down(package):
+        raise ConnectionError("the broker is down")
+
+    queue.firings.enqueue = down
+    for _ in range(3):  # an outage: the pusher goes on, and says so once
+        queue._next_check = 0
+        assert queue.release_due() == 0
+    due_firing.refresh_from_db()
+    assert due_firing.state == "claimed" and due_firing.claimed_until <= timezone.now()
+    assert Firing.objects.claimable(timezone.now()).filter(pk=due_firing.pk).exists()  # not 120 s
+    failures = [r for r in caplog.records if r.name == "escalation.broker" and r.levelno >= 40]
+    assert len(failures) == 1
+
+    del queue.firings.enqueue  # the broker is back: the next check queues it
+    queue._next_check = 0
+    assert [t["args"][0] for t in fire_tasks(queue.dequeue())] == [[due_firing.pk]]
+
+
+def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
+    make_broker, make_ticket, customer, teams
+):
+    """Protection: escalation.apps registers delivery.claim_due with the deadline loop.
+    Checked: without that registration the retry was not queued (only the minute sweep sent it)."""
+    make_ticket(customer, team=teams["desk"])
+    [receipt] = Notification.objects.all()
+    now = timezone.now()
+    Notification.objects.filter(pk=receipt.pk).update(
+        attempts=1, next_attempt_at=now + timedelta(minutes=1)
+    )
+    queue = make_broker()
+    assert queue.release_due() == 0  # not yet
+
+    Notification.objects.filter(pk=receipt.pk).update(next_attempt_at=now - timedelta(seconds=1))
+    queue._next_check, queue._looked = 0, {}
+    assert queue.release_due() == 1
+    assert queue.firings.queue_size() == 0  # the urgent list is the levels' and pages'
+    [task] = [SignedPackage.loads(p) for _, p in type(queue).stock.dequeue(queue)]
+    receipt.refresh_from_db()
+    assert (task["func"], task["args"]) == (
+        "notifications.tasks.deliver",
+        ([receipt.pk], receipt.claimed_by),
+    )

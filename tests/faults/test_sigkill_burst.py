@@ -6,11 +6,13 @@ arrived (the receiver counts Message-IDs, which carry the outbox id).
 What is killed: a random process of a random cluster (sentinel, pusher, monitor or worker),
 kill -9. django-q's sentinel starts a new pusher, monitor or worker itself; a killed sentinel
 takes its cluster down, so its group is killed and a new cluster started (as a supervisor would).
-The task a killed worker held is gone from Redis: its firings come back when their claim
-expires (ESCALATION_CLAIM_SECONDS=3 here) and the deadline broker claims them again; its outbox
-rows come back when their claim expires (NOTIFICATION_CLAIM_SECONDS=3) and the outbox sweep sends
-them. The sweep's minute schedule is not waited for: after the kills the test process runs the
-function the schedule calls (notifications.tasks.sweep_outbox), mailing the same SMTP server.
+The task a killed worker held is gone from Redis: its firings come back when a pusher of this
+machine sees their holder dead (dbtools.claims; test_dead_worker_claims.py holds that on its
+own, with the leases at their defaults) or when their claim expires (ESCALATION_CLAIM_SECONDS=3
+here), and the deadline broker claims them again; its outbox rows come back the same ways
+(NOTIFICATION_CLAIM_SECONDS=3) and the deadline loop or the outbox sweep sends them. The
+sweep's minute schedule is not waited for: after the kills the test process runs the function
+the schedule calls (notifications.tasks.sweep_outbox), mailing the same SMTP server.
 
 Mail is "at least once" by design (notifications.delivery: a worker killed between the SMTP
 server's 250 and the row's `sent` mark sends that row again), so the test allows one duplicate

@@ -3,9 +3,11 @@ backoff while it is down, and delivered exactly once after it comes back; nothin
 nothing is sent twice.
 
 The outbox sweep is called here as the cluster's minute schedule calls it
-(notifications.tasks.sweep_outbox → delivery.sweep), at injected instants, against a real SMTP
-server (aiosmtpd) that is stopped and started again on the same port; the backoff is sped up to
-a 1-second base through NOTIFICATION_RETRY_BASE_SECONDS."""
+(notifications.tasks.sweep_outbox → delivery.sweep), and the deadline loop's claim of the
+retries that are due (delivery.claim_due, then the task's deliver_many under its token) as the
+pusher does every second, at injected instants, against a real SMTP server (aiosmtpd) that is
+stopped and started again on the same port; the backoff is sped up to a 1-second base through
+NOTIFICATION_RETRY_BASE_SECONDS."""
 
 from datetime import timedelta
 
@@ -53,10 +55,16 @@ def test_mail_queued_while_the_server_is_down_goes_out_once_when_it_is_back(
     assert all(2 + 2 <= wait <= 2 + 2 * 1.25 for wait in waits)  # 1 s, then 2 s (+ ≤25% jitter)
     assert DeliveryAttempt.objects.filter(ok=False, temporary=True).count() == 2 * total
     assert delivery.sweep(now=start + timedelta(seconds=3)) == 0  # not due: not even tried
+    assert delivery.claim_due(now=start + timedelta(seconds=3)) == []  # nor by the loop
     assert DeliveryAttempt.objects.count() == 2 * total
 
     smtp.start()  # back, on the same port
-    assert delivery.sweep(now=start + timedelta(seconds=5)) == total
+    # Half go out by the deadline loop at their retry time, the rest by the sweep.
+    back = start + timedelta(seconds=5)
+    half = delivery.claim_due(now=back, limit=total // 2, token="loop")
+    assert len(half) == total // 2
+    assert delivery.deliver_many(half, now=back, token="loop") == (total // 2, [])
+    assert delivery.sweep(now=back) == total - total // 2
     assert delivery.sweep(now=start + timedelta(seconds=60)) == 0
     assert set(rows.values_list("status", flat=True)) == {"sent"}
     assert sorted(message_ids(smtp)) == sorted(

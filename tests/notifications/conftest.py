@@ -1,5 +1,6 @@
 """Real servers on 127.0.0.1 for the notification tests: an SMTP server and a webhook receiver."""
 
+import asyncio
 import email
 import email.policy
 import hashlib
@@ -22,8 +23,15 @@ class SMTPHandler:
         self.messages = []
         self.data_replies = []  # e.g. ["451 4.3.0 Try later"]; 250 once exhausted
         self.refused = {}  # address -> reply to RCPT TO
+        self.held = {}  # address -> threading.Event: RCPT TO is answered once it is set
+        self.holding = threading.Event()  # set when a RCPT TO is being held
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        gate = self.held.get(address)
+        if gate is not None:  # a sender stuck mid-send (the fault tests kill it there)
+            self.holding.set()
+            while not gate.is_set():
+                await asyncio.sleep(0.05)
         if address in self.refused:
             return self.refused[address]
         envelope.rcpt_tos.append(address)

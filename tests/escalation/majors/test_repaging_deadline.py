@@ -41,6 +41,21 @@ def test_a_due_party_is_claimed_once_until_its_claim_expires(cast, teams):
     assert incident.parties.filter(claimed_until__isnull=False).count() == 0
 
 
+def test_a_party_whose_holder_died_is_claimed_again_at_once(cast, teams, dead_holders):
+    incident = declare(cast, teams)
+    first = claim_due(DECLARED + 5 * MIN, token="loop-a")
+    dead = "worker-5:4242:777:0123456789ab"
+    incident.parties.update(claimed_holder=dead)
+    assert claim_due(DECLARED + 5 * MIN + timedelta(seconds=1)) == []  # alive: its claim stands
+    dead_holders.add(dead)
+    again = claim_due(DECLARED + 5 * MIN + timedelta(seconds=1), token="loop-b")
+    assert sorted(again) == sorted(first)
+    # The dead loop's task, if it ever runs, takes nothing over: the round is paged once.
+    assert repage(first, DECLARED + 5 * MIN + timedelta(seconds=2), token="loop-a") == 0
+    assert repage(again, DECLARED + 5 * MIN + timedelta(seconds=2), token="loop-b") == 3
+    assert pages_to(incident, "lee@example.com") == 2
+
+
 def test_two_workers_holding_the_same_round_page_it_once(cast, teams):
     incident = declare(cast, teams)
     held = claim_due(DECLARED + 5 * MIN)
@@ -102,6 +117,6 @@ def test_a_broker_hands_out_a_due_party_on_the_urgent_list(make_broker, cast, te
     tasks = repage_tasks(queue.dequeue())
 
     apps = incident.parties.get(team=teams["apps"])
-    assert [t["args"] for t in tasks] == [([apps.pk],)]
+    assert [t["args"] for t in tasks] == [([apps.pk], apps.claimed_by)]  # the claim's token
     queue._next_check = 0
     assert repage_tasks(queue.dequeue()) == []  # claimed: not handed out twice
