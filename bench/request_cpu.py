@@ -7,9 +7,9 @@ agent of the intake and the bench team (token).
 
 `setup` migrates a template database (the flood's fixtures, bench/scenario.py) and fills it with
 `--tickets` tickets: four in five planted on the bench team (as the flood's levels are), one in
-five opened by Ticket.open_ticket on the intake team (where the flood's creates go). `measure` copies
-the template to a fresh database, then runs `--rounds` rounds, each `--requests` creates then as
-many lists, and reports per kind and round: this process's CPU (time.process_time), the
+five opened by Ticket.open_ticket on the intake team (where the flood's creates go). `measure`
+copies the template to a fresh database, then runs `--rounds` rounds, each `--requests` creates
+then as many lists, and reports per kind and round: this process's CPU (time.process_time), the
 PostgreSQL backend's CPU (/proc/<backend pid>/stat: 10 ms ticks, so read it over a round) and
 the wall time, each per request; the queries of one request of each kind. `--root` measures
 another checkout's code (the same environment), so main and a branch run in one session:
