@@ -4,6 +4,10 @@ The clock's rules are `TicketClock`'s methods, the arithmetic business_time's an
 planner's; this module moves their answers in and out of rows across the three models. Every
 function takes `now` (an event's time), never reads the wall clock."""
 
+from collections import Counter
+
+from django.db.models import F
+
 from dbtools import rows
 from incidents.models import Ticket, TicketEvent
 from notifications import outbox
@@ -45,13 +49,14 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
             if clock.problem:
                 tell_supervisors_of_calendar(clock, ticket)
         clock.account_pause(ticket.status, ticket.created_at, now)
-    # The row writer, not bulk_create, which built and compiled its INSERT afresh for every
-    # ticket opened: a twentieth of an API create (docs/benchmarks.md "Seventh pass").
-    rows.insert_objects(TicketClock, new_clocks)
     fresh = {id(clock) for clock in new_clocks}
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
     _write_figures(tickets, clocks, now)
+    # The row writer, not bulk_create, which built and compiled its INSERT afresh for every
+    # ticket opened: a twentieth of an API create (docs/benchmarks.md "Seventh pass"). After
+    # the figures, so a new clock is written with them in its one INSERT.
+    rows.insert_objects(TicketClock, new_clocks)
     planned = [(t, clocks[t.pk].planned_firings(t)) for t in tickets]
     # When each ticket's terms were last frozen again by a move (frozen_at at creation is not).
     moved_at = {
@@ -134,8 +139,9 @@ DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
 
 
 def _write_figures(tickets, clocks, now):
-    """Keep each clock's report figures (escalation/figures.py) where they changed: in one
-    statement, and none when no figure moved (an escalation, a repeat, most moves)."""
+    """Keep each clock's report figures and copies (escalation/figures.py) where they changed:
+    in one statement, and none when nothing moved (an escalation, a repeat); a new clock only
+    takes them, for its INSERT."""
     changed = {}
     for ticket in tickets:
         clock = clocks[ticket.pk]
@@ -146,6 +152,17 @@ def _write_figures(tickets, clocks, now):
             if clock.pk is not None:
                 changed[clock.pk] = found
     rows.update_each(TicketClock, changed)
+
+
+def count_escalations(ticket_ids):
+    """Add each escalation (a ticket id per escalation that counts) to its ticket's clock: one
+    statement per distinct number added."""
+    added = Counter(ticket_ids)
+    by_number = {}
+    for ticket_id, n in added.items():
+        by_number.setdefault(n, []).append(ticket_id)
+    for n, ids in by_number.items():
+        TicketClock.objects.filter(ticket_id__in=ids).update(escalations=F("escalations") + n)
 
 
 def reconcile_many(planned, now, created=False, moved=None, moved_at=None):

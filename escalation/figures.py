@@ -22,6 +22,17 @@ FIELDS = [
     "resolve_seconds",
     "resolve_wall_seconds",
 ]
+# What a report counts a ticket by, copied from the ticket beside its figures (`copies`), so a
+# report reads one narrow row per ticket and joins nothing.
+COPIES = [
+    "deadline",
+    "team_id",
+    "priority",
+    "response_due_running",
+    "resolution_due_running",
+]
+# What a report reads beside the deadline, team and priority (clock_report_idx's columns).
+REPORTED = [*FIELDS, "response_due_running", "resolution_due_running"]
 
 
 def outcome(clock):
@@ -91,3 +102,30 @@ def stood_from(status_changes, calendar):
             since = None
     micro = timedelta(microseconds=1)
     return stood // micro, stood_wall // micro
+
+
+def counts_as_escalation(data):
+    """Does an `escalated` event with this data move the ticket up the ladder: a manual
+    escalation, or a level's first firing (a warning before a deadline and a repeat only told
+    people again)? The rule reports/tickets.py's ESCALATION writes in SQL."""
+    repeat = data.get("repeat")
+    first = type(repeat) is int and repeat == 0
+    return data.get("manual") is True or (data.get("warning") is False and first)
+
+
+def copies(ticket, found):
+    """{field: value} of COPIES for `ticket` (its columns as they are now), with `found`, its
+    figures: the deadline it counts by (its resolution's, else its first response's, else its
+    creation), its team and priority, and each clock's due time while that clock runs with no
+    outcome yet (None otherwise), so a report finds the clocks missed since by comparing it
+    with its `now` (reports/tickets.py: missed_by)."""
+    active = ticket.status in ticket.ACTIVE_STATUSES
+    response_runs = active and ticket.acknowledged_at is None and not found["response_outcome"]
+    resolution_runs = active and ticket.sla_paused_at is None and not found["resolution_outcome"]
+    return {
+        "deadline": ticket.resolution_due_at or ticket.response_due_at or ticket.created_at,
+        "team_id": ticket.team_id,
+        "priority": ticket.priority,
+        "response_due_running": ticket.response_due_at if response_runs else None,
+        "resolution_due_running": ticket.resolution_due_at if resolution_runs else None,
+    }

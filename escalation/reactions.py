@@ -6,7 +6,7 @@ firings and the due-time columns queues sort by) and never changes what people c
 priority, team, assignee and the events stay as the lifecycle wrote them.
 """
 
-from . import clocks
+from . import clocks, figures
 from .moves import move_reason
 
 # Events that start, stop, pause or move a clock; the second group also re-selects the targets
@@ -18,7 +18,8 @@ REFREEZES = frozenset({"created", "priority_changed", "team_changed"})
 def keep_clocks(events):
     """Refresh the clock of every ticket the events start, stop, pause or move: once per
     ticket and instant, tickets of the same instant and kind of change together (the engine's
-    batch of moves is one refresh_many)."""
+    batch of moves is one refresh_many); then count the escalations on the clocks (the reports
+    read them there)."""
     changes = {}
     for event in events:
         if event.kind not in REFREEZES and event.kind not in MOVES_CLOCKS:
@@ -33,6 +34,11 @@ def keep_clocks(events):
         tickets = [c.ticket for c in batch]
         # A new ticket has no clock and no firing to read.
         clocks.refresh_many(tickets, at, refreeze=refreeze, created=created, moved=moved)
+    clocks.count_escalations(
+        event.ticket_id
+        for event in events
+        if event.kind == "escalated" and figures.counts_as_escalation(event.data)
+    )
 
 
 class _Change:

@@ -330,7 +330,22 @@ def report_figures(t):
     if resolved is not None and t["status"] in ("resolved", "closed"):
         resolve = int((resolved - created).total_seconds())
         resolution = "met" if resolved <= t["resolution_due_at"] else "missed"
-    return response, resolution, acknowledge, acknowledge, resolve, resolve
+    figures = response, resolution, acknowledge, acknowledge, resolve, resolve
+    return *figures, *report_copies(t, response, resolution)
+
+
+def report_copies(t, response, resolution):
+    """What a report counts the ticket by, as escalation/figures.py `copies` keeps it."""
+    active = t["status"] not in ("resolved", "closed")
+    response_runs = active and t.get("acknowledged_at") is None and not response
+    resolution_runs = active and t.get("sla_paused_at") is None and not resolution
+    return (
+        t.get("resolution_due_at") or t.get("response_due_at") or t["created_at"],
+        t["team_id"],
+        t["priority"],
+        t.get("response_due_at") if response_runs else None,
+        t.get("resolution_due_at") if resolution_runs else None,
+    )
 
 
 def _columns(model, names):
@@ -354,7 +369,8 @@ TABLES = [
         "response_target_seconds", "resolution_target_seconds", "policy", "policy_key",
         "paused_microseconds", "paused_since", "frozen_at", "response_outcome",
         "resolution_outcome", "acknowledge_seconds", "acknowledge_wall_seconds",
-        "resolve_seconds", "resolve_wall_seconds",
+        "resolve_seconds", "resolve_wall_seconds", "deadline", "team", "priority",
+        "response_due_running", "resolution_due_running",
     ])),
     ("firings", *_columns(Firing, [
         "id", "ticket", "key", "kind", "level", "repeat", "anchor", "anchor_at", "due_at",

@@ -54,13 +54,41 @@ class TicketClock(models.Model):
     acknowledge_wall_seconds = models.PositiveIntegerField(null=True, blank=True)
     resolve_seconds = models.PositiveIntegerField(null=True, blank=True)
     resolve_wall_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # What a report counts the ticket by, copied from it with the figures (figures.COPIES), so
+    # a report reads one narrow row per ticket and joins nothing (docs/reports.md).
+    deadline = models.DateTimeField(
+        null=True, blank=True, help_text="The resolution's, else first response's, else creation."
+    )
+    team = models.ForeignKey(
+        "incidents.Team",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    priority = models.CharField(max_length=2, blank=True, default="", db_default="")
+    response_due_running = models.DateTimeField(
+        null=True, blank=True, help_text="The first-response due time while that clock runs."
+    )
+    resolution_due_running = models.DateTimeField(
+        null=True, blank=True, help_text="The resolution due time while that clock runs."
+    )
+    escalations = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Escalations that count (figures.counts_as_escalation)."
+    )
 
     class Meta:
         verbose_name = "ticket SLA clock"
         indexes = [
-            # The reports read a ticket's figures from this index alone, never the wide row
-            # (its frozen calendar and policy): docs/reports.md, docs/benchmarks.md.
-            models.Index(fields=["ticket", *figures.FIELDS], name="clock_report_figures_idx")
+            # A report's tickets are a range of this index, with every column it counts and
+            # ranks and the ticket (to leave drills out), so no row is read (docs/reports.md,
+            # docs/benchmarks.md).
+            models.Index(
+                fields=["deadline", "team", "priority", *figures.REPORTED, "escalations", "ticket"],
+                name="clock_report_idx",
+            )
         ]
 
     def __str__(self):
@@ -103,11 +131,13 @@ class TicketClock(models.Model):
             self.paused_since = None
 
     def report_figures(self, ticket, now):
-        """{field: value} of the report figures of `ticket` on this clock at `now`."""
+        """{field: value} of the report figures of `ticket` on this clock at `now`, and the
+        copies of what a report counts it by (figures.FIELDS, then figures.COPIES)."""
         calendar = self.business_calendar()
-        return figures.figures(
+        found = figures.figures(
             ticket, calendar, self.stood_microseconds, self.stood_wall_microseconds, now
         )
+        return {**found, **figures.copies(ticket, found)}
 
     def business_calendar(self):
         """The frozen calendar as business_time's Calendar; None means 24×7. (Kept while the

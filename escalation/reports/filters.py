@@ -30,11 +30,13 @@ class Period:
     teams: frozenset | None
     priority: str | None
 
-    def narrow(self, rows, ticket="", teams=True):
+    def narrow(self, rows, ticket="", teams=True, drills=True):
         """`rows` (tickets, or rows reaching a ticket through the `ticket` path) of the teams
-        and priority asked for, drills left out (docs/reports.md)."""
+        and priority asked for, drills left out (docs/reports.md); `drills=False`: the path
+        has no drill flag (a clock's copies), the caller leaves drills out itself."""
         prefix = f"{ticket}__" if ticket else ""
-        rows = rows.filter(**{f"{prefix}drill": False})
+        if drills:
+            rows = rows.filter(**{f"{prefix}drill": False})
         if teams and self.teams is not None:
             rows = rows.filter(**{f"{prefix}team_id__in": self.teams})
         if self.priority:

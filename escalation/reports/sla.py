@@ -1,7 +1,8 @@
 """GET /api/reports/sla/: compliance and times per team and priority (SPEC "Reports")."""
 
 from .stats import MEDIAN_AND_P90, grouped
-from .tickets import OUTCOMES, TIMES, counted, counted_cells, escalations
+from .teams import teams_in_order
+from .tickets import OUTCOMES, TIMES, counted, counted_cells
 
 COLUMNS = [
     "team",
@@ -29,36 +30,32 @@ TIME_COLUMNS = [("mtta", ""), ("mtta", "_wall"), ("mttr", ""), ("mttr", "_wall")
 def sla_report(period, now):
     """One row per (team, priority) with tickets in `period`, by team tier and name, then
     priority: counts, and MTTA and MTTR as median and p90 in business and wall seconds.
-    Two queries: the tickets' figures per row (stats.grouped) and the escalations."""
-    tickets = counted(period)
-    found = grouped(tickets, {"rows": ROWS}, counted_cells(now))["rows"]
-    return sla_rows(found, escalations(tickets, "team_id", "priority"))
+    Two queries: the tickets' figures per row (stats.grouped) and the teams' names."""
+    found = grouped(counted(period), {"rows": ROWS}, counted_cells(now))["rows"]
+    return sla_rows(found)
 
 
-# Grouped per team and priority, with the team's name and tier for the rows and their order,
-# and the percentiles of each time column.
+# Grouped per team and priority (the names and tiers are read after, for the groups found),
+# with the percentiles of each time column.
 ROWS = (
-    ("team_id", "team__name", "team__tier", "priority"),
+    ("team_id", "priority"),
     {column: (column, MEDIAN_AND_P90) for column in TIMES},
 )
 
 
-def sla_rows(found, escalated):
-    """The report's rows from stats.grouped's groups of ROWS and the escalations by (team id,
-    priority), by team tier and name (tickets of no team last), then priority."""
-    rows = [
-        _row(cells, escalated.get((cells["team_id"], cells["priority"]), 0))
-        for cells in found.values()
-    ]
+def sla_rows(found):
+    """The report's rows from stats.grouped's groups of ROWS, by team tier and name (tickets
+    of no team last), then priority."""
+    teams = teams_in_order(team for team, _priority in found)
+    rows = [_row(cells, teams.get(cells["team_id"], ("", None))) for cells in found.values()]
     rows.sort(key=lambda r: r.pop("_order"))
     return rows
 
 
-def _row(cells, escalations):
-    name, tier = cells["team__name"] or "", cells["team__tier"]
+def _row(cells, team):
+    name, tier = team
     row = {"team": cells["team_id"], "team_name": name, "priority": cells["priority"]}
-    row.update({name: cells[name] for name in ["tickets", *OUTCOMES]})
-    row["escalations"] = escalations
+    row.update({name: cells[name] for name in ["tickets", *OUTCOMES, "escalations"]})
     for (figure, wall), column in zip(TIME_COLUMNS, TIMES, strict=True):
         row[f"{figure}_median{wall}_seconds"], row[f"{figure}_p90{wall}_seconds"] = cells[column]
     row = {name: row[name] for name in COLUMNS}

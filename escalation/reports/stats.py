@@ -2,9 +2,10 @@
 with counts per group of a queryset (`grouped`: by the database where it can)."""
 
 import math
+from operator import itemgetter
 
-from django.db import connections
-from django.db.models import Aggregate, Case, Count, IntegerField, When
+from django.db import connections, transaction
+from django.db.models import Case, IntegerField, When
 
 MEDIAN_AND_P90 = (0.5, 0.9)
 
@@ -13,62 +14,113 @@ def nearest_rank(values, fraction):
     """The value at rank ⌈fraction·n⌉ of `values` in ascending order (PostgreSQL's
     percentile_disc), or None for no values: the median is fraction 0.5, so of 4 values the
     2nd; p90 of 10 values is the 9th."""
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    rank = max(math.ceil(fraction * len(ordered)), 1)
-    return ordered[rank - 1]
+    return _at_rank(sorted(values), fraction)
 
 
 def median_and_p90(values):
     return nearest_rank(values, 0.5), nearest_rank(values, 0.9)
 
 
-class PercentileDisc(Aggregate):
-    """PostgreSQL's percentile_disc: the value at rank ⌈fraction·n⌉ of the group's non-null
-    values in ascending order, computed as nearest_rank computes it."""
+class Total:
+    """A cell of `grouped`'s counts that adds up a column of the rows instead of counting them."""
 
-    function = "percentile_disc"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = IntegerField()
-
-    def __init__(self, expression, fraction, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
+    def __init__(self, column):
+        self.column = column
 
 
 def grouped(rows, groupings, counts=None):
     """Counts and nearest-rank percentiles of queryset `rows`, per group of each grouping.
 
     `groupings`: {name: (group, asks)}, `group` a tuple of columns or annotations, `asks`
-    {figure: (column, fractions)}; `counts`: {figure: a boolean expression, or None to count
-    every row}. Returns {name: {group key (tuple): {the group's columns, each count, and each
-    figure: [value at each fraction] (None without values)}}}.
+    {figure: (column, fractions)}; `counts`: {figure: a boolean expression, None to count
+    every row, or a Total of a column}. Returns {name: {group key (tuple): {the group's
+    columns, each count, and each figure: [value at each fraction] (None without values)}}}.
 
-    PostgreSQL counts and takes the percentiles itself (COUNT … FILTER, percentile_disc), one
-    query per grouping, so only the groups come back. SQLite has no percentile aggregate and
-    its window functions sort the whole set once per figure, slower than reading it (measured
-    in docs/benchmarks.md): there one query reads each row's group columns, counted conditions
-    and the columns asked for, narrow and from covering indexes, and Python counts and sorts."""
+    Both databases read the rows once for every grouping. PostgreSQL counts and takes the
+    percentiles itself in one query (GROUPING SETS, COUNT … FILTER, one percentile_disc over
+    an array of fractions per column: one sort of it per group), so only the groups come back.
+    SQLite has no percentile aggregate and its window functions sort the whole set once per
+    figure, slower than reading it (measured in docs/benchmarks.md): there one query reads
+    each row's group columns, counted conditions and the columns asked for, narrow and from a
+    covering index, and Python counts and sorts."""
     counts = counts or {}
     if connections[rows.db].vendor == "postgresql":
-        return {name: _aggregated(rows, *grouping, counts) for name, grouping in groupings.items()}
+        return _aggregated(rows, groupings, counts)
     return _read(rows, groupings, counts)
 
 
-def _aggregated(rows, group, asks, counts):
-    cells = {name: Count("pk", filter=condition) for name, condition in counts.items()}
-    names = {}
-    for figure, (column, fractions) in asks.items():
-        for j, fraction in enumerate(fractions):
-            names[f"_{figure}_{j}"] = figure, j
-            cells[f"_{figure}_{j}"] = PercentileDisc(column, fraction)
-    found = {}
-    for row in rows.order_by().values(*group).annotate(**cells):
-        result = found[tuple(row[g] for g in group)] = {g: row[g] for g in group}
-        result.update({name: row[name] for name in counts})
-        for figure, (_column, fractions) in asks.items():
-            result[figure] = [row[f"_{figure}_{j}"] for j in range(len(fractions))]
+# The sort of a report's rows by group: a quarter at 1M tickets (~237,000 narrow rows) takes
+# ~28 MB in memory, where the default 4 MB spills it to disk (EXPLAIN ANALYZE, docs/benchmarks.md).
+# Set for the report's transaction alone (SET LOCAL), and reports are a supervisor's and a lead's
+# pages, few at a time: a few such sorts per query, not per connection of the site. JIT off too:
+# its compilation costs a report more than it saves (docs/benchmarks.md).
+REPORT_WORK_MEM = "64MB"
+
+
+def _aggregated(rows, groupings, counts):
+    fields, fractions = [], {}
+    for group, asks in groupings.values():
+        fields += [g for g in group if g not in fields]
+        for column, wanted in asks.values():
+            fractions[column] = sorted(set(fractions.get(column, ())) | set(wanted))
+    query, params = _grouping_sets(rows, groupings, counts, fields, fractions)
+    with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [REPORT_WORK_MEM],
+        )
+        cursor.execute(query, params)
+        found_rows = cursor.fetchall()
+    # GROUPING(...)'s bit i is set when field i is not in the row's grouping set.
+    bits = {
+        sum(1 << (len(fields) - 1 - i) for i, f in enumerate(fields) if f not in group): name
+        for name, (group, _asks) in groupings.items()
+    }
+    found = {name: {} for name in groupings}
+    at = len(fields) + 1
+    for row in found_rows:
+        values = dict(zip(fields, row, strict=False))
+        name = bits[row[len(fields)]]
+        group, asks = groupings[name]
+        result = found[name][tuple(values[g] for g in group)] = {g: values[g] for g in group}
+        result.update(zip(counts, row[at : at + len(counts)], strict=True))
+        ranked = dict(zip(fractions, row[at + len(counts) :], strict=True))
+        for figure, (column, wanted) in asks.items():
+            values_at = ranked[column] or [None] * len(fractions[column])
+            result[figure] = [values_at[fractions[column].index(f)] for f in wanted]
     return found
+
+
+def _grouping_sets(rows, groupings, counts, fields, fractions):
+    """(SQL, params): the rows as Django writes them (filters, annotations), one column each,
+    grouped by every grouping at once: the fields, GROUPING() of them, each count, then one
+    percentile_disc over the fractions asked of each column."""
+    flags = _flags(counts)
+    totals = [c.column for c in counts.values() if isinstance(c, Total)]
+    inner = rows.order_by().annotate(**flags).values_list(*fields, *flags, *totals, *fractions)
+    sql, params = inner.query.sql_with_params()
+    quote = connections[rows.db].ops.quote_name
+    names = [*fields, *flags, *totals, *fractions]
+    alias = {name: f"c{i}" for i, name in enumerate(names)}
+    cells = []
+    for name, condition in counts.items():
+        if condition is None:
+            cells.append("COUNT(*)")
+        elif isinstance(condition, Total):
+            cells.append(f"SUM({alias[condition.column]})")
+        else:
+            cells.append(f"COUNT(*) FILTER (WHERE {alias['_' + name]} = 1)")
+    for column, wanted in fractions.items():
+        ranks = ", ".join(str(float(f)) for f in wanted)
+        cells.append(f"percentile_disc(ARRAY[{ranks}]) WITHIN GROUP (ORDER BY {alias[column]})")
+    selected = ", ".join(alias[f] for f in fields)
+    sets = ", ".join(f"({', '.join(alias[g] for g in group)})" for group, _ in groupings.values())
+    query = (
+        f"SELECT {selected}, GROUPING({selected}), {', '.join(cells)} "
+        f"FROM ({sql}) AS s ({', '.join(quote(alias[n]) for n in names)}) "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    return query, params
 
 
 def _read(rows, groupings, counts):
@@ -76,38 +128,50 @@ def _read(rows, groupings, counts):
     for group, asks in groupings.values():
         fields += [g for g in group if g not in fields]
         columns += [c for c, _fractions in asks.values() if c not in columns]
-    # 1 or 0 per counted condition (integers: no converter runs on them for each row).
-    flags = {
+    flags = _flags(counts)
+    totals = [c.column for c in counts.values() if isinstance(c, Total)]
+    names = [*fields, *flags, *totals, *columns]
+    at = {name: i for i, name in enumerate(names)}
+    # Read by the cursor: the columns are integers and short text, which need none of the
+    # converters Django would run on each of ~26,000 rows (a fifth of the read, profiled).
+    sql, params = rows.order_by().annotate(**flags).values_list(*names).query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    result = {}
+    for name, (group, asks) in groupings.items():
+        key = itemgetter(*[at[g] for g in group])
+        members = {}
+        for row in found:
+            members.setdefault(key(row), []).append(row)
+        result[name] = {}
+        for k, of_group in members.items():
+            k = k if len(group) > 1 else (k,)
+            cells = result[name][k] = dict(zip(group, k, strict=True))
+            for count, condition in counts.items():
+                if condition is None:
+                    cells[count] = len(of_group)
+                    continue
+                j = at[condition.column] if isinstance(condition, Total) else at[f"_{count}"]
+                cells[count] = sum(r[j] for r in of_group)
+            for figure, (column, fractions) in asks.items():
+                j = at[column]
+                values = sorted(v for r in of_group if (v := r[j]) is not None)
+                cells[figure] = [_at_rank(values, f) for f in fractions]
+    return result
+
+
+def _flags(counts):
+    """1 or 0 per counted condition (integers: no converter runs on them for each row)."""
+    return {
         f"_{name}": Case(When(condition, then=1), default=0, output_field=IntegerField())
         for name, condition in counts.items()
-        if condition is not None
+        if condition is not None and not isinstance(condition, Total)
     }
-    names = [*fields, *flags, *columns]
-    at = {name: i for i, name in enumerate(names)}
-    plans = []
-    for name, (group, _asks) in groupings.items():
-        key = [at[g] for g in group]
-        plans.append((name, key, {}))
-    counted = [(i, at.get(f"_{count}")) for i, count in enumerate(counts)]
-    taken = [(j, at[column]) for j, column in enumerate(columns)]
-    for row in rows.order_by().annotate(**flags).values_list(*names):
-        for _name, key, found in plans:
-            group = found.get(k := tuple([row[i] for i in key]))
-            if group is None:
-                group = found[k] = ([0] * len(counted), [[] for _ in columns])
-            tally, values = group
-            for i, flag in counted:
-                tally[i] += 1 if flag is None else row[flag]
-            for j, column in taken:
-                if row[column] is not None:
-                    values[j].append(row[column])
-    result = {}
-    for name, _key, found in plans:
-        group, asks = groupings[name]
-        result[name] = {}
-        for k, (tally, values) in found.items():
-            cells = result[name][k] = dict(zip(group, k, strict=True))
-            cells.update(zip(counts, tally, strict=True))
-            for figure, (column, fractions) in asks.items():
-                cells[figure] = [nearest_rank(values[columns.index(column)], f) for f in fractions]
-    return result
+
+
+def _at_rank(ordered, fraction):
+    """nearest_rank of values already in ascending order (each group's are sorted once)."""
+    if not ordered:
+        return None
+    return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]

@@ -12,7 +12,7 @@ from ..models import Firing
 from .escalations import level_firings
 from .sla import ROWS, sla_rows
 from .stats import grouped
-from .tickets import TIMES, counted, counted_cells, deadline, escalation_events
+from .tickets import TIMES, counted, counted_cells
 
 COLUMNS = [
     "starts",
@@ -57,23 +57,12 @@ def trends(period, now):
 
 def sla_and_trends(period, now):
     """(the SLA report's rows, the trend rows) of `period`, for the dashboard and the SLA
-    report, which show both: the tickets' figures per row and per bucket (stats.grouped: one
-    query per grouping on PostgreSQL, one for both on SQLite) and the escalations."""
+    report, which show both: the tickets' figures and escalations per row and per bucket,
+    from one read of their clocks (stats.grouped), and the teams' names."""
     starts, step = buckets(period)
     tickets = counted(period).annotate(bucket=bucket_of("deadline", starts, step))
-    escalated = (
-        escalation_events(tickets)
-        .annotate(bucket=bucket_of(deadline("ticket"), starts, step))
-        .values("ticket__team_id", "ticket__priority", "bucket")
-        .annotate(n=Count("pk"))
-    )
-    by_row, by_bucket = defaultdict(int), defaultdict(int)
-    for row in escalated:
-        by_row[row["ticket__team_id"], row["ticket__priority"]] += row["n"]
-        by_bucket[row["bucket"]] += row["n"]
     found = grouped(tickets, {"rows": ROWS, "buckets": BUCKETS}, counted_cells(now))
-    rows = sla_rows(found["rows"], by_row)
-    return rows, trend_rows(found["buckets"], by_bucket, starts, period)
+    return sla_rows(found["rows"]), trend_rows(found["buckets"], starts, period)
 
 
 # The medians of each bucket: business seconds to acknowledge and to resolve.
@@ -83,7 +72,7 @@ BUCKETS = (
 )
 
 
-def trend_rows(found, escalated, starts, period):
+def trend_rows(found, starts, period):
     """One row per bucket from stats.grouped's groups of BUCKETS."""
     rows = []
     for index, start in enumerate(starts):
@@ -96,7 +85,7 @@ def trend_rows(found, escalated, starts, period):
                 "mttr_median_seconds": cells.get("mttr_median_seconds", [None])[0],
                 "response_missed": cells.get("response_missed", 0),
                 "resolution_missed": cells.get("resolution_missed", 0),
-                "escalations": escalated.get(index, 0),
+                "escalations": cells.get("escalations", 0),
             }
         )
     return rows

@@ -1,7 +1,9 @@
 """Property: the report figures a clock keeps (escalation/figures.py), maintained event by
 event by the keep_clocks reaction, equal a from-scratch recomputation from the ticket's
-events after random sequences of acknowledgements, pauses, resolutions, reopenings and
-priority changes at random instants on an office calendar (nights, weekends, a DST change)."""
+events after random sequences of acknowledgements, pauses, resolutions, reopenings, priority
+changes, team moves and manual escalations at random instants on an office calendar (nights,
+weekends, a DST change); and so do the copies a report counts the ticket by and the count
+of its escalations."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +16,7 @@ from escalation import figures
 from escalation.models import TicketClock
 from escalation.models.calendars import calendar_from_snapshot
 from escalation.reactions import MOVES_CLOCKS, REFREEZES
+from escalation.reports.tickets import ESCALATION
 from incidents.models import TicketEvent
 from incidents.models.lifecycle import TransitionError
 
@@ -23,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 3, 27, 14, 0, tzinfo=UTC)  # Friday before Berlin's clocks change
 ACTIONS = st.sampled_from(
-    ["ack", "pending", "on_hold", "open", "resolve", "reopen", "reply", "priority"]
+    ["ack", "pending", "on_hold", "open", "resolve", "reopen", "reply", "priority", "move"]
+    + ["escalate"]
 )
 STEPS = st.lists(st.tuples(st.integers(1, 3000), ACTIONS), max_size=12)
 
@@ -34,8 +38,15 @@ def world(teams):
     return teams
 
 
-def act(ticket, action, agent, customer, now):
+def act(ticket, action, agent, customer, now, supervisor=None, teams=None):
     try:
+        if action == "move":
+            back = teams["desk"] if ticket.team_id != teams["desk"].pk else teams["apps"]
+            ticket.move_to_team(supervisor, back, at=now)
+            return
+        if action == "escalate":
+            ticket.escalate(supervisor, "Needs the next tier", at=now)
+            return
         if action == "ack":
             ticket.acknowledge(agent, at=now)
         elif action in ("pending", "on_hold", "open"):
@@ -70,7 +81,9 @@ def recomputed(ticket, clock, now):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=STEPS)
-def test_the_clock_keeps_what_a_recomputation_finds(world, make_ticket, customer, agent, steps):
+def test_the_clock_keeps_what_a_recomputation_finds(
+    world, make_ticket, customer, agent, supervisor, steps
+):
     note(repr(steps))
     with transaction.atomic():
         ticket = make_ticket(customer, team=world["desk"], at=T0)
@@ -78,7 +91,7 @@ def test_the_clock_keeps_what_a_recomputation_finds(world, make_ticket, customer
         for minutes, action in steps:
             now += timedelta(minutes=minutes)
             ticket.refresh_from_db()
-            act(ticket, action, agent, customer, now)
+            act(ticket, action, agent, customer, now, supervisor, world)
         ticket.refresh_from_db()
         clock = TicketClock.objects.get(ticket=ticket)
         # The figures stand as of the last change that moved a clock (a reply alone moves
@@ -86,7 +99,14 @@ def test_the_clock_keeps_what_a_recomputation_finds(world, make_ticket, customer
         moving = ticket.events.filter(kind__in=MOVES_CLOCKS | REFREEZES)
         last = moving.order_by("-at", "-id").first().at
         kept = {name: getattr(clock, name) for name in figures.FIELDS}
-        assert kept == recomputed(ticket, clock, last)
+        found = recomputed(ticket, clock, last)
+        assert kept == found
+        # The copies a report counts it by: from the ticket's columns and the figures.
+        copies = {name: getattr(clock, name) for name in figures.COPIES}
+        assert copies == figures.copies(ticket, found)
+        # Its escalations: the escalated events that count, by the reports' SQL rule.
+        escalations = ticket.events.filter(ESCALATION, kind=TicketEvent.Kind.ESCALATED)
+        assert clock.escalations == escalations.count()
         transaction.set_rollback(True)
 
 
@@ -103,3 +123,25 @@ def test_figures_by_hand(world, make_ticket, customer, agent):
     assert (clock.resolve_seconds, clock.resolve_wall_seconds) == (7 * HOUR, 71 * HOUR)
     # Response due Mon 11:00 Berlin: met; resolution 16h + 6h paused: Wed 13:00: met.
     assert (clock.response_outcome, clock.resolution_outcome) == ("met", "met")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"manual": True, "reason": "why"},
+        {"warning": False, "repeat": 0, "level": 1},
+        {"warning": True, "repeat": 0, "level": 1},
+        {"warning": False, "repeat": 1, "level": 1},
+        {"warning": False, "repeat": False, "level": 1},
+        {},
+    ],
+)
+def test_an_escalation_counts_by_one_rule_in_python_and_sql(make_ticket, customer, teams, data):
+    # The clock counts escalations as they happen (figures.counts_as_escalation); the migration
+    # that filled older clocks, and this test's recomputation, use the SQL rule.
+    ticket = make_ticket(customer, team=teams["desk"], at=T0)
+    event = ticket.record("escalated", at=T0 + timedelta(minutes=5), **data)
+    in_sql = TicketEvent.objects.filter(ESCALATION, pk=event.pk).exists()
+    assert figures.counts_as_escalation(event.data) is in_sql
+    kept = TicketClock.objects.get(ticket=ticket).escalations
+    assert kept == (1 if in_sql else 0)

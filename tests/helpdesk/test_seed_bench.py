@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.db.models import Count
 
+from escalation import figures
 from escalation.models import Firing, TicketClock
 from incidents import roles
 from incidents.models import Membership, Reply, Team, Ticket, TicketEvent
@@ -33,6 +34,12 @@ def test_seed_bench_loads_consistent_rows(db):
         assert Membership.objects.filter(user=ticket.assignee, team=ticket.team).exists()
         assert roles.is_agent(ticket.assignee)
     assert all(team.memberships.exists() for team in Team.objects.all())
+    # The copies a report counts each ticket by are the ones keep_clocks would keep.
+    for ticket in tickets.select_related("sla_clock"):
+        clock = ticket.sla_clock
+        kept = {name: getattr(clock, name) for name in figures.FIELDS}
+        copies = {name: getattr(clock, name) for name in figures.COPIES}
+        assert copies == figures.copies(ticket, kept)
 
 
 def test_seed_bench_twice_adds_tickets_after_the_first(db):
