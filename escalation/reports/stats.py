@@ -50,10 +50,11 @@ def grouped(rows, groupings, counts=None):
 
 
 # The sort of a report's rows by group: a quarter at 1M tickets (~237,000 narrow rows) takes
-# ~28 MB in memory, where the default 4 MB spills it to disk (EXPLAIN ANALYZE, docs/benchmarks.md).
-# Set for the report's transaction alone (SET LOCAL), and reports are a supervisor's and a lead's
-# pages, few at a time: a few such sorts per query, not per connection of the site. JIT off too:
-# its compilation costs a report more than it saves (docs/benchmarks.md).
+# ~28 MB in memory, where the default 4 MB spills it to disk (faster in memory under load, the
+# same when idle: docs/benchmarks.md). Set for the report's transaction alone (SET LOCAL), and
+# reports are a supervisor's and a lead's pages, few at a time: a few such sorts per query, not
+# per connection of the site. JIT off too, as a guard: a longer period's cost would start it,
+# and its compilation cost a report more than it saved in an earlier measurement.
 REPORT_WORK_MEM = "64MB"
 
 
