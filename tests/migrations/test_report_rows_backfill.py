@@ -1,4 +1,4 @@
-"""escalation 0026 fills the copies a report counts a ticket by (escalation/figures.py
+"""escalation 0027 fills the copies a report counts a ticket by (escalation/figures.py
 `copies`) and the count of its escalations on clocks kept before them, as the reaction
 keeps them: a new ticket still running, one past its first-response due time, acknowledged,
 pending, resolved, moved and escalated."""
@@ -16,7 +16,7 @@ from escalation.models import TicketClock
 from tests.escalation.sla_setup import HOUR, office_calendar, sla_policy
 
 pytestmark = pytest.mark.django_db
-backfill = importlib.import_module("escalation.migrations.0026_report_rows").backfill
+backfill = importlib.import_module("escalation.migrations.0027_report_rows").backfill
 KEPT = ["ticket_id", *COPIES, "escalations"]
 T0 = datetime(2026, 3, 9, 8, tzinfo=UTC)  # Monday 09:00 Berlin
 

@@ -46,7 +46,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0025_replay_started_at'),
+        ('escalation', '0026_firing_claim_holder'),
         ('incidents', '0028_report_rows'),
     ]
 
