@@ -202,9 +202,9 @@ def test_a_supervisor_replays_an_sla_draft_and_reads_the_breaches_gained_and_los
     SLATarget.objects.create(
         policy=sla, priority="P3", first_response_seconds=4 * 3600, resolution_seconds=8 * 3600
     )
-    # 24×7, P3: 4h to respond, 8h to resolve. Under the draft (6h, 5h) the quick one's
-    # resolution after 6h and the slow one's after 7h are missed (2 gained); the slow one's
-    # acknowledgement after 5h is met (1 lost).
+    # 24×7, P3: 4h to respond, 8h to resolve. Under the draft (5h, 5h: a resolution shorter than
+    # the response is refused) the quick one's resolution after 6h and the slow one's after 7h
+    # are missed (2 gained); the slow one's acknowledgement after 5h is met, on time (1 lost).
     quick = make_ticket(customer, team=teams["desk"], at=timezone.now() - 2 * 24 * hour)
     quick.acknowledge(agent, at=quick.created_at + hour)
     quick.resolve(agent, at=quick.created_at + 6 * hour)
@@ -216,9 +216,10 @@ def test_a_supervisor_replays_an_sla_draft_and_reads_the_breaches_gained_and_los
     page.fill("#id_preview-created_at", "2030-06-03T09:00")
     timeline = page.locator("#preview-timeline")
     expect(timeline).to_contain_text("17:00")  # resolution due after 8h
-    page.fill("#id_targets-0-first_response_seconds", "6h")
+    page.fill("#id_targets-0-first_response_seconds", "5h")
     page.fill("#id_targets-0-resolution_seconds", "5h")
     expect(timeline).to_contain_text("14:00")  # before saving
+    expect(timeline).not_to_contain_text("17:00")
     page.click("#replay-button")
 
     result = page.locator(".replay-result")

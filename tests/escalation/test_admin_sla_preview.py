@@ -47,3 +47,14 @@ def test_errors_in_the_draft_appear_in_the_panel(client, supervisor):
     page = client.post(LIVE, draft(office_calendar(), first_response_seconds="x")).content.decode()
 
     assert "Target row 1, First response: “x” is not a duration." in page
+
+
+def test_a_resolution_shorter_than_the_first_response_is_said_in_the_panel(client, supervisor):
+    client.force_login(supervisor)
+    backwards = draft(office_calendar(), first_response_seconds="6h", resolution_seconds="5h")
+    response = client.post(LIVE, backwards)
+
+    assert "Target row 1, Resolution: The resolution target (5h) is shorter than the " in (
+        response.content.decode()
+    )
+    assert not response.context.get("rows")  # no due times for a draft that cannot be saved
