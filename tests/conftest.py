@@ -1,7 +1,10 @@
 """Shared fixtures: people in every role, the three demo tiers, and a ticket factory."""
 
+import fcntl
 import itertools
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -192,6 +195,22 @@ def restore_after_every_commit(items):
             kwargs.update(transaction=True, serialized_rollback=True)
             args = marker.args if marker else ()
             item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def one_test_per_redis_db(request):
+    """A module that names its own Redis database (`REDIS_URL = "redis://…/N"`: its tests
+    flush it, or read its lists) holds that database for each of its tests, on a file lock
+    every process of this machine shares: the xdist workers of a run (worksteal may hand two
+    tests of one module to two workers at once), and any other run beside it."""
+    url = getattr(request.module, "REDIS_URL", None)
+    if not url:
+        yield
+        return
+    lock = Path(tempfile.gettempdir()) / f"tierdesk-test-redis-db-{url.rsplit('/', 1)[-1]}.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from notifications.models import Notification, NotificationPreference, Webhook
 from notifications.outbox import UserNotice, notify_many, notify_users, notify_webhooks
 from tests.mails import deliver
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = "redis://127.0.0.1:6379/6"
 
 
 @pytest.fixture
