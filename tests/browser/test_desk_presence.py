@@ -23,6 +23,10 @@ from tests.processes import (
 
 from .pages import look, sign_in
 
+# The other agent's page asks every 5 s (hx-trigger "every 5s"): a beat that lands just after
+# one ask shows at the next, 5 s and a request later, past expect's default 5 s. Three asks.
+POLL = 15_000
+
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -75,12 +79,16 @@ def test_each_agent_sees_the_other_viewing_then_typing(
     ticket = make_ticket(customer, team=teams["desk"])
     one, mine = workspace(browser, base, agent, ticket)
     two, danas = workspace(browser, other, dana, ticket)
-    expect(mine.locator("#desk-presence")).to_contain_text("Dana Scully is viewing")
-    expect(danas.locator("#desk-presence")).to_contain_text("tier1-agent is viewing")
+    expect(mine.locator("#desk-presence")).to_contain_text("Dana Scully is viewing", timeout=POLL)
+    expect(danas.locator("#desk-presence")).to_contain_text("tier1-agent is viewing", timeout=POLL)
     danas.locator("#reply-body").press_sequentially("Looking into it")
-    expect(mine.locator("#desk-presence")).to_contain_text("Dana Scully is typing a reply")
+    expect(mine.locator("#desk-presence")).to_contain_text(
+        "Dana Scully is typing a reply", timeout=POLL
+    )
     mine.locator("#reply-body").press_sequentially("Me too")
-    expect(danas.locator("#desk-presence")).to_contain_text("tier1-agent is typing a reply")
+    expect(danas.locator("#desk-presence")).to_contain_text(
+        "tier1-agent is typing a reply", timeout=POLL
+    )
     assert look(mine, "desk-presence") == []
     mine.goto(f"{base}/desk/")
     expect(mine.locator(".desk-presence-tag")).to_contain_text("Dana Scully")
