@@ -35,13 +35,17 @@ def is_customer(user):
 def agents():
     """The people who work the desk (agents, supervisors, superusers), active ones only: who a
     ticket can be assigned to, who can be a team member, whom an escalation level may name."""
+    return desk_people().filter(is_active=True)
+
+
+def desk_people():
+    """Everyone who works the desk or did (agents, supervisors, superusers, active or not): whose
+    past work the reports count."""
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
     return (
         get_user_model()
-        .objects.filter(
-            Q(is_superuser=True) | Q(groups__name__in=[AGENTS, SUPERVISORS]), is_active=True
-        )
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[AGENTS, SUPERVISORS]))
         .distinct()
     )

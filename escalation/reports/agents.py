@@ -1,6 +1,5 @@
 """GET /api/reports/agents/: what each agent did in a period (docs/reports.md)."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
 
 from incidents import roles
@@ -46,7 +45,7 @@ def agents_report(period):
     )
     reopened = _reopened(events)
     medians = _first_response_medians(events)
-    desk = _desk_people()
+    desk = set(roles.desk_people().values_list("pk", flat=True))  # read once, not joined
     rows = []
     for row in found:
         if row["actor"] not in desk:  # the engine's events, and requesters' replies and reopens
@@ -69,19 +68,6 @@ def agents_report(period):
             }
         )
     return sorted(rows, key=lambda r: (r["agent_name"], r["agent"]))
-
-
-def _desk_people():
-    """The ids of everyone who works the desk or did (agents, supervisors, superusers, active
-    or not: an agent who left still did their work). Requesters reply and reopen too, but a
-    customer is not an agent; read once, not joined, so the events are read as before."""
-    return set(
-        get_user_model()
-        .objects.filter(
-            Q(is_superuser=True) | Q(groups__name__in=[roles.AGENTS, roles.SUPERVISORS])
-        )
-        .values_list("pk", flat=True)
-    )
 
 
 def _work(period):

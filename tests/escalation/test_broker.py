@@ -42,9 +42,14 @@ def make_broker(request, monkeypatch):
     return broker_factory(request.param, monkeypatch, REDIS_URL, "deadline-test")
 
 
-def fire_tasks(task_set):
+def queued_tasks(task_set, func):
+    """The tasks of `func` among a broker's dequeued (id, payload) pairs."""
     tasks = [SignedPackage.loads(payload) for _, payload in task_set or []]
-    return [t for t in tasks if t["func"] == "escalation.tasks.fire_firings"]
+    return [t for t in tasks if t["func"] == func]
+
+
+def fire_tasks(task_set):
+    return queued_tasks(task_set, "escalation.tasks.fire_firings")
 
 
 def test_a_due_firing_is_claimed_and_handed_out_as_a_task(make_broker, due_firing):

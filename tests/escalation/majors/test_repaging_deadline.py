@@ -7,13 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_q.signing import SignedPackage
 
 from escalation.majors.models import Party
 from escalation.majors.repaging import claim_due, following, repage, repage_due
 from notifications.models import Notification
 
-from ..test_broker import broker_factory
+from ..test_broker import broker_factory, queued_tasks
 from .conftest import DECLARED
 from .conftest import declare_sev1 as declare
 
@@ -103,8 +102,7 @@ def make_broker(request, monkeypatch):
 
 
 def repage_tasks(task_set):
-    tasks = [SignedPackage.loads(payload) for _, payload in task_set or []]
-    return [t for t in tasks if t["func"] == "escalation.majors.tasks.repage"]
+    return queued_tasks(task_set, "escalation.majors.tasks.repage")
 
 
 def test_a_broker_hands_out_a_due_party_on_the_urgent_list(make_broker, cast, teams):
