@@ -148,6 +148,10 @@ class Supervisor:
         signal.signal(signal.SIGTERM, self._terminate)
         # Even when started in the background by a shell, which ignores SIGINT there.
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # Held while the children start: a signal landing in a fork's after-fork handlers
+        # (logging's lock release) raised _Stop where Python ignores it, and the stop was lost.
+        # It is delivered on unblocking, inside the try below.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
         for name, args in self.commands:
             child = subprocess.Popen(
                 args, cwd=ROOT, env=self.env, start_new_session=True, preexec_fn=_die_with_parent
@@ -156,6 +160,7 @@ class Supervisor:
         say(f"Tierdesk at http://{self.env.get('TIERDESK_ADDRESS', ADDRESS)}/ (Ctrl-C stops)")
         say(", ".join(f"{name} pid {pid}" for pid, (name, _) in self.children.items()))
         try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
             pid, status = os.wait()  # the first child to exit, on its own
         except (KeyboardInterrupt, _Stop):
             self.stop()
@@ -191,8 +196,13 @@ class _Stop(Exception):
     """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt."""
 
 
+STOPPING = {signal.SIGTERM, signal.SIGINT}
+
+
 def _die_with_parent():
-    """Linux: a child gets SIGTERM if this supervisor is killed outright (SIGKILL)."""
+    """Linux: a child gets SIGTERM if this supervisor is killed outright (SIGKILL). It starts
+    with the stop signals unblocked (the supervisor holds them while it starts the children)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
