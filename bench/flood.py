@@ -33,13 +33,9 @@ is a 503 with Retry-After. Results go to bench/results/flood-<stamp>.json/.md. U
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,12 +45,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from bench.create_load import exchange, wait_for  # noqa: E402
+from bench.flood_report import highest, latency, pick, report, verdict  # noqa: E402
+from bench.stack import PG, flush_redis, free_port, fresh_copy, gunicorn, pg_exec, start, stop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PEER = ROOT / "bench" / "peer" / "peer_create.py"
-PG = "postgres://postgres@127.0.0.1:5432"
-GOALS = {"create_p95_ms": 250, "list_p95_ms": 150, "lateness_p99_s": 1.0}
 LEAD_SECONDS = 60  # from planting the levels to the first one due and the load's start
 REQUEST_TIMEOUT = 30  # s: a request unanswered by then counts as "timeout"
 
@@ -172,12 +168,6 @@ def run_child(env, *argv, prefix):
     raise SystemExit(f"{argv} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def our_env(database, redis_db):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -195,57 +185,6 @@ def our_env(database, redis_db):
         TICKET_CREATE_RATE="100000000/min",
     )
     return env
-
-
-def pg_exec(*statements):
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-def fresh_copy(template, database):
-    pg_exec(
-        f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-        f'CREATE DATABASE "{database}" TEMPLATE "{template}"',
-    )
-
-
-def flush_redis(redis_db):
-    import redis
-
-    redis.Redis.from_url(f"redis://127.0.0.1:6379/{redis_db}").flushdb()
-
-
-def start(cmd, env):
-    return subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop(process):
-    """SIGTERM to the process group (gunicorn's master and workers, a cluster's processes)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def gunicorn(env, port, workers):
-    # gunicorn reads ./gunicorn.conf.py from the working directory, as in production.
-    binary = str(Path(sys.executable).parent / "gunicorn")
-    cmd = [binary, "helpdesk.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-    return start([*cmd, "--log-level", "warning"], env)
 
 
 # --- load ------------------------------------------------------------------------------------
@@ -328,21 +267,6 @@ async def offer(port, streams, seconds, seed):
         "send_lag_ms_max": 1000 * max(lags) if lags else None,
         "load_generator_cpu": round((time.process_time() - own_cpu) / elapsed, 2),
         "wall_seconds": round(elapsed, 2),
-    }
-
-
-def pick(ordered, q):
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def latency(found):
-    ok = sorted(found["ok_ms"])
-    return {
-        "n": len(found["ms"]),
-        "ok": len(ok),
-        "p50_ms": statistics.median(ok) if ok else None,
-        "p95_ms": pick(ok, 0.95) if ok else None,
-        "statuses": found["statuses"],
     }
 
 
@@ -467,89 +391,7 @@ def run_peer(argv, prefix):
     raise SystemExit(f"peer {argv} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
 
 
-# --- verdicts and the report ------------------------------------------------------------------
-
-
-def failures(step):
-    """Statuses other than success, and whether each is a 503 with Retry-After (a shed)."""
-    bad, shed = 0, 0
-    for kind in ("create", "list"):
-        for label, n in step.get(kind, {}).get("statuses", {}).items():
-            if label not in ("200", "201"):
-                bad += n
-                shed += n if label == "503+Retry-After" else 0
-    return bad, shed
-
-
-def verdict(step):
-    bad, shed = failures(step)
-    create_p95 = step["create"]["p95_ms"]
-    web_ok = (
-        bad == 0
-        and create_p95 is not None
-        and create_p95 <= GOALS["create_p95_ms"]
-        and (
-            "list" not in step
-            or (step["list"]["p95_ms"] is not None)
-            and step["list"]["p95_ms"] <= GOALS["list_p95_ms"]
-        )
-    )
-    if step["system"] != "tierdesk":
-        return {"holds": web_ok, "graceful": bad == shed}
-    late = step["lateness"].get("p99")
-    ladder = (
-        late is not None
-        and late <= GOALS["lateness_p99_s"]
-        and step["levels_missed"] == 0
-        and step["levels_escalated_twice"] == 0
-        and step["levels_notified_twice"] == 0
-    )
-    no_double = step["tickets_created_twice"] == 0 and step["tickets_beyond_201s"] == 0
-    return {
-        "holds": web_ok and ladder and no_double,
-        "graceful": ladder and no_double and bad == shed,
-    }
-
-
-def fmt(value, spec):
-    return "—" if value is None else format(value, spec)
-
-
-def report(steps):
-    lines = [
-        "| system | rate/s | creates/s | create p50 / p95 ms | list p50 / p95 ms | "
-        "lateness p50 / p99 / max s | duplicates | statuses (non-2xx) | holds | sheds only |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for step in steps:
-        c, li = step["create"], step.get("list")
-        other = {}
-        for kind in ("create", "list"):
-            for label, n in step.get(kind, {}).get("statuses", {}).items():
-                if label not in ("200", "201"):
-                    other[label] = other.get(label, 0) + n
-        if step["system"] == "tierdesk":
-            late = step["lateness"]
-            lateness = " / ".join(fmt(late.get(q), ".2f") for q in ("p50", "p99", "max"))
-            dup = (
-                step["levels_escalated_twice"]
-                + step["levels_notified_twice"]
-                + step["tickets_created_twice"]
-                + step["tickets_beyond_201s"]
-            )
-            if step["levels_missed"]:
-                lateness += f" ({step['levels_missed']} missed)"
-        else:
-            lateness, dup = "—", "—"
-        listed = f"{fmt(li['p50_ms'], '.0f')} / {fmt(li['p95_ms'], '.0f')}" if li else "—"
-        v = step["verdict"]
-        lines.append(
-            f"| {step['system']} | {step['rate']} | {step['creates_per_second']:.1f} | "
-            f"{fmt(c['p50_ms'], '.0f')} / {fmt(c['p95_ms'], '.0f')} | {listed} | {lateness} | "
-            f"{dup} | {json.dumps(other) if other else '0'} | {'yes' if v['holds'] else 'no'} | "
-            f"{'yes' if v['graceful'] else 'no'} |"
-        )
-    return "\n".join(lines)
+# --- the run ---------------------------------------------------------------------------------
 
 
 def record(steps, step_of, *args):
@@ -562,11 +404,6 @@ def record(steps, step_of, *args):
     step["verdict"] = verdict(step)
     steps.append(step)
     print(json.dumps(step), flush=True)
-
-
-def highest(steps, system):
-    held = [s["rate"] for s in steps if s["system"] == system and s["verdict"]["holds"]]
-    return max(held) if held else None
 
 
 def main():

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from bench.create_load import QueryCounter  # noqa: E402
-from bench.flood import PG, pg_exec  # noqa: E402
+from bench.stack import PG, pg_exec  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

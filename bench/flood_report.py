@@ -1,0 +1,109 @@
+"""bench/flood.py's verdicts and its table: whether a step holds the goals of issue 29 or
+degrades gracefully, and the report of every step."""
+
+import json
+import statistics
+
+GOALS = {"create_p95_ms": 250, "list_p95_ms": 150, "lateness_p99_s": 1.0}
+
+
+def pick(ordered, q):
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def latency(found):
+    ok = sorted(found["ok_ms"])
+    return {
+        "n": len(found["ms"]),
+        "ok": len(ok),
+        "p50_ms": statistics.median(ok) if ok else None,
+        "p95_ms": pick(ok, 0.95) if ok else None,
+        "statuses": found["statuses"],
+    }
+
+
+def failures(step):
+    """Statuses other than success, and whether each is a 503 with Retry-After (a shed)."""
+    bad, shed = 0, 0
+    for kind in ("create", "list"):
+        for label, n in step.get(kind, {}).get("statuses", {}).items():
+            if label not in ("200", "201"):
+                bad += n
+                shed += n if label == "503+Retry-After" else 0
+    return bad, shed
+
+
+def verdict(step):
+    bad, shed = failures(step)
+    create_p95 = step["create"]["p95_ms"]
+    web_ok = (
+        bad == 0
+        and create_p95 is not None
+        and create_p95 <= GOALS["create_p95_ms"]
+        and (
+            "list" not in step
+            or (step["list"]["p95_ms"] is not None)
+            and step["list"]["p95_ms"] <= GOALS["list_p95_ms"]
+        )
+    )
+    if step["system"] != "tierdesk":
+        return {"holds": web_ok, "graceful": bad == shed}
+    late = step["lateness"].get("p99")
+    ladder = (
+        late is not None
+        and late <= GOALS["lateness_p99_s"]
+        and step["levels_missed"] == 0
+        and step["levels_escalated_twice"] == 0
+        and step["levels_notified_twice"] == 0
+    )
+    no_double = step["tickets_created_twice"] == 0 and step["tickets_beyond_201s"] == 0
+    return {
+        "holds": web_ok and ladder and no_double,
+        "graceful": ladder and no_double and bad == shed,
+    }
+
+
+def fmt(value, spec):
+    return "—" if value is None else format(value, spec)
+
+
+def report(steps):
+    lines = [
+        "| system | rate/s | creates/s | create p50 / p95 ms | list p50 / p95 ms | "
+        "lateness p50 / p99 / max s | duplicates | statuses (non-2xx) | holds | sheds only |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for step in steps:
+        c, li = step["create"], step.get("list")
+        other = {}
+        for kind in ("create", "list"):
+            for label, n in step.get(kind, {}).get("statuses", {}).items():
+                if label not in ("200", "201"):
+                    other[label] = other.get(label, 0) + n
+        if step["system"] == "tierdesk":
+            late = step["lateness"]
+            lateness = " / ".join(fmt(late.get(q), ".2f") for q in ("p50", "p99", "max"))
+            dup = (
+                step["levels_escalated_twice"]
+                + step["levels_notified_twice"]
+                + step["tickets_created_twice"]
+                + step["tickets_beyond_201s"]
+            )
+            if step["levels_missed"]:
+                lateness += f" ({step['levels_missed']} missed)"
+        else:
+            lateness, dup = "—", "—"
+        listed = f"{fmt(li['p50_ms'], '.0f')} / {fmt(li['p95_ms'], '.0f')}" if li else "—"
+        v = step["verdict"]
+        lines.append(
+            f"| {step['system']} | {step['rate']} | {step['creates_per_second']:.1f} | "
+            f"{fmt(c['p50_ms'], '.0f')} / {fmt(c['p95_ms'], '.0f')} | {listed} | {lateness} | "
+            f"{dup} | {json.dumps(other) if other else '0'} | {'yes' if v['holds'] else 'no'} | "
+            f"{'yes' if v['graceful'] else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def highest(steps, system):
+    held = [s["rate"] for s in steps if s["system"] == system and s["verdict"]["holds"]]
+    return max(held) if held else None
