@@ -67,19 +67,15 @@ def _aggregated(rows, groupings, counts):
     query, params = _grouping_sets(rows, groupings, counts, fields, fractions)
     with transaction.atomic(using=rows.db), connections[rows.db].cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('work_mem'), current_setting('jit'),"
-            " set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
             [REPORT_WORK_MEM],
         )
-        work_mem, jit, *_ = cursor.fetchone()
         cursor.execute(query, params)
         found_rows = cursor.fetchall()
         # SET LOCAL lasts to the end of the outermost transaction, and a caller's may go on
-        # after the report: it gets its own settings back.
-        cursor.execute(
-            "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)",
-            [work_mem, jit],
-        )
+        # after the report; rolled back (the block only read), the settings go with it: the
+        # same one statement as the commit or savepoint release it replaces.
+        transaction.set_rollback(True, using=rows.db)
     # GROUPING(...)'s bit i is set when field i is not in the row's grouping set.
     bits = {
         sum(1 << (len(fields) - 1 - i) for i, f in enumerate(fields) if f not in group): name
