@@ -18,7 +18,6 @@ from .models import TicketClock, WorkSlot
 SLOT = timedelta(minutes=15)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # What a person does to a ticket; created, breached, notified and rated are not their work.
-# (Plain strings: a TextChoices member hashes by its name, so a set of them misses strings.)
 WORK = frozenset(
     {
         "replied",
