@@ -2,11 +2,12 @@
 
 Declared second to none (incidents/reactions.py): runs inside the events' transaction, before
 the outbox is written. It writes the SLA state the escalation app owns (the ticket's clock, its
-firings and the due-time columns queues sort by) and never changes what people change: status,
-priority, team, assignee and the events stay as the lifecycle wrote them.
+firings and the due-time columns queues sort by, and the report figures kept beside them: the
+clock's, and the people's slots of work, escalation/work.py) and never changes what people
+change: status, priority, team, assignee and the events stay as the lifecycle wrote them.
 """
 
-from . import clocks, figures
+from . import clocks, figures, work
 from .moves import move_reason
 
 # Events that start, stop, pause or move a clock; the second group also re-selects the targets
@@ -19,7 +20,8 @@ def keep_clocks(events):
     """Refresh the clock of every ticket the events start, stop, pause or move: once per
     ticket and instant, tickets of the same instant and kind of change together (the engine's
     batch of moves is one refresh_many); then count the escalations on the clocks (the reports
-    read them there)."""
+    read them there), and keep the people's slots of work the agents report reads (work.keep:
+    it reads the clocks' times to acknowledge, so it comes last)."""
     changes = {}
     for event in events:
         if event.kind not in REFREEZES and event.kind not in MOVES_CLOCKS:
@@ -39,6 +41,7 @@ def keep_clocks(events):
         for event in events
         if event.kind == "escalated" and figures.counts_as_escalation(event.data)
     )
+    work.keep(events)
 
 
 class _Change:

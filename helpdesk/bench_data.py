@@ -19,7 +19,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from escalation.models import Firing, TicketClock
+from escalation import work
+from escalation.models import Firing, TicketClock, WorkSlot
 from helpdesk import demo
 from incidents import roles
 from incidents.models import Membership, Reply, Team, Ticket, TicketEvent
@@ -59,7 +60,7 @@ def seed(count, now=None, rng_seed=1):
         agents = seed_agents(teams)
         customers = seed_customers(max(20, count // 50))
         clocks = clock_templates(teams, now)
-    totals = {"tickets": 0, "replies": 0, "events": 0, "clocks": 0, "firings": 0}
+    totals = {name: 0 for name, _model, _columns in TABLES}
     plan = TicketFactory(rng, now, teams, agents, customers, clocks)
     rows = plan.rows(next_id(Ticket), count)
     while batch := list(islice(rows, BATCH)):
@@ -200,7 +201,8 @@ class TicketFactory:
         else:
             self.done_state(t)
         replies = self.replies(t)
-        return [self.ticket_row(t)], replies, self.events(t, replies), *self.sla_rows(t)
+        events = self.events(t, replies)
+        return [self.ticket_row(t)], replies, events, *self.sla_rows(t), work_slots(t, events)
 
     def active_state(self, t):
         rng, now = self.rng, self.now
@@ -334,6 +336,14 @@ def report_figures(t):
     return *figures, *report_copies(t, response, resolution)
 
 
+def work_slots(t, events):
+    """The people's slots of work (escalation/work.py) of a bench ticket, from its events, as
+    the keep_clocks reaction keeps them."""
+    acknowledge = report_figures(t)[2]
+    kept = work.slots(t["id"], [e[2:5] + e[6:8] for e in events], (acknowledge, acknowledge))
+    return [tuple(row[name] for name in work.COLUMNS) for row in kept]
+
+
 def report_copies(t, response, resolution):
     """What a report counts the ticket by, as escalation/figures.py `copies` keeps it."""
     active = t["status"] not in ("resolved", "closed")
@@ -377,6 +387,7 @@ TABLES = [
         "state", "claimed_until", "claimed_by", "actions", "created_at", "fired_at", "late",
         "outcome",
     ])),
+    ("work slots", *_columns(WorkSlot, work.COLUMNS)),
 ]  # fmt: skip
 
 

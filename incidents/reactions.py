@@ -12,7 +12,8 @@ docstring to it:
 
 1. `escalation.reactions.keep_clocks`: freeze terms, account pauses, write the due-time
    columns the queues sort by, plan the firings (passing over those a move left behind), keep
-   the report figures and count the escalations on the clock;
+   the report figures and count the escalations on the clock, then keep the people's slots of
+   work the agents report reads;
 2. `notifications.reactions.write_outbox`: the mails and webhooks the events cause, with the
    due times the first reaction wrote.
 """

@@ -4,6 +4,7 @@ from .policies import EscalationLevel, EscalationPolicy
 from .replays import Replay
 from .rotations import CoverRequest, OnCallFeed, OnCallOverride, Rotation, RotationMember
 from .sla import SLAPolicy, SLATarget
+from .work import WorkSlot
 
 __all__ = [
     "CoverRequest",
@@ -21,4 +22,5 @@ __all__ = [
     "SLAPolicy",
     "SLATarget",
     "TicketClock",
+    "WorkSlot",
 ]

@@ -1,10 +1,12 @@
-"""GET /api/reports/agents/: what each agent did in a period (docs/reports.md)."""
+"""GET /api/reports/agents/: what each agent did in a period (docs/reports.md), from the
+people's slots of work the keep_clocks reaction keeps (escalation/work.py)."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, Sum
 
 from incidents import roles
-from incidents.models import TicketEvent
 
+from ..models import WorkSlot
+from ..work import slot_of
 from .stats import grouped
 from .tickets import drills
 
@@ -19,85 +21,62 @@ COLUMNS = [
     "reopened",
     "reopen_rate",
 ]
-# What an agent does to a ticket; created, breached, notified and rated are not their work.
-WORK = [
-    TicketEvent.Kind.REPLIED,
-    TicketEvent.Kind.NOTE_ADDED,
-    TicketEvent.Kind.ACKNOWLEDGED,
-    TicketEvent.Kind.STATUS_CHANGED,
-    TicketEvent.Kind.ASSIGNED,
-    TicketEvent.Kind.TEAM_CHANGED,
-    TicketEvent.Kind.PRIORITY_CHANGED,
-    TicketEvent.Kind.ESCALATED,
-]
-RESOLVED = Q(kind=TicketEvent.Kind.STATUS_CHANGED, after__status="resolved")
 
 
 def agents_report(period):
-    """Per agent, over the events they made in the period on the tickets the reader may see:
-    tickets handled, first responses (acknowledgements) and their median time, resolutions and
-    the share of them reopened afterwards (by anyone, at any time). Three queries."""
-    events = _work(period)
-    found = events.values("actor", "actor__username").annotate(
-        handled=Count("ticket", distinct=True),
-        first_responses=Count("pk", filter=Q(kind=TicketEvent.Kind.ACKNOWLEDGED)),
-        resolved=Count("pk", filter=RESOLVED),
+    """Per agent, over their work in the period on the tickets the reader may see: tickets
+    handled, first responses (acknowledgements) and their median time, resolutions and the
+    share of them reopened afterwards (by anyone, at any time). Three queries: the desk's
+    people, the counts, the medians."""
+    # Read once, not joined: the engine's work and requesters' replies and reopens get no row.
+    desk = dict(roles.desk_people().values_list("pk", "username"))
+    first = slot_of(period.start)
+    slots = slots_in(period, first, desk)
+    found = slots.values("agent").annotate(
+        # A slot with none of the agent's work on the ticket before it in the period: one per
+        # ticket handled, no DISTINCT.
+        handled=Count("slot", filter=Q(previous_slot__lt=first) | Q(previous_slot=None)),
+        first_responses=Sum("acknowledgements"),
+        resolved=Sum("resolutions"),
+        reopened=Sum("reopened"),
     )
-    reopened = _reopened(events)
-    medians = _first_response_medians(events)
-    desk = set(roles.desk_people().values_list("pk", flat=True))  # read once, not joined
+    medians = _first_response_medians(slots)
     rows = []
     for row in found:
-        if row["actor"] not in desk:  # the engine's events, and requesters' replies and reopens
-            continue
-        business, wall = medians.get(row["actor"], (None, None))
-        resolved = row["resolved"]
+        business, wall = medians.get(row["agent"], (None, None))
+        resolved, reopened = row["resolved"], row["reopened"]
         rows.append(
             {
-                "agent": row["actor"],
-                "agent_name": row["actor__username"],
+                "agent": row["agent"],
+                "agent_name": desk[row["agent"]],
                 "handled": row["handled"],
                 "first_responses": row["first_responses"],
                 "first_response_median_seconds": business,
                 "first_response_median_wall_seconds": wall,
                 "resolved": resolved,
-                "reopened": reopened.get(row["actor"], 0),
-                "reopen_rate": (
-                    round(reopened.get(row["actor"], 0) / resolved, 3) if resolved else None
-                ),
+                "reopened": reopened,
+                "reopen_rate": round(reopened / resolved, 3) if resolved else None,
             }
         )
     return sorted(rows, key=lambda r: (r["agent_name"], r["agent"]))
 
 
-def _work(period):
-    # Events without an actor (the engine's) are dropped from the rows, not filtered here: an
-    # `actor IS NOT NULL` leads SQLite to walk the actor index over the whole table.
-    events = TicketEvent.objects.filter(kind__in=WORK, at__gte=period.start, at__lt=period.end)
-    # Drills by their few ids: without a team or priority asked, no ticket is joined.
-    return period.narrow(events.exclude(drills("ticket")), ticket="ticket", drills=False).order_by()
+def slots_in(period, first, desk):
+    """The desk's slots of work in the period: a range of work_slot_report_idx. Drills by
+    their few ids: without a team or priority asked, no ticket is joined."""
+    slots = WorkSlot.objects.filter(slot__gte=first, slot__lt=slot_of(period.end))
+    slots = slots.filter(agent_id__in=desk).exclude(drills("ticket"))
+    return period.narrow(slots, ticket="ticket", drills=False).order_by()
 
 
-def _first_response_medians(events):
+def _first_response_medians(slots):
     """{agent: (median business seconds, median wall seconds)} from creation to their
-    acknowledgements: the times the tickets' clocks keep (stats.grouped)."""
+    acknowledgements: the times the tickets' clocks keep, copied on the slots (stats.grouped).
+    A ticket is acknowledged once (Ticket.acknowledge), so a slot holds at most one."""
     asks = {
-        "business": ("ticket__sla_clock__acknowledge_seconds", (0.5,)),
-        "wall": ("ticket__sla_clock__acknowledge_wall_seconds", (0.5,)),
+        "business": ("acknowledge_seconds", (0.5,)),
+        "wall": ("acknowledge_wall_seconds", (0.5,)),
     }
-    acknowledged = events.filter(kind=TicketEvent.Kind.ACKNOWLEDGED)
-    found = grouped(acknowledged, {"agents": (("actor",), asks)})["agents"]
-    return {actor: (row["business"][0], row["wall"][0]) for (actor,), row in found.items()}
-
-
-def _reopened(events):
-    """{agent: their resolutions in the period reopened afterwards}: the resolutions alone
-    are asked whether a reopening of the same ticket follows (on the (kind, ticket) index)."""
-    later = TicketEvent.objects.filter(
-        kind=TicketEvent.Kind.STATUS_CHANGED,
-        data__reopened=True,
-        ticket=OuterRef("ticket"),
-        at__gt=OuterRef("at"),
-    )
-    found = events.filter(RESOLVED).filter(Exists(later)).values("actor").annotate(n=Count("pk"))
-    return {row["actor"]: row["n"] for row in found}
+    acknowledged = slots.filter(acknowledgements__gt=0)
+    found = grouped(acknowledged, {"agents": (("agent",), asks)})["agents"]
+    return {agent: (row["business"][0], row["wall"][0]) for (agent,), row in found.items()}

@@ -1,10 +1,17 @@
+import importlib
+from types import SimpleNamespace
+
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 
-from escalation import figures
-from escalation.models import Firing, TicketClock
+from escalation import figures, work
+from escalation.models import Firing, TicketClock, WorkSlot
 from incidents import roles
 from incidents.models import Membership, Reply, Team, Ticket, TicketEvent
+
+backfill = importlib.import_module("escalation.migrations.0028_work_slots_from_events").backfill
 
 
 def test_seed_bench_loads_consistent_rows(db):
@@ -40,6 +47,13 @@ def test_seed_bench_loads_consistent_rows(db):
         kept = {name: getattr(clock, name) for name in figures.FIELDS}
         copies = {name: getattr(clock, name) for name in figures.COPIES}
         assert copies == figures.copies(ticket, kept)
+    # The people's slots of work are the ones the migration fills from the same events.
+    slots = WorkSlot.objects.values_list(*work.COLUMNS)
+    seeded = sorted(slots)
+    assert seeded
+    WorkSlot.objects.all().delete()
+    backfill(apps, SimpleNamespace(connection=connection))
+    assert sorted(slots) == seeded
 
 
 def test_seed_bench_twice_adds_tickets_after_the_first(db):

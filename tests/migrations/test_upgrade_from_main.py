@@ -46,6 +46,8 @@ NEW_TABLES = {
     "escalation_historicalescalationpolicy_teams",
     "escalation_historicalescalationlevel",
     "escalation_replay",
+    # issue 26: the people's slots of work, filled from the events by escalation 0028
+    "escalation_workslot",
 }
 
 

@@ -4,10 +4,13 @@ a column read that the index does not hold, or a join to the tickets, fails here
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 
 from escalation import figures
+from escalation.reports.agents import slots_in
 from escalation.reports.sla import ROWS
 from escalation.reports.tickets import counted
+from escalation.work import slot_of
 
 from .conftest import period
 
@@ -37,5 +40,18 @@ def test_the_period_is_a_range_of_the_clocks_report_index_and_no_ticket_is_read(
         assert "Index Only Scan using clock_report_idx" in found
         assert "ticket_drill_idx" in found
     # The tickets are read only for the drills' ids (the subquery U0), never joined.
+    tickets_read = [line for line in found.splitlines() if "incidents_ticket " in line]
+    assert all(" u0 " in line.lower() for line in tickets_read), tickets_read
+
+
+def test_the_agents_report_is_a_range_of_the_work_slots_index_and_no_ticket_is_read():
+    chosen = period("2026-03-01", "2026-03-31")
+    first = slot_of(chosen.start)
+    slots = slots_in(chosen, first, {1: "someone"})
+    found = plan(slots.values("agent").annotate(n=Count("slot"), r=Sum("resolutions")))
+    if connection.vendor == "sqlite":
+        assert "SEARCH escalation_workslot USING COVERING INDEX work_slot_report_idx" in found
+    else:
+        assert "Index Only Scan using work_slot_report_idx" in found
     tickets_read = [line for line in found.splitlines() if "incidents_ticket " in line]
     assert all(" u0 " in line.lower() for line in tickets_read), tickets_read
