@@ -20,7 +20,8 @@ LAST_DAY = date(9998, 12, 31)
 
 @dataclass(frozen=True)
 class Period:
-    """[start, end) instants of the days chosen, read in the display time zone (TIME_ZONE);
+    """[start, end) instants of the days chosen, read in the request's time zone (the
+    signed-in reader's, helpdesk.zones; TIME_ZONE for a token's request);
     `teams`: the team ids to count (None: all), `priority`: one priority or None."""
 
     first_day: object
