@@ -32,9 +32,10 @@ class DatabaseCache(db.DatabaseCache):
 
     def get_many(self, keys, version=None):
         """Django's get_many, with the expiry compared in the statement (as `incr` does): Django
-        builds a DateTimeField and its converters for every read to compare in Python, about
-        2 % of an API create, whose throttles read here (issue 29). An expired row is left for
-        the next write of its key, or the cull, to replace; Django's deleted it on reading."""
+        builds a DateTimeField and its converters for every read to compare in Python (69 µs
+        a read of two keys, here 45), and every API request's throttles read here (issue 29).
+        An expired row is left for the next write of its key, or the cull, to replace; Django's
+        deleted it on reading."""
         if not keys:
             return {}
         wanted = {self.make_and_validate_key(key, version=version): key for key in keys}

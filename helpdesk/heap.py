@@ -5,8 +5,9 @@ Django, the apps, the URLconf, the compiled statements and the kept configuratio
 them each time it runs, which a web process does every few hundred requests (about 0.1-0.3 ms
 a ticket created, averaged; docs/benchmarks.md, issue 29). Once the first request has loaded
 what serving needs, `gc.freeze()` moves them all to the permanent generation (the standard
-library's public API for this): later collections walk only what requests made. Nothing is
-collected less: a frozen object is one that is still alive, and cycles are collected first."""
+library's public API for this): later collections walk only what requests made. The garbage
+of that moment is collected first; an object then alive is never collected again, which for
+what startup loads changes nothing (it lives as long as the process)."""
 
 import gc
 

@@ -190,9 +190,10 @@ ACTIVE_USERS = User.objects.filter(is_active=True)
 
 
 class TicketCreateSerializer(serializers.Serializer):
-    """What opening a ticket takes. The fields are made anew for each request in `get_fields`
-    (DRF's hook for a serializer's fields), as DRF makes declared ones by deep-copying them: the
-    copies of their querysets and choice lists were 2 % of an API create (issue 29)."""
+    """What opening a ticket takes. Its fields are made anew for each request in `get_fields`
+    (DRF's hook for a serializer's fields) rather than declared: DRF makes declared fields by
+    deep-copying them, querysets and choice lists included, and validating a create took 146 µs
+    that way, 87 µs this way (issue 29)."""
 
     def get_fields(self):
         return {
