@@ -28,3 +28,8 @@ class HelpdeskConfig(AppConfig):
 
         # Configuration history names the path of each change: admin, API or import.
         pre_create_historical_record.connect(name_the_source, dispatch_uid="history-source")
+
+        from . import heap
+
+        # What serving loads lives as long as the process: out of the collector's full passes.
+        heap.freeze_after_first_request()

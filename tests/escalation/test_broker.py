@@ -145,3 +145,29 @@ def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
         "notifications.tasks.deliver",
         ([receipt.pk], receipt.claimed_by),
     )
+
+
+def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row():
+    """OrmDeadlineBroker.enqueue writes through the row writer the row django-q's own writes: the
+    list's key, the signed package, locked until now; its id is the row's; the stock broker
+    hands it out; it rolls back with the transaction that queued it."""
+    from django.db import transaction
+    from django_q.brokers.orm import ORM
+    from django_q.models import OrmQ
+
+    queue = deadline.OrmDeadlineBroker(list_key="enqueue-test")
+    before = timezone.now()
+    task_id = async_task("math.floor", 2.5, broker=queue, save=False, task_name="floor")
+    [row] = OrmQ.objects.filter(key="enqueue-test")
+    assert before <= row.lock <= timezone.now()
+    assert SignedPackage.loads(row.payload)["id"] == task_id
+    pack = SignedPackage.loads(row.payload)
+    assert (pack["func"], pack["args"], pack["name"]) == ("math.floor", (2.5,), "floor")
+    assert queue.enqueue("package") == OrmQ.objects.get(payload="package").pk
+    handed = ORM(list_key="enqueue-test").dequeue()  # in no particular order
+    assert sorted(p for _, p in handed) == sorted([row.payload, "package"])
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue.enqueue("rolled back")
+        raise RuntimeError
+    assert not OrmQ.objects.filter(payload="rolled back").exists()

@@ -51,3 +51,21 @@ def test_open_ticket_writes_its_ticket_with_insert(customer, teams):
     row = written(ticket)
     assert row["reference"] == f"HD-{ticket.pk}" and row["team_id"] == Team.intake().pk
     assert (row["status"], row["channel"], row["escalation_level"]) == ("new", "portal", 0)
+
+
+def test_the_database_writes_a_new_tickets_reference_and_keeps_a_given_one(customer, teams):
+    """Protection: the trigger of migration 0029. Checked: without it the row the writer put in
+    had no reference."""
+    from dbtools import rows
+
+    row = {
+        "subject": "Printer",
+        "description": "Jammed",
+        "requester_id": customer.pk,
+        "team_id": teams["apps"].pk,
+        "created_at": timezone.now(),
+    }
+    [plain] = rows.insert(Ticket, [row], returning_ids=True)
+    [given] = rows.insert(Ticket, [{**row, "reference": "HD-given"}], returning_ids=True)
+    found = dict(Ticket.objects.filter(pk__in=[plain, given]).values_list("pk", "reference"))
+    assert found == {plain: f"HD-{plain}", given: "HD-given"}
