@@ -14,14 +14,13 @@ import time
 from functools import cached_property
 
 from django import db
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
-from django_q.models import OrmQ
 from django_q.tasks import async_task
 
-from dbtools import claims, rows
+from dbtools import claims
 
 log = logging.getLogger(__name__)
 
@@ -128,18 +127,6 @@ class DeadlineMixin:
 
 class OrmDeadlineBroker(DeadlineMixin, ORM):
     stock = ORM
-
-    def enqueue(self, task):
-        """The stock enqueue (the same row: key, signed package, lock now; its id back), written
-        by the row writer: `OrmQ.objects.create` built a model and compiled its INSERT for every
-        task, and every ticket opened queues its receipt's delivery here (issue 29)."""
-        self.get_connection()  # as the stock's: stale connections closed outside a transaction
-        alias = Conf.ORM
-        if not connections[alias].features.can_return_rows_from_bulk_insert:
-            return super().enqueue(task)
-        row = {"key": self.list_key or Conf.CLUSTER_NAME, "payload": task, "lock": timezone.now()}
-        [pk] = rows.insert(OrmQ, [row], returning_ids=True, using=alias)
-        return pk
 
     def dequeue(self):
         self.release_due()

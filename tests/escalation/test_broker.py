@@ -148,9 +148,9 @@ def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
 
 
 def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row():
-    """OrmDeadlineBroker.enqueue writes through the row writer the row django-q's own writes: the
-    list's key, the signed package, locked until now; its id is the row's; the stock broker
-    hands it out; it rolls back with the transaction that queued it."""
+    """OrmDeadlineBroker queues as django-q's own ORM broker does: the list's key, the signed
+    package, locked until now; its id is the row's; the stock broker hands it out; it rolls back
+    with the transaction that queued it."""
     from django.db import transaction
     from django_q.brokers.orm import ORM
     from django_q.models import OrmQ
