@@ -1,6 +1,6 @@
 """Django's database cache, with an `incr` two web processes cannot both read before either
-writes, `set` and `set_many` in one statement each, and reads that leave expired rows out in
-their statement: the shared cache when there is no Redis (settings.CACHES).
+writes, and `set` and `set_many` in one statement each: the shared cache when there is no Redis
+(settings.CACHES).
 
 Every API request counts itself against its throttles here, so a write costs what it must: one
 INSERT … ON CONFLICT DO UPDATE (SQLite 3.24+, PostgreSQL), where Django's own set counts the
@@ -29,29 +29,6 @@ class DatabaseCache(db.DatabaseCache):
     def __init__(self, table, params):
         super().__init__(table, params)
         self.table = table
-
-    def get_many(self, keys, version=None):
-        """Django's get_many, with the expiry compared in the statement (as `incr` does): Django
-        builds a DateTimeField and its converters for every read to compare in Python (69 µs
-        a read of two keys, here 45), and every API request's throttles read here (issue 29).
-        An expired row is left for the next write of its key, or the cull, to replace; Django's
-        deleted it on reading."""
-        if not keys:
-            return {}
-        wanted = {self.make_and_validate_key(key, version=version): key for key in keys}
-        connection = connections[router.db_for_read(self.cache_model_class)]
-        table, quote = connection.ops.quote_name(self.table), connection.ops.quote_name
-        # With its microseconds: a row stored to the second and due this second has expired.
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('cache_key')}, {quote('value')} FROM {table} "
-                f"WHERE {quote('cache_key')} IN ({', '.join(['%s'] * len(wanted))}) "
-                f"AND {quote('expires')} >= %s",
-                [*wanted, now],
-            )
-            found = cursor.fetchall()
-        return {wanted[key]: pickle.loads(base64.b64decode(value.encode())) for key, value in found}
 
     def set(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None):
         if should_cull():
