@@ -10,6 +10,7 @@ from django.utils import timezone
 from dbtools import rows
 
 from .. import reactions, roles
+from .attaching import TicketAttachments
 from .lifecycle import TicketLifecycle, TransitionError  # noqa: F401  (re-exported)
 from .priority import Level, Priority, PriorityMatrixEntry  # noqa: F401  (re-exported)
 from .teams import Membership, Team
@@ -110,7 +111,7 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(status__in=Ticket.ACTIVE_STATUSES)
 
 
-class Ticket(TicketLifecycle, models.Model):
+class Ticket(TicketLifecycle, TicketAttachments, models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
         OPEN = "open", "Open"
