@@ -15,6 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from escalation import work
 from escalation.models import SLAPolicy, TicketClock, WorkSlot
 from escalation.reports.agents import agents_report
 from escalation.reports.stats import grouped
@@ -145,6 +146,40 @@ def test_a_day_written_between_two_moves_the_next_ones_previous(
     ticket.add_reply(agent, "Found it", internal=True, at=T0 - timedelta(days=1))
     assert agents_report(before)[0]["handled"] == 1  # two days of work, one ticket
     assert agents_report(on_the_day)[0]["handled"] == 1
+    assert kept_slots() == recomputed_slots()
+
+
+def test_a_reopening_undoes_the_resolutions_in_the_slots_before_its_own(
+    world, make_ticket, customer, agent
+):
+    """Only the reopening's quarter-hour is rewritten; the agent's resolution two hours before
+    is counted reopened all the same."""
+    ticket = make_ticket(customer, team=world["desk"], at=T0 - timedelta(days=1))
+    ticket.resolve(agent, at=T0)
+    assert WorkSlot.objects.get(agent=agent).reopened == 0
+    ticket.reopen(customer, at=T0 + timedelta(hours=2))
+    resolved = WorkSlot.objects.get(agent=agent)
+    assert (resolved.resolutions, resolved.reopened) == (1, 1)
+    assert kept_slots() == recomputed_slots()
+
+
+def test_a_change_made_now_reads_the_work_of_its_own_quarter_hour(
+    world, make_ticket, customer, agent, lead, monkeypatch
+):
+    """A ticket's earlier work is not read again: a long incident's hundreds of events cost a
+    new note nothing (the slots before it and each person's last one are kept)."""
+    ticket = make_ticket(customer, team=world["desk"], at=T0 - timedelta(days=5))
+    for hour in range(40):
+        ticket.add_reply(agent, "Update", internal=True, at=T0 - timedelta(hours=40 - hour))
+    read = []
+    real_slots = work.slots
+    monkeypatch.setattr(work, "slots", lambda *args: read.append(len(args[1])) or real_slots(*args))
+    ticket.add_reply(lead, "Taking over", internal=True, at=T0)
+    ticket.add_reply(agent, "Thanks", internal=True, at=T0 + timedelta(minutes=5))
+    assert read == [1, 2]  # each change: the events of T0's quarter-hour
+    assert WorkSlot.objects.get(agent=agent, slot=work.slot_of(T0)).previous_slot == (
+        work.slot_of(T0 - timedelta(hours=1))
+    )
     assert kept_slots() == recomputed_slots()
 
 
