@@ -85,14 +85,17 @@ def queued_seconds(header, now):
     return now - stamp
 
 
-# The service time's moving average: each served request moves it a tenth of the way, so a
-# slow report shifts it for a few requests, not for the minute after.
+# The service time's moving average: each served request moves it a tenth of the way, and
+# counts as a second at most, so one slow export shifts it for a few requests, not for the
+# minute after.
 SMOOTHING = 0.1
+LONGEST_SAMPLE = 1.0
 _service = {"seconds": 0.0}
 
 
 def served(seconds):
     """Count a request this process served in `seconds` into its service time."""
+    seconds = min(seconds, LONGEST_SAMPLE)
     _service["seconds"] += SMOOTHING * (seconds - _service["seconds"])
 
 

@@ -115,6 +115,8 @@ def test_the_service_time_follows_the_served_requests(client, db, monkeypatch):
     shedding._service["seconds"] = 0.0
     shedding.served(1.0)
     assert shedding._service["seconds"] == pytest.approx(0.1)  # a tenth of the way
+    shedding.served(30.0)  # a slow export counts as a second
+    assert shedding._service["seconds"] == pytest.approx(0.19)
     for _ in range(60):
         shedding.served(0.02)
     assert shedding._service["seconds"] == pytest.approx(0.02, abs=0.001)  # the slow one faded
