@@ -29,6 +29,7 @@ SAMPLES = 20
 
 def child(sizes):
     """In the measured checkout's environment: the note times (ms) at each size."""
+    sys.path.insert(0, os.getcwd())  # the measured checkout's code, not this one's
     import django
 
     django.setup()
@@ -60,7 +61,9 @@ def child(sizes):
             ticket.add_reply(agent, "Update", internal=True, at=start + timedelta(hours=written))
             times.append((time.perf_counter() - began) * 1000)
         found[size] = times
-    print(json.dumps(found))
+    from escalation import work
+
+    print(json.dumps({"code": work.__file__, "times": found}))
 
 
 def measure(code, sizes):
@@ -77,7 +80,9 @@ def measure(code, sizes):
             capture_output=True,
             text=True,
         )
-        return {int(k): v for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
+        found = json.loads(done.stdout.splitlines()[-1])
+        assert found["code"].startswith(str(Path(code).resolve())), found["code"]
+        return {int(k): v for k, v in found["times"].items()}
 
 
 def main():
