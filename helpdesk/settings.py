@@ -437,8 +437,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Throttle counters, allauth's rate limits: one cache for every web process, or a limit counts
-# once per process. Redis with REDIS_URL, otherwise the database (its table made by helpdesk's
-# migration 0001); CACHE_URL (django-environ syntax) overrides both.
+# once per process. Redis with REDIS_URL, otherwise the database (helpdesk.cache, on the
+# CacheEntry table made by helpdesk's migration 0004); CACHE_URL (django-environ syntax)
+# overrides both.
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
@@ -449,9 +450,9 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "helpdesk.cache.DatabaseCache",
-            "LOCATION": "tierdesk_cache",
-            # Past MAX_ENTRIES the cache drops a third of its keys, counters included: far
-            # more than the clients an hour brings, so nobody empties it to reset a limit.
+            # Past MAX_ENTRIES the cull (about one write in 200) drops the expired keys, then
+            # the third nearest their end, counters included: far more than the clients an
+            # hour brings, so nobody empties it to reset a limit.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
