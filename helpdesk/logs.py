@@ -1,4 +1,4 @@
-"""Logging filters for settings.LOGGING."""
+"""settings.LOGGING: one structured line per record on stderr, and its filters."""
 
 import logging
 
@@ -14,3 +14,40 @@ class NoTracebackForClientErrors(logging.Filter):
         if status < 500 or status in (503, 507):
             record.exc_info, record.exc_text = None, None
         return True
+
+
+def config(level, q_level):
+    """settings.LOGGING: everything at `level` on stderr, django-q's at `q_level`."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "structured": {
+                "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s "
+                "process=%(process)d msg=%(message)s"
+            }
+        },
+        "filters": {
+            "no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"},
+            "not_shed": {"()": "helpdesk.shedding.NotShed"},
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "structured",
+                "filters": ["no_client_tracebacks"],
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {
+            # Django's own configuration gives `django` a console handler of its own under DEBUG
+            # (and mail_admins): with the root's, every warning was printed twice. One handler.
+            "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "django.db.backends": {"level": "WARNING"},
+            # A shed request is not an error: helpdesk.shedding logs them, at most every 10 s.
+            "django.request": {"filters": ["not_shed"]},
+            "django-q": {"level": q_level},
+            # axes announces its configuration at every start; lockouts are WARNING and still show.
+            "axes": {"level": "WARNING"},
+        },
+    }

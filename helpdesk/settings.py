@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from helpdesk import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -471,36 +473,6 @@ if WEB_CONCURRENCY > 1 and CACHES["default"]["BACKEND"].endswith(".LocMemCache")
         "REDIS_URL, or leave CACHE_URL unset for the database cache."
     )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "structured": {
-            "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s "
-            "process=%(process)d msg=%(message)s"
-        }
-    },
-    "filters": {
-        "no_client_tracebacks": {"()": "helpdesk.logs.NoTracebackForClientErrors"},
-        "not_shed": {"()": "helpdesk.shedding.NotShed"},
-    },
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "formatter": "structured",
-            "filters": ["no_client_tracebacks"],
-        }
-    },
-    "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Django's own configuration gives `django` a console handler of its own under DEBUG
-        # (and mail_admins): with the root's, every warning was printed twice. One handler.
-        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "django.db.backends": {"level": "WARNING"},
-        # A shed request is not an error: helpdesk.shedding logs them, at most every 10 s.
-        "django.request": {"filters": ["not_shed"]},
-        "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
-        # axes announces its configuration at every start; lockouts are WARNING and still show.
-        "axes": {"level": "WARNING"},
-    },
-}
+LOGGING = logs.config(
+    level=env.str("LOG_LEVEL", default="INFO"), q_level=env.str("Q_LOG_LEVEL", default="WARNING")
+)
