@@ -44,7 +44,7 @@ def insert(model, rows, *, skip_conflicts=False, returning_ids=False, using=None
     fixed = tuple(_adapter(f, connection)(_default(f)) for f in shape.defaults)
     tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     # Only datetimes and JSON need adapting; each distinct object is adapted once.
-    converted = [(i, _once_per_value(_adapter(field, connection))) for i, field in shape.adapted]
+    converted = [(i, _once_per_value(field, connection)) for i, field in shape.adapted]
     params = []
     for row in rows:
         values = [row[name] for name in names]
@@ -201,18 +201,48 @@ def _as_is(value):
     return value
 
 
-def _once_per_value(adapt):
-    """`adapt`, run once per distinct object: rows of a burst share their `now`, their
-    anchors and their level's actions (the cache holds the object, so its id stays its own)."""
+def _once_per_value(field, connection):
+    """The field's adapter, run once per distinct object: rows of a burst share their `now`,
+    their anchors and their level's actions (the cache holds the object, so its id stays its
+    own). A value declared `shared` is adapted once per process, not once per insert."""
+    adapt = _adapter(field, connection)
     seen = {}
 
     def adapt_once(value):
         known = seen.get(id(value))
         if known is None or known[0] is not value:
-            known = seen[id(value)] = (value, adapt(value))
+            known = _shared.get((id(value), field, connection.alias))
+            if known is None or known[0] is not value:
+                known = (value, adapt(value))
+                if id(value) in _shared_ids:
+                    _keep_shared((id(value), field, connection.alias), known)
+            seen[id(value)] = known
         return known[1]
 
     return adapt_once
+
+
+# Values written to many rows that never change (dbtools.configuration's answers), by id; and
+# their adapted forms by (id, field, database). Bounded: an old configuration's are let go.
+SHARED_MAX = 256
+_shared_ids = {}
+_shared = {}
+
+
+def shared(*values):
+    """Declare `values` (JSON values kept and never changed: a policy or calendar snapshot that
+    every new clock and firing copies) to be encoded once per process, where each insert
+    encoded them again (about 2 % of an API create, issue 29). Returns nothing."""
+    if len(_shared_ids) + len(values) > SHARED_MAX:
+        _shared_ids.clear()
+        _shared.clear()
+    for value in values:
+        _shared_ids[id(value)] = value
+
+
+def _keep_shared(key, known):
+    if _shared_ids.get(key[0]) is known[0]:
+        _shared[key] = known
 
 
 def _parameter_limit(connection):

@@ -41,14 +41,18 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
     terms, new_clocks = {}, []
     for ticket in tickets:
         clock = clocks.get(ticket.pk)
+        prepared = _prepared(ticket, now) if created else None
         if clock is None:
-            clock = clocks[ticket.pk] = TicketClock(ticket=ticket, frozen_at=now)
+            clock = clocks[ticket.pk] = prepared or TicketClock(frozen_at=now)
+            clock.ticket = ticket
             new_clocks.append(clock)
-        if clock.pk is None or refreeze:
+        freezes = clock.pk is None or refreeze
+        if freezes and prepared is None:  # a prepared clock was frozen at `now` already
             clock.freeze(ticket, now, terms=terms)
-            if clock.problem:
-                tell_supervisors_of_calendar(clock, ticket)
-        clock.account_pause(ticket.status, ticket.created_at, now)
+        if freezes and clock.problem:
+            tell_supervisors_of_calendar(clock, ticket)
+        if prepared is None:
+            clock.account_pause(ticket.status, ticket.created_at, now)
     fresh = {id(clock) for clock in new_clocks}
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
@@ -64,6 +68,23 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
     }
     reconcile_many(planned, now, created, moved=moved, moved_at=moved_at)
     return [clocks[t.pk] for t in tickets]
+
+
+def prepare(ticket, now):
+    """Freeze the clock of a ticket about to be written and set its due-time columns, so they go
+    in with its INSERT; the `created` refresh_many then writes this clock (same instant) and
+    finds the columns current, with no UPDATE of the new row."""
+    clock = TicketClock(frozen_at=now)
+    clock.freeze(ticket, now)
+    clock.account_pause(ticket.status, ticket.created_at, now)
+    _due_values(ticket, clock)
+    ticket._prepared_clock = (now, clock)
+
+
+def _prepared(ticket, now):
+    """The clock `prepare` froze for this new ticket at `now`, taken once; else None."""
+    at, clock = ticket.__dict__.pop("_prepared_clock", (None, None))
+    return clock if at == now else None
 
 
 def _save_clocks(clocks, refreeze):
@@ -114,21 +135,7 @@ FROZEN_FIELDS = [
 
 def _write_due_times(tickets, clocks):
     """Copy the clocks' due times to the ticket columns the queues sort by, where they moved."""
-    moved = []
-    for ticket in tickets:
-        clock = clocks[ticket.pk]
-        response, resolution = clock.due_times(ticket.created_at)
-        # Since when the resolution clock stands still (paused, or stopped by the resolution):
-        # clock_state reads it for every standing status.
-        fields = {
-            "response_due_at": response,
-            "resolution_due_at": resolution,
-            "sla_paused_at": clock.paused_since,
-        }
-        if any(getattr(ticket, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(ticket, name, value)
-            moved.append(ticket)
+    moved = [ticket for ticket in tickets if _due_values(ticket, clocks[ticket.pk])]
     rows.update_each(
         Ticket,
         {ticket.pk: {name: getattr(ticket, name) for name in DUE_FIELDS} for ticket in moved},
@@ -136,6 +143,23 @@ def _write_due_times(tickets, clocks):
 
 
 DUE_FIELDS = ["response_due_at", "resolution_due_at", "sla_paused_at"]
+
+
+def _due_values(ticket, clock):
+    """Set the ticket's due-time columns from its clock; True when one of them moved."""
+    response, resolution = clock.due_times(ticket.created_at)
+    # Since when the resolution clock stands still (paused, or stopped by the resolution):
+    # clock_state reads it for every standing status.
+    fields = {
+        "response_due_at": response,
+        "resolution_due_at": resolution,
+        "sla_paused_at": clock.paused_since,
+    }
+    if all(getattr(ticket, name) == value for name, value in fields.items()):
+        return False
+    for name, value in fields.items():
+        setattr(ticket, name, value)
+    return True
 
 
 def _write_figures(tickets, clocks, now):

@@ -54,7 +54,7 @@ def claim_due(now=None, limit=500, token=None):
             claimed_holder=claims.holder(),
             claimed_until=until,
         )
-    return list(Firing.objects.filter(claimed_by=token).values_list("pk", flat=True))
+    return list(Firing.objects.claimed_with(token).values_list("pk", flat=True))
 
 
 def adopt(firing_ids, token):

@@ -44,6 +44,13 @@ def keep_clocks(events):
     work.keep(events)
 
 
+def open_clock(ticket, at):
+    """A new ticket, before its row is written (incidents.reactions.prepare): its clock frozen
+    at `at` and the due-time columns it gives, so they go in with the ticket's INSERT; the
+    `created` event's keep_clocks then writes that clock."""
+    clocks.prepare(ticket, at)
+
+
 class _Change:
     """What one ticket's events at one instant ask of its clock."""
 

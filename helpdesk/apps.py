@@ -8,13 +8,14 @@ class HelpdeskConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from escalation.reactions import keep_clocks
+        from escalation.reactions import keep_clocks, open_clock
         from incidents import reactions
         from notifications.reactions import write_outbox
 
         # The one path of a change (docs/architecture.md): its events, then these, in this
         # order. Clocks first, so a mail written for the same events carries current due times.
-        reactions.declare(keep_clocks, write_outbox)
+        # A new ticket's clock is frozen before its row is written, its due times in the INSERT.
+        reactions.declare(keep_clocks, write_outbox, preparing=[open_clock])
 
         from . import zones
 

@@ -16,18 +16,34 @@ docstring to it:
    work the agents report reads;
 2. `notifications.reactions.write_outbox`: the mails and webhooks the events cause, with the
    due times the first reaction wrote.
+
+A new ticket is also handed, before its row is written, to the declared preparers
+(`prepare`): what they set on it goes in with its INSERT. Escalation's fills the due-time
+columns from the clock it freezes, which its reaction then writes, where an UPDATE of the new
+row followed the INSERT (issue 29).
 """
 
 _reactions = []
+_preparers = []
 
 
-def declare(*reactions):
-    """Set the reactions, in the order they run. Called once, from the project's ready()."""
+def declare(*reactions, preparing=None):
+    """Set the reactions, in the order they run, and (`preparing`) the preparers of a new
+    ticket. Called once, from the project's ready()."""
     _reactions[:] = reactions
+    if preparing is not None:
+        _preparers[:] = preparing
 
 
 def declared():
     return tuple(_reactions)
+
+
+def prepare(ticket, at):
+    """Hand a new ticket, not yet written, to every preparer: they may set the columns their
+    app owns (never status, priority, team or assignee)."""
+    for prepare_ticket in _preparers:
+        prepare_ticket(ticket, at)
 
 
 def dispatch(events):

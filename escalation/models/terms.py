@@ -9,7 +9,7 @@ choose a ticket's policies live."""
 
 from django.db.models import F, OuterRef, Subquery
 
-from dbtools import configuration
+from dbtools import configuration, rows
 from dbtools.aggregates import json_rows, loads
 
 from .calendars import BusinessCalendar
@@ -79,9 +79,16 @@ def frozen_terms(team_id, priority):
     Kept under the configuration's stamp (dbtools/configuration.py), so opening a ticket
     costs one query here until a supervisor changes a policy. Shared: never change it."""
     return configuration.cached(
-        ("frozen-terms", team_id, priority),
-        lambda: {**_sla_terms(team_id, priority), **_escalation_terms(team_id, priority)},
+        ("frozen-terms", team_id, priority), lambda: _terms(team_id, priority)
     )
+
+
+def _terms(team_id, priority):
+    terms = {**_sla_terms(team_id, priority), **_escalation_terms(team_id, priority)}
+    # Written to every new clock, their levels to its firings: encoded once, not per ticket.
+    levels = (terms["policy"] or {}).get("levels", [])
+    rows.shared(*(v for v in (terms["calendar"], terms["policy"], *levels) if v is not None))
+    return terms
 
 
 def _ids(rows):

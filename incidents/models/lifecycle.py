@@ -11,7 +11,7 @@ from django.utils.translation import override
 
 from dbtools import configuration
 
-from .. import roles
+from .. import reactions, roles
 from . import assignment
 from .priority import Priority, PriorityMatrixEntry
 from .teams import Team
@@ -106,6 +106,7 @@ class TicketLifecycle:
         )
         # No savepoint: every caller lets a failure roll back its whole transaction, so one
         # would only cost a query pair per ticket inside a request's or a test's transaction.
+        reactions.prepare(ticket, at)  # the due-time columns, in the INSERT
         with transaction.atomic(savepoint=False):
             ticket.insert()
             ticket.record(

@@ -48,6 +48,25 @@ def test_insert_skips_a_taken_unique_value_only_when_asked(make_ticket, customer
     assert not Ticket.objects.filter(reference="HD-NEW-2").exists()  # the statement rolled back
 
 
+def test_a_shared_value_is_encoded_once_and_stored_as_any_other(make_ticket, customer, monkeypatch):
+    ticket = make_ticket(customer)
+    shared, fresh = {"levels": [1, 2], "name": "policy"}, {"levels": [3]}
+    rows.shared(shared)
+    encoded = []
+    adapt = connection.ops.adapt_json_value
+    monkeypatch.setattr(
+        connection.ops, "adapt_json_value", lambda v, e: encoded.append(v) or adapt(v, e)
+    )
+    for _ in range(3):  # three inserts, as three tickets' clocks are written
+        for data in (shared, fresh):
+            row = {"ticket_id": ticket.pk, "kind": "escalated", "at": ticket.created_at}
+            rows.insert(TicketEvent, [{**row, "data": data}])
+    assert sum(value is shared for value in encoded) == 1
+    assert sum(value is fresh for value in encoded) == 3  # not declared: every insert
+    stored = TicketEvent.objects.filter(ticket=ticket, kind="escalated").order_by("id")
+    assert [e.data for e in stored] == [shared, fresh] * 3
+
+
 @pytest.fixture
 def small_statements(monkeypatch):
     """Statements of at most 999 parameters, as on SQLite before 3.32: several per call."""
