@@ -4,25 +4,17 @@ letting the queue of waiting requests grow without bound (issue 29; docs/operati
 
 A gunicorn sync worker serves one request at a time; the requests waiting for a worker wait in
 the kernel's accept queue of the listening socket, which grows as long as requests arrive
-faster than the workers finish them, and every one of them then waits longer. One budget,
-SHED_QUEUE_MS, for how long a request may wait for a worker, read two ways when a worker takes
-a request, before any session, user or database work:
+faster than the workers finish them, and every one of them then waits longer. Two signals, each
+read when a worker takes a request, before any session, user or database work:
 
-* the accept queue: gunicorn.conf.py hands each worker's listening sockets to `watch()`, and
-  `backlog()` reads, with one getsockopt(TCP_INFO) per socket, how many connections the kernel
-  has accepted that no worker has taken yet (Linux reports it as `tcpi_unacked` of a listening
-  socket). Those wait about `backlog × service time / workers` (the service time: this
-  process's recent requests, `served()`); longer than the budget: shed this request, the one
-  that has waited longest, so those behind it wait less. SHED_BACKLOG, when set, also caps the
-  queue's length outright.
+* the accept queue's length: gunicorn.conf.py hands each worker's listening sockets to
+  `watch()`, and `backlog()` reads, with one getsockopt(TCP_INFO) per socket, how many
+  connections the kernel has accepted that no worker has taken yet (Linux reports it as
+  `tcpi_unacked` of a listening socket). More than SHED_BACKLOG waiting: shed this request.
 * a reverse proxy's stamp of when the request reached it (`X-Request-Start: t=<seconds>`,
-  milliseconds or microseconds, as nginx, HAProxy or Heroku send it): older than the budget,
-  the client has waited too long already: shed it. A client that forges the header only sheds
-  its own request.
-
-A short burst no longer sheds: 16 requests waiting for 2 workers is ~0.2 s of work, which the
-first versions shed (a fixed count of 8 per worker) while the requests served beside them met
-their latency goals (docs/benchmarks.md, "Flood").
+  milliseconds or microseconds, as nginx, HAProxy or Heroku send it): older than
+  SHED_QUEUE_MS, the client has waited too long already: shed it. A client that forges the
+  header only sheds its own request.
 
 /healthz is never shed: a load balancer must see the process alive. A shed request does no work,
 so it is safe to retry; the API answers in its JSON error shape, the site with its busy page.
@@ -85,38 +77,16 @@ def queued_seconds(header, now):
     return now - stamp
 
 
-# The service time's moving average: each served request moves it a tenth of the way, and
-# counts as a second at most, so one slow export shifts it for a few requests, not for the
-# minute after.
-SMOOTHING = 0.1
-LONGEST_SAMPLE = 1.0
-_service = {"seconds": 0.0}
-
-
-def served(seconds):
-    """Count a request this process served in `seconds` into its service time."""
-    seconds = min(seconds, LONGEST_SAMPLE)
-    _service["seconds"] += SMOOTHING * (seconds - _service["seconds"])
-
-
-def queue_seconds(waiting):
-    """About how long `waiting` requests in the accept queue wait for this server's workers."""
-    return waiting * _service["seconds"] / max(settings.WEB_CONCURRENCY, 1)
-
-
 def overloaded(request, now=None):
     """Why this request should be shed ("" when it should be served)."""
     if request.path_info.startswith(NEVER_SHED):
         return ""
-    limit, max_queue = settings.SHED_BACKLOG, settings.SHED_QUEUE_MS
-    if _listeners and (limit or max_queue):
+    limit = settings.SHED_BACKLOG
+    if limit and _listeners:
         waiting = backlog()
-        if limit and waiting > limit:
+        if waiting > limit:
             return f"{waiting} requests waiting for a worker"
-        if max_queue and queue_seconds(waiting) * 1000 > max_queue:
-            return (
-                f"{waiting} requests waiting for a worker, {queue_seconds(waiting):.1f} s of work"
-            )
+    max_queue = settings.SHED_QUEUE_MS
     if max_queue:
         now = time.time() if now is None else now
         waited = queued_seconds(request.META.get("HTTP_X_REQUEST_START"), now)
@@ -167,10 +137,7 @@ class LoadSheddingMiddleware:
     def __call__(self, request):
         reason = overloaded(request)
         if not reason:
-            started = time.perf_counter()
-            response = self.get_response(request)
-            served(time.perf_counter() - started)
-            return response
+            return self.get_response(request)
         _note(reason)
         request.shed = True  # for NotShed: Django would log every one as an error
         return busy_response(request)

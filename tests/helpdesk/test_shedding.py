@@ -93,48 +93,6 @@ def test_below_the_limit_requests_are_served(client, db, settings, waiting):
     assert client.get("/api/tickets/").status_code == 401
 
 
-def test_a_queue_that_would_wait_past_the_budget_sheds(client, db, settings, waiting):
-    """The accept queue sheds by the time its requests would wait: waiting × this process's
-    service time / workers, against SHED_QUEUE_MS; a short burst is served."""
-    settings.SHED_BACKLOG, settings.SHED_QUEUE_MS, settings.WEB_CONCURRENCY = 0, 2000, 2
-    shedding._service["seconds"] = 0.025  # a create's time on 2 cores
-    waiting(16)  # 0.2 s of work for 2 workers: the old default (8 a worker) shed it
-    assert "16 requests" not in shedding.overloaded(RequestFactory().get("/api/tickets/"))
-    assert client.get("/api/tickets/").status_code == 401  # reached the view: no token
-    shedding._service["seconds"] = 0.3  # slow requests: the same queue is 2.4 s of work
-    reason = shedding.overloaded(RequestFactory().get("/api/tickets/"))
-    assert reason == "16 requests waiting for a worker, 2.4 s of work"
-    assert client.get("/api/tickets/").status_code == 503
-    settings.WEB_CONCURRENCY = 4  # twice the workers: half the wait
-    assert shedding.overloaded(RequestFactory().get("/api/tickets/")) == ""
-    settings.WEB_CONCURRENCY, settings.SHED_QUEUE_MS = 2, 0  # 0: the budget is off
-    assert shedding.overloaded(RequestFactory().get("/api/tickets/")) == ""
-
-
-def test_the_service_time_follows_the_served_requests(client, db, monkeypatch):
-    shedding._service["seconds"] = 0.0
-    shedding.served(1.0)
-    assert shedding._service["seconds"] == pytest.approx(0.1)  # a tenth of the way
-    shedding.served(30.0)  # a slow export counts as a second
-    assert shedding._service["seconds"] == pytest.approx(0.19)
-    for _ in range(60):
-        shedding.served(0.02)
-    assert shedding._service["seconds"] == pytest.approx(0.02, abs=0.001)  # the slow one faded
-    shedding._service["seconds"] = 0.02
-    clock = iter([100.0, 100.5])
-    monkeypatch.setattr(shedding.time, "perf_counter", lambda: next(clock))
-    client.get("/api/tickets/")  # the middleware times what it served: 0.5 s
-    assert shedding._service["seconds"] == pytest.approx(0.02 + 0.1 * (0.5 - 0.02))
-
-
-@pytest.fixture(autouse=True)
-def _service_time():
-    """Each test starts with no service time measured and leaves none behind."""
-    shedding._service["seconds"] = 0.0
-    yield
-    shedding._service["seconds"] = 0.0
-
-
 NOW = 1_765_000_000.0  # December 2025, in seconds since the epoch
 
 
