@@ -18,6 +18,7 @@ from django.db import NotSupportedError, connections, models, router
 from django.utils import timezone
 
 PLAIN = (
+    models.BinaryField,  # bytes: both drivers write them as a blob (bytea)
     models.BooleanField,
     models.CharField,
     models.ForeignKey,

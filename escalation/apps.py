@@ -28,6 +28,14 @@ class EscalationConfig(AppConfig):
             every=1.0,
         )
 
+        from django.db.models.signals import post_delete
+
+        from . import ranks
+        from .models import TicketClock
+
+        # A deleted ticket's clock leaves its day of sorted figures (ranks.py).
+        post_delete.connect(ranks.clock_deleted, sender=TicketClock, dispatch_uid="ranks-delete")
+
         from .models import (
             BusinessCalendar,
             EscalationLevel,

@@ -12,7 +12,7 @@ from dbtools import rows
 from incidents.models import Ticket, TicketEvent
 from notifications import outbox
 
-from . import actions, planner
+from . import actions, planner, ranks
 from .models import Firing, TicketClock
 from .models.firings import HOLDING
 from .moves import move_reason
@@ -56,11 +56,13 @@ def refresh_many(tickets, now, refreeze=False, created=False, clocks=None, moved
     fresh = {id(clock) for clock in new_clocks}
     _save_clocks([c for c in clocks.values() if id(c) not in fresh], refreeze)
     _write_due_times(tickets, clocks)
-    _write_figures(tickets, clocks, now)
+    days = _write_figures(tickets, clocks, now)
     # The row writer, not bulk_create, which built and compiled its INSERT afresh for every
     # ticket opened: a twentieth of an API create (docs/benchmarks.md "Seventh pass"). After
     # the figures, so a new clock is written with them in its one INSERT.
     rows.insert_objects(TicketClock, new_clocks)
+    if days:  # after every clock is written: the days are rebuilt from them
+        ranks.keep(days)
     planned = [(t, clocks[t.pk].planned_firings(t)) for t in tickets]
     # When each ticket's terms were last frozen again by a move (frozen_at at creation is not).
     moved_at = {
@@ -165,17 +167,21 @@ def _due_values(ticket, clock):
 def _write_figures(tickets, clocks, now):
     """Keep each clock's report figures and copies (escalation/figures.py) where they changed:
     in one statement, and none when nothing moved (an escalation, a repeat); a new clock only
-    takes them, for its INSERT."""
-    changed = {}
+    takes them, for its INSERT. Returns the days of sorted figures (ranks.py) to rebuild: those
+    a clock's times or their day moved out of or into."""
+    changed, days = {}, set()
     for ticket in tickets:
         clock = clocks[ticket.pk]
         found = clock.report_figures(ticket, now)
         if any(getattr(clock, name) != value for name, value in found.items()):
+            before = ranks.counted_as(clock)
             for name, value in found.items():
                 setattr(clock, name, value)
+            days |= ranks.moved_days(before, ranks.counted_as(clock))
             if clock.pk is not None:
                 changed[clock.pk] = found
     rows.update_each(TicketClock, changed)
+    return days
 
 
 def count_escalations(ticket_ids):

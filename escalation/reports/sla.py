@@ -1,6 +1,7 @@
 """GET /api/reports/sla/: compliance and times per team and priority (SPEC "Reports")."""
 
-from .stats import MEDIAN_AND_P90, grouped
+from . import ranks
+from .stats import MEDIAN_AND_P90
 from .teams import teams_in_order
 from .tickets import OUTCOMES, TIMES, counted, counted_cells
 
@@ -30,8 +31,9 @@ TIME_COLUMNS = [("mtta", ""), ("mtta", "_wall"), ("mttr", ""), ("mttr", "_wall")
 def sla_report(period, now):
     """One row per (team, priority) with tickets in `period`, by team tier and name, then
     priority: counts, and MTTA and MTTR as median and p90 in business and wall seconds.
-    Two queries: the tickets' figures per row (stats.grouped) and the teams' names."""
-    found = grouped(counted(period), {"rows": ROWS}, counted_cells(now))["rows"]
+    The tickets' figures per row (ranks.grouped: one query on SQLite, two or three on
+    PostgreSQL) and the teams' names."""
+    found = ranks.grouped(counted(period), period, {"rows": ROWS}, counted_cells(now))["rows"]
     return sla_rows(found)
 
 

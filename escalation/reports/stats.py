@@ -14,7 +14,7 @@ def nearest_rank(values, fraction):
     """The value at rank ⌈fraction·n⌉ of `values` in ascending order (PostgreSQL's
     percentile_disc), or None for no values: the median is fraction 0.5, so of 4 values the
     2nd; p90 of 10 values is the 9th."""
-    return _at_rank(sorted(values), fraction)
+    return at_rank(sorted(values), fraction)
 
 
 def median_and_p90(values):
@@ -162,7 +162,7 @@ def _read(rows, groupings, counts):
             for figure, (column, fractions) in asks.items():
                 j = at[column]
                 values = sorted(v for r in of_group if (v := r[j]) is not None)
-                cells[figure] = [_at_rank(values, f) for f in fractions]
+                cells[figure] = [at_rank(values, f) for f in fractions]
     return result
 
 
@@ -175,7 +175,7 @@ def _flags(counts):
     }
 
 
-def _at_rank(ordered, fraction):
+def at_rank(ordered, fraction):
     """nearest_rank of values already in ascending order (each group's are sorted once)."""
     if not ordered:
         return None

@@ -1,6 +1,9 @@
 """Property: the people's slots of work the keep_clocks reaction keeps (escalation/work.py)
 equal a from-scratch recomputation from the events, and the agents report read from them
-equals the report computed the old way, from the period's events (kept here as the oracle),
+equals the report computed the old way, from the period's events (kept here as the oracle);
+the days of sorted figures it keeps (escalation/ranks.py) equal a recomputation from the
+clocks, and the SLA report's and trends' percentiles ranked from them equal those the
+database (or Python) ranks from the clocks (reports/stats.py); each
 after random sequences of acknowledgements, replies, notes, resolutions, reopenings,
 assignments, team and priority changes by several people on several tickets, at instants
 written out of order (past and future), a drill among them, over periods read in several
@@ -15,11 +18,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from escalation import work
-from escalation.models import SLAPolicy, TicketClock, WorkSlot
+from escalation import ranks, work
+from escalation.models import DayFigures, SLAPolicy, TicketClock, WorkSlot
+from escalation.reports import ranks as ranks_read
 from escalation.reports.agents import agents_report
+from escalation.reports.sla import ROWS
 from escalation.reports.stats import grouped
-from escalation.reports.tickets import drills
+from escalation.reports.tickets import counted, counted_cells, drills
+from escalation.reports.trends import BUCKETS, bucket_ends, bucket_of, buckets
 from escalation.work import COLUMNS
 from incidents import roles
 from incidents.models import Ticket, TicketEvent
@@ -97,7 +103,7 @@ def act(ticket, action, person, people, teams, now):
     zone=st.sampled_from(ZONES),
     days=st.tuples(st.integers(-3, 3), st.integers(0, 3)),
 )
-def test_the_slots_and_the_report_equal_a_recomputation(
+def test_the_slots_days_and_reports_equal_a_recomputation(
     world, make_ticket, customer, agent, lead, supervisor, steps, drill, zone, days
 ):
     note(repr(steps))
@@ -113,6 +119,7 @@ def test_the_slots_and_the_report_equal_a_recomputation(
             ticket.refresh_from_db()
             act(ticket, action, person, people, world, T0 + timedelta(minutes=minutes))
         assert kept_slots() == recomputed_slots()
+        assert kept_days() == recomputed_days()
         first = T0.date() + timedelta(days=days[0])
         last = first + timedelta(days=days[1])
         with timezone.override(zone):
@@ -125,6 +132,7 @@ def test_the_slots_and_the_report_equal_a_recomputation(
                 for span in ((first, last), (date(2026, 3, 1), date(2026, 4, 30))):
                     chosen = period(str(span[0]), str(span[1]), **kwargs)
                     assert agents_report(chosen) == agents_report_from_events(chosen), kwargs
+                    assert_ranked_as_the_clocks_rank(chosen)
             for day in range(-3, 4):  # each day alone: the work before it is another day's
                 one = str(T0.date() + timedelta(days=day))
                 chosen = period(one, one)
@@ -181,6 +189,45 @@ def test_a_change_made_now_reads_the_work_of_its_own_quarter_hour(
         work.slot_of(T0 - timedelta(hours=1))
     )
     assert kept_slots() == recomputed_slots()
+
+
+def kept_days():
+    """{(day, team, priority): [each time's values]} of the days of sorted figures, the empty
+    ones left out (a day its last ticket left stays, empty)."""
+    found = {}
+    for row in DayFigures.objects.all():
+        values = [list(ranks.unpack(bytes(getattr(row, name)))) for name in ranks.TIMES]
+        if any(values):
+            found[row.day, row.team, row.priority] = values
+    return found
+
+
+def recomputed_days():
+    """The same from every clock: by its deadline's UTC day, team (0 for none) and priority."""
+    found = {}
+    for clock in TicketClock.objects.all():
+        times = [getattr(clock, name) for name in ranks.TIMES]
+        if clock.deadline is None or times == [None] * len(times):
+            continue
+        key = (clock.deadline.astimezone(UTC).date(), clock.team_id or 0, clock.priority)
+        of_day = found.setdefault(key, [[] for _ in times])
+        for values, value in zip(of_day, times, strict=True):
+            if value is not None:
+                values.append(value)
+    return {key: [sorted(values) for values in of_day] for key, of_day in found.items()}
+
+
+def assert_ranked_as_the_clocks_rank(chosen):
+    """The SLA report's and the trends' groupings, per team and priority and per bucket of the
+    period, ranked from the days equal those ranked from the clocks."""
+    starts, step = buckets(chosen)
+    tickets = counted(chosen).annotate(bucket=bucket_of("deadline", starts, step))
+    groupings = {"rows": ROWS, "buckets": BUCKETS}
+    cells = counted_cells(T0)
+    from_days = ranks_read.grouped(
+        tickets, chosen, groupings, cells, bucket_ends(starts, step), by_days=True
+    )
+    assert from_days == grouped(tickets, groupings, cells)
 
 
 def kept_slots():

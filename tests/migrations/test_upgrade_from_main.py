@@ -48,6 +48,8 @@ NEW_TABLES = {
     "escalation_replay",
     # issue 26: the people's slots of work, filled from the events by escalation 0028
     "escalation_workslot",
+    # issue 26: the days of sorted figures, filled from the clocks by escalation 0030
+    "escalation_dayfigures",
 }
 
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 
 from incidents.models import Membership
 
@@ -104,7 +105,10 @@ def test_queries_do_not_grow_with_the_tickets(
     api, supervisor, dataset, django_assert_max_num_queries
 ):
     """Counted outside a test's transaction, as a request runs: the report's own block is then
-    the transaction, and its rollback (stats.grouped) no savepoint statement."""
+    the transaction, and its rollback (stats.grouped) no savepoint statement. PostgreSQL
+    ranks the percentiles from the days of sorted figures: three queries more, as many for any
+    number of tickets (the days, the pieces of days a Berlin reader's month cuts, the drills)."""
     client = api(supervisor)
-    with django_assert_max_num_queries(8):
+    ranked = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(8 + ranked):
         assert client.get(MARCH).status_code == 200
