@@ -112,55 +112,71 @@ def bucket_index(ends, instant):
 def _values(rows, period, groupings, ends):
     """({grouping: {group key: {column: [packed runs of values]}}}, the same of the drills'
     values to leave out, as plain values): the whole days' rows, the pieces' clocks, the
-    drills' clocks."""
+    drills' clocks, gathered per finest group (team, priority, bucket) then per grouping."""
     asked = {column for _group, asks in groupings.values() for column, _f in asks.values()}
     columns = [column for column in ranks.TIMES if column in asked]
-    shapes = {
-        name: ([GROUP_COLUMNS.index(g) for g in group], [c for c, _f in asks.values()])
-        for name, (group, asks) in groupings.items()
-    }
-
-    def add(found, where, values):
-        for name, (at, asked) in shapes.items():
-            of_group = found[name].setdefault(tuple(where[i] for i in at), {})
-            for column in asked:
-                if values[column] is not None:
-                    of_group.setdefault(column, []).append(values[column])
-
-    found = {name: {} for name in groupings}
     whole, pieces = split(period, ends)
+    finest = {}  # (team, priority, bucket): [runs of each column]
+
+    def runs_of(key):
+        found = finest.get(key)
+        if found is None:
+            found = finest[key] = [[] for _ in columns]
+        return found
+
+    bucket_of_day = {
+        day: bucket_index(ends, datetime.combine(day, time(), tzinfo=UTC)) for day in whole
+    }
     days = DayFigures.objects.using(rows.db).filter(day__in=whole)
     if period.teams is not None:
         days = days.filter(team__in=period.teams)
     if period.priority:
         days = days.filter(priority=period.priority)
     for day, team, priority, *blobs in days.values_list("day", "team", "priority", *columns):
-        start = datetime.combine(day, time(), tzinfo=UTC)
-        where = (team or None, priority, bucket_index(ends, start))
-        add(found, where, dict(zip(columns, map(bytes, blobs), strict=True)))
+        key = (team or None, priority, bucket_of_day[day])
+        for runs, blob in zip(runs_of(key), blobs, strict=True):
+            runs.append(blob)
     if pieces:
         within = Q()
         for start, end in pieces:
             within |= Q(deadline__gte=start, deadline__lt=end)
+        loose = {}
         for deadline, team_id, priority, *times in rows.filter(within).values_list(
             "deadline", "team_id", "priority", *columns
         ):
-            where = (team_id, priority, bucket_index(ends, deadline))
-            packed = {
-                c: None if v is None else ranks.pack([v])
-                for c, v in zip(columns, times, strict=True)
-            }
-            add(found, where, packed)
-    drills = {name: {} for name in groupings}
-    for where, values in _drills(rows, period, whole, columns, ends):
-        add(drills, where, values)
-    return found, drills
+            _gather(loose, (team_id, priority, bucket_index(ends, deadline)), times)
+        for key, of_key in loose.items():
+            for runs, values in zip(runs_of(key), of_key, strict=True):
+                runs.append(ranks.pack(values))
+    drills = {}
+    for key, times in _drills(rows, period, whole, columns, ends):
+        _gather(drills, key, times)
+    return _per_grouping(finest, groupings, columns), _per_grouping(drills, groupings, columns)
+
+
+def _gather(found, key, times):
+    """Add a clock's times (those it has) to the lists of `found[key]`, one per time."""
+    of_key = found.setdefault(key, [[] for _ in times])
+    for values, value in zip(of_key, times, strict=True):
+        if value is not None:
+            values.append(value)
+
+
+def _per_grouping(finest, groupings, columns):
+    """{grouping: {group key: {column: the lists of its finest groups, joined}}}."""
+    found = {name: {} for name in groupings}
+    for key, lists in finest.items():
+        for name, (group, asks) in groupings.items():
+            of_group = found[name].setdefault(tuple(key[GROUP_COLUMNS.index(g)] for g in group), {})
+            for column, _fractions in asks.values():
+                of_group.setdefault(column, []).extend(lists[columns.index(column)])
+    return found
 
 
 def _drills(rows, period, whole, columns, ends):
-    """(group columns, {column: value}) of the drills in the whole days read, which the days
-    hold like any ticket and a report leaves out: a few rows (ticket_drill_idx), read with the
-    drill flag as it is now."""
+    """(finest group key, the times of `columns`) of the drills in the whole days read, which
+    the days hold like any ticket and a report leaves out: a few rows (ticket_drill_idx),
+    read with the drill flag as it is now."""
     if not whole:
         return
     drills = period.narrow(
@@ -173,10 +189,7 @@ def _drills(rows, period, whole, columns, ends):
         deadline__gte=starts, deadline__lt=ends_at
     ).values_list("deadline", "team_id", "priority", *columns):
         if deadline.astimezone(UTC).date() in in_days:
-            yield (
-                (team_id, priority, bucket_index(ends, deadline)),
-                dict(zip(columns, times, strict=True)),
-            )
+            yield (team_id, priority, bucket_index(ends, deadline)), times
 
 
 def split(period, ends=()):
