@@ -152,6 +152,37 @@ COMMITTING = {"transactional_db", "live_server"}
 def pytest_collection_modifyitems(config, items):
     only_database_tests_on_postgresql(config, items)
     restore_after_every_commit(items)
+    start_the_long_tests_first(items)
+
+
+def runs_long(item):
+    """Many seconds each: real processes (`slow`), migrations (`migrator`), a long property
+    (`long`)."""
+    return bool(
+        item.get_closest_marker("slow")
+        or item.get_closest_marker("long")
+        or "migrator" in getattr(item, "fixturenames", ())
+    )
+
+
+def start_the_long_tests_first(items):
+    """xdist's worksteal hands each worker a contiguous share of the collection, and an idle
+    worker steals the end of another's share: a long test late in a share runs last, alone,
+    while the other workers wait. Within Django's order (pytest-django sorts the tests that
+    roll back, then those that commit, then those without a database), the long ones go
+    first, so the short ones fill in around them."""
+    items.sort(key=lambda item: (django_order(item), not runs_long(item)))
+
+
+def django_order(item):
+    """pytest-django's order: 0 rolls back, 1 commits, 2 has no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    kwargs = marker.kwargs if marker else {}
+    committing = kwargs.get("transaction") or kwargs.get("reset_sequences")
+    if committing or COMMITTING & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
