@@ -1,5 +1,6 @@
 """Shared fixtures: people in every role, the three demo tiers, and a ticket factory."""
 
+import contextlib
 import fcntl
 import itertools
 import tempfile
@@ -10,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -39,10 +41,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 cursor.execute("SET synchronous_commit = off")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """Tests create many users; the production hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@contextlib.contextmanager
+def rows_for_several_tests(django_db_blocker):
+    """For a fixture of class or module scope that asks for django_db_setup: rows made once for
+    the tests that share it, each of which runs in a savepoint inside this transaction
+    (pytest-django's `db`), all rolled back after the last. Made with the password hasher of
+    every test (fast_passwords starts later)."""
+    fast = override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
 
 
 @pytest.fixture

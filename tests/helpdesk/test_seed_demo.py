@@ -8,10 +8,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest
-from django.test import override_settings
 from django.utils import timezone
 
 from escalation.models import BusinessCalendar, EscalationPolicy, Firing, SLAPolicy
@@ -19,6 +17,7 @@ from helpdesk.demo import seed_teams
 from incidents import roles
 from incidents.models import SavedReply, Team, Ticket, TicketEvent
 from notifications.models import Notification
+from tests.conftest import rows_for_several_tests
 
 
 def seed():
@@ -47,18 +46,9 @@ def ticket_set():
 
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
-    """The demo seeded once into an empty database for the tests of a class that only read it:
-    each test runs in a savepoint inside this transaction, rolled back after the class."""
-    # As every test does (tests/conftest.py fast_passwords), which starts after this fixture.
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield seed()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The demo seeded once into an empty database, for the tests of a class that only read it."""
+    with rows_for_several_tests(django_db_blocker):
+        yield seed()
 
 
 @pytest.mark.django_db
