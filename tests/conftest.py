@@ -1,5 +1,6 @@
 """Shared fixtures: people in every role, the three demo tiers, and a ticket factory."""
 
+import contextlib
 import fcntl
 import itertools
 import tempfile
@@ -10,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -39,10 +41,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 cursor.execute("SET synchronous_commit = off")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """Tests create many users; the production hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@contextlib.contextmanager
+def rows_for_several_tests(django_db_blocker):
+    """For a fixture of class or module scope that asks for django_db_setup: rows made once for
+    the tests that share it, each of which runs in a savepoint inside this transaction
+    (pytest-django's `db`), all rolled back after the last. Made with the password hasher of
+    every test (fast_passwords starts later)."""
+    fast = override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -152,6 +171,37 @@ COMMITTING = {"transactional_db", "live_server"}
 def pytest_collection_modifyitems(config, items):
     only_database_tests_on_postgresql(config, items)
     restore_after_every_commit(items)
+    start_the_long_tests_first(items)
+
+
+def runs_long(item):
+    """Many seconds each: real processes (`slow`), migrations (`migrator`), a long property
+    (`long`)."""
+    return bool(
+        item.get_closest_marker("slow")
+        or item.get_closest_marker("long")
+        or "migrator" in getattr(item, "fixturenames", ())
+    )
+
+
+def start_the_long_tests_first(items):
+    """xdist's worksteal hands each worker a contiguous share of the collection, and an idle
+    worker steals the end of another's share: a long test late in a share runs last, alone,
+    while the other workers wait. Within Django's order (pytest-django sorts the tests that
+    roll back, then those that commit, then those without a database), the long ones go
+    first, so the short ones fill in around them."""
+    items.sort(key=lambda item: (django_order(item), not runs_long(item)))
+
+
+def django_order(item):
+    """pytest-django's order: 0 rolls back, 1 commits, 2 has no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    kwargs = marker.kwargs if marker else {}
+    committing = kwargs.get("transaction") or kwargs.get("reset_sequences")
+    if committing or COMMITTING & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}

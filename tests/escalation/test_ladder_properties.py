@@ -141,6 +141,7 @@ def check_what_is_to_come(ticket, now):
         transaction.set_rollback(True)
 
 
+@pytest.mark.long
 @settings(
     max_examples=60,
     deadline=None,

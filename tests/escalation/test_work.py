@@ -92,6 +92,7 @@ def act(ticket, action, person, people, teams, now):
         pass
 
 
+@pytest.mark.long
 @settings(
     max_examples=40,
     deadline=None,

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Membership
+from tests.conftest import rows_for_several_tests
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan"),
@@ -30,11 +31,18 @@ def plans(client, url):
     return found
 
 
-@pytest.fixture
-def listed(api, db):
+@pytest.fixture(scope="module")
+def benched(django_db_setup, django_db_blocker):
     """Enough tickets, with statistics, for SQLite to plan as it does at 100k: seed_bench's
-    teams, agents and mix of breached and unassigned tickets (it runs ANALYZE)."""
-    call_command("seed_bench", "5000", stdout=None)
+    teams, agents and mix of breached and unassigned tickets (it runs ANALYZE). Made once for
+    the tests here, which only read them."""
+    with rows_for_several_tests(django_db_blocker):
+        call_command("seed_bench", "5000", stdout=None)
+        yield
+
+
+@pytest.fixture
+def listed(benched, api, db):
     agent = Membership.objects.filter(team__tier=1, role="agent").order_by("pk").first().user
     return agent, api(agent)
 
