@@ -100,13 +100,11 @@ def _rebuild(DayFigures, TicketClock, days, alias):
         update_fields=["day"],
     )
     clocks = TicketClock.objects.using(alias).filter(reduce(or_, map(_clocks_of, days)))
-    values = {key: [[] for _ in TIMES] for key in days}
+    values = {key: [[] for _ in TIMES] for key in days}  # a day its clocks left: emptied
     for deadline, team_id, priority, *times in clocks.values_list(
         "deadline", "team_id", "priority", *TIMES
     ):
-        for kept, value in zip(values[day_of(deadline, team_id, priority)], times, strict=True):
-            if value is not None:
-                kept.append(value)
+        gather(values, day_of(deadline, team_id, priority), times)
     packed = {key: _packed(of_day) for key, of_day in values.items()}
     if all(row.pk is not None for row in held):
         rows.update_each(
@@ -117,6 +115,14 @@ def _rebuild(DayFigures, TicketClock, days, alias):
         DayFigures.objects.using(alias).filter(day=day, team=team, priority=priority).update(
             **blobs
         )
+
+
+def gather(found, key, times):
+    """Add a clock's times (those it has) to the lists of `found[key]`, one list per time."""
+    of_key = found.setdefault(key, [[] for _ in times])
+    for values, value in zip(of_key, times, strict=True):
+        if value is not None:
+            values.append(value)
 
 
 def _packed(of_day):
@@ -146,10 +152,7 @@ def rebuild_all(using=None, DayFigures=None, TicketClock=None):
     for deadline, team_id, priority, *times in clocks.values_list(
         "deadline", "team_id", "priority", *TIMES
     ).iterator(chunk_size=20_000):
-        of_day = found.setdefault(day_of(deadline, team_id, priority), [[] for _ in TIMES])
-        for kept, value in zip(of_day, times, strict=True):
-            if value is not None:
-                kept.append(value)
+        gather(found, day_of(deadline, team_id, priority), times)
     with transaction.atomic(using=alias):
         DayFigures.objects.using(alias).all().delete()
         DayFigures.objects.using(alias).bulk_create(

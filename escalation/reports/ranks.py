@@ -7,8 +7,8 @@ whole UTC days, each inside one bucket, and pieces of the days that a boundary c
 days' values are read from their rows (one query), the pieces' from the clocks (one query, and
 none for a reader in UTC), and the drills' values in the whole days taken out again (one query
 of the few drills' clocks); each group's values are joined and ranked at the nearest rank, as
-`stats` ranks them (`at_ranks`). The
-counts stay the database's (stats.grouped), as SQLite keeps its one read of the clocks."""
+`stats` ranks them (`at_ranks`). The counts stay the database's (stats.grouped), as SQLite keeps
+its one read of the clocks."""
 
 import math
 from bisect import bisect_right
@@ -144,22 +144,14 @@ def _values(rows, period, groupings, ends):
         for deadline, team_id, priority, *times in rows.filter(within).values_list(
             "deadline", "team_id", "priority", *columns
         ):
-            _gather(loose, (team_id, priority, bucket_index(ends, deadline)), times)
+            ranks.gather(loose, (team_id, priority, bucket_index(ends, deadline)), times)
         for key, of_key in loose.items():
             for runs, values in zip(runs_of(key), of_key, strict=True):
                 runs.append(ranks.pack(values))
     drills = {}
     for key, times in _drills(rows, period, whole, columns, ends):
-        _gather(drills, key, times)
+        ranks.gather(drills, key, times)
     return _per_grouping(finest, groupings, columns), _per_grouping(drills, groupings, columns)
-
-
-def _gather(found, key, times):
-    """Add a clock's times (those it has) to the lists of `found[key]`, one per time."""
-    of_key = found.setdefault(key, [[] for _ in times])
-    for values, value in zip(of_key, times, strict=True):
-        if value is not None:
-            values.append(value)
 
 
 def _per_grouping(finest, groupings, columns):
