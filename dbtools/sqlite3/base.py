@@ -3,8 +3,20 @@
 gunicorn's workers and the qcluster workers share one database file. Each transaction takes
 the file lock `<database>.writer-lock` before BEGIN IMMEDIATE and drops it right after COMMIT or
 ROLLBACK, so a waiting writer starts the moment the previous one ends instead of sleeping in
-SQLite's busy handler. Writes outside a transaction (autocommit) still rely on the busy
-timeout, as do in-memory databases, which no other process can open.
+SQLite's busy handler. A write statement outside a transaction (autocommit: the cache's
+upserts that count every API request against its throttles, say) takes the same lock for its
+own length: it used to meet a writer in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms
+before it looks again, whatever the holder's commit (issue 29: two served web workers slept
+there a quarter of their time). In-memory databases, which no other process can open, rely on
+the busy timeout alone.
+
+Checkpoints run outside the lock. SQLite's automatic checkpoint copies the write-ahead log
+back into the database (a thousand pages, two fsyncs) inside the COMMIT that crossed its
+threshold, so under the writer lock, while every other writer waits: about an eighth of a
+create's time under the lock (issue 29, docs/benchmarks.md). Here each connection runs a
+PASSIVE checkpoint, which never blocks writers or readers, after every CHECKPOINT_EVERY of its
+writes, once it has let the lock go; SQLite's own stays as a backstop at CHECKPOINT_BACKSTOP
+pages, far beyond what the connections leave between theirs.
 
 Its cursor also keeps the statements it has rewritten from Django's "%s" placeholders to
 SQLite's "?": Django runs a regular expression over every statement's text, every time, and a
@@ -17,12 +29,24 @@ candidate for upstream: a cursor that caches `convert_query` per statement text 
 every SQLite user of Django.
 """
 
+import logging
+import sqlite3
 from functools import lru_cache
 
 from django.db.backends.sqlite3 import base
 
 from .creation import DatabaseCreation
 from .writer_lock import WriterLock
+
+log = logging.getLogger(__name__)
+
+# A connection's write transactions and writes outside one between its own checkpoints. An API
+# create is one of each and writes some 42 pages to the log (its ticket, event, clock, firings,
+# outbox and task rows with their indexes, and the throttles' cache row): one writer then
+# checkpoints about every thousand pages as SQLite's default would, two writers twice as often.
+CHECKPOINT_EVERY = 48
+# SQLite's automatic checkpoint, in pages, for a log the connections' own would leave growing.
+CHECKPOINT_BACKSTOP = 10_000
 
 # At most this many statements of at most this many characters: the long ones are a burst's
 # multi-row statements, each with its own number of rows, not worth keeping.
@@ -35,6 +59,21 @@ def _qmark(query):
     return _kept(query)
 
 
+def _writes(query):
+    """Whether a statement writes: Django's and ours start with their verb."""
+    if len(query) > KEPT_LENGTH:
+        return _verb_writes(query)
+    return _kept_writes(query)
+
+
+def _verb_writes(query):
+    return query.lstrip()[:7].upper().startswith(WRITE_VERBS)
+
+
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_kept_writes = lru_cache(maxsize=KEPT)(_verb_writes)
+
+
 def _rewrite(query):
     return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
 
@@ -43,7 +82,35 @@ _kept = lru_cache(maxsize=KEPT)(_rewrite)
 
 
 class Cursor(base.SQLiteCursorWrapper):
-    """Django's cursor, rewriting each distinct short statement once (`_qmark`)."""
+    """Django's cursor, rewriting each distinct short statement once (`_qmark`), and taking the
+    writer lock around a write statement made outside a transaction."""
+
+    database = None  # the DatabaseWrapper whose writer lock it takes, set by its create_cursor
+
+    def execute(self, query, params=None):
+        return self._run(query, super().execute, params)
+
+    def executemany(self, query, param_list):
+        return self._run(query, super().executemany, param_list)
+
+    def _run(self, query, run, params):
+        lock = self._lock_for(query)
+        if lock is None:
+            return run(query, params)
+        lock.acquire()
+        try:
+            result = run(query, params)
+        finally:
+            lock.release()
+        self.database.wrote()
+        return result
+
+    def _lock_for(self, query):
+        """The lock a statement must take: a write in autocommit. In a transaction the lock is
+        held from BEGIN to its end already (DatabaseWrapper)."""
+        if self.database is None or self.connection.in_transaction or not _writes(query):
+            return None
+        return self.database.writer_lock
 
     def convert_query(self, query, *, param_names=None):
         if param_names is None:
@@ -55,11 +122,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
     creation_class = DatabaseCreation
 
     def create_cursor(self, name=None):
-        return self.connection.cursor(factory=Cursor)
+        cursor = self.connection.cursor(factory=Cursor)
+        if self._writer_lock() is not None:
+            cursor.database = self
+        return cursor
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.writer_lock = None
+        self.writes = 0  # since this connection's last checkpoint
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if self._writer_lock() is not None:
+            connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_BACKSTOP}")
+        return connection
 
     def _start_transaction_under_autocommit(self):
         lock = self._writer_lock()
@@ -75,9 +152,28 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            return super()._commit()
+            result = super()._commit()
         finally:
             self._release_writer_lock()
+        if self.writer_lock is not None:
+            self.wrote()
+        return result
+
+    def wrote(self):
+        """Count a write made under the lock, now let go; every CHECKPOINT_EVERY, checkpoint."""
+        self.writes += 1
+        if self.writes >= CHECKPOINT_EVERY:
+            self.writes = 0
+            self.checkpoint()
+
+    def checkpoint(self):
+        """Copy the log's committed pages into the database file, as far as the oldest reader
+        allows, without waiting for anyone (PASSIVE). A checkpoint that cannot run now is left
+        to the next: the request that made the write must not fail for it."""
+        try:
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:
+            log.debug("checkpoint skipped: %s", error)
 
     def _rollback(self):
         try:

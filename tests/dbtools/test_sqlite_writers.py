@@ -160,3 +160,76 @@ def test_a_forked_child_does_not_share_its_parents_lock(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0
     assert lock.held
     lock.release()
+
+
+def test_a_write_outside_a_transaction_waits_for_the_lock_not_for_sqlites_busy_handler(holder):
+    """The cache's upserts (every API request's throttles) write in autocommit: they queue on the
+    lock like a transaction, so they start when the holder lets go, not when SQLite's busy
+    handler next looks. The holder here holds only the lock, not SQLite's: a write that ignored
+    the lock would go through at once."""
+
+    def commit():
+        holder.stdin.write("commit\n")
+        holder.stdin.flush()
+
+    threading.Timer(0.3, commit).start()
+    assert connection.get_autocommit()
+    Group.objects.create(name="outside a transaction")
+    written = time.monotonic()
+    released = float(holder.stdout.readline())
+
+    assert released <= written
+    assert lock_is_free()
+    assert Group.objects.filter(name__in=["from the holder", "outside a transaction"]).count() == 2
+
+
+def test_reads_outside_a_transaction_do_not_take_the_lock(holder):
+    assert Group.objects.filter(name="from the holder").count() == 0  # no wait, no error
+
+
+def test_each_connection_checkpoints_after_its_writes_with_the_lock_let_go(monkeypatch):
+    from dbtools.sqlite3 import base
+
+    free_at_checkpoint = []
+    checkpoint = base.DatabaseWrapper.checkpoint
+
+    def watched(self):
+        free_at_checkpoint.append(lock_is_free())
+        checkpoint(self)
+
+    monkeypatch.setattr(base.DatabaseWrapper, "checkpoint", watched)
+    connection.writes = 0
+    for n in range(base.CHECKPOINT_EVERY):
+        with transaction.atomic():
+            Group.objects.create(name=f"in a transaction {n}")
+    assert free_at_checkpoint == [True]
+    for n in range(base.CHECKPOINT_EVERY - 1):
+        with transaction.atomic():
+            Group.objects.create(name=f"again {n}")
+    assert free_at_checkpoint == [True]
+    Group.objects.create(name="outside a transaction")  # a write of its own counts too
+    assert free_at_checkpoint == [True, True]
+
+
+def test_the_write_ahead_log_stays_short_without_sqlites_own_checkpoint(monkeypatch):
+    """SQLite's automatic checkpoint is a backstop far above what the connection lets the log
+    grow to: after many writes, the log holds about one checkpoint interval of them."""
+    from dbtools.sqlite3 import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 16)
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == base.CHECKPOINT_BACKSTOP
+    wide = "x" * 3000  # a page or so a row
+    for n in range(base.CHECKPOINT_EVERY * 20):
+        with transaction.atomic():
+            Group.objects.create(name=f"{n}")
+            Group.objects.filter(name=f"{n}").update(name=f"{n}-{wide[:140]}")
+            connection.cursor().execute("SELECT %s", [wide])
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        _busy, frames, _copied = cursor.fetchone()
+    # Each transaction writes a few pages (the row, its name index, the table's root): 20
+    # intervals' worth, left to SQLite's backstop, would be several hundred frames.
+    assert frames < base.CHECKPOINT_EVERY * 8
