@@ -3,7 +3,8 @@
 A fresh temporary SQLite database, migrated and seeded (`seed_demo`), throttles lifted as
 bench/create_load.py lifts them; 50 warm-up creates as `alice`, then `--creates` timed POSTs to
 /api/tickets/ through Django's test client, each with the time the writer lock was held (from
-its acquisition to its release, summed over the create's transactions). Prints the medians;
+its acquisition to its release, summed over the create's transactions and its writes outside
+one: the throttles' cache row). Prints the medians;
 the lock's share bounds how far a served create rate on one SQLite file can go with more
 workers. Usage: python bench/create_lock_share.py [--creates 300]
 """
@@ -79,7 +80,7 @@ def main():
     total, lock = statistics.median(totals) * 1000, statistics.median(locked) * 1000
     print(
         f"{args.creates} creates: median {total:.2f} ms, writer lock held {lock:.2f} ms "
-        f"({lock / total:.0%}), {statistics.median(transactions):.0f} write transaction(s) each"
+        f"({lock / total:.0%}), {statistics.median(transactions):.0f} hold(s) of the lock each"
     )
 
 

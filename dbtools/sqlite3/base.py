@@ -107,10 +107,14 @@ class Cursor(base.SQLiteCursorWrapper):
 
     def _lock_for(self, query):
         """The lock a statement must take: a write in autocommit. In a transaction the lock is
-        held from BEGIN to its end already (DatabaseWrapper)."""
+        held from BEGIN to its end already (DatabaseWrapper).
+
+        It is let go when the statement has run. A write with RETURNING whose rows are not all
+        read yet keeps SQLite's own lock until its cursor is read or closed: a writer that took
+        the file lock meanwhile waits those microseconds in the busy handler, as before."""
         if self.database is None or self.connection.in_transaction or not _writes(query):
             return None
-        return self.database.writer_lock
+        return self.database._writer_lock()
 
     def convert_query(self, query, *, param_names=None):
         if param_names is None:
@@ -160,7 +164,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return result
 
     def wrote(self):
-        """Count a write made under the lock, now let go; every CHECKPOINT_EVERY, checkpoint."""
+        """Count a transaction or a write outside one, its lock now let go (a transaction that
+        only read counts too: harmless, a checkpoint with nothing to copy costs next to
+        nothing); every CHECKPOINT_EVERY, checkpoint."""
         self.writes += 1
         if self.writes >= CHECKPOINT_EVERY:
             self.writes = 0

@@ -233,3 +233,38 @@ def test_the_write_ahead_log_stays_short_without_sqlites_own_checkpoint(monkeypa
     # Each transaction writes a few pages (the row, its name index, the table's root): 20
     # intervals' worth, left to SQLite's backstop, would be several hundred frames.
     assert frames < base.CHECKPOINT_EVERY * 8
+
+
+def test_a_checkpoint_that_cannot_run_leaves_the_write_done_and_the_next_one_tries_again(
+    monkeypatch,
+):
+    import sqlite3
+
+    from dbtools.sqlite3 import base
+
+    connection.ensure_connection()
+    raw, tried = connection.connection, []
+
+    class Refusing:
+        """The real connection, whose checkpoints fail as a locked table would make them."""
+
+        def __getattr__(self, name):
+            return getattr(raw, name)
+
+        def execute(self, sql, *args):
+            if "wal_checkpoint" in sql:
+                tried.append(sql)
+                raise sqlite3.OperationalError("database table is locked")
+            return raw.execute(sql, *args)
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 1)
+    connection.connection = Refusing()
+    try:
+        with transaction.atomic():
+            Group.objects.create(name="kept")
+        Group.objects.create(name="kept too")
+    finally:
+        connection.connection = raw
+    assert len(tried) == 2
+    assert lock_is_free()
+    assert Group.objects.filter(name__startswith="kept").count() == 2
