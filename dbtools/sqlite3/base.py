@@ -10,13 +10,14 @@ before it looks again, whatever the holder's commit (issue 29: two served web wo
 there a quarter of their time). In-memory databases, which no other process can open, rely on
 the busy timeout alone.
 
-Checkpoints run outside the lock. SQLite's automatic checkpoint copies the write-ahead log
-back into the database (a thousand pages, two fsyncs) inside the COMMIT that crossed its
-threshold, so under the writer lock, while every other writer waits: about an eighth of a
-create's time under the lock (issue 29, docs/benchmarks.md). Here each connection runs a
-PASSIVE checkpoint, which never blocks writers or readers, after every CHECKPOINT_EVERY of its
-writes, once it has let the lock go; SQLite's own stays as a backstop at CHECKPOINT_BACKSTOP
-pages, far beyond what the connections leave between theirs.
+Checkpoints run outside the lock, and outside the request. SQLite's automatic checkpoint copies
+the write-ahead log back into the database (a thousand pages, two fsyncs) inside the COMMIT
+that crossed its threshold, so under the writer lock, while every other writer waits: about
+an eighth of a create's time under the lock (issue 29, docs/benchmarks.md). Here each
+connection, after every CHECKPOINT_EVERY of its writes, once it has let the lock go, asks its
+process's checkpointer thread (checkpointer.py) for a PASSIVE checkpoint, which blocks neither
+writers nor readers, and goes on without waiting for it; SQLite's own stays as a backstop at
+CHECKPOINT_BACKSTOP pages, far beyond what the checkpointers leave between theirs.
 
 Its cursor also keeps the statements it has rewritten from Django's "%s" placeholders to
 SQLite's "?": Django runs a regular expression over every statement's text, every time, and a
@@ -29,16 +30,13 @@ candidate for upstream: a cursor that caches `convert_query` per statement text 
 every SQLite user of Django.
 """
 
-import logging
-import sqlite3
 from functools import lru_cache
 
 from django.db.backends.sqlite3 import base
 
+from . import checkpointer
 from .creation import DatabaseCreation
 from .writer_lock import WriterLock
-
-log = logging.getLogger(__name__)
 
 # A connection's write transactions and writes outside one between its own checkpoints. An API
 # create is one of each and writes some 42 pages to the log (its ticket, event, clock, firings,
@@ -166,20 +164,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def wrote(self):
         """Count a transaction or a write outside one, its lock now let go (a transaction that
         only read counts too: harmless, a checkpoint with nothing to copy costs next to
-        nothing); every CHECKPOINT_EVERY, checkpoint."""
+        nothing); every CHECKPOINT_EVERY, have the log checkpointed."""
         self.writes += 1
         if self.writes >= CHECKPOINT_EVERY:
             self.writes = 0
             self.checkpoint()
 
     def checkpoint(self):
-        """Copy the log's committed pages into the database file, as far as the oldest reader
-        allows, without waiting for anyone (PASSIVE). A checkpoint that cannot run now is left
-        to the next: the request that made the write must not fail for it."""
-        try:
-            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error as error:
-            log.debug("checkpoint skipped: %s", error)
+        """Ask this process's checkpointer thread to copy the log's committed pages into the
+        database file, and go on: the request that made the write waits neither for the copy
+        nor for its fsyncs, and cannot fail for them (checkpointer.py)."""
+        checkpointer.for_database(self.settings_dict["NAME"]).ask()
 
     def _rollback(self):
         try:

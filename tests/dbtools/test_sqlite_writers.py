@@ -187,32 +187,75 @@ def test_reads_outside_a_transaction_do_not_take_the_lock(holder):
     assert Group.objects.filter(name="from the holder").count() == 0  # no wait, no error
 
 
-def test_each_connection_checkpoints_after_its_writes_with_the_lock_let_go(monkeypatch):
-    from dbtools.sqlite3 import base
+def checkpointer_here():
+    from dbtools.sqlite3 import checkpointer
 
-    free_at_checkpoint = []
-    checkpoint = base.DatabaseWrapper.checkpoint
+    return checkpointer.for_database(connection.settings_dict["NAME"])
+
+
+def test_each_connection_has_the_log_checkpointed_after_its_writes_on_another_thread(
+    monkeypatch,
+):
+    from dbtools.sqlite3 import base, checkpointer
+
+    ran_on = []
+    checkpoint = checkpointer.Checkpointer.checkpoint
 
     def watched(self):
-        free_at_checkpoint.append(lock_is_free())
+        ran_on.append(threading.get_ident())
         checkpoint(self)
 
-    monkeypatch.setattr(base.DatabaseWrapper, "checkpoint", watched)
+    monkeypatch.setattr(checkpointer.Checkpointer, "checkpoint", watched)
+    made = checkpointer_here()
+    assert made.settle()
     connection.writes = 0
     for n in range(base.CHECKPOINT_EVERY):
         with transaction.atomic():
             Group.objects.create(name=f"in a transaction {n}")
-    assert free_at_checkpoint == [True]
+    assert made.settle()
+    assert len(ran_on) == 1 and threading.get_ident() not in ran_on
     for n in range(base.CHECKPOINT_EVERY - 1):
         with transaction.atomic():
             Group.objects.create(name=f"again {n}")
-    assert free_at_checkpoint == [True]
+    assert made.settle()
+    assert len(ran_on) == 1
     Group.objects.create(name="outside a transaction")  # a write of its own counts too
-    assert free_at_checkpoint == [True, True]
+    assert made.settle()
+    assert len(ran_on) == 2
+
+
+def test_a_write_does_not_wait_for_the_checkpoint_it_asked_for(monkeypatch):
+    """The checkpoint copies the log and syncs the disk twice: the request whose write crossed
+    the interval goes on while it runs."""
+    from dbtools.sqlite3 import base, checkpointer
+
+    running, finish = threading.Event(), threading.Event()
+
+    def slow(self):
+        running.set()
+        finish.wait(10)
+
+    monkeypatch.setattr(checkpointer.Checkpointer, "checkpoint", slow)
+    made = checkpointer_here()
+    assert made.settle()
+    connection.writes = base.CHECKPOINT_EVERY - 1
+    started = time.monotonic()
+    with transaction.atomic():
+        Group.objects.create(name="crosses the interval")
+    assert running.wait(5)
+    assert time.monotonic() - started < 2 and not finish.is_set()
+    Group.objects.create(name="written while it runs")
+    assert lock_is_free()
+    finish.set()
+    assert made.settle()
+    assert (
+        Group.objects.filter(name__in=["crosses the interval", "written while it runs"]).count()
+        == 2
+    )
 
 
 def test_the_write_ahead_log_stays_short_without_sqlites_own_checkpoint(monkeypatch):
-    """SQLite's automatic checkpoint is a backstop far above what the connection lets the log
+    """SQLite's automatic checkpoint is a backstop far above what the checkpointer lets the log
     grow to: after many writes, the log holds about one checkpoint interval of them."""
     from dbtools.sqlite3 import base
 
@@ -222,11 +265,17 @@ def test_the_write_ahead_log_stays_short_without_sqlites_own_checkpoint(monkeypa
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == base.CHECKPOINT_BACKSTOP
     wide = "x" * 3000  # a page or so a row
-    for n in range(base.CHECKPOINT_EVERY * 20):
+    made = checkpointer_here()
+    connection.writes = 0
+    for n in range(1, base.CHECKPOINT_EVERY * 20 + 1):
         with transaction.atomic():
             Group.objects.create(name=f"{n}")
             Group.objects.filter(name=f"{n}").update(name=f"{n}-{wide[:140]}")
             connection.cursor().execute("SELECT %s", [wide])
+        if n % base.CHECKPOINT_EVERY == 0:
+            # Done before the next write, as when writes come slower than the disk syncs: the
+            # next writer then starts the log over (one racing a checkpoint appends to it).
+            assert made.settle()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
         _busy, frames, _copied = cursor.fetchone()
@@ -235,36 +284,41 @@ def test_the_write_ahead_log_stays_short_without_sqlites_own_checkpoint(monkeypa
     assert frames < base.CHECKPOINT_EVERY * 8
 
 
-def test_a_checkpoint_that_cannot_run_leaves_the_write_done_and_the_next_one_tries_again(
-    monkeypatch,
+def test_a_checkpoint_that_cannot_run_leaves_the_writes_done_and_the_next_one_tries_again(
+    monkeypatch, tmp_path
 ):
-    import sqlite3
+    from dbtools.sqlite3 import base, checkpointer
 
-    from dbtools.sqlite3 import base
-
-    connection.ensure_connection()
-    raw, tried = connection.connection, []
-
-    class Refusing:
-        """The real connection, whose checkpoints fail as a locked table would make them."""
-
-        def __getattr__(self, name):
-            return getattr(raw, name)
-
-        def execute(self, sql, *args):
-            if "wal_checkpoint" in sql:
-                tried.append(sql)
-                raise sqlite3.OperationalError("database table is locked")
-            return raw.execute(sql, *args)
-
+    made = checkpointer_here()
+    assert made.settle()
+    runs = made.runs
+    # A database file that is not there: "rw" mode cannot open it (and must not make it).
+    gone = tmp_path / "gone.sqlite3"
+    monkeypatch.setattr(made, "uri", checkpointer.Checkpointer(str(gone)).uri)
     monkeypatch.setattr(base, "CHECKPOINT_EVERY", 1)
-    connection.connection = Refusing()
-    try:
-        with transaction.atomic():
-            Group.objects.create(name="kept")
-        Group.objects.create(name="kept too")
-    finally:
-        connection.connection = raw
-    assert len(tried) == 2
+    with transaction.atomic():
+        Group.objects.create(name="kept")
+    assert made.settle()
+    Group.objects.create(name="kept too")
+    assert made.settle()
+    assert made.runs == runs + 2  # tried each time, and the thread still serves
+    assert not gone.exists()
     assert lock_is_free()
     assert Group.objects.filter(name__startswith="kept").count() == 2
+
+
+def test_a_forked_process_checkpoints_on_a_thread_of_its_own():
+    """gunicorn's and django-q's workers are forked: the parent's thread is not in them."""
+    parent = checkpointer_here()
+    assert parent.settle()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit code
+        code = 1
+        try:
+            made = checkpointer_here()
+            made.ask()
+            code = 0 if made is not parent and made.settle(5) and made.runs == 1 else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
