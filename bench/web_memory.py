@@ -6,8 +6,14 @@ and loads the demo (bench/create_load.py's setup: customer `alice` with an API t
 `--seconds` has `--clients` threads each POST a ticket to /api/tickets/ and GET the first page of
 /api/tickets/ in turn, while the RSS and PSS of every gunicorn process
 (/proc/<pid>/status, /proc/<pid>/smaps_rollup) are sampled every 0.5 s. Reports each worker's
-peak RSS, the master's, and the peak PSS of them all together. Linux only. Usage:
+peak RSS, the master's, and the peak PSS of them all together. `--reports`: each client also
+reads the SLA report as the demo's supervisor `sam` every round, so each worker has loaded
+numpy (escalation/reports/ranks.py imports it when a report is served), the worst case of a
+worker that serves the desk too; numpy ranks the percentiles on PostgreSQL only, so with
+`--postgres` (a fresh database on 127.0.0.1:5432, Redis db 14 for the cache and the broker, as
+the scaled stack has them). Linux only. Usage:
     python bench/web_memory.py [--seconds 30] [--clients 4] [--workers 2] [--preload]
+        [--reports] [--postgres]
 """
 
 import argparse
@@ -30,6 +36,11 @@ from bench.qcluster_memory import pss_kib, tree  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PORT = 8781
+POSTGRES, DATABASE, REDIS = (
+    "postgres://postgres@127.0.0.1:5432",
+    "tierdesk_web_memory",
+    "redis://127.0.0.1:6379/14",
+)
 
 
 def rss_kib(pid):
@@ -42,8 +53,8 @@ def rss_kib(pid):
     return 0
 
 
-def load(base, token, stop, counts):
-    """One client: create, list, again, until `stop`."""
+def load(base, token, stop, counts, supervisor=None):
+    """One client: create, list (and read the SLA report as `supervisor`), again, until `stop`."""
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     n = 0
@@ -54,6 +65,9 @@ def load(base, token, stop, counts):
             session.post(f"{base}/api/tickets/", json=body, timeout=30),
             session.get(f"{base}/api/tickets/", timeout=30),
         ]
+        if supervisor:
+            report = f"{base}/api/reports/sla/?format=json"
+            answers.append(session.get(report, headers={"Authorization": supervisor}, timeout=30))
         for answer in answers:
             counts[answer.status_code] = counts.get(answer.status_code, 0) + 1
 
@@ -64,10 +78,17 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--preload", action="store_true")
+    parser.add_argument("--reports", action="store_true", help="also read the SLA report")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL + Redis, not SQLite")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = our_env(Path(tmp) / "web.sqlite3", None)
+        if args.postgres:
+            env.update(DATABASE_URL=f"{POSTGRES}/{DATABASE}", REDIS_URL=REDIS)
+            postgres(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            postgres(f'CREATE DATABASE "{DATABASE}"')
         token = our_setup(env)["token"]
+        args.supervisor = supervisor_token(env) if args.reports else None
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         command = [gunicorn, "helpdesk.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{PORT}"]
         command += ["--no-control-socket", *(["--preload"] if args.preload else [])]
@@ -78,7 +99,26 @@ def main():
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+            if args.postgres:
+                postgres(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     report(figures, args)
+
+
+def postgres(statement):
+    subprocess.run(["psql", f"{POSTGRES}/postgres", "-q", "-c", statement], check=True)
+
+
+def supervisor_token(env):
+    """The demo supervisor's API token, by DRF's own command."""
+    made = subprocess.run(
+        [sys.executable, "manage.py", "drf_create_token", "sam"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return f"Token {made.stdout.split()[2]}"
 
 
 def measure(server, base, token, args):
@@ -91,7 +131,8 @@ def measure(server, base, token, args):
             time.sleep(0.5)
     stop, counts = threading.Event(), {}
     clients = [
-        threading.Thread(target=load, args=(base, token, stop, counts)) for _ in range(args.clients)
+        threading.Thread(target=load, args=(base, token, stop, counts, args.supervisor))
+        for _ in range(args.clients)
     ]
     for client in clients:
         client.start()
@@ -106,8 +147,23 @@ def measure(server, base, token, args):
     stop.set()
     for client in clients:
         client.join()
+    numpy_in = [pid for pid in tree(server.pid) if pid != server.pid and maps_numpy(pid)]
     master = peak_rss.pop(server.pid)
-    return {"master": master, "workers": peak_rss, "pss": peak_pss, "answers": counts}
+    return {
+        "master": master,
+        "workers": peak_rss,
+        "pss": peak_pss,
+        "answers": counts,
+        "numpy_loaded_in": len(numpy_in),
+    }
+
+
+def maps_numpy(pid):
+    """Whether the process has numpy's compiled core mapped (it served a report)."""
+    try:
+        return "_multiarray_umath" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
 
 
 def mib(kib):
@@ -118,10 +174,13 @@ def report(figures, args):
     workers = [mib(kib) for kib in figures["workers"].values()]
     answered = sum(figures["answers"].values())
     print(
-        f"gunicorn -w {args.workers}{' --preload' if args.preload else ''}, {args.clients} "
+        f"gunicorn -w {args.workers}{' --preload' if args.preload else ''}"
+        f"{', SLA reports too' if args.reports else ''}"
+        f"{', PostgreSQL + Redis' if args.postgres else ', SQLite'}, {args.clients} "
         f"clients, {args.seconds:.0f} s, {answered} answers {figures['answers']}:"
     )
     print(f"  peak RSS per worker: {', '.join(f'{w} MiB' for w in workers)}")
+    print(f"  workers with numpy loaded: {figures['numpy_loaded_in']} of {len(workers)}")
     print(
         f"  master RSS: {mib(figures['master'])} MiB; all together, peak PSS: "
         f"{mib(figures['pss'])} MiB"
@@ -133,6 +192,9 @@ def report(figures, args):
         "at": stamp,
         "workers": args.workers,
         "preload": args.preload,
+        "reports": args.reports,
+        "database": "postgresql" if args.postgres else "sqlite",
+        "numpy_loaded_in": figures["numpy_loaded_in"],
         "clients": args.clients,
         "seconds": args.seconds,
         "answers": figures["answers"],
