@@ -48,8 +48,7 @@ class Checkpointer:
             self._changed.notify_all()
 
     def settle(self, timeout=10.0):
-        """Wait until every ask so far has been served (tests, and a process about to stop);
-        True when it was."""
+        """Wait until every ask so far has been served; True when it was (the tests use it)."""
         with self._changed:
             return self._changed.wait_for(lambda: not self._asked and not self._running, timeout)
 
@@ -60,6 +59,8 @@ class Checkpointer:
                 self._asked, self._running = False, True
             try:
                 self.checkpoint()
+            except Exception:  # anything but SQLite's own errors: the thread must go on serving
+                log.exception("checkpoint of %s failed", self.path)
             finally:
                 with self._changed:
                     self._running = False

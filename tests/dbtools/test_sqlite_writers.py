@@ -322,3 +322,22 @@ def test_a_forked_process_checkpoints_on_a_thread_of_its_own():
             os._exit(code)
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_the_checkpointer_thread_outlives_an_unexpected_error(tmp_path, monkeypatch):
+    from dbtools.sqlite3 import checkpointer
+
+    failures = iter([RuntimeError("out of file handles")])
+    checkpoint = checkpointer.Checkpointer.checkpoint
+
+    def failing_once(self):
+        for failure in failures:
+            raise failure
+        checkpoint(self)
+
+    monkeypatch.setattr(checkpointer.Checkpointer, "checkpoint", failing_once)
+    made = checkpointer.Checkpointer(str(tmp_path / "db.sqlite3"))
+    made.ask()
+    assert made.settle(2) and made.runs == 1
+    made.ask()  # served by the same thread, still alive
+    assert made.settle(2) and made.runs == 2
