@@ -84,4 +84,4 @@ bench-pages: install ## Lists and desk pages at $(BENCH_TICKETS) tickets, agains
 	$(PY) bench/desk_pages.py --tickets $(BENCH_TICKETS)
 
 clean: ## Remove the venv, databases and caches
-	rm -rf $(VENV) db.sqlite3* test-db*.sqlite3* .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3* db-cache.sqlite3* test-db*.sqlite3* .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
-"""GET /healthz: JSON on the database, the task broker, escalations and the outbox; 503 when
-any of them is unhealthy.
+"""GET /healthz: JSON on the database, the shared cache, the task broker, escalations and the
+outbox; 503 when any of them is unhealthy.
 
 For load balancers and monitoring, probed every few seconds: no login, no secrets (no URL, no
 host name), nothing about tickets, and a fixed handful of indexed queries. The thresholds are
@@ -10,6 +10,7 @@ import time
 from functools import cache
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Min, Q
 from django.http import JsonResponse
@@ -28,6 +29,19 @@ def database():
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+    latency_ms = (time.perf_counter() - started) * 1000
+    return {
+        "ok": latency_ms <= settings.HEALTH_DATABASE_LATENCY_MS,
+        "latency_ms": round(latency_ms, 1),
+    }
+
+
+def shared_cache():
+    """Does the cache the throttles count in answer, and how fast (one read)? The API refuses
+    the requests it cannot count, so a cache that fails stops the API while the pages work.
+    Redis with REDIS_URL, else a table of the database (on SQLite, a file of its own)."""
+    started = time.perf_counter()
+    caches["default"].get("healthz:probe")
     latency_ms = (time.perf_counter() - started) * 1000
     return {
         "ok": latency_ms <= settings.HEALTH_DATABASE_LATENCY_MS,
@@ -89,6 +103,7 @@ def report(now=None):
     kind of error, and the parts that need the database are skipped when it does not answer."""
     now = now or timezone.now()
     found = {"database": _checked(database)}
+    found["cache"] = _checked(shared_cache)
     found["broker"] = _checked(broker)
     if found["database"]["ok"] or "error" not in found["database"]:
         found["escalations"] = _checked(escalations, now)

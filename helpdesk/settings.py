@@ -8,6 +8,7 @@ from pathlib import Path
 import environ
 
 from helpdesk import logs
+from helpdesk.routers import CACHE_DATABASE, companion_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -451,6 +452,7 @@ elif REDIS_URL:
 else:
     CACHES = {
         "default": {
+            # On the database's companion file when the database is SQLite (below).
             "BACKEND": "helpdesk.cache.DatabaseCache",
             # Past MAX_ENTRIES the cull (about one write in 200) drops the expired keys, then
             # the third nearest their end, counters included: far more than the clients an
@@ -458,6 +460,24 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# On SQLite that cache has a file of its own beside the database's, `<name>-cache<suffix>`
+# (db-cache.sqlite3), with its own write lock: every API request writes its throttle counters,
+# and in the database's file each such write waited for the ticket transactions of the other
+# web processes, and they for it (issue 29: served creates ~+25 %, docs/benchmarks.md).
+# `manage.py migrate` migrates both (helpdesk/management/commands/migrate.py); the router sends
+# the cache's table there (helpdesk/routers.py). A file SQLite opens in memory has no companion.
+if CACHES["default"]["BACKEND"] == "helpdesk.cache.DatabaseCache" and (
+    DATABASES["default"]["ENGINE"] == "dbtools.sqlite3"
+    and str(DATABASES["default"]["NAME"]) not in ("", ":memory:")
+):
+    DATABASES[CACHE_DATABASE] = {
+        **DATABASES["default"],
+        "NAME": companion_path(DATABASES["default"]["NAME"]),
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        "TEST": {"NAME": companion_path(DATABASES["default"]["TEST"]["NAME"])},
+    }
+DATABASE_ROUTERS = ["helpdesk.routers.CacheRouter"]
+
 # How many web processes serve: gunicorn's own default, and exported by gunicorn.conf.py from
 # its -w. More than one with a cache each keeps alone would multiply every limit.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)

@@ -11,14 +11,16 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dbtools import claims
 from helpdesk import cache as shared_cache
+from helpdesk import routers
 from incidents.models import Membership, Team, Ticket
 
 _usernames = itertools.count(1)
@@ -171,6 +173,7 @@ COMMITTING = {"transactional_db", "live_server"}
 def pytest_collection_modifyitems(config, items):
     only_database_tests_on_postgresql(config, items)
     restore_after_every_commit(items)
+    with_the_cache_database(items)
     start_the_long_tests_first(items)
 
 
@@ -205,6 +208,7 @@ def django_order(item):
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+TEST_DATABASE_FIXTURES = DATABASE_FIXTURES - {"django_db_setup"}
 
 
 def uses_the_database(item):
@@ -245,6 +249,43 @@ def restore_after_every_commit(items):
             kwargs.update(transaction=True, serialized_rollback=True)
             args = marker.args if marker else ()
             item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+def with_the_cache_database(items):
+    """On SQLite the shared cache has a database of its own (settings.py, helpdesk/routers.py):
+    every test that reaches the database reaches it too, as each request counts its throttles
+    there, and it rolls back or is flushed with the test as the default database is."""
+    alias = routers.cache_database()
+    if alias is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if not marker and not TEST_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue  # no database, or one a class-wide fixture opens (django_db_blocker)
+        kwargs = dict(marker.kwargs) if marker else {}
+        kwargs["databases"] = sorted({*(kwargs.get("databases") or [DEFAULT_DB_ALIAS]), alias})
+        args = marker.args if marker else ()
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+@pytest.fixture
+def assert_statements():
+    """`with assert_statements(n):` the block sends exactly `n` statements (`at_most=True`: no
+    more than `n`) to all databases together: the default and, on SQLite, the cache's own,
+    where each API request counts its throttles (django_assert_num_queries sees one)."""
+
+    @contextlib.contextmanager
+    def expect(number, at_most=False):
+        with contextlib.ExitStack() as stack:
+            captured = [
+                stack.enter_context(CaptureQueriesContext(connections[a])) for a in connections
+            ]
+            yield
+        sent = [query["sql"] for each in captured for query in each.captured_queries]
+        wrong = len(sent) > number if at_most else len(sent) != number
+        assert not wrong, f"{len(sent)} statements, not {number}:\n" + "\n".join(sent)
+
+    return expect
 
 
 @pytest.fixture(autouse=True)

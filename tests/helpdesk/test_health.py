@@ -22,13 +22,14 @@ def closed_port():
         return sock.getsockname()[1]  # nothing listens once the socket is closed
 
 
-def test_healthy_with_nothing_waiting(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+def test_healthy_with_nothing_waiting(client, assert_statements):
+    with assert_statements(7, at_most=True):  # the cache's read too
         response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is True
     assert body["database"]["ok"] is True and body["database"]["latency_ms"] >= 0
+    assert body["cache"]["ok"] is True and body["cache"]["latency_ms"] >= 0
     assert body["broker"] == {"ok": True, "kind": "database", "queued": 0}
     assert body["escalations"] == {"ok": True, "due": 0, "oldest_due_seconds": 0.0}
     assert body["outbox"]["pending"] == 0 and body["outbox"]["oldest_pending_seconds"] == 0.0
@@ -104,6 +105,21 @@ def test_503_when_the_database_does_not_answer(client):
     body = response.json()
     assert body["database"] == {"ok": False, "error": "OperationalError"}
     assert body["escalations"] == {"ok": False, "error": "database unreachable"}
+
+
+def test_503_when_the_cache_does_not_answer(client, api, customer):
+    """The throttles count in the cache and refuse what they cannot count: the API is down
+    while the database answers, and the probe says which part is at fault."""
+    cache, customers = health.caches["default"], api(customer)
+    customers.raise_request_exception = False  # answered as a server would
+    with mock.patch.object(type(cache), "get_many", side_effect=OperationalError("no file")):
+        response = client.get("/healthz")
+        refused = customers.get("/api/tickets/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["cache"] == {"ok": False, "error": "OperationalError"}
+    assert body["database"]["ok"] is True and body["outbox"]["ok"] is True
+    assert refused.status_code == 503
 
 
 def test_503_when_the_database_answers_too_slowly(client, settings):

@@ -110,7 +110,7 @@ def test_a_views_throttles_read_and_written_together_answer_as_drf_asks_each(
         assert answer(together, request_by(1)) == answer(one_by_one, request_by(2))
 
 
-def test_a_views_throttles_cost_one_read_and_one_write(django_assert_num_queries):
+def test_a_views_throttles_cost_one_read_and_one_write(assert_statements):
     cache.clear()
     clock = Clock()
     view = Together(
@@ -119,6 +119,6 @@ def test_a_views_throttles_cost_one_read_and_one_write(django_assert_num_queries
             throttle(UserRateThrottle, clock, "9/hour", "h"),
         ]
     )
-    with django_assert_num_queries(2):
+    with assert_statements(2):
         assert answer(view, request_by(1)) == "allowed"
     assert len(cache.get_many(["throttle_user_1", "throttle_h_1"])) == 2

@@ -46,16 +46,17 @@ def test_a_filter_named_alone_is_applied(
 
 @pytest.mark.parametrize(("who", "expected"), [("agent", 5), ("supervisor", 5), ("customer", 5)])
 def test_a_list_reads_its_count_with_its_page(
-    api, make_ticket, customer, agent, supervisor, teams, django_assert_num_queries, who, expected
+    api, make_ticket, customer, agent, supervisor, teams, assert_statements, who, expected
 ):
     """The token's statement (which reads an agent's teams too), the throttle's read and write
-    (the database cache here), the first ids up to the count's cap (the count and the page),
-    the page's tickets: no COUNT and no query for the agent's teams of their own."""
+    (the database cache here, on SQLite in a file of its own: counted over every database),
+    the first ids up to the count's cap (the count and the page), the page's tickets: no
+    COUNT and no query for the agent's teams of their own."""
     for n in range(30):
         make_ticket(customer, team=teams["desk"], subject=f"Ticket {n}")
     client = api({"customer": customer, "agent": agent, "supervisor": supervisor}[who])
     client.get("/api/tickets/")  # the token's zone, the configuration's stamp: read once
-    with django_assert_num_queries(expected):
+    with assert_statements(expected):
         body = client.get("/api/tickets/?page=2&page_size=20").json()
     assert (body["count"], body["count_capped"], len(body["results"])) == (30, False, 10)
     assert body["next"] is None and "page_size=20" in body["previous"]
