@@ -15,17 +15,18 @@ class EscalationConfig(AppConfig):
         from . import deadlines, oncall
 
         assignment.provide_on_shift(oncall.on_shift)
-        # A failed mail is retried at its backoff time, and a dead worker's rows sent again at
-        # once, by the deadline loop (notifications never imports escalation: it is lent here).
-        # On the ordinary queue, behind the levels; looked at once a second.
+        # Every outbox row is handed to the workers by the deadline loop (notifications never
+        # imports escalation: it is lent here): a new one within half a second, a failed one
+        # at its backoff time, a dead worker's again at once. On the ordinary queue, behind
+        # the levels, in tasks of CHUNK rows.
         deadlines.register(
-            "outbox-retry",
+            "outbox-due",
             delivery.claim_due,
             "notifications.tasks.deliver",
             Notification,
             batch=tasks.CHUNK,
             urgent=False,
-            every=1.0,
+            every=0.5,
         )
 
         from django.db.models.signals import post_delete

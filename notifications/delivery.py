@@ -1,10 +1,11 @@
 """Sending outbox rows: claim by conditional update, send, record the attempt, decide what next.
 
-A row is claimed for CLAIM_DURATION before it is sent and marked after, naming the worker that
-holds it (dbtools.claims); a worker that dies in between leaves a claim that the deadline loop
-of its machine sees dead within a second or two (or, from another machine, that expires), and
-the row is sent again. So a crash costs at most one duplicate, never a lost message. A failed
-attempt is retried at its backoff time: the deadline loop claims it then (`claim_due`).
+Rows are handed to the workers by the deadline loop (`claim_due`, about twice a second): a new
+row at once, a failed one at its backoff time, a dead worker's again. A row is claimed for
+CLAIM_DURATION before it is sent and marked after, naming the worker that holds it
+(dbtools.claims); a worker that dies in between leaves a claim that the deadline loop of its
+machine sees dead within a second or two (or, from another machine, that expires), and the row
+is sent again. So a crash costs at most one duplicate, never a lost message.
 """
 
 import logging
@@ -14,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from dbtools import claims
@@ -34,6 +35,9 @@ CLAIM_DURATION = timedelta(seconds=getattr(settings, "NOTIFICATION_CLAIM_SECONDS
 # this, about when the minute sweep would have found them. Running out early costs no double:
 # the first task's adoption then finds its token gone and does nothing.
 QUEUED_CLAIM = timedelta(seconds=60)
+# Rows the deadline loop hands out at one look (about twice a second, each qcluster): a burst of
+# escalations (two or three rows a firing) goes out over a few looks, in tasks of CHUNK.
+CLAIM_LIMIT = 500
 SENDERS = {Notification.Channel.EMAIL: email.send, Notification.Channel.WEBHOOK: webhooks.send}
 
 
@@ -64,20 +68,18 @@ def dead_holders():
     return claims.watch.dead("notification", lambda: claims.holders_of(queued))
 
 
-def claim_due(now=None, limit=200, token=None):
-    """Claim what the deadline loop hands out (escalation registers it, escalation.apps): rows
-    whose retry time has come after a failed attempt, and rows whose worker died holding them.
-    A first attempt goes with the task its cause queued (a task lost with the broker: the
-    sweep). Returns the ids claimed under `token` (a new one unless given)."""
+def claim_due(now=None, limit=CLAIM_LIMIT, token=None):
+    """Claim what the deadline loop hands out (escalation registers it, escalation.apps): every
+    row whose time has come and that no live worker holds — new rows (their first attempt: no
+    cause queues a task of its own, so a create writes no task row in its transaction and a
+    burst of causes becomes one task for CHUNK rows), rows whose retry time has come after a
+    failed attempt, rows whose worker died holding them. Oldest first. Returns the ids claimed
+    under `token` (a new one unless given)."""
     now = now or timezone.now()
     token = token or claims.new_token()
     dead = dead_holders()
-    wanted = Q(attempts__gt=0) | Q(claimed_holder__in=sorted(dead)) if dead else Q(attempts__gt=0)
     ids = list(
-        due(now, dead)
-        .filter(wanted)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+        due(now, dead).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
     )
     if not ids:
         return []

@@ -42,14 +42,13 @@ def broker():
 
 
 def queue_delivery(notification_ids):
-    """Hand the rows to the workers, CHUNK a task, through django-q's own `async_task`. A
-    broker that is down only delays the mail, because the sweep delivers whatever stays queued.
+    """Hand the rows to the workers, CHUNK a task, through django-q's own `async_task`: what a
+    task's time budget left over (`deliver`), and with synchronous tasks the rows a cause wrote
+    (outbox.queue); the deadline loop hands out everything else. A broker that is down only
+    delays the mail, because the loop and the sweep deliver whatever stays queued.
 
-    On the database broker this runs inside the caller's transaction (outbox.queue), so the
-    task rows commit or roll back with the outbox rows. Outside a transaction django-q's
-    database broker calls close_old_connections(), which closes a connection whose
-    CONN_MAX_AGE is 0 in the middle of the request that queued the mail; in one, its tasks
-    commit or roll back with the caller's."""
+    In a transaction: outside one django-q's database broker calls close_old_connections(),
+    which closes a connection whose CONN_MAX_AGE is 0 in the middle of the caller's work."""
     ids = list(notification_ids)
     one = transaction.atomic(using=Conf.ORM, savepoint=False) if Conf.ORM else nullcontext()
     with one:
@@ -62,6 +61,11 @@ def queue_delivery(notification_ids):
                 save=False,
                 task_name="outbox-deliver",
             )
+
+
+def synchronous():
+    """Whether a "task" runs at once, in the caller (Q_CLUSTER `sync`): no cluster, no loop."""
+    return bool(Conf.SYNC)
 
 
 def tasks_are_rows_in(alias):

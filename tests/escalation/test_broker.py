@@ -79,7 +79,13 @@ def test_an_expired_claim_is_handed_out_again(make_broker, due_firing):
     assert Firing.objects.get(pk=due_firing.pk).claimed_by != "dead-worker"
 
 
+def receipts_sent():
+    """The ticket's receipt went out: only the firing waits for the loop."""
+    Notification.objects.update(status=Notification.Status.SENT)
+
+
 def test_a_due_firing_is_handed_out_before_tasks_queued_earlier(make_broker, due_firing):
+    receipts_sent()
     queue = make_broker()
     queue._next_check = time.monotonic() + 60  # no firing check on the first reads
     for n in range(3):
@@ -101,6 +107,7 @@ def test_a_task_that_cannot_be_queued_lets_its_claim_go_and_the_pusher_lives_on(
 ):
     """Protection: DeadlineMixin._release catches the failed enqueue and lets the claims go.
     Checked: with async_task outside the try again, release_due raised ConnectionError."""
+    receipts_sent()
     queue = make_broker()
 
     def down(package):
@@ -145,6 +152,25 @@ def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
         "notifications.tasks.deliver",
         ([receipt.pk], receipt.claimed_by),
     )
+
+
+def test_a_new_mail_is_queued_by_the_loop_at_once_in_one_task_on_the_ordinary_list(
+    make_broker, make_ticket, customer, teams
+):
+    """Protection: delivery.claim_due hands out rows of their first attempt too (a create
+    queues no task of its own). Checked: with retries only (attempts > 0), nothing was queued."""
+    for n in range(3):
+        make_ticket(customer, team=teams["desk"], subject=f"Printer {n}")
+    receipts = sorted(Notification.objects.values_list("pk", flat=True))
+    queue = make_broker()
+
+    assert queue.release_due() == 3
+    assert queue.firings.queue_size() == 0  # the urgent list is the levels' and pages'
+    [task] = [SignedPackage.loads(p) for _, p in type(queue).stock.dequeue(queue)]
+    assert task["func"] == "notifications.tasks.deliver" and sorted(task["args"][0]) == receipts
+    assert set(Notification.objects.values_list("claimed_by", flat=True)) == {task["args"][1]}
+    queue._next_check, queue._looked = 0, {}
+    assert queue.release_due() == 0  # claimed: handed out once
 
 
 def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row():

@@ -45,8 +45,10 @@ def test_a_failed_mail_is_handed_out_at_its_backoff_time_not_before(row):
     assert delivery.claim_due(retry_at + timedelta(seconds=61)) == [row.pk]
 
 
-def test_a_fresh_row_is_left_to_the_task_its_cause_queued(row):
-    assert delivery.claim_due(timezone.now() + timedelta(seconds=5)) == []
+def test_a_new_row_is_handed_out_at_once_and_once(row):
+    now = timezone.now()
+    assert delivery.claim_due(now) == [row.pk]
+    assert delivery.claim_due(now + timedelta(seconds=1)) == []  # claimed until its task runs
 
 
 def test_a_row_whose_worker_died_is_handed_out_at_once_and_a_live_ones_is_not(row, dead_holders):

@@ -1,4 +1,4 @@
-"""The outbox: idempotent fan-out, preferences, delivery queued with the rows, retries, admin."""
+"""The outbox: idempotent fan-out, preferences, rows left to the deadline loop, retries, admin."""
 
 import contextlib
 import uuid
@@ -157,40 +157,30 @@ def tasks_queued():
     queued += delivery_tasks(OrmQ.objects.exclude(pk__in=earlier).values_list("payload", flat=True))
 
 
-def test_with_the_database_broker_the_task_commits_and_rolls_back_with_the_rows(
-    database_broker, ticket, agent, lead
+@pytest.mark.parametrize("broker", ["database_broker", "redis_broker"])
+def test_a_cause_queues_no_task_its_rows_wait_for_the_deadline_loop(
+    request, broker, ticket, agent, lead, django_capture_on_commit_callbacks
 ):
-    earlier = list(OrmQ.objects.values_list("pk", flat=True))  # the ticket's receipt
+    """No task row in the cause's transaction (on SQLite it was a fifth of a create's time
+    under the write lock) and nothing told on commit: the deadline loop claims the committed
+    rows (delivery.claim_due), once; rolled back, there is nothing to claim."""
+    if broker == "redis_broker" and not redis_answers(REDIS_URL):
+        pytest.skip(f"needs a Redis server at {REDIS_URL}")
+    queue = request.getfixturevalue(broker)
+    waiting = set(Notification.objects.values_list("pk", flat=True))  # the ticket's receipt
 
-    def queued():
-        return delivery_tasks(
-            OrmQ.objects.exclude(pk__in=earlier).values_list("payload", flat=True)
-        )
-
-    with transaction.atomic():
+    with tasks_queued() as queued, django_capture_on_commit_callbacks() as told:
         rows = notify_users("escalated", ticket, [agent, lead], key="firing:with-rows")
-        # Already a row of this transaction: nothing is left to do after commit.
-        assert queued() == [[n.pk for n in rows]]
-        assert not connection.run_on_commit
-
     with contextlib.suppress(RuntimeError), transaction.atomic():
         notify_users("escalated", ticket, [agent], key="firing:rolled-back")
         raise RuntimeError("the change that caused the mail fails")
+
+    assert (queued, told) == ([], [])
+    assert queue is None or queue.queue_size() == 0
     assert not Notification.objects.filter(cause="firing:rolled-back").exists()
-    assert queued() == [[n.pk for n in rows]]
-
-
-def test_with_the_redis_broker_delivery_is_queued_only_when_the_transaction_commits(
-    redis_broker, ticket, agent, lead, django_capture_on_commit_callbacks
-):
-    if not redis_answers(REDIS_URL):
-        pytest.skip(f"needs a Redis server at {REDIS_URL}")
-    with django_capture_on_commit_callbacks(execute=True):
-        rows = notify_users("escalated", ticket, [agent, lead], key="firing:commit")
-        assert redis_broker.queue_size() == 0  # a worker could not find the rows yet
-
-    waiting = redis_broker.connection.lrange(redis_broker.list_key, 0, -1)
-    assert delivery_tasks(waiting) == [[n.pk for n in rows]]
+    claimed = delivery.claim_due()
+    assert sorted(claimed) == sorted(waiting | {row.pk for row in rows})
+    assert delivery.claim_due() == []  # handed out once
 
 
 def test_with_the_redis_broker_a_broker_that_is_down_loses_nothing(
@@ -202,7 +192,7 @@ def test_with_the_redis_broker_a_broker_that_is_down_loses_nothing(
         django_capture_on_commit_callbacks(execute=True),
     ):
         [row] = notify_users("escalated", ticket, [agent], key="firing:broker")
-    assert broker.call_count == 1  # told on commit, and its failure undid nothing
+    assert broker.call_count == 0  # the cause never waits for the broker
 
     assert delivery.sweep() >= 1
     row.refresh_from_db()
@@ -210,18 +200,18 @@ def test_with_the_redis_broker_a_broker_that_is_down_loses_nothing(
 
 
 @pytest.mark.parametrize("returning", [True, False], ids=["RETURNING", "SQLite before 3.35"])
-def test_a_cause_handled_again_writes_and_queues_only_the_rows_it_lacks(
-    ticket, agent, lead, django_capture_on_commit_callbacks, monkeypatch, returning
+def test_a_cause_handled_again_writes_only_the_rows_it_lacks(
+    ticket, agent, lead, monkeypatch, returning
 ):
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returning)
     [first] = notify_users("escalated", ticket, [agent], key="firing:twice")
     again = UserNotice("escalated", ticket, [agent, lead], key="firing:twice")
-    with tasks_queued() as queued, django_capture_on_commit_callbacks(execute=True):
-        ids = notify_many([again], new_cause=True, ids_only=True)
+
+    ids = notify_many([again], new_cause=True, ids_only=True)
 
     [added] = Notification.objects.filter(cause="firing:twice").exclude(pk=first.pk)
     assert (added.recipient, ids) == (lead, [added.pk])
-    assert queued == [[added.pk]]
+    assert Notification.objects.filter(cause="firing:twice").count() == 2
 
 
 def test_retries_back_off_over_more_than_an_hour_before_giving_up(settings):
@@ -269,12 +259,25 @@ def test_admin_lists_the_outbox_by_status_and_retries_failed_rows(
     assert failed.body == "" and f"{ticket.reference} was escalated to" in detail.text
     assert 'name="body"' not in detail.text  # shown, not editable
 
-    with tasks_queued() as queued, django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/admin/notifications/notification/",
-            {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]},
-        )
+    Notification.objects.exclude(pk__in=[failed.pk, sent.pk]).delete()  # the receipt
+    client.post(
+        "/admin/notifications/notification/",
+        {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]},
+    )
     failed.refresh_from_db()
     sent.refresh_from_db()
     assert (failed.status, failed.attempts, sent.status) == ("queued", 0, "sent")
-    assert queued == [[failed.pk]]
+    assert delivery.claim_due() == [failed.pk]  # the next look of the deadline loop
+
+
+def test_with_synchronous_tasks_the_rows_are_delivered_on_commit(
+    ticket, agent, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Q_CLUSTER `sync` runs no cluster, so no deadline loop: the rows go out on commit."""
+    monkeypatch.setattr(Conf, "SYNC", True)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        [row] = notify_users("escalated", ticket, [agent], key="firing:sync")
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert [message.to for message in mailoutbox] == [[agent.email]]
