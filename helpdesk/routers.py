@@ -12,7 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 
 CACHE_DATABASE = "cache"
-CACHE_MODEL = ("helpdesk", "cacheentry")
+CACHE_MODEL = "helpdesk.cacheentry"  # Model._meta.label_lower
 
 
 def companion_path(name):
@@ -30,16 +30,15 @@ def cache_database():
 
 
 class CacheRouter:
-    """Routes the cache's table, and nothing else, to the cache database."""
+    """Routes the cache's table, and nothing else, to the cache database. Installed only when
+    settings define that database: Django asks every router about every query."""
 
     def db_for_read(self, model, **hints):
-        if (model._meta.app_label, model._meta.model_name) == CACHE_MODEL:
-            return cache_database()
-        return None
+        return CACHE_DATABASE if model._meta.label_lower == CACHE_MODEL else None
 
     db_for_write = db_for_read
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         if db != CACHE_DATABASE:
             return None
-        return (app_label, model_name) == CACHE_MODEL
+        return f"{app_label}.{model_name}" == CACHE_MODEL

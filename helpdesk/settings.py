@@ -476,7 +476,7 @@ if CACHES["default"]["BACKEND"] == "helpdesk.cache.DatabaseCache" and (
         "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
         "TEST": {"NAME": companion_path(DATABASES["default"]["TEST"]["NAME"])},
     }
-DATABASE_ROUTERS = ["helpdesk.routers.CacheRouter"]
+    DATABASE_ROUTERS = ["helpdesk.routers.CacheRouter"]
 
 # How many web processes serve: gunicorn's own default, and exported by gunicorn.conf.py from
 # its -w. More than one with a cache each keeps alone would multiply every limit.
