@@ -133,6 +133,12 @@ def test_a_stuck_holder_gives_database_is_locked_after_the_timeout(holder, monke
     holder.stdout.readline()
     with transaction.atomic():
         Group.objects.create(name="after the holder")
+    # The abandoned wait may still be blocked here (this transaction can take the lock before
+    # its thread wakes): it gets the lock once this one lets go, and must let go in its turn.
+    for waiter in threading.enumerate():
+        if waiter.name == "sqlite-writer-lock":
+            waiter.join(5)
+            assert not waiter.is_alive()
     assert lock_is_free()  # the abandoned wait let go of the lock it got in the end
 
 
