@@ -1,9 +1,14 @@
 """How fast are tickets opened, in-process and through a real server under load?
 
 Both systems get a fresh temporary SQLite database: Tierdesk migrated and seeded with
-`manage.py seed_demo` (customer `alice` with an API token), django-helpdesk 2.6.1 through
-bench/peer/peer_create.py (its own virtualenv; staff `dana` with a token, since its API is for
-staff only). Then, for each system, interleaved over `--rounds`:
+`manage.py seed_demo`, then `--customers` customers with an API token each (`alice` and
+`bench-customer-<n>`), whose creates take turns, as a flood's many customers write in;
+django-helpdesk 2.6.1 through bench/peer/peer_create.py (its own virtualenv; staff `dana` with
+a token, since its API is for staff only, and it throttles nothing). `--customers 1` opens
+every ticket as `alice`, as this script did until 2026-12-07: her throttles' history then
+holds every request of the last minute (thousands, each read and written whole by every
+request), which no customer could reach under TICKET_CREATE_RATE. Then, for each system,
+interleaved over `--rounds`:
 
 * in-process: `--creates` POSTs to /api/tickets/ in a row through Django's test client,
   with the queries each costs;
@@ -18,12 +23,14 @@ staff only). Then, for each system, interleaved over `--rounds`:
 
 Prints one table and saves bench/results/create_load-<stamp>.json/.md. Usage:
     python bench/create_load.py [--seconds 20] [--connections 8] [--workers 2]
-        [--creates 300] [--rounds 2] [--conn-max-age S] [--no-peer] [--profile]
+        [--creates 300] [--rounds 2] [--customers 100] [--conn-max-age S] [--no-peer]
+        [--profile]
 """
 
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -63,25 +70,39 @@ def our_env(db, conn_max_age):
         PYTHONPATH=str(ROOT),
         LOG_LEVEL="WARNING",
         ALLOWED_HOSTS="localhost,127.0.0.1",
-        API_THROTTLE_USER="100000000/min",  # the default 1,200/min would cap the run at 20/s
-        TICKET_CREATE_RATE="100000000/min",  # one customer opens every ticket of the run
+        # The defaults (1,200/min, 10/hour a customer) would cap the run: each customer here
+        # opens a hundred tickets a minute or more.
+        API_THROTTLE_USER="100000000/min",
+        TICKET_CREATE_RATE="100000000/min",
     )
     return env
 
 
-def our_setup(env):
+def our_setup(env, customers=1):
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    return run([sys.executable, __file__, "--child", "setup"], env, prefix="SETUP ")
+    child = [sys.executable, __file__, "--child", "setup", "--customers", str(customers)]
+    return run(child, env, prefix="SETUP ")
 
 
-def child_setup():
+def customer_names(customers):
+    return ["alice"] + [f"bench-customer-{n}" for n in range(1, customers)]
+
+
+def child_setup(customers):
+    """The customers (plain accounts, as the portal's sign-up makes them) and their tokens."""
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="alice"))
-    print("SETUP " + json.dumps({"token": token.key}), flush=True)
+    users = get_user_model().objects
+    tokens = []
+    for name in customer_names(customers):
+        user = users.filter(username=name).first()
+        if user is None:
+            user = users.create_user(name, f"{name}@example.com", "bench-password")
+        tokens.append(Token.objects.get_or_create(user=user)[0].key)
+    print("SETUP " + json.dumps({"token": tokens[0], "tokens": tokens}), flush=True)
 
 
 class QueryCounter:
@@ -93,18 +114,25 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def child_inprocess(creates, profile):
-    """`creates` POSTs in a row (after 5 untimed ones), as peer_create.py's `inprocess`."""
+def child_inprocess(creates, profile, customers):
+    """`creates` POSTs in a row (after 5 untimed ones), as peer_create.py's `inprocess`, the
+    customers taking turns."""
     from django.db import connections
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.get(user__username="alice").key
-    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token}")
+    names = customer_names(customers)
+    keys = dict(Token.objects.filter(user__username__in=names).values_list("user__username", "key"))
+    # One client (a test client's first request builds Django's handler and middleware), each
+    # request with its customer's token.
+    client = Client(HTTP_HOST="localhost")
+    turns = itertools.cycle([f"Token {keys[name]}" for name in names])
     body = json.dumps(BODY)
 
     def post():
-        response = client.post("/api/tickets/", body, content_type="application/json")
+        response = client.post(
+            "/api/tickets/", body, content_type="application/json", HTTP_AUTHORIZATION=next(turns)
+        )
         assert response.status_code == 201, (response.status_code, response.content[:500])
 
     for _ in range(5):
@@ -361,18 +389,24 @@ def report(ours, peer, args):
     return "\n".join(lines)
 
 
-def interleaved(args, env, ours_token, peer_db, peer):
+def interleaved(args, env, ours_tokens, peer_db, peer):
     """`args.rounds` rounds, each: peer in-process, ours in-process, peer served, ours served."""
     from peer_create import ticket_body
 
+    turns = itertools.cycle(ours_tokens)
+
     def ours_request(k, n):
-        return http_post(OURS_PORT, ours_token, {**BODY, "subject": f"{BODY['subject']} {k}/{n}"})
+        body = {**BODY, "subject": f"{BODY['subject']} {k}/{n}"}
+        return http_post(OURS_PORT, next(turns), body)
 
     def peer_request(k, n):
         return http_post(PEER_PORT, peer["token"], ticket_body(f"{k}/{n}", peer["queue"]))
 
     runs = {name: {"inprocess": [], "served": []} for name in ("tierdesk", "django_helpdesk")}
-    ours_cmd = [sys.executable, __file__, "--child", "inprocess", "--creates", str(args.creates)]
+    ours_cmd = [
+        *[sys.executable, __file__, "--child", "inprocess"],
+        *["--creates", str(args.creates), "--customers", str(args.customers)],
+    ]
     peer_cmd = [sys.executable, str(PEER), "inprocess", "--db", peer_db, "-n", str(args.creates)]
     for round_ in range(args.rounds):
         profile = ["--profile"] if args.profile and round_ == 0 else []
@@ -411,6 +445,12 @@ def main():
     parser.add_argument("--creates", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
+        "--customers",
+        type=int,
+        default=100,
+        help="customers whose creates take turns (1: alice opens every ticket)",
+    )
+    parser.add_argument(
         "--conn-max-age",
         type=int,
         help="CONN_MAX_AGE for both servers (default: each as it ships, Tierdesk's SQLite "
@@ -425,8 +465,8 @@ def main():
 
         django.setup()
         if args.child == "setup":
-            return child_setup()
-        return child_inprocess(args.creates, args.profile)
+            return child_setup(args.customers)
+        return child_inprocess(args.creates, args.profile, args.customers)
 
     tmp = tempfile.TemporaryDirectory(prefix="tierdesk_create_load_")
     ours_db, peer_db = f"{tmp.name}/tierdesk.sqlite3", f"{tmp.name}/peer.sqlite3"
@@ -437,11 +477,11 @@ def main():
         "args": vars(args),
     }
     with tmp:
-        ours_token = our_setup(env)["token"]
+        ours_tokens = our_setup(env, args.customers)["tokens"]
         peer = None
         if not args.no_peer:
             peer = run([sys.executable, str(PEER), "setup", "--db", peer_db], None, "SETUP ")
-        runs = interleaved(args, env, ours_token, peer_db, peer)
+        runs = interleaved(args, env, ours_tokens, peer_db, peer)
     ours = summary(runs["tierdesk"]["inprocess"], runs["tierdesk"]["served"])
     theirs = None
     if peer:
