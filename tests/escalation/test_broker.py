@@ -48,6 +48,13 @@ def queued_tasks(task_set, func):
     return [t for t in tasks if t["func"] == func]
 
 
+def ordinary_tasks(queue):
+    """The tasks waiting on `queue`'s ordinary list, taken by a stock broker of its kind (its
+    public dequeue: the deadline broker's own would look for due work first)."""
+    taken = queue.stock(list_key=queue.name).dequeue() or []
+    return [SignedPackage.loads(payload) for _, payload in taken]
+
+
 def fire_tasks(task_set):
     return queued_tasks(task_set, "escalation.tasks.fire_firings")
 
@@ -146,7 +153,7 @@ def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
     queue._next_check, queue._looked = 0, {}
     assert queue.release_due() == 1
     assert queue.firings.queue_size() == 0  # the urgent list is the levels' and pages'
-    [task] = [SignedPackage.loads(p) for _, p in type(queue).stock.dequeue(queue)]
+    [task] = ordinary_tasks(queue)
     receipt.refresh_from_db()
     assert (task["func"], task["args"]) == (
         "notifications.tasks.deliver",
@@ -166,7 +173,7 @@ def test_a_new_mail_is_queued_by_the_loop_at_once_in_one_task_on_the_ordinary_li
 
     assert queue.release_due() == 3
     assert queue.firings.queue_size() == 0  # the urgent list is the levels' and pages'
-    [task] = [SignedPackage.loads(p) for _, p in type(queue).stock.dequeue(queue)]
+    [task] = ordinary_tasks(queue)
     assert task["func"] == "notifications.tasks.deliver" and sorted(task["args"][0]) == receipts
     assert set(Notification.objects.values_list("claimed_by", flat=True)) == {task["args"][1]}
     queue._next_check, queue._looked = 0, {}
