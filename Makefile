@@ -7,7 +7,11 @@ MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/tierdesk
 PYTEST_WORKERS ?= 2
 # The PostgreSQL pass waits on the server and on the processes its tests start for much of its
-# time, so a third worker fills the two cores; worksteal evens out the long tests at the end.
+# time, so a third worker fills the two cores.
+# `--dist load`: each worker takes the next tests of the sorted collection as it frees up, so
+# none runs a test that rolls back after one that committed (and flushed the database at its
+# end, tests/conftest.py). worksteal let an idle worker take the end of another's share: rolling
+# back tests run after its committing ones found the migrations' groups gone (CI, 2026-12-07).
 PG_TEST_WORKERS ?= 3
 
 .DEFAULT_GOAL := help
@@ -63,12 +67,12 @@ test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and
 
 test-sqlite: install ## The suite on the embedded default (SQLite)
 	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=test-secret DEBUG=false \
-		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -q
+		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load -q
 
 test-postgres: install ## The suite's database tests on PostgreSQL (skipped with a reason when none is reachable)
 	@if $(PY) -m helpdesk.probe postgres "$(PG_TEST_URL)"; then \
 		env -u REDIS_URL SECRET_KEY=test-secret DEBUG=false DATABASE_URL=$(PG_TEST_URL) \
-			$(VENV)/bin/pytest -n $(PG_TEST_WORKERS) --dist worksteal -q -m "not browser"; \
+			$(VENV)/bin/pytest -n $(PG_TEST_WORKERS) --dist load -q -m "not browser"; \
 	else echo "SKIPPED: PostgreSQL suite — no server answers at $(PG_TEST_URL)"; fi
 
 bench: install ## Every benchmark beside django-helpdesk 2.6.1, then one table (bench/results/, docs/benchmarks.md)

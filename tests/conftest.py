@@ -188,11 +188,12 @@ def runs_long(item):
 
 
 def start_the_long_tests_first(items):
-    """xdist's worksteal hands each worker a contiguous share of the collection, and an idle
-    worker steals the end of another's share: a long test late in a share runs last, alone,
-    while the other workers wait. Within Django's order (pytest-django sorts the tests that
-    roll back, then those that commit, then those without a database), the long ones go
-    first, so the short ones fill in around them."""
+    """xdist (`--dist load`, Makefile) hands out the collection in its order, each worker
+    taking the next tests as it frees up: a long test late in the order starts last and runs
+    alone while the other workers wait. Within Django's order (pytest-django sorts the tests
+    that roll back, then those that commit, then those without a database; a worker must never
+    run one that rolls back after one that committed, which leaves the database flushed), the
+    long ones go first, so the short ones fill in around them."""
     items.sort(key=lambda item: (django_order(item), not runs_long(item)))
 
 
@@ -292,8 +293,8 @@ def assert_statements():
 def one_test_per_redis_db(request):
     """A module that names its own Redis database (`REDIS_URL = "redis://…/N"`: its tests
     flush it, or read its lists) holds that database for each of its tests, on a file lock
-    every process of this machine shares: the xdist workers of a run (worksteal may hand two
-    tests of one module to two workers at once), and any other run beside it."""
+    every process of this machine shares: the xdist workers of a run (two tests of one module
+    may run on two workers at once), and any other run beside it."""
     url = getattr(request.module, "REDIS_URL", None)
     if not url:
         yield
