@@ -196,16 +196,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Kept open: closing the last connection to a WAL file checkpoints and syncs it, and a new
     # one replays the PRAGMAs; per request that cost ~2 ms CPU per ticket created.
     DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
-    # temp_store=MEMORY: SQLite's temporary files are kept in memory: statement journals (a
-    # ticket's INSERT needs one, its reference trigger changing the row again), and sorts and
-    # UNIONs too large for the page cache. As files they were created and unlinked in /var/tmp
-    # by a third of the API creates, inside the transaction, the write lock held
-    # (docs/benchmarks.md, "Thirteenth pass").
+    # temp_store=MEMORY: statement journals and big sorts stay out of /var/tmp (operations.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-            ),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA temp_store=MEMORY;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
