@@ -6,14 +6,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django_q.conf import Conf
-from django_q.signing import SignedPackage
-from django_q.tasks import async_task
 
 from escalation import broker as deadline
 from escalation.models import Firing
 from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
 from notifications.models import Notification
+from tests.tasklog import TaskLog
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -42,46 +41,44 @@ def make_broker(request, monkeypatch):
     return broker_factory(request.param, monkeypatch, REDIS_URL, "deadline-test")
 
 
-def queued_tasks(task_set, func):
-    """The tasks of `func` among a broker's dequeued (id, payload) pairs."""
-    tasks = [SignedPackage.loads(payload) for _, payload in task_set or []]
-    return [t for t in tasks if t["func"] == func]
+@pytest.fixture
+def task_log(monkeypatch):
+    return TaskLog(monkeypatch)
 
 
-def ordinary_tasks(queue):
+def ordinary_tasks(task_log, queue):
     """The tasks waiting on `queue`'s ordinary list, taken by a stock broker of its kind (its
     public dequeue: the deadline broker's own would look for due work first)."""
-    taken = queue.stock(list_key=queue.name).dequeue() or []
-    return [SignedPackage.loads(payload) for _, payload in taken]
+    return task_log.taken(queue.stock(list_key=queue.name).dequeue())
 
 
-def fire_tasks(task_set):
-    return queued_tasks(task_set, "escalation.tasks.fire_firings")
+def fire_tasks(task_log, task_set):
+    return task_log.taken(task_set, "escalation.tasks.fire_firings")
 
 
-def test_a_due_firing_is_claimed_and_handed_out_as_a_task(make_broker, due_firing):
+def test_a_due_firing_is_claimed_and_handed_out_as_a_task(make_broker, due_firing, task_log):
     queue = make_broker()
-    tasks = fire_tasks(queue.dequeue())
+    tasks = fire_tasks(task_log, queue.dequeue())
     due_firing.refresh_from_db()
     # The task carries the claim's token, which the worker that runs it adopts.
     assert [t["args"] for t in tasks] == [([due_firing.pk], due_firing.claimed_by)]
     assert due_firing.state == "claimed" and due_firing.claimed_until > timezone.now()
     # Another pusher (or the next loop) does not hand the same firing out again.
     queue._next_check = 0
-    assert fire_tasks(queue.dequeue()) == []
+    assert fire_tasks(task_log, queue.dequeue()) == []
 
 
-def test_nothing_is_handed_out_before_it_is_due(make_broker, due_firing):
+def test_nothing_is_handed_out_before_it_is_due(make_broker, due_firing, task_log):
     Firing.objects.filter(pk=due_firing.pk).update(due_at=timezone.now() + timedelta(hours=1))
-    assert fire_tasks(make_broker().dequeue()) == []
+    assert fire_tasks(task_log, make_broker().dequeue()) == []
     assert Firing.objects.get(pk=due_firing.pk).state == "pending"
 
 
-def test_an_expired_claim_is_handed_out_again(make_broker, due_firing):
+def test_an_expired_claim_is_handed_out_again(make_broker, due_firing, task_log):
     Firing.objects.filter(pk=due_firing.pk).update(
         state="claimed", claimed_by="dead-worker", claimed_until=timezone.now() - timedelta(1)
     )
-    tasks = fire_tasks(make_broker().dequeue())
+    tasks = fire_tasks(task_log, make_broker().dequeue())
     assert [t["args"][0] for t in tasks] == [[due_firing.pk]]
     assert Firing.objects.get(pk=due_firing.pk).claimed_by != "dead-worker"
 
@@ -91,26 +88,26 @@ def receipts_sent():
     Notification.objects.update(status=Notification.Status.SENT)
 
 
-def test_a_due_firing_is_handed_out_before_tasks_queued_earlier(make_broker, due_firing):
+def test_a_due_firing_is_handed_out_before_tasks_queued_earlier(make_broker, due_firing, task_log):
     receipts_sent()
     queue = make_broker()
     queue._next_check = time.monotonic() + 60  # no firing check on the first reads
     for n in range(3):
-        async_task("math.floor", n, broker=queue, save=False)
+        task_log.async_task("math.floor", n, broker=queue, save=False)
     queue._next_check = 0
 
-    first = [SignedPackage.loads(payload)["func"] for _, payload in queue.dequeue()]
+    first = [task_log.read(payload)["func"] for _, payload in queue.dequeue()]
 
     assert first == ["escalation.tasks.fire_firings"]
     assert queue.queue_size() == 3  # the mail and other tasks wait their turn, none lost
     later = []
     while len(later) < 3:
-        later += [SignedPackage.loads(payload)["func"] for _, payload in queue.dequeue() or []]
+        later += [task_log.read(payload)["func"] for _, payload in queue.dequeue() or []]
     assert later == ["math.floor"] * 3
 
 
 def test_a_task_that_cannot_be_queued_lets_its_claim_go_and_the_pusher_lives_on(
-    make_broker, due_firing, caplog
+    make_broker, due_firing, caplog, task_log
 ):
     """Protection: DeadlineMixin._release catches the failed enqueue and lets the claims go.
     Checked: with async_task outside the try again, release_due raised ConnectionError."""
@@ -132,11 +129,11 @@ def test_a_task_that_cannot_be_queued_lets_its_claim_go_and_the_pusher_lives_on(
 
     del queue.firings.enqueue  # the broker is back: the next check queues it
     queue._next_check = 0
-    assert [t["args"][0] for t in fire_tasks(queue.dequeue())] == [[due_firing.pk]]
+    assert [t["args"][0] for t in fire_tasks(task_log, queue.dequeue())] == [[due_firing.pk]]
 
 
 def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
-    make_broker, make_ticket, customer, teams
+    make_broker, make_ticket, customer, teams, task_log
 ):
     """Protection: escalation.apps registers delivery.claim_due with the deadline loop.
     Checked: without that registration the retry was not queued (only the minute sweep sent it)."""
@@ -153,7 +150,7 @@ def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
     queue._next_check, queue._looked = 0, {}
     assert queue.release_due() == 1
     assert queue.firings.queue_size() == 0  # the urgent list is the levels' and pages'
-    [task] = ordinary_tasks(queue)
+    [task] = ordinary_tasks(task_log, queue)
     receipt.refresh_from_db()
     assert (task["func"], task["args"]) == (
         "notifications.tasks.deliver",
@@ -162,7 +159,7 @@ def test_a_failed_mail_is_queued_again_at_its_retry_time_on_the_ordinary_list(
 
 
 def test_a_new_mail_is_queued_by_the_loop_at_once_in_one_task_on_the_ordinary_list(
-    make_broker, make_ticket, customer, teams
+    make_broker, make_ticket, customer, teams, task_log
 ):
     """Protection: delivery.claim_due hands out rows of their first attempt too (a create
     queues no task of its own). Checked: with retries only (attempts > 0), nothing was queued."""
@@ -173,14 +170,14 @@ def test_a_new_mail_is_queued_by_the_loop_at_once_in_one_task_on_the_ordinary_li
 
     assert queue.release_due() == 3
     assert queue.firings.queue_size() == 0  # the urgent list is the levels' and pages'
-    [task] = ordinary_tasks(queue)
+    [task] = ordinary_tasks(task_log, queue)
     assert task["func"] == "notifications.tasks.deliver" and sorted(task["args"][0]) == receipts
     assert set(Notification.objects.values_list("claimed_by", flat=True)) == {task["args"][1]}
     queue._next_check, queue._looked = 0, {}
     assert queue.release_due() == 0  # claimed: handed out once
 
 
-def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row():
+def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row(task_log):
     """OrmDeadlineBroker queues as django-q's own ORM broker does: the list's key, the signed
     package, locked until now; its id is the row's; the stock broker hands it out; it rolls back
     with the transaction that queued it."""
@@ -190,12 +187,16 @@ def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row():
 
     queue = deadline.OrmDeadlineBroker(list_key="enqueue-test")
     before = timezone.now()
-    task_id = async_task("math.floor", 2.5, broker=queue, save=False, task_name="floor")
+    task_id = task_log.async_task("math.floor", 2.5, broker=queue, save=False, task_name="floor")
     [row] = OrmQ.objects.filter(key="enqueue-test")
     assert before <= row.lock <= timezone.now()
-    assert SignedPackage.loads(row.payload)["id"] == task_id
-    pack = SignedPackage.loads(row.payload)
-    assert (pack["func"], pack["args"], pack["name"]) == ("math.floor", (2.5,), "floor")
+    pack = task_log.read(row.payload)  # the package django-q made of this call
+    assert (pack["id"], pack["func"], pack["args"], pack["name"]) == (
+        task_id,
+        "math.floor",
+        (2.5,),
+        "floor",
+    )
     assert queue.enqueue("package") == OrmQ.objects.get(payload="package").pk
     handed = ORM(list_key="enqueue-test").dequeue()  # in no particular order
     assert sorted(p for _, p in handed) == sorted([row.payload, "package"])

@@ -11,8 +11,6 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.conf import Conf
-from django_q.models import OrmQ
-from django_q.signing import SignedPackage
 
 from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
@@ -21,6 +19,7 @@ from notifications import delivery
 from notifications.models import Notification, NotificationPreference, Webhook
 from notifications.outbox import UserNotice, notify_many, notify_users, notify_webhooks
 from tests.mails import deliver
+from tests.tasklog import TaskLog
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
 
@@ -144,22 +143,9 @@ def test_fan_out_to_a_twenty_member_team_costs_the_same_queries_as_to_two(
         )
 
 
-def delivery_tasks(payloads):
-    tasks = [SignedPackage.loads(payload) for payload in payloads]
-    return [t["args"][0] for t in tasks if t["func"] == "notifications.tasks.deliver"]
-
-
-@contextlib.contextmanager
-def tasks_queued():
-    """The ids of each delivery task queued in the block (the database broker's rows)."""
-    earlier, queued = list(OrmQ.objects.values_list("pk", flat=True)), []
-    yield queued
-    queued += delivery_tasks(OrmQ.objects.exclude(pk__in=earlier).values_list("payload", flat=True))
-
-
 @pytest.mark.parametrize("broker", ["database_broker", "redis_broker"])
 def test_a_cause_queues_no_task_its_rows_wait_for_the_deadline_loop(
-    request, broker, ticket, agent, lead, django_capture_on_commit_callbacks
+    request, broker, ticket, agent, lead, django_capture_on_commit_callbacks, monkeypatch
 ):
     """No task row in the cause's transaction (on SQLite it was a fifth of a create's time
     under the write lock) and nothing told on commit: the deadline loop claims the committed
@@ -169,13 +155,14 @@ def test_a_cause_queues_no_task_its_rows_wait_for_the_deadline_loop(
     queue = request.getfixturevalue(broker)
     waiting = set(Notification.objects.values_list("pk", flat=True))  # the ticket's receipt
 
-    with tasks_queued() as queued, django_capture_on_commit_callbacks() as told:
+    queued = TaskLog(monkeypatch)
+    with django_capture_on_commit_callbacks() as told:
         rows = notify_users("escalated", ticket, [agent, lead], key="firing:with-rows")
     with contextlib.suppress(RuntimeError), transaction.atomic():
         notify_users("escalated", ticket, [agent], key="firing:rolled-back")
         raise RuntimeError("the change that caused the mail fails")
 
-    assert (queued, told) == ([], [])
+    assert (queued.calls, told) == ([], [])
     assert queue is None or queue.queue_size() == 0
     assert not Notification.objects.filter(cause="firing:rolled-back").exists()
     claimed = delivery.claim_due()
