@@ -22,6 +22,7 @@ from dbtools import claims
 from helpdesk import cache as shared_cache
 from helpdesk import routers
 from incidents.models import Membership, Team, Ticket
+from tests.tasklog import TaskLog
 
 _usernames = itertools.count(1)
 
@@ -143,6 +144,12 @@ def tier2_agent(make_user, teams):
 @pytest.fixture
 def supervisor(make_user):
     return make_user("sue", role="supervisor")
+
+
+@pytest.fixture
+def task_log(monkeypatch):
+    """What our code queued on django-q, readable by payload (tests/tasklog.py)."""
+    return TaskLog(monkeypatch)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from escalation.models import Firing
 from escalation.redis_broker import RedisDeadlineBroker
 from helpdesk.probe import redis as redis_answers
 from notifications.models import Notification
-from tests.tasklog import TaskLog
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -39,11 +38,6 @@ def broker_factory(kind, monkeypatch, redis_url, list_key):
 @pytest.fixture(params=["orm", "redis"])
 def make_broker(request, monkeypatch):
     return broker_factory(request.param, monkeypatch, REDIS_URL, "deadline-test")
-
-
-@pytest.fixture
-def task_log(monkeypatch):
-    return TaskLog(monkeypatch)
 
 
 def ordinary_tasks(task_log, queue):

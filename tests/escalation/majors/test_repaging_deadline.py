@@ -12,7 +12,7 @@ from escalation.majors.models import Party
 from escalation.majors.repaging import claim_due, following, repage, repage_due
 from notifications.models import Notification
 
-from ..test_broker import broker_factory, queued_tasks
+from ..test_broker import broker_factory
 from .conftest import DECLARED
 from .conftest import declare_sev1 as declare
 
@@ -101,20 +101,20 @@ def make_broker(request, monkeypatch):
     return broker_factory(request.param, monkeypatch, REDIS_URL, "repage-test")
 
 
-def repage_tasks(task_set):
-    return queued_tasks(task_set, "escalation.majors.tasks.repage")
+def repage_tasks(task_log, task_set):
+    return task_log.taken(task_set, "escalation.majors.tasks.repage")
 
 
-def test_a_broker_hands_out_a_due_party_on_the_urgent_list(make_broker, cast, teams):
+def test_a_broker_hands_out_a_due_party_on_the_urgent_list(make_broker, cast, teams, task_log):
     incident = declare(cast, teams, at=timezone.now() - 6 * MIN)
     Party.objects.filter(incident=incident).exclude(team=teams["apps"]).update(
         next_page_at=timezone.now() + MIN
     )
     queue = make_broker()
 
-    tasks = repage_tasks(queue.dequeue())
+    tasks = repage_tasks(task_log, queue.dequeue())
 
     apps = incident.parties.get(team=teams["apps"])
     assert [t["args"] for t in tasks] == [([apps.pk], apps.claimed_by)]  # the claim's token
     queue._next_check = 0
-    assert repage_tasks(queue.dequeue()) == []  # claimed: not handed out twice
+    assert repage_tasks(task_log, queue.dequeue()) == []  # claimed: not handed out twice
