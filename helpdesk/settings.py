@@ -483,10 +483,10 @@ if CACHES["default"]["BACKEND"] == "helpdesk.cache.DatabaseCache" and (
 # How many web processes serve: gunicorn's own default, and exported by gunicorn.conf.py from
 # its -w. More than one with a cache each keeps alone would multiply every limit.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
-# Load shedding (helpdesk/shedding.py, docs/operations.md): a request is answered 503 with
-# Retry-After when more than SHED_BACKLOG connections wait for a worker of this server (0: never
-# for that), or when a proxy's X-Request-Start says it queued longer than SHED_QUEUE_MS (0: off).
+# Load shedding (helpdesk/shedding.py, docs/operations.md): 503 + Retry-After when more than
+# SHED_BACKLOG wait on a worker for SHED_STANDING_MS, or X-Request-Start is over SHED_QUEUE_MS old.
 SHED_BACKLOG = env.int("SHED_BACKLOG", default=8 * WEB_CONCURRENCY)
+SHED_STANDING_MS = env.int("SHED_STANDING_MS", default=100)
 SHED_QUEUE_MS = env.int("SHED_QUEUE_MS", default=2000)
 SHED_RETRY_AFTER = env.int("SHED_RETRY_AFTER", default=2)
 if WEB_CONCURRENCY > 1 and CACHES["default"]["BACKEND"].endswith(".LocMemCache"):

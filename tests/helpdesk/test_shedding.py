@@ -55,7 +55,7 @@ def test_backlog_is_the_accept_queue_of_the_watched_sockets(waiting):
 def test_a_saturated_server_sheds_api_requests_with_retry_after_and_does_no_work(
     client, db, settings, waiting
 ):
-    settings.SHED_BACKLOG, settings.SHED_RETRY_AFTER = 3, 2
+    settings.SHED_BACKLOG, settings.SHED_RETRY_AFTER, settings.SHED_STANDING_MS = 3, 2, 0
     waiting(5)
     body = {"subject": "VPN", "description": "drops"}
     response = client.post("/api/tickets/", body, content_type="application/json")
@@ -76,7 +76,7 @@ def test_a_saturated_server_sheds_api_requests_with_retry_after_and_does_no_work
 
 
 def test_healthz_is_never_shed(client, db, settings, waiting):
-    settings.SHED_BACKLOG = 1
+    settings.SHED_BACKLOG, settings.SHED_STANDING_MS = 1, 0
     waiting(5)
     response = client.get("/healthz")
     assert response.status_code == 200  # the health report itself, healthy
@@ -91,6 +91,26 @@ def test_below_the_limit_requests_are_served(client, db, settings, waiting):
     assert response.status_code == 401  # reached the view: no token
     settings.SHED_BACKLOG = 0  # 0: the accept queue never sheds
     assert client.get("/api/tickets/").status_code == 401
+
+
+def test_a_burst_is_served_and_a_queue_that_stands_is_shed(settings, waiting):
+    """Protection: shedding.standing. Checked: with `waiting > limit` alone, the burst's
+    first request (tick 10.0) was shed."""
+    settings.SHED_BACKLOG, settings.SHED_STANDING_MS = 3, 100
+    listener = waiting(5)
+    request = RequestFactory().get("/api/tickets/")
+    assert not shedding.overloaded(request, tick=10.0)  # above the limit: a burst, so far
+    assert not shedding.overloaded(request, tick=10.05)
+    assert shedding.overloaded(request, tick=10.25) == "5 requests waiting for a worker"
+    assert shedding.overloaded(request, tick=12.0)  # it stands: every request is shed
+    settings.SHED_BACKLOG = 5  # a reading at the limit: the queue drained, start over
+    assert not shedding.overloaded(request, tick=12.1)
+    settings.SHED_BACKLOG = 3
+    assert not shedding.overloaded(request, tick=12.2)
+    assert shedding.overloaded(request, tick=12.3)
+    settings.SHED_STANDING_MS = 0  # 0: shed at the first reading above
+    shedding.watch([listener])  # a new worker: no reading yet
+    assert shedding.overloaded(request, tick=13.0)
 
 
 NOW = 1_765_000_000.0  # December 2025, in seconds since the epoch
@@ -154,7 +174,7 @@ def test_only_web_processes_get_the_statement_timeout(web):
 
 
 def test_a_shed_request_is_not_logged_as_an_error(client, db, settings, waiting):
-    settings.SHED_BACKLOG = 1
+    settings.SHED_BACKLOG, settings.SHED_STANDING_MS = 1, 0
     waiting(5)
     seen = []
     handler = logging.Handler()
