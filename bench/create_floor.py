@@ -1,7 +1,7 @@
 """The framework's floor for bench/create_load.py: how fast can Django + DRF open anything?
 
 A minimal project in this file: one model (a subject, a description, an owner, a timestamp),
-DRF token authentication, a `CreateAPIView` with a `ModelSerializer`, one middleware, SQLite in
+DRF token authentication, a `ListCreateAPIView` with a `ModelSerializer`, one middleware, SQLite in
 WAL mode with the options Tierdesk uses, and connections kept as Tierdesk ships them for SQLite
 (`CONN_MAX_AGE` 600 with health checks; Django's plain sqlite3 backend, not Tierdesk's
 `dbtools.sqlite3`, which bench may not import). `POST /api/notes/` inserts one row and
@@ -44,6 +44,23 @@ RESULTS = ROOT / "bench" / "results"
 BODY = {"subject": "VPN drops every few minutes", "description": "Since."}
 
 
+def database(db):
+    """SQLite in WAL mode with Tierdesk's options, or PostgreSQL for a `postgres://` URL
+    (bench/flood_floor.py, beside the flood's stack); connections kept as Tierdesk keeps them
+    (the test client never closes them, so this only matters served)."""
+    kept = {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
+    if db.startswith("postgres://"):
+        import environ
+
+        return {**environ.Env.db_url_config(db), **kept}
+    options = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": db, "OPTIONS": options, **kept}
+
+
 def configure(db):
     settings.configure(
         SECRET_KEY="floor",
@@ -58,21 +75,7 @@ def configure(db):
             "rest_framework.authtoken",
         ],
         MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": db,
-                "OPTIONS": {
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                    "transaction_mode": "IMMEDIATE",
-                    "timeout": 30,
-                },
-                # As helpdesk/settings.py keeps SQLite connections; the test client never
-                # closes them, so this only matters served.
-                "CONN_MAX_AGE": 600,
-                "CONN_HEALTH_CHECKS": True,
-            }
-        },
+        DATABASES={"default": database(db)},
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         REST_FRAMEWORK={
             "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
@@ -90,7 +93,7 @@ def define():
     from django.contrib.auth.models import User
     from django.db import models
     from django.urls import path
-    from rest_framework import generics, serializers
+    from rest_framework import generics, pagination, serializers
 
     class Note(models.Model):
         subject = models.CharField(max_length=200)
@@ -109,13 +112,23 @@ def define():
             model = Note
             fields = ["id", "subject", "description", "created"]
 
-    class CreateNote(generics.CreateAPIView):
+    class Page(pagination.PageNumberPagination):
+        page_size = 25
+
+    class Notes(generics.ListCreateAPIView):
+        """POST: one note (what create_load's floor measures); GET: the owner's newest first,
+        25 a page with DRF's own paginator (bench/flood_floor.py's list reads)."""
+
         serializer_class = NoteSerializer
+        pagination_class = Page
+
+        def get_queryset(self):
+            return Note.objects.filter(owner=self.request.user).order_by("-id")
 
         def perform_create(self, serializer):
             serializer.save(owner=self.request.user)
 
-    urlpatterns.append(path("api/notes/", CreateNote.as_view()))
+    urlpatterns.append(path("api/notes/", Notes.as_view()))
     return Note
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from bench.create_load import exchange, wait_for  # noqa: E402
-from bench.flood_report import highest, latency, pick, report, verdict  # noqa: E402
+from bench.flood_report import conclude, pick, step_figures, verdict  # noqa: E402
 from bench.stack import PG, flush_redis, free_port, fresh_copy, gunicorn, pg_exec, start, stop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -328,18 +328,12 @@ def our_step(args, env, template, tokens, rate, round_):
         stop(web)
         for cluster in clusters:
             stop(cluster)
-    create, listed = latency(raw["create"]), latency(raw["list"])
-    created_201 = create["statuses"].get("201", 0)
+    step = step_figures("tierdesk", rate, round_, args.seconds, raw, client)
+    created_201 = step["create"]["statuses"].get("201", 0)
     return {
-        "system": "tierdesk",
-        "rate": rate,
-        "round": round_,
-        "creates_per_second": created_201 / args.seconds,
-        "create": create,
-        "list": listed,
+        **step,
         **collected,
         "tickets_beyond_201s": max(collected["tickets_created"] - created_201, 0),
-        "client": client,
     }
 
 
@@ -370,15 +364,7 @@ def peer_step(args, rate, round_, tmp):
         raw, client = asyncio.run(offer(port, streams, args.seconds, seed=rate * 1000 + round_))
     finally:
         stop(server)
-    create = latency(raw["create"])
-    return {
-        "system": "django_helpdesk",
-        "rate": rate,
-        "round": round_,
-        "creates_per_second": create["statuses"].get("201", 0) / args.seconds,
-        "create": create,
-        "client": client,
-    }
+    return step_figures("django_helpdesk", rate, round_, args.seconds, raw, client)
 
 
 def run_peer(argv, prefix):
@@ -439,6 +425,7 @@ def main():
         "started": datetime.now(UTC).isoformat(),
         "machine": f"{os.cpu_count()} CPUs, Linux {os.uname().release}",
         "args": {k: v for k, v in vars(args).items() if k not in ("child", "prefix")},
+        "shedding": {k: v for k, v in os.environ.items() if k.startswith("SHED_")},
     }
     steps = []
     with tempfile.TemporaryDirectory(prefix="tierdesk_flood_") as tmp:
@@ -462,20 +449,7 @@ def main():
                 f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)',
                 f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
             )
-    table = report(steps)
-    ours, theirs = highest(steps, "tierdesk"), highest(steps, "django_helpdesk")
-    table += (
-        f"\n\nHighest rate that holds: Tierdesk {ours or '—'}/s, "
-        f"django-helpdesk {theirs or '—'}/s"
-        + (f" ({ours / theirs:.1f}×)" if ours and theirs else "")
-        + "\n"
-    )
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = {"meta": meta, "steps": steps, "highest": {"tierdesk": ours, "django_helpdesk": theirs}}
-    (RESULTS / f"flood-{stamp}.json").write_text(json.dumps(out, indent=2))
-    (RESULTS / f"flood-{stamp}.md").write_text(table)
+    conclude(steps, meta, "tierdesk", "Tierdesk", "flood", RESULTS)
 
 
 if __name__ == "__main__":

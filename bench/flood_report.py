@@ -1,8 +1,9 @@
 """bench/flood.py's verdicts and its table: whether a step holds the goals of issue 29 or
-degrades gracefully, and the report of every step."""
+degrades gracefully, and the report of every step (bench/flood_floor.py's too)."""
 
 import json
 import statistics
+from datetime import UTC, datetime
 
 GOALS = {"create_p95_ms": 250, "list_p95_ms": 150, "lateness_p99_s": 1.0}
 
@@ -19,6 +20,20 @@ def latency(found):
         "p50_ms": statistics.median(ok) if ok else None,
         "p95_ms": pick(ok, 0.95) if ok else None,
         "statuses": found["statuses"],
+    }
+
+
+def step_figures(system, rate, round_, seconds, raw, client):
+    """A step's figures from flood.offer()'s results: creates/s (its 201s) and each kind's
+    latency, as the verdict and the report read them."""
+    kinds = {kind: latency(found) for kind, found in raw.items()}
+    return {
+        "system": system,
+        "rate": rate,
+        "round": round_,
+        "creates_per_second": kinds["create"]["statuses"].get("201", 0) / seconds,
+        **kinds,
+        "client": client,
     }
 
 
@@ -107,3 +122,21 @@ def report(steps):
 def highest(steps, system):
     held = [s["rate"] for s in steps if s["system"] == system and s["verdict"]["holds"]]
     return max(held) if held else None
+
+
+def conclude(steps, meta, system, label, name, results):
+    """Print the table and the highest rate that holds for `system` (called `label`) and the
+    peer; save both as results/<name>-<stamp>.json and .md."""
+    ours, theirs = highest(steps, system), highest(steps, "django_helpdesk")
+    table = report(steps) + (
+        f"\n\nHighest rate that holds: {label} {ours or '—'}/s, "
+        f"django-helpdesk {theirs or '—'}/s"
+        + (f" ({ours / theirs:.1f}×)" if ours and theirs else "")
+        + "\n"
+    )
+    print(table)
+    results.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = {"meta": meta, "steps": steps, "highest": {system: ours, "django_helpdesk": theirs}}
+    (results / f"{name}-{stamp}.json").write_text(json.dumps(out, indent=2))
+    (results / f"{name}-{stamp}.md").write_text(table)
