@@ -7,7 +7,7 @@ from pathlib import Path
 
 import environ
 
-from helpdesk import logs
+from helpdesk import limits, logs
 from helpdesk.routers import CACHE_DATABASE, companion_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -483,8 +483,7 @@ if CACHES["default"]["BACKEND"] == "helpdesk.cache.DatabaseCache" and (
 # How many web processes serve: gunicorn's own default, and exported by gunicorn.conf.py from
 # its -w. More than one with a cache each keeps alone would multiply every limit.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
-# Load shedding (helpdesk/shedding.py, docs/operations.md): 503 + Retry-After when more than
-# SHED_BACKLOG wait on a worker for SHED_STANDING_MS, or X-Request-Start is over SHED_QUEUE_MS old.
+# Load shedding, 503 + Retry-After: helpdesk/shedding.py and docs/operations.md say when.
 SHED_BACKLOG = env.int("SHED_BACKLOG", default=8 * WEB_CONCURRENCY)
 SHED_STANDING_MS = env.int("SHED_STANDING_MS", default=100)
 SHED_QUEUE_MS = env.int("SHED_QUEUE_MS", default=2000)
@@ -494,6 +493,7 @@ if WEB_CONCURRENCY > 1 and CACHES["default"]["BACKEND"].endswith(".LocMemCache")
         f"{WEB_CONCURRENCY} web processes cannot share a per-process cache (LocMemCache): set "
         "REDIS_URL, or leave CACHE_URL unset for the database cache."
     )
+limits.check(globals())
 
 LOGGING = logs.config(
     level=env.str("LOG_LEVEL", default="INFO"), q_level=env.str("Q_LOG_LEVEL", default="WARNING")

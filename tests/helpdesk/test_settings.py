@@ -151,3 +151,25 @@ def test_more_than_one_web_process_refuses_a_per_process_cache():
         "LocMemCache"
     )
     assert settings_for(WEB_CONCURRENCY="3")["cache"] == "helpdesk.cache.DatabaseCache"
+
+
+def test_a_number_out_of_range_stops_the_process_and_names_the_setting():
+    result = run_settings(ESCALATION_CLAIM_SECONDS="0", SHED_BACKLOG="-1", SHED_STANDING_MS="-5")
+
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: Out of range in the environment: ESCALATION_CLAIM_SECONDS=0 "
+        "(at least 1), SHED_BACKLOG=-1 (at least 0), SHED_STANDING_MS=-5 (at least 0)"
+    ) in result.stderr
+    # The least values themselves are accepted: 0 turns shedding off.
+    assert run_settings(ESCALATION_CLAIM_SECONDS="1", SHED_BACKLOG="0").returncode == 0
+
+
+def test_every_number_checked_is_a_setting_of_the_project():
+    from helpdesk import limits, settings
+
+    names = set(vars(settings)) | {
+        "SECURE_HSTS_SECONDS",
+        "WEB_STATEMENT_TIMEOUT_MS",
+    }  # set when in use
+    assert set(limits.LEAST) <= names
