@@ -6,9 +6,12 @@ are skipped (never failed) on a machine without it.
 
 import asyncio
 import os
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,6 +76,58 @@ def serialized_db_beside_playwright_loop(
     for alias, snapshot in snapshots.items():
         if snapshot is not None and not hasattr(connections[alias], "_test_serialized_contents"):
             connections[alias]._test_serialized_contents = snapshot
+
+
+class InFlight:
+    """How many requests the live server's threads are serving now, from Django's
+    request_started and request_finished signals (the test client's, in the main thread, are
+    not counted)."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_idle(self, timeout):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
+@pytest.fixture(scope="session")
+def in_flight():
+    counter = InFlight()
+    request_started.connect(counter.started, dispatch_uid="browser-in-flight-started")
+    request_finished.connect(counter.finished, dispatch_uid="browser-in-flight-finished")
+    yield counter
+    request_started.disconnect(dispatch_uid="browser-in-flight-started")
+    request_finished.disconnect(dispatch_uid="browser-in-flight-finished")
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_talking(request, in_flight):
+    """After a browser test, before its database is flushed: close every browser context it
+    left open (a desk page polls and sends presence every few seconds; left open, it would keep
+    calling the live server during the tests after it, or between them where the database is
+    refused), then let the live server finish what it is serving."""
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    for context in request.getfixturevalue("browser").contexts:
+        context.close()
+    if not in_flight.wait_idle(timeout=10):
+        warnings.warn(
+            f"{in_flight.count} live-server requests still running after 10 s", stacklevel=1
+        )
 
 
 @pytest.fixture(scope="session")
