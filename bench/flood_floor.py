@@ -19,6 +19,7 @@ step as bench/flood.py runs it. Results: bench/results/flood_floor-<stamp>.json/
 import argparse
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -37,12 +38,13 @@ NOTES = 2_000  # rows the lists page through, as the flood's agent reads 3,000 t
 
 def prepare(db):
     """The floor's tables, its user and token, and NOTES notes of theirs; returns the token."""
+    create_floor.configure(db)
+    from django.contrib.auth.models import User
     from django.db import connections
 
-    create_floor.configure(db)
     note = create_floor.define()
     token = create_floor.populate(note)
-    owner = note._meta.get_field("owner").related_model.objects.get()
+    owner = User.objects.get()
     body = create_floor.BODY
     note.objects.bulk_create(note(owner=owner, **body) for _ in range(NOTES))
     connections.close_all()  # the workers have the database to themselves
@@ -113,8 +115,6 @@ def main():
 def run_prepare(db):
     """prepare() in a child process: Django is configured once per process, and this one
     configures nothing (the peer's steps run from here too)."""
-    import subprocess
-
     code = "import sys; from bench.flood_floor import prepare; print('TOKEN', prepare(sys.argv[1]))"
     done = subprocess.run(
         [sys.executable, "-c", code, db],
