@@ -7,6 +7,7 @@ are skipped (never failed) on a machine without it.
 import asyncio
 import os
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -79,28 +80,41 @@ def serialized_db_beside_playwright_loop(
 
 
 class InFlight:
-    """How many requests the live server's threads are serving now, from Django's
-    request_started and request_finished signals (the test client's, in the main thread, are
-    not counted)."""
+    """How many requests the live server's threads are serving now, and when one last began or
+    ended, from Django's request_started and request_finished signals (the test client's, in
+    the main thread, are not counted)."""
 
     def __init__(self):
         self.count = 0
+        self.moved = time.monotonic()
         self.changed = threading.Condition()
 
     def started(self, **kwargs):
-        if threading.current_thread() is not threading.main_thread():
-            with self.changed:
-                self.count += 1
+        self._add(1)
 
     def finished(self, **kwargs):
+        self._add(-1)
+
+    def _add(self, step):
         if threading.current_thread() is not threading.main_thread():
             with self.changed:
-                self.count -= 1
+                self.count += step
+                self.moved = time.monotonic()
                 self.changed.notify_all()
 
-    def wait_idle(self, timeout):
+    def wait_quiet(self, quiet, timeout):
+        """Until nothing is being served and nothing began or ended for `quiet` seconds (a page
+        closing sends its presence beacon as it goes); False after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
         with self.changed:
-            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+            while True:
+                now = time.monotonic()
+                if self.count <= 0 and now - self.moved >= quiet:
+                    return True
+                if now >= deadline:
+                    return False
+                until = self.moved + quiet if self.count <= 0 else deadline
+                self.changed.wait(min(until, deadline) - now)
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +138,7 @@ def nothing_left_talking(request, in_flight):
         return
     for context in request.getfixturevalue("browser").contexts:
         context.close()
-    if not in_flight.wait_idle(timeout=10):
+    if not in_flight.wait_quiet(quiet=0.25, timeout=10):
         warnings.warn(
             f"{in_flight.count} live-server requests still running after 10 s", stacklevel=1
         )
