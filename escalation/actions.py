@@ -344,14 +344,18 @@ def _notify(firings, tickets, reached, nobody=()):
                 force=kind in Notification.FORCED_KINDS,
             )
         )
+    # Everything the batch writes goes to the workers with its transaction (one claim, a task
+    # per CHUNK rows), not at the deadline loop's next look: people wait on these.
+    written = []
     # A firing fires once (its row moved to `fired` in this transaction): its keys are new.
-    outbox.notify_many(notices, new_cause=True, ids_only=True)
+    outbox.notify_many(notices, new_cause=True, ids_only=True, queue_with=written.extend)
     contacts.notify_many(
         [
             (tickets[f.ticket_id], f.actions.get("notify_contacts") or [], f"firing:{f.pk}")
             for f in firings
             if f.kind == "level" and (f.actions or {}).get("notify_contacts")
-        ]
+        ],
+        queue_with=written.extend,
     )
     hooks = Webhook.objects.filter(is_active=True).exists()
     for firing in firings:
@@ -367,7 +371,9 @@ def _notify(firings, tickets, reached, nobody=()):
                 secret=firing.actions.get("webhook_secret") or None,
                 context=firing_data(firing),
                 firing=firing,
+                queue_with=written.extend,
             )
+    outbox.queue_at_once(written)
 
 
 def notice_kind(firing):

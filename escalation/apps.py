@@ -15,10 +15,11 @@ class EscalationConfig(AppConfig):
         from . import deadlines, oncall
 
         assignment.provide_on_shift(oncall.on_shift)
-        # Every outbox row is handed to the workers by the deadline loop (notifications never
-        # imports escalation: it is lent here): a new one within half a second, a failed one
-        # at its backoff time, a dead worker's again at once. On the ordinary queue, behind
-        # the levels, in tasks of CHUNK rows.
+        # The deadline loop hands outbox rows to the workers (notifications never imports
+        # escalation: it is lent here): a new one within half a second, a failed one at its
+        # backoff time, a dead worker's again at once; a firing's own rows go with its
+        # transaction (actions._notify). On the ordinary queue, behind the levels, in tasks of
+        # CHUNK rows.
         deadlines.register(
             "outbox-due",
             delivery.claim_due,

@@ -45,9 +45,10 @@ def status_url(ticket, contact):
     return rendering.site_url(reverse("portal:contact-status", args=[token]))
 
 
-def notify_many(notices):
+def notify_many(notices, queue_with=None):
     """Write the rows of many (ticket, contact ids, key) at once: an email and/or a webhook per
-    active contact, each once per key; two queries and one insert."""
+    active contact, each once per key; two queries and one insert (`queue_with`: as
+    outbox.insert's)."""
     ids = {pk for _ticket, contact_ids, _key in notices for pk in contact_ids}
     if not ids:
         return []
@@ -64,7 +65,7 @@ def notify_many(notices):
                 wanted[outbox.row_key(key, KIND, f"contact:{pk}:webhook")] = (ticket, contact, key)
     now = timezone.now()
     rows = [_row(row, *wanted[row], now) for row in outbox.new_keys(list(wanted))]
-    return outbox.insert(rows, ids_only=True)
+    return outbox.insert(rows, ids_only=True, queue_with=queue_with)
 
 
 def _row(row, ticket, contact, key, now):

@@ -1,8 +1,9 @@
 """Sending outbox rows: claim by conditional update, send, record the attempt, decide what next.
 
 Rows are handed to the workers by the deadline loop (`claim_due`, about twice a second): a new
-row at once, a failed one at its backoff time, a dead worker's again. A row is claimed for
-CLAIM_DURATION before it is sent and marked after, naming the worker that holds it
+row at once, a failed one at its backoff time, a dead worker's again; an escalation level's rows
+go with the transaction that fired it, claimed for their task (outbox.queue_at_once). A row is
+claimed for CLAIM_DURATION before it is sent and marked after, naming the worker that holds it
 (dbtools.claims); a worker that dies in between leaves a claim that the deadline loop of its
 machine sees dead within a second or two (or, from another machine, that expires), and the row
 is sent again. So a crash costs at most one duplicate, never a lost message.

@@ -11,6 +11,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dbtools import claims
 from dbtools import rows as row_writer
 
 from . import delivery, recipients, rendering, tasks, webhooks
@@ -81,6 +82,33 @@ def queue(ids):
     transaction.on_commit(queue_delivery, using=router.db_for_write(Notification), robust=True)
 
 
+def queue_at_once(ids):
+    """Hand `ids` to the workers with the transaction that wrote them, not at the deadline
+    loop's next look (up to half a second later): the rows an escalation level writes, whose
+    readers wait on them. They are claimed in that transaction under the token the task
+    adopts, as the loop claims what it queues, so the loop never hands them out a second time
+    (and takes them back if this process dies holding them). The task is a row of the same
+    transaction on the database broker; on Redis it is queued at commit, and when Redis cannot
+    take it the claim is let go, so the loop's next look sends them."""
+    if not ids or tasks.synchronous():
+        return queue(ids)
+    token, alias = claims.new_token(), router.db_for_write(Notification)
+    held = Notification.objects.filter(pk__in=ids)
+    claims.take(held, token, timezone.now() + delivery.QUEUED_CLAIM)
+    if tasks.tasks_are_rows_in(alias):
+        tasks.queue_delivery(ids, token)
+        return
+
+    def push():
+        try:
+            tasks.queue_delivery(ids, token)
+        except Exception:
+            claims.let_go(held, token, timezone.now())
+            raise  # logged by on_commit(robust=True)
+
+    transaction.on_commit(push, using=alias, robust=True)
+
+
 @dataclass
 class UserNotice:
     """One cause's email notification to a list of users (see notify_many)."""
@@ -102,14 +130,14 @@ def notify_users(
     return notify_many([notice], new_cause=new_cause)
 
 
-def notify_many(notices, new_cause=False, ids_only=False):
+def notify_many(notices, new_cause=False, ids_only=False, queue_with=None):
     """Write the email rows of many causes at once: the queries do not grow with the number of
     causes or recipients (eligibility per kind, one key check, one insert returning the ids).
 
     `new_cause`: every key names something this transaction just created (an event), so no
     row has it but when the event is handled again: the key check is skipped and the insert
     skips the duplicate (queued when it was written). `ids_only`: return the new rows' ids,
-    not the rows (a burst of escalations needs no more)."""
+    not the rows (a burst of escalations needs no more). `queue_with`: as insert's."""
     for notice in notices:
         notice.kind = Notification.Kind(notice.kind).value
     allowed = _eligible_ids(notices)
@@ -122,7 +150,7 @@ def notify_many(notices, new_cause=False, ids_only=False):
     rows, now = [], timezone.now()
     for notice, users in _group_by_notice(wanted, keys):
         rows.extend(_email_rows(notice, users, now))
-    return insert(rows, ids_only=ids_only)
+    return insert(rows, ids_only=ids_only, queue_with=queue_with)
 
 
 def _eligible_ids(notices):
@@ -200,10 +228,19 @@ def notify_text(kind, users, *, key, subject, body):
 
 
 def notify_webhooks(
-    kind, ticket, *, key, team=None, url=None, secret=None, context=None, firing=None
+    kind,
+    ticket,
+    *,
+    key,
+    team=None,
+    url=None,
+    secret=None,
+    context=None,
+    firing=None,
+    queue_with=None,
 ):
     """Write one webhook row per matching endpoint of the team, plus one for an explicit `url`
-    (an escalation level's own webhook), and queue their delivery."""
+    (an escalation level's own webhook), and queue their delivery (`queue_with`: as insert's)."""
     kind = Notification.Kind(kind).value
     team = team or (ticket.team if ticket.team_id else None)
     targets = {
@@ -240,7 +277,7 @@ def notify_webhooks(
         }
         for row in keys
     ]
-    return insert(rows)
+    return insert(rows, queue_with=queue_with)
 
 
 def retry_now(queryset):

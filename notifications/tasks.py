@@ -41,11 +41,12 @@ def broker():
     return made
 
 
-def queue_delivery(notification_ids):
+def queue_delivery(notification_ids, token=None):
     """Hand the rows to the workers, CHUNK a task, through django-q's own `async_task`: what a
     task's time budget left over (`deliver`), and with synchronous tasks the rows a cause wrote
-    (outbox.queue); the deadline loop hands out everything else. A broker that is down only
-    delays the mail, because the loop and the sweep deliver whatever stays queued.
+    (outbox.queue), what an escalation level wrote (outbox.queue_at_once: `token`, their claim
+    for the task to adopt); the deadline loop hands out everything else. A broker that is down
+    only delays the mail, because the loop and the sweep deliver whatever stays queued.
 
     In a transaction: outside one django-q's database broker calls close_old_connections(),
     which closes a connection whose CONN_MAX_AGE is 0 in the middle of the caller's work."""
@@ -56,7 +57,7 @@ def queue_delivery(notification_ids):
             chunk = ids[start : start + CHUNK]
             async_task(
                 "notifications.tasks.deliver",
-                chunk,
+                *([chunk, token] if token else [chunk]),
                 broker=broker(),
                 save=False,
                 task_name="outbox-deliver",
