@@ -152,8 +152,25 @@ def child_collect(count, timeout, prefix):
         "tickets_created": created.count(),
         "tickets_created_twice": twice,
         "new_ticket_levels_lateness": percentiles(new_late),
+        "level_mail": level_mail(planted, timeout=30),
     }
     print("COLLECT " + json.dumps(result), flush=True)
+
+
+def level_mail(planted, timeout):
+    """The planted levels' mails (to the team's leads): how many were written and sent, and how
+    long after its level's due time each was sent, waiting up to `timeout` s for the last."""
+    from bench.stats import percentiles
+    from notifications.models import Notification
+
+    due = {f"firing:{pk}": at for pk, at in planted.values_list("pk", "due_at")}
+    rows = Notification.objects.filter(cause__in=list(due))
+    end = time.monotonic() + timeout
+    while rows.filter(sent_at=None).exists() and time.monotonic() < end:
+        time.sleep(0.25)
+    sent = list(rows.exclude(sent_at=None).values_list("cause", "sent_at"))
+    after = [(at - due[cause]).total_seconds() for cause, at in sent]
+    return {"rows": rows.count(), "sent": len(sent), "after_due": percentiles(after)}
 
 
 # --- processes ------------------------------------------------------------------------------

@@ -85,8 +85,9 @@ def fmt(value, spec):
 def report(steps):
     lines = [
         "| system | rate/s | creates/s | create p50 / p95 ms | list p50 / p95 ms | "
-        "lateness p50 / p99 / max s | duplicates | statuses (non-2xx) | holds | sheds only |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "lateness p50 / p99 / max s | level mail sent, p50 / p99 s after due | duplicates | "
+        "statuses (non-2xx) | holds | sheds only |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for step in steps:
         c, li = step["create"], step.get("list")
@@ -106,17 +107,27 @@ def report(steps):
             )
             if step["levels_missed"]:
                 lateness += f" ({step['levels_missed']} missed)"
+            mail = mail_cell(step.get("level_mail"))
         else:
-            lateness, dup = "—", "—"
+            lateness, dup, mail = "—", "—", "—"
         listed = f"{fmt(li['p50_ms'], '.0f')} / {fmt(li['p95_ms'], '.0f')}" if li else "—"
         v = step["verdict"]
         lines.append(
             f"| {step['system']} | {step['rate']} | {step['creates_per_second']:.1f} | "
             f"{fmt(c['p50_ms'], '.0f')} / {fmt(c['p95_ms'], '.0f')} | {listed} | {lateness} | "
-            f"{dup} | {json.dumps(other) if other else '0'} | {'yes' if v['holds'] else 'no'} | "
-            f"{'yes' if v['graceful'] else 'no'} |"
+            f"{mail} | {dup} | {json.dumps(other) if other else '0'} | "
+            f"{'yes' if v['holds'] else 'no'} | {'yes' if v['graceful'] else 'no'} |"
         )
     return "\n".join(lines)
+
+
+def mail_cell(mail):
+    """The planted levels' mails: sent of written, and when after their level's due time."""
+    if not mail:
+        return "—"
+    after = mail["after_due"]
+    when = " / ".join(fmt(after.get(q), ".2f") for q in ("p50", "p99"))
+    return f"{mail['sent']} of {mail['rows']}, {when}"
 
 
 def highest(steps, system):
