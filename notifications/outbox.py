@@ -92,21 +92,19 @@ def queue_at_once(ids):
     take it the claim is let go, so the loop's next look sends them."""
     if not ids or tasks.synchronous():
         return queue(ids)
-    token, alias = claims.new_token(), router.db_for_write(Notification)
-    held = Notification.objects.filter(pk__in=ids)
+    token, held = claims.new_token(), Notification.objects.filter(pk__in=ids)
     claims.take(held, token, timezone.now() + delivery.QUEUED_CLAIM)
-    if tasks.tasks_are_rows_in(alias):
-        tasks.queue_delivery(ids, token)
-        return
 
     def push():
         try:
             tasks.queue_delivery(ids, token)
         except Exception:
+            # At commit (Redis): free for the loop; logged by on_commit(robust=True). In the
+            # transaction (a task row): it rolls back, the claim with it.
             claims.let_go(held, token, timezone.now())
-            raise  # logged by on_commit(robust=True)
+            raise
 
-    transaction.on_commit(push, using=alias, robust=True)
+    tasks.with_the_rows(push, router.db_for_write(Notification))
 
 
 @dataclass

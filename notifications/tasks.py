@@ -78,6 +78,17 @@ def tasks_are_rows_in(alias):
     return issubclass(import_string(Conf.BROKER_CLASS), ORM) and alias == Conf.ORM
 
 
+def with_the_rows(push, alias):
+    """Call `push` (which queues a task about rows the current transaction wrote on `alias`) so
+    the task goes with those rows: in the transaction when the broker's tasks are rows of the
+    same database (they commit or roll back together), else when it commits (a task queued
+    before would name rows a worker cannot see yet, or never will)."""
+    if tasks_are_rows_in(alias):
+        push()
+    else:
+        transaction.on_commit(push, using=alias, robust=True)
+
+
 def deliver(notification_ids, token=None):
     """Deliver the rows (claimed under `token` by the deadline loop, when it queued them); hand
     what the time budget left over to a fresh task."""

@@ -189,7 +189,6 @@ def queue_urgent(ids):
     them: the outbox sweep sends whatever stays queued."""
     if not ids:
         return
-    alias = router.db_for_write(Notification)
 
     def push():
         broker = get_broker()
@@ -202,7 +201,4 @@ def queue_urgent(ids):
                 task_name="major-page",
             )
 
-    if tasks.tasks_are_rows_in(alias):
-        push()
-    else:
-        transaction.on_commit(push, using=alias, robust=True)
+    tasks.with_the_rows(push, router.db_for_write(Notification))
