@@ -3,6 +3,7 @@
 import contextlib
 import fcntl
 import itertools
+import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,25 @@ _usernames = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def browser_loop_first(request):
+    """In a session that will drive a browser, start Playwright before the test database is
+    made: its sync API marks its event loop as the thread's running loop from then on, and with
+    a loop running Django's connections are context-local ones (asgiref), not the thread's. The
+    database is then created, migrated and serialized through the same connections the tests
+    use beside that loop, so serialized_rollback restores the migrations' rows (their groups,
+    the intake team, schedules) after every flush, through Django's own path. No ORM code runs
+    in a coroutine here, so Django's async-safety check is told so, as Django documents."""
+    browsing = any(
+        item.get_closest_marker("browser") and not item.get_closest_marker("skip")
+        for item in request.session.items
+    )
+    if browsing:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        request.getfixturevalue("playwright")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(browser_loop_first, django_db_setup, django_db_blocker):
     """On PostgreSQL the test database commits without waiting for its WAL to reach the disk
     (`synchronous_commit = off`, for every connection to it: this process's, the workers' and
     the servers' the tests start). A commit is as visible and as atomic as before; only a crash

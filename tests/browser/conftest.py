@@ -4,8 +4,6 @@
 are skipped (never failed) on a machine without it.
 """
 
-import asyncio
-import os
 import threading
 import time
 import warnings
@@ -36,47 +34,6 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.browser)
         if not CHROMIUM.exists():
             item.add_marker(skip)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def allow_orm_beside_playwright_loop():
-    """Let the test thread use the ORM while Playwright's event loop is marked running in it.
-
-    Playwright's sync API marks its loop as the thread's running loop from its start until the
-    session ends, so Django's async-safety check would refuse every ORM call made after it,
-    in these tests and in any database test that runs later in the session. Django documents
-    this variable for exactly that case; no ORM code here runs inside a coroutine. Set only
-    once a browser test really runs, and left set because the loop stays until the end.
-    """
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def serialized_db_beside_playwright_loop(
-    allow_orm_beside_playwright_loop, playwright, django_db_setup
-):
-    """Give the connection used beside Playwright's loop the database's serialized contents.
-
-    With a running loop in the thread, asgiref hands Django a second, context-local connection
-    instead of the thread's one. When the test database was made before Playwright started,
-    only the thread's connection holds the snapshot that `serialized_rollback` restores after
-    each flush, so without this the migration-made groups (agents, supervisors) would be gone
-    for every test after the first browser test.
-    """
-    from django.db import connections
-
-    loop = asyncio._get_running_loop()
-    asyncio._set_running_loop(None)
-    try:
-        snapshots = {
-            alias: getattr(connections[alias], "_test_serialized_contents", None)
-            for alias in connections
-        }
-    finally:
-        asyncio._set_running_loop(loop)
-    for alias, snapshot in snapshots.items():
-        if snapshot is not None and not hasattr(connections[alias], "_test_serialized_contents"):
-            connections[alias]._test_serialized_contents = snapshot
 
 
 class InFlight:
