@@ -199,3 +199,39 @@ def test_a_task_queued_on_the_database_broker_is_the_stock_brokers_row(task_log)
         queue.enqueue("rolled back")
         raise RuntimeError
     assert not OrmQ.objects.filter(payload="rolled back").exists()
+
+
+@pytest.mark.parametrize(
+    ("due", "batch", "stream"),
+    [(0, 100, False), (1, 100, False), (2, 100, True), (2, 2, False)],
+    ids=["nothing due", "one due", "two due", "a full batch"],
+)
+def test_the_next_check_waits_longer_only_while_deadlines_stream_in(
+    make_broker, make_ticket, customer, teams, due_firing, task_log, monkeypatch, due, batch, stream
+):
+    """A check that released several deadlines, but not a full batch, is followed CHECK_BUSY
+    later, so a stream of them is fired a few at a time (a batch's fixed queries paid less
+    often); after none or one (a level now and then keeps its tenth of a second), or a full
+    batch (a burst: more is waiting), the next check comes at CHECK_EVERY. Checked: without the
+    rule the two's case failed (the next check 0.1 s later); waiting after one, the one's case
+    failed; with a full batch counted as part of one, the full batch's case failed."""
+    five_minutes_ago = timezone.now() - timedelta(minutes=5)
+    make_ticket(customer, team=teams["desk"], at=five_minutes_ago)  # a second level, due too
+    receipts_sent()
+    levels = list(Firing.objects.filter(kind="level").order_by("due_at", "pk"))
+    later = timezone.now() + timedelta(hours=1)
+    Firing.objects.filter(pk__in=[f.pk for f in levels[due:]]).update(due_at=later)
+    monkeypatch.setattr("escalation.engine.BATCH", batch)
+    queue = make_broker()
+    queue._next_check = 0
+
+    released = queue.release_due()
+    wait = queue._next_check - time.monotonic()
+
+    assert released == due
+    if stream:
+        assert deadline.CHECK_EVERY < wait <= deadline.CHECK_BUSY
+    else:
+        assert wait <= deadline.CHECK_EVERY
+    tasks = fire_tasks(task_log, queue.dequeue() or []) if due else []
+    assert sorted(pk for t in tasks for pk in t["args"][0]) == [f.pk for f in levels[:due]]
