@@ -46,7 +46,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from bench.create_load import exchange, wait_for  # noqa: E402
 from bench.flood_report import conclude, pick, step_figures, verdict  # noqa: E402
-from bench.stack import PG, flush_redis, free_port, fresh_copy, gunicorn, pg_exec, start, stop  # noqa: E402
+from bench.stack import (  # noqa: E402
+    PG,
+    cores,
+    cpu_seconds,
+    flush_redis,
+    free_port,
+    fresh_copy,
+    gunicorn,
+    pg_exec,
+    start,
+    stop,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -329,7 +340,10 @@ def our_step(args, env, template, tokens, rate, round_):
         if wait < 0:
             raise RuntimeError(f"the stack was ready {-wait:.1f} s after the first level was due")
         time.sleep(wait)
+        groups = {"web": {web.pid}, "qclusters": {c.pid for c in clusters}}
+        before = cpu_seconds(groups)
         raw, client = asyncio.run(offer(port, streams, args.seconds, seed=rate * 1000 + round_))
+        busy = cores(before, cpu_seconds(groups), client["wall_seconds"])
         collected = run_child(
             env,
             "collect",
@@ -351,6 +365,7 @@ def our_step(args, env, template, tokens, rate, round_):
         **step,
         **collected,
         "tickets_beyond_201s": max(collected["tickets_created"] - created_201, 0),
+        "cpu_cores": busy,
     }
 
 

@@ -86,8 +86,8 @@ def report(steps):
     lines = [
         "| system | rate/s | creates/s | create p50 / p95 ms | list p50 / p95 ms | "
         "lateness p50 / p99 / max s | level mail sent, p50 / p99 s after due | duplicates | "
-        "statuses (non-2xx) | holds | sheds only |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "statuses (non-2xx) | holds | sheds only | CPU cores: web / qclusters / PostgreSQL |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for step in steps:
         c, li = step["create"], step.get("list")
@@ -116,9 +116,17 @@ def report(steps):
             f"| {step['system']} | {step['rate']} | {step['creates_per_second']:.1f} | "
             f"{fmt(c['p50_ms'], '.0f')} / {fmt(c['p95_ms'], '.0f')} | {listed} | {lateness} | "
             f"{mail} | {dup} | {json.dumps(other) if other else '0'} | "
-            f"{'yes' if v['holds'] else 'no'} | {'yes' if v['graceful'] else 'no'} |"
+            f"{'yes' if v['holds'] else 'no'} | {'yes' if v['graceful'] else 'no'} | "
+            f"{cpu_cell(step.get('cpu_cores'))} |"
         )
     return "\n".join(lines)
+
+
+def cpu_cell(busy):
+    """The cores the stack's processes kept busy while the load was offered."""
+    if not busy:
+        return "—"
+    return " / ".join(fmt(busy.get(name), ".2f") for name in ("web", "qclusters", "postgresql"))
 
 
 def mail_cell(mail):

@@ -1,6 +1,6 @@
 """The scaled stack's processes for the load benchmarks (bench/flood.py, bench/request_cpu.py):
 PostgreSQL databases and Redis dbs made fresh, gunicorn and qclusters started in a process group
-of their own and stopped with it."""
+of their own and stopped with it, and the CPU time each of them spends."""
 
 import contextlib
 import os
@@ -69,3 +69,41 @@ def gunicorn(env, port, workers):
     binary = str(Path(sys.executable).parent / "gunicorn")
     cmd = [binary, "helpdesk.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     return start([*cmd, "--log-level", "warning"], env)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(match):
+    """CPU seconds of every process `match(comm, pgrp)` accepts: its own and its reaped
+    children's (a qcluster's recycled workers, PostgreSQL's ended backends)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                stat = f.read()
+        except OSError:  # it ended meanwhile
+            continue
+        comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
+        fields = rest.split()
+        if match(comm, int(fields[2])):
+            total += sum(int(t) for t in fields[11:15])  # utime, stime, cutime, cstime
+    return total / TICKS
+
+
+def cpu_seconds(groups):
+    """{name: CPU seconds so far} of each named process group (`start` gives every process a
+    group of its own: gunicorn's master and workers, a qcluster's processes), and of every
+    PostgreSQL process on the machine (the benchmark's server is the only one busy)."""
+    seconds = {
+        name: _cpu_of(lambda comm, pgrp, pids=pids: pgrp in pids) for name, pids in groups.items()
+    }
+    seconds["postgresql"] = _cpu_of(lambda comm, pgrp: comm.startswith("postgres"))
+    return seconds
+
+
+def cores(before, after, seconds):
+    """CPU cores each name kept busy between two `cpu_seconds` readings `seconds` apart."""
+    return {name: round((after[name] - before[name]) / seconds, 3) for name in after}
