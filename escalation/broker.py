@@ -4,10 +4,10 @@ django-q2's own scheduler reads `Schedule` rows about every 30 s and `async_task
 so neither can fire a level within a second of its deadline. Every qcluster already runs one
 pusher process that calls `broker.dequeue()` in a tight loop (the ORM broker sleeps `poll`
 seconds between empty reads; Redis blocks on BLPOP). These brokers add one indexed query to
-that loop, at most every `CHECK_EVERY` seconds (`CHECK_BUSY` while deadlines come in a
-stream): claim the firings that are due (a conditional
-update, so two clusters never claim the same one) and enqueue a task that fires them, on a
-list of their own that the loop reads before the rest of the queue. Other deadlines ride the
+that loop, at most every `CHECK_EVERY` seconds (`CHECK_BUSY` while levels come in a stream):
+claim the firings that are due (a conditional update, so two clusters never claim the same
+one) and enqueue a task that fires them, on a list of their own that the loop reads before the
+rest of the queue. Other deadlines ride the
 same check (escalation/deadlines.py: a major incident's re-pages). See docs/escalation.md."""
 
 import logging
@@ -25,12 +25,13 @@ from dbtools import claims
 
 log = logging.getLogger(__name__)
 
-# A deadline is taken within CHECK_EVERY. When one check finds several (STREAM or more, fewer
-# than a full batch), deadlines are coming in a stream (under a flood a level falls due every
-# few tens of milliseconds) and the next check waits CHECK_BUSY, so each batch takes several
-# at once and its fixed queries (about 25, engine.BATCH), most of a small batch's cost, are paid
-# about 2.5 times less often. A check that finds none or one (the usual day: a level now and
-# then) or fills a batch (a burst: thousands due at once) is followed at CHECK_EVERY.
+# A deadline is taken within CHECK_EVERY. When one check finds several urgent ones (levels,
+# pages: STREAM or more, fewer than a full batch), deadlines are coming in a stream (under a
+# flood a level falls due every few tens of milliseconds) and the next check waits CHECK_BUSY,
+# so each batch takes several at once and its fixed queries (about 25, engine.BATCH), most of a
+# small batch's cost, are paid about 2.5 times less often. A check that finds none or one (the
+# usual day: a level now and then) or fills a batch (a burst: thousands due at once) is
+# followed at CHECK_EVERY; mail found on the outbox's own half-second look changes nothing.
 CHECK_EVERY = 0.1
 CHECK_BUSY = 0.25
 STREAM = 2
@@ -70,13 +71,16 @@ class DeadlineMixin:
         except Exception:  # a database hiccup must not kill the pusher; the sweep catches up
             log.exception("could not reach the database for due deadlines")
             return 0
-        released, full = 0, False
+        released = urgent = 0
+        full = False
         for deadline in (self.firing_deadline, *deadlines.registered()):  # e.g. major re-pages
             if now >= self._looked.get(deadline.name, 0.0):
                 self._looked[deadline.name] = now + deadline.every
                 count = self._release(deadline)
-                released, full = released + count, full or count >= deadline.batch
-        if released >= STREAM and not full:  # not sooner than _not_queued's back-off asks
+                released += count
+                if deadline.urgent:  # the mail's own look comes every half second anyway
+                    urgent, full = urgent + count, full or count >= deadline.batch
+        if urgent >= STREAM and not full:  # not sooner than _not_queued's back-off asks
             self._next_check = max(self._next_check, now + CHECK_BUSY)
         return released
 
