@@ -43,6 +43,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+from bench.stack import TICKS, proc_stat  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PEER = ROOT / "bench" / "peer" / "peer_create.py"
@@ -194,13 +197,9 @@ def descendants(pid):
     """pid and every process below it, from /proc."""
     children = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
+        read = proc_stat(entry.name) if entry.name.isdigit() else None
+        if read:
+            children.setdefault(int(read[1][1]), []).append(int(entry.name))
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -225,12 +224,10 @@ def cpu_seconds(pids):
     """User + system CPU time the processes have used so far."""
     ticks = 0
     for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        read = proc_stat(pid)
+        if read:
+            ticks += int(read[1][11]) + int(read[1][12])  # utime, stime
+    return ticks / TICKS
 
 
 def stop(server):

@@ -49,10 +49,10 @@ from bench.flood_report import conclude, pick, step_figures, verdict  # noqa: E4
 from bench.stack import (  # noqa: E402
     PG,
     cores,
-    cpu_seconds,
     flush_redis,
     free_port,
     fresh_copy,
+    group_cpu_seconds,
     gunicorn,
     pg_exec,
     start,
@@ -341,9 +341,9 @@ def our_step(args, env, template, tokens, rate, round_):
             raise RuntimeError(f"the stack was ready {-wait:.1f} s after the first level was due")
         time.sleep(wait)
         groups = {"web": {web.pid}, "qclusters": {c.pid for c in clusters}}
-        before = cpu_seconds(groups)
+        before = group_cpu_seconds(groups)
         raw, client = asyncio.run(offer(port, streams, args.seconds, seed=rate * 1000 + round_))
-        busy = cores(before, cpu_seconds(groups), client["wall_seconds"])
+        busy = cores(before, group_cpu_seconds(groups), client["wall_seconds"])
         collected = run_child(
             env,
             "collect",

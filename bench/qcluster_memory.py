@@ -21,6 +21,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+from bench.stack import proc_stat  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
@@ -55,11 +58,9 @@ def pss_kib(pid):
 def cpu_ticks(pids):
     total = 0
     for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-        except OSError:
-            pass
+        read = proc_stat(pid)
+        if read:
+            total += int(read[1][11]) + int(read[1][12])  # utime + stime
     return total
 
 

@@ -30,9 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from bench.create_load import QueryCounter  # noqa: E402
-from bench.stack import PG, pg_exec  # noqa: E402
-
-TICKS = os.sysconf("SC_CLK_TCK")
+from bench.stack import PG, TICKS, pg_exec, proc_stat  # noqa: E402
 
 
 def environment(database, redis_db):
@@ -83,7 +81,7 @@ def setup(args):
 
 def backend_cpu(pid):
     """Seconds of CPU the PostgreSQL backend `pid` has used (user + system)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = proc_stat(pid)[1]
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 

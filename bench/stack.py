@@ -74,26 +74,30 @@ def gunicorn(env, port, workers):
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def proc_stat(pid):
+    """(command name, the fields after it) of /proc/<pid>/stat, or None once it has ended;
+    fields[11:15] are utime, stime, cutime and cstime in TICKS."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    name_ends = stat.rindex(")")
+    return stat[stat.index("(") + 1 : name_ends], stat[name_ends + 2 :].split()
+
+
 def _cpu_of(match):
     """CPU seconds of every process `match(comm, pgrp)` accepts: its own and its reaped
     children's (a qcluster's recycled workers, PostgreSQL's ended backends)."""
     total = 0
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as f:
-                stat = f.read()
-        except OSError:  # it ended meanwhile
-            continue
-        comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
-        fields = rest.split()
-        if match(comm, int(fields[2])):
-            total += sum(int(t) for t in fields[11:15])  # utime, stime, cutime, cstime
+        read = proc_stat(entry.name) if entry.name.isdigit() else None
+        if read and match(read[0], int(read[1][2])):
+            total += sum(int(t) for t in read[1][11:15])
     return total / TICKS
 
 
-def cpu_seconds(groups):
+def group_cpu_seconds(groups):
     """{name: CPU seconds so far} of each named process group (`start` gives every process a
     group of its own: gunicorn's master and workers, a qcluster's processes), and of every
     PostgreSQL process on the machine (the benchmark's server is the only one busy)."""
@@ -105,5 +109,5 @@ def cpu_seconds(groups):
 
 
 def cores(before, after, seconds):
-    """CPU cores each name kept busy between two `cpu_seconds` readings `seconds` apart."""
+    """CPU cores each name kept busy between two `group_cpu_seconds` readings `seconds` apart."""
     return {name: round((after[name] - before[name]) / seconds, 3) for name in after}

@@ -7,8 +7,8 @@ seconds between empty reads; Redis blocks on BLPOP). These brokers add one index
 that loop, at most every `CHECK_EVERY` seconds (`CHECK_BUSY` while levels come in a stream):
 claim the firings that are due (a conditional update, so two clusters never claim the same
 one) and enqueue a task that fires them, on a list of their own that the loop reads before the
-rest of the queue. Other deadlines ride the
-same check (escalation/deadlines.py: a major incident's re-pages). See docs/escalation.md."""
+rest of the queue. Other deadlines ride the same check (escalation/deadlines.py: a major
+incident's re-pages). See docs/escalation.md."""
 
 import logging
 import time
